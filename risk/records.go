@@ -130,3 +130,14 @@ type Inspector struct {
 	// Conflicts lists unit IDs with a declared conflict of interest.
 	Conflicts []string
 }
+
+// Records bundles every source for one directory. Any slice may be empty:
+// a city with only units and incidents still gets features and scores.
+type Records struct {
+	Units       []Unit
+	Telemetry   []TelemetryEvent
+	Incidents   []Incident
+	Inspections []Inspection
+	Credit      []CreditRecord
+	Inspectors  []Inspector
+}
