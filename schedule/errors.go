@@ -1,0 +1,30 @@
+package schedule
+
+import "errors"
+
+// Sentinel errors wrapped by every error of this package, for use with
+// errors.Is. The wrapping error names the round, unit, inspector or date
+// concerned.
+var (
+	// ErrBadRound reports a round that is empty, misordered or overlaps
+	// another one.
+	ErrBadRound = errors.New("bad round")
+	// ErrBadInput reports an invalid unit, inspector, frequency or
+	// configuration value.
+	ErrBadInput = errors.New("bad input")
+	// ErrPool reports an inspector pool that is empty or too small.
+	ErrPool = errors.New("inspector pool too small")
+	// ErrCapacity reports a round whose drawn workload exceeds the
+	// inspector-days available.
+	ErrCapacity = errors.New("capacity exceeded")
+	// ErrInfeasible reports units that cannot be staffed with a valid team.
+	ErrInfeasible = errors.New("no valid team")
+	// ErrCommitment reports a seed that does not match its commitment.
+	ErrCommitment = errors.New("seed does not match commitment")
+	// ErrVerify reports a disclosure that differs from the re-run draw.
+	ErrVerify = errors.New("disclosure does not verify")
+	// ErrProof reports a Merkle proof that does not lead to the root.
+	ErrProof = errors.New("bad Merkle proof")
+	// ErrUnknownTask reports a result recorded against an unknown task.
+	ErrUnknownTask = errors.New("unknown task")
+)
