@@ -1,0 +1,258 @@
+package sampling
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrBadEstimate reports input that no estimator can use: an empty sample,
+// an inclusion probability outside (0, 1], a NaN or infinite value, a
+// confidence level outside (0, 1) or an unknown variance method.
+var ErrBadEstimate = errors.New("bad estimation input")
+
+// VarianceMethod is how an Estimator estimates the variance of a
+// Horvitz–Thompson total. Pick the one that matches the design:
+//
+//	Design          method            why
+//	Systematic      DevilleVariance   fixed size; many joint π are 0, so no unbiased estimator exists
+//	Pareto          DevilleVariance   fixed size, close to maximum entropy
+//	Poisson         PoissonVariance   independent draws: exact and unbiased
+//	any, π_kl known SYGVariance       Sen–Yates–Grundy, unbiased for fixed size when all π_kl > 0
+//
+// VarianceFor returns the method for a Design.
+type VarianceMethod uint8
+
+const (
+	// DevilleVariance is Deville's approximation for fixed-size designs of
+	// high entropy (Deville 1999; Tillé 2006, §7.5), the estimator of R's
+	// sampling::varest(Ys, pik = pik):
+	//
+	//	v = n/(n−1) Σ_s (1−π_k)(y_k/π_k − Â)²,  Â = Σ_s (1−π_k) y_k/π_k / Σ_s (1−π_k),
+	//
+	// where n counts every sampled unit, including those with π = 1 (as R
+	// does). It needs n ≥ 2; units with π = 1 add nothing to it. It is the
+	// zero value because systematic πps is the default design.
+	DevilleVariance VarianceMethod = iota
+	// PoissonVariance is the unbiased variance estimator under Poisson
+	// sampling, v = Σ_s (1−π_k) y_k²/π_k² (Horvitz & Thompson 1952).
+	PoissonVariance
+	// SYGVariance is the Sen–Yates–Grundy estimator (Sen 1953; Yates &
+	// Grundy 1953) for fixed-size designs whose joint inclusion
+	// probabilities π_kl are known and positive (Estimator.Joint):
+	//
+	//	v = ½ Σ_{k≠l∈s} (π_kπ_l − π_kl)/π_kl · (y_k/π_k − y_l/π_l)².
+	//
+	// It costs O(n²) in the sample size n.
+	SYGVariance
+	numVarianceMethods
+)
+
+var varianceNames = [...]string{"deville", "poisson", "syg"}
+
+func (v VarianceMethod) String() string {
+	if int(v) < len(varianceNames) {
+		return varianceNames[v]
+	}
+	return fmt.Sprintf("VarianceMethod(%d)", v)
+}
+
+// Estimate is a point estimate with its estimated variance and a
+// normal-approximation confidence interval Value ± z·SE.
+type Estimate struct {
+	Value    float64
+	Variance float64 // estimated variance of Value
+	SE       float64 // √Variance
+	// Lower and Upper bound the confidence interval at Estimator.Level
+	// (95 % by default).
+	Lower, Upper float64
+	N            int // number of sampled units used
+}
+
+// Estimator computes design-based estimates from a sample: the values y_k
+// and inclusion probabilities π_k of the sampled units only, in the same
+// order. The zero Estimator uses DevilleVariance (the default systematic
+// design) and 95 % intervals.
+//
+// Every method returns an error wrapping ErrBadEstimate for an empty
+// sample, a π outside (0, 1], a NaN or infinite y, a Level outside (0, 1),
+// an unknown Variance, SYGVariance without Joint, or DevilleVariance with
+// fewer than two units. Every method panics if len(y) != len(pi).
+type Estimator struct {
+	// Variance is the variance method; see VarianceMethod for which goes
+	// with which design.
+	Variance VarianceMethod
+	// Level is the confidence level of the interval, in (0, 1); zero
+	// means 0.95.
+	Level float64
+	// Joint returns the joint inclusion probability π_kl of the sampled
+	// units k ≠ l (indices into y and pi). SYGVariance needs it; the other
+	// methods ignore it.
+	Joint func(k, l int) float64
+}
+
+// Total returns the Horvitz–Thompson estimate Σ_s y_k/π_k of the
+// population total of y (Horvitz & Thompson 1952).
+func (e Estimator) Total(y, pi []float64) (Estimate, error) {
+	z, err := e.check("Total", y, pi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	var t float64
+	for k := range y {
+		t += y[k] / pi[k]
+	}
+	v, err := e.variance(y, pi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	return interval(t, v, z, len(y)), nil
+}
+
+// Mean returns the Horvitz–Thompson estimate Σ_s (y_k/π_k) / N of the mean
+// of y over a population of known size N > 0.
+func (e Estimator) Mean(y, pi []float64, popSize float64) (Estimate, error) {
+	if !(popSize > 0) || math.IsInf(popSize, 0) {
+		return Estimate{}, fmt.Errorf("sampling: Mean: population size %v: must be positive and finite: %w", popSize, ErrBadEstimate)
+	}
+	t, err := e.Total(y, pi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	z := e.z()
+	return interval(t.Value/popSize, t.Variance/(popSize*popSize), z, t.N), nil
+}
+
+// HajekMean returns the Hájek (ratio) estimate of the mean of y,
+// Σ_s y_k/π_k / Σ_s 1/π_k (Hájek 1971), which needs no population size and
+// is the estimator for rates: with y_k ∈ {0, 1} (say, 1 for a unit with a
+// major violation) it estimates the share of all units with y = 1. Its
+// variance is linearised (Särndal, Swensson & Wretman 1992, §5.6): the
+// chosen variance method applied to z_k = (y_k − ŷ)/N̂ with N̂ = Σ_s 1/π_k.
+func (e Estimator) HajekMean(y, pi []float64) (Estimate, error) {
+	z, err := e.check("HajekMean", y, pi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	var num, den float64
+	for k := range y {
+		num += y[k] / pi[k]
+		den += 1 / pi[k]
+	}
+	m := num / den
+	res := make([]float64, len(y))
+	for k := range y {
+		res[k] = (y[k] - m) / den
+	}
+	v, err := e.variance(res, pi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	return interval(m, v, z, len(y)), nil
+}
+
+// HTTotal is Estimator{Variance: v}.Total(y, pi): the Horvitz–Thompson
+// total of the sampled y with a 95 % interval.
+func HTTotal(y, pi []float64, v VarianceMethod) (Estimate, error) {
+	return Estimator{Variance: v}.Total(y, pi)
+}
+
+// HTMean is Estimator{Variance: v}.Mean(y, pi, popSize).
+func HTMean(y, pi []float64, popSize float64, v VarianceMethod) (Estimate, error) {
+	return Estimator{Variance: v}.Mean(y, pi, popSize)
+}
+
+// HajekMean is Estimator{Variance: v}.HajekMean(y, pi): the Hájek mean or
+// rate with a 95 % interval.
+func HajekMean(y, pi []float64, v VarianceMethod) (Estimate, error) {
+	return Estimator{Variance: v}.HajekMean(y, pi)
+}
+
+// check validates the estimator and the sample and returns the normal
+// quantile of the interval.
+func (e Estimator) check(fn string, y, pi []float64) (float64, error) {
+	if len(y) != len(pi) {
+		panic(fmt.Sprintf("sampling: Estimator.%s: %d values but %d probabilities", fn, len(y), len(pi)))
+	}
+	if e.Level != 0 && !(e.Level > 0 && e.Level < 1) {
+		return 0, fmt.Errorf("sampling: Estimator.Level %v: must lie in (0, 1): %w", e.Level, ErrBadEstimate)
+	}
+	switch {
+	case e.Variance >= numVarianceMethods:
+		return 0, fmt.Errorf("sampling: Estimator.Variance %v: unknown method: %w", e.Variance, ErrBadEstimate)
+	case e.Variance == SYGVariance && e.Joint == nil:
+		return 0, fmt.Errorf("sampling: Estimator.Variance syg needs Estimator.Joint: %w", ErrBadEstimate)
+	case len(y) == 0:
+		return 0, fmt.Errorf("sampling: %s: empty sample: %w", fn, ErrBadEstimate)
+	case e.Variance == DevilleVariance && len(y) < 2:
+		return 0, fmt.Errorf("sampling: %s: Deville's variance needs at least 2 sampled units, have %d: %w", fn, len(y), ErrBadEstimate)
+	}
+	for k := range y {
+		if !(pi[k] > 0 && pi[k] <= 1) {
+			return 0, fmt.Errorf("sampling: %s: sampled unit %d: inclusion probability %v outside (0, 1]: %w", fn, k, pi[k], ErrBadEstimate)
+		}
+		if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
+			return 0, fmt.Errorf("sampling: %s: sampled unit %d: value %v: %w", fn, k, y[k], ErrBadEstimate)
+		}
+	}
+	return e.z(), nil
+}
+
+// z returns the two-sided normal quantile Φ⁻¹((1+Level)/2).
+func (e Estimator) z() float64 {
+	level := e.Level
+	if level == 0 {
+		level = 0.95
+	}
+	return math.Sqrt2 * math.Erfinv(level)
+}
+
+// variance estimates the variance of the HT total of y.
+func (e Estimator) variance(y, pi []float64) (float64, error) {
+	switch e.Variance {
+	case PoissonVariance:
+		var v float64
+		for k := range y {
+			c := y[k] / pi[k]
+			v += (1 - pi[k]) * c * c
+		}
+		return v, nil
+	case SYGVariance:
+		var v float64
+		for k := range y {
+			ck := y[k] / pi[k]
+			for l := k + 1; l < len(y); l++ {
+				pkl := e.Joint(k, l)
+				if !(pkl > 0 && pkl <= math.Min(pi[k], pi[l])) {
+					return 0, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
+				}
+				d := ck - y[l]/pi[l]
+				v += (pi[k]*pi[l] - pkl) / pkl * d * d
+			}
+		}
+		return v, nil
+	default: // DevilleVariance
+		var sa, sac float64
+		for k := range y {
+			a := 1 - pi[k]
+			sa += a
+			sac += a * y[k] / pi[k]
+		}
+		if sa == 0 {
+			return 0, nil // every unit taken with certainty
+		}
+		ahat := sac / sa
+		var v float64
+		for k := range y {
+			d := y[k]/pi[k] - ahat
+			v += (1 - pi[k]) * d * d
+		}
+		n := float64(len(y))
+		return n / (n - 1) * v, nil
+	}
+}
+
+func interval(value, variance, z float64, n int) Estimate {
+	se := math.Sqrt(variance)
+	return Estimate{Value: value, Variance: variance, SE: se, Lower: value - z*se, Upper: value + z*se, N: n}
+}

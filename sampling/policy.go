@@ -1,0 +1,302 @@
+package sampling
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/firedraw/firedraw/risk"
+)
+
+// Errors returned by Policy methods, wrapped in errors that name the field
+// or the unit.
+var (
+	// ErrBadPolicy reports a Policy field (or a round count) that is
+	// negative, NaN, infinite or out of range.
+	ErrBadPolicy = errors.New("bad policy")
+	// ErrBadScore reports a risk score that is NaN or outside [0, 1].
+	ErrBadScore = errors.New("bad score")
+	// ErrBadLevel reports a risk level outside Low…High.
+	ErrBadLevel = errors.New("bad level")
+)
+
+// Default annual inspection frequencies and floors of classified
+// supervision, used where the corresponding Policy field is zero.
+const (
+	DefaultLowFrequency      = 0.05 // inspections per unit per year at level Low
+	DefaultGeneralFrequency  = 0.2  // … at level General
+	DefaultHigherFrequency   = 0.6  // … at level Higher
+	DefaultHighFrequency     = 1    // … at level High
+	DefaultCrowdedKeyFloor   = 1    // key units that are crowded places
+	DefaultHighFireRiskFloor = 2    // high-fire-risk units
+	DefaultMinShare          = 0.1  // least within-level weight, as a share of the level mean
+)
+
+var defaultFrequencies = [risk.NumLevels]float64{
+	risk.Low:          DefaultLowFrequency,
+	risk.LevelGeneral: DefaultGeneralFrequency,
+	risk.Higher:       DefaultHigherFrequency,
+	risk.High:         DefaultHighFrequency,
+}
+
+// Policy is a risk-weighted inspection policy: how many times a year, on
+// average, a unit of each risk level is inspected, the floors that
+// regulation imposes on some units, and how strongly the risk score steers
+// the draw inside a level.
+//
+// A zero Policy uses the default frequencies (Low 0.05, General 0.2,
+// Higher 0.6, High 1 inspection per unit per year), the default floors
+// (crowded-place key units at least 1 a year, high-fire-risk units at least
+// 2 a year) and equal chances inside each level. Every zero field takes its
+// default; no field can switch a floor off or exempt a level, because every
+// unit must keep a positive chance of being drawn.
+//
+// Annual frequencies are built in three steps:
+//
+//  1. Level frequency: unit k at level L starts from f_L = Frequencies[L].
+//  2. Within-level weighting with s = Strength: inside level L the weight
+//     of unit k is w_k = (1−s) + s·score_k/mean_L, where mean_L is the mean
+//     score of the level's units, so that Σ_{k∈L} w_k = n_L and the level's
+//     expected inspections stay n_L·f_L. At s = 0 every unit of the level
+//     has w = 1; at s = 1 the weight is proportional to the score. A weight
+//     is never below MinShare (default 0.1): units below it are raised to
+//     MinShare and the others scaled down so the level total is unchanged.
+//     So a unit with score 0 at s = 1 is still inspected at MinShare·f_L a
+//     year, never exempt. A level whose scores are all 0 is weighted
+//     equally. Then f_k = f_L·w_k.
+//  3. Floors: f_k = max(f_k, CrowdedKeyFloor) for a key unit that is a
+//     crowded place (Unit.KeyUnit and either Unit.CrowdedPlace or Category
+//     risk.CrowdedPlaceCategory), and f_k = max(f_k, HighFireRiskFloor) for
+//     a unit with Unit.HighFireRisk. Floors are applied after weighting and
+//     add inspections on top of the level totals.
+type Policy struct {
+	// Frequencies holds the annual inspections per unit at each level,
+	// indexed by risk.Level; a zero entry uses the default.
+	Frequencies [risk.NumLevels]float64
+	// CrowdedKeyFloor is the least annual frequency of a key unit that is
+	// a crowded place; zero means 1.
+	CrowdedKeyFloor float64
+	// HighFireRiskFloor is the least annual frequency of a high-fire-risk
+	// unit; zero means 2.
+	HighFireRiskFloor float64
+	// Strength in [0, 1] is how strongly the score steers the draw inside
+	// a level: 0 gives every unit of a level an equal chance, 1 makes the
+	// chance proportional to the score (subject to MinShare).
+	Strength float64
+	// MinShare in (0, 1] is the least within-level weight, as a share of
+	// the level's mean frequency, so that no unit is exempt; zero means 0.1.
+	MinShare float64
+}
+
+// resolved returns p with zero fields replaced by their defaults, or an
+// error naming the first bad field.
+func (p Policy) resolved() (Policy, error) {
+	bad := func(field string, v float64, why string) error {
+		return fmt.Errorf("sampling: policy field %s = %v: %s: %w", field, v, why, ErrBadPolicy)
+	}
+	for l, f := range p.Frequencies {
+		name := "Frequencies[" + risk.Level(l).String() + "]"
+		if !(f >= 0) || math.IsInf(f, 0) {
+			return p, bad(name, f, "must be a finite non-negative number (zero for the default)")
+		}
+		if f == 0 {
+			p.Frequencies[l] = defaultFrequencies[l]
+		}
+	}
+	for _, fl := range []struct {
+		name string
+		v    *float64
+		def  float64
+	}{
+		{"CrowdedKeyFloor", &p.CrowdedKeyFloor, DefaultCrowdedKeyFloor},
+		{"HighFireRiskFloor", &p.HighFireRiskFloor, DefaultHighFireRiskFloor},
+	} {
+		if !(*fl.v >= 0) || math.IsInf(*fl.v, 0) {
+			return p, bad(fl.name, *fl.v, "must be a finite non-negative number (zero for the default)")
+		}
+		if *fl.v == 0 {
+			*fl.v = fl.def
+		}
+	}
+	if !(p.Strength >= 0 && p.Strength <= 1) {
+		return p, bad("Strength", p.Strength, "must lie in [0, 1]")
+	}
+	if !(p.MinShare >= 0 && p.MinShare <= 1) {
+		return p, bad("MinShare", p.MinShare, "must lie in (0, 1] (zero for the default)")
+	}
+	if p.MinShare == 0 {
+		p.MinShare = DefaultMinShare
+	}
+	return p, nil
+}
+
+// crowdedKey reports whether u is a key unit that is a crowded place.
+func crowdedKey(u *risk.Unit) bool {
+	return u.KeyUnit && (u.CrowdedPlace || u.Category == risk.CrowdedPlaceCategory)
+}
+
+// Annual returns each unit's annual inspection frequency f_k > 0 (expected
+// inspections per year), built as described on Policy. units, levels and
+// scores are parallel: levels[k] and scores[k] belong to units[k]; scores
+// lie in [0, 1] and are read only when Strength > 0 (they may then be nil).
+//
+// Annual returns an error wrapping ErrBadPolicy for a bad Policy field,
+// ErrBadLevel or ErrBadScore naming the unit for a bad level or score. It
+// panics if the slices' lengths differ (scores may be nil when Strength is
+// 0).
+func (p Policy) Annual(units []risk.Unit, levels []risk.Level, scores []float64) ([]float64, error) {
+	q, err := p.resolved()
+	if err != nil {
+		return nil, err
+	}
+	checkPolicyLengths("Annual", units, levels, scores, q.Strength)
+	for k := range units {
+		if int(levels[k]) >= risk.NumLevels {
+			return nil, &UnitError{Index: k, ID: units[k].ID, What: "level " + levels[k].String(), Err: ErrBadLevel}
+		}
+		if scores != nil && !(scores[k] >= 0 && scores[k] <= 1) {
+			return nil, &UnitError{Index: k, ID: units[k].ID, What: fmt.Sprintf("score %v outside [0, 1]", scores[k]), Err: ErrBadScore}
+		}
+	}
+	f := make([]float64, len(units))
+	for k := range f {
+		f[k] = 1
+	}
+	if q.Strength > 0 {
+		// Group units by level and weight each group.
+		var idx [risk.NumLevels][]int
+		for k, l := range levels {
+			idx[l] = append(idx[l], k)
+		}
+		for _, members := range idx {
+			levelWeights(f, members, scores, q.Strength, q.MinShare)
+		}
+	}
+	for k := range f {
+		f[k] *= q.Frequencies[levels[k]]
+		if crowdedKey(&units[k]) {
+			f[k] = math.Max(f[k], q.CrowdedKeyFloor)
+		}
+		if units[k].HighFireRisk {
+			f[k] = math.Max(f[k], q.HighFireRiskFloor)
+		}
+	}
+	return f, nil
+}
+
+// levelWeights writes into w[k], for k in members, the within-level weight
+// (1−s) + s·score_k/mean, floored at minShare with the level total kept at
+// len(members).
+func levelWeights(w []float64, members []int, scores []float64, s, minShare float64) {
+	n := len(members)
+	if n == 0 {
+		return
+	}
+	var sum float64
+	for _, k := range members {
+		sum += scores[k]
+	}
+	if sum == 0 {
+		return // all scores 0: equal weights, already 1
+	}
+	mean := sum / float64(n)
+	low := 0 // number of weights below the floor
+	for _, k := range members {
+		w[k] = (1 - s) + s*scores[k]/mean
+		if w[k] < minShare {
+			low++
+		}
+	}
+	if low == 0 {
+		return
+	}
+	// Raise the lowest weights to minShare and scale the rest down so the
+	// total stays n. Scaling down may push more units under the floor, so
+	// find the smallest j such that, with the j lowest weights floored, the
+	// (j+1)-th scaled weight is at or above the floor.
+	sorted := append([]int(nil), members...)
+	sort.Slice(sorted, func(a, b int) bool { return w[sorted[a]] < w[sorted[b]] })
+	rest := 0.0 // sum of the weights from sorted[j] on
+	for _, k := range sorted {
+		rest += w[k]
+	}
+	for j := 0; j < n; j++ {
+		scale := (float64(n) - float64(j)*minShare) / rest
+		if w[sorted[j]]*scale >= minShare {
+			for _, k := range sorted[:j] {
+				w[k] = minShare
+			}
+			for _, k := range sorted[j:] {
+				w[k] *= scale
+			}
+			return
+		}
+		rest -= w[sorted[j]]
+	}
+	// Only reached when minShare = 1 and rounding kept every weight below
+	// it: all equal.
+	for _, k := range members {
+		w[k] = 1
+	}
+}
+
+func checkPolicyLengths(fn string, units []risk.Unit, levels []risk.Level, scores []float64, strength float64) {
+	if len(levels) != len(units) {
+		panic(fmt.Sprintf("sampling: Policy.%s: %d units but %d levels", fn, len(units), len(levels)))
+	}
+	if scores == nil && strength == 0 {
+		return
+	}
+	if len(scores) != len(units) {
+		panic(fmt.Sprintf("sampling: Policy.%s: %d units but %d scores", fn, len(units), len(scores)))
+	}
+}
+
+// StratumKey returns the key of the stratum (risk level × district) that
+// policies and stratified draws use, e.g. "high/Xicheng". Keys of the same
+// district sort by level name, not by level order.
+func StratumKey(level risk.Level, district string) string {
+	return level.String() + "/" + district
+}
+
+// LevelSummary is the expected workload of one risk level under a policy.
+type LevelSummary struct {
+	Level risk.Level
+	Units int // units at the level
+	// Inspections is the expected number of inspections a year, Σ f_k.
+	Inspections float64
+	// MinFrequency and MaxFrequency are the least and greatest annual
+	// frequencies at the level (0 when Units is 0).
+	MinFrequency, MaxFrequency float64
+}
+
+// Summarize returns, for every level from Low to High, the number of units
+// and their expected inspections a year, from the annual frequencies that
+// Policy.Annual returned. It panics if the lengths of levels and annual
+// differ or if a level is out of range.
+func Summarize(levels []risk.Level, annual []float64) [risk.NumLevels]LevelSummary {
+	if len(levels) != len(annual) {
+		panic(fmt.Sprintf("sampling: Summarize: %d levels but %d frequencies", len(levels), len(annual)))
+	}
+	var out [risk.NumLevels]LevelSummary
+	for l := range out {
+		out[l].Level = risk.Level(l)
+	}
+	for k, l := range levels {
+		if int(l) >= risk.NumLevels {
+			panic(fmt.Sprintf("sampling: Summarize: unit %d: level %v out of range", k, l))
+		}
+		s := &out[l]
+		f := annual[k]
+		if s.Units == 0 || f < s.MinFrequency {
+			s.MinFrequency = f
+		}
+		if s.Units == 0 || f > s.MaxFrequency {
+			s.MaxFrequency = f
+		}
+		s.Units++
+		s.Inspections += f
+	}
+	return out
+}
