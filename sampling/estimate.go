@@ -25,14 +25,16 @@ type VarianceMethod uint8
 
 const (
 	// DevilleVariance is Deville's approximation for fixed-size designs of
-	// high entropy (Deville 1999; Tillé 2006, §7.5), the estimator of R's
+	// high entropy (Deville 1999; Tillé 2006, §7.4), the estimator of R's
 	// sampling::varest(Ys, pik = pik):
 	//
-	//	v = n/(n−1) Σ_s (1−π_k)(y_k/π_k − Â)²,  Â = Σ_s (1−π_k) y_k/π_k / Σ_s (1−π_k),
+	//	v = Σ_s (1−π_k)(y_k/π_k − Â)² / (1 − Σ_s a_k²),
+	//	a_k = (1−π_k)/Σ_s(1−π_l),  Â = Σ_s a_k y_k/π_k.
 	//
-	// where n counts every sampled unit, including those with π = 1 (as R
-	// does). It needs n ≥ 2; units with π = 1 add nothing to it. It is the
-	// zero value because systematic πps is the default design.
+	// With equal π it is the simple-random-sampling variance. Units with
+	// π = 1 add nothing; it needs at least two sampled units with π < 1 (or
+	// none: then the total is known exactly and v = 0). It is the zero
+	// value because systematic πps is the default design.
 	DevilleVariance VarianceMethod = iota
 	// PoissonVariance is the unbiased variance estimator under Poisson
 	// sampling, v = Σ_s (1−π_k) y_k²/π_k² (Horvitz & Thompson 1952).
@@ -77,7 +79,7 @@ type Estimate struct {
 // Every method returns an error wrapping ErrBadEstimate for an empty
 // sample, a π outside (0, 1], a NaN or infinite y, a Level outside (0, 1),
 // an unknown Variance, SYGVariance without Joint, or DevilleVariance with
-// fewer than two units. Every method panics if len(y) != len(pi).
+// exactly one unit of π < 1. Every method panics if len(y) != len(pi).
 type Estimator struct {
 	// Variance is the variance method; see VarianceMethod for which goes
 	// with which design.
@@ -184,8 +186,6 @@ func (e Estimator) check(fn string, y, pi []float64) (float64, error) {
 		return 0, fmt.Errorf("sampling: Estimator.Variance syg needs Estimator.Joint: %w", ErrBadEstimate)
 	case len(y) == 0:
 		return 0, fmt.Errorf("sampling: %s: empty sample: %w", fn, ErrBadEstimate)
-	case e.Variance == DevilleVariance && len(y) < 2:
-		return 0, fmt.Errorf("sampling: %s: Deville's variance needs at least 2 sampled units, have %d: %w", fn, len(y), ErrBadEstimate)
 	}
 	for k := range y {
 		if !(pi[k] > 0 && pi[k] <= 1) {
@@ -232,23 +232,32 @@ func (e Estimator) variance(y, pi []float64) (float64, error) {
 		}
 		return v, nil
 	default: // DevilleVariance
-		var sa, sac float64
+		var sa float64
+		uncertain := 0
 		for k := range y {
-			a := 1 - pi[k]
-			sa += a
-			sac += a * y[k] / pi[k]
+			sa += 1 - pi[k]
+			if pi[k] < 1 {
+				uncertain++
+			}
 		}
-		if sa == 0 {
-			return 0, nil // every unit taken with certainty
+		switch uncertain {
+		case 0:
+			return 0, nil // every unit taken with certainty: no sampling error
+		case 1:
+			return 0, fmt.Errorf("sampling: Deville's variance needs at least 2 sampled units with π < 1, have 1: %w", ErrBadEstimate)
 		}
-		ahat := sac / sa
+		var ahat, sa2 float64
+		for k := range y {
+			a := (1 - pi[k]) / sa
+			ahat += a * y[k] / pi[k]
+			sa2 += a * a
+		}
 		var v float64
 		for k := range y {
 			d := y[k]/pi[k] - ahat
 			v += (1 - pi[k]) * d * d
 		}
-		n := float64(len(y))
-		return n / (n - 1) * v, nil
+		return v / (1 - sa2), nil
 	}
 }
 
