@@ -1,0 +1,504 @@
+package schedule
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// Pool is a validated inspector pool, sorted by ID, with its eligibility
+// index (category × district). Build it with NewPool; a Pool is read-only
+// and safe for concurrent use.
+type Pool struct {
+	insp      []risk.Inspector
+	index     map[string]int32
+	leave     []days
+	conflicts map[string][]int32 // unit ID → inspectors declaring a conflict
+	qualified map[poolKey][]int32
+}
+
+type poolKey struct {
+	district string
+	category risk.Category
+}
+
+// NewPool validates and indexes the inspectors: IDs must be non-empty and
+// unique, MaxPerRound non-negative. An empty pool is an error wrapping
+// ErrPool. The inspectors are copied and sorted by ID, so the pool does not
+// depend on the input order.
+func NewPool(inspectors []risk.Inspector) (*Pool, error) {
+	if len(inspectors) == 0 {
+		return nil, fmt.Errorf("schedule: empty inspector pool: %w", ErrPool)
+	}
+	p := &Pool{
+		insp:      slices.Clone(inspectors),
+		index:     make(map[string]int32, len(inspectors)),
+		conflicts: make(map[string][]int32),
+		qualified: make(map[poolKey][]int32),
+	}
+	sort.Slice(p.insp, func(i, j int) bool { return p.insp[i].ID < p.insp[j].ID })
+	p.leave = make([]days, len(p.insp))
+	for i := range p.insp {
+		in := &p.insp[i]
+		if in.ID == "" {
+			return nil, fmt.Errorf("schedule: inspector %q (%s) has an empty ID: %w", in.Name, in.Certificate, ErrBadInput)
+		}
+		if _, dup := p.index[in.ID]; dup {
+			return nil, fmt.Errorf("schedule: inspector %q: duplicate ID: %w", in.ID, ErrBadInput)
+		}
+		if in.MaxPerRound < 0 {
+			return nil, fmt.Errorf("schedule: inspector %q: MaxPerRound %d is negative: %w", in.ID, in.MaxPerRound, ErrBadInput)
+		}
+		p.index[in.ID] = int32(i)
+		p.leave[i] = leaveSet(in.Leave)
+		for _, u := range in.Conflicts {
+			p.conflicts[u] = append(p.conflicts[u], int32(i))
+		}
+		for _, d := range in.Districts {
+			for _, c := range in.Categories {
+				k := poolKey{d, c}
+				if l := p.qualified[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
+					p.qualified[k] = append(l, int32(i))
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// Len returns the number of inspectors.
+func (p *Pool) Len() int { return len(p.insp) }
+
+// Inspectors returns the inspectors sorted by ID. The slice is shared.
+func (p *Pool) Inspectors() []risk.Inspector { return p.insp }
+
+func (p *Pool) onLeave(i int32, d Day) bool { return p.leave[i].has(d) }
+
+// eligible returns the inspectors of department dept ("" = any) qualified
+// for the category and covering the district, with no declared conflict
+// with the unit and other than the unit's last lead inspector, sorted by
+// ID. It also returns how many qualified inspectors of the department
+// were excluded for a conflict or as last lead.
+func (p *Pool) eligible(dst []int32, unitID, district string, cat risk.Category, lastLead, dept string) (out []int32, excluded int) {
+	out = dst[:0]
+	conf := p.conflicts[unitID]
+	for _, i := range p.qualified[poolKey{district, cat}] {
+		in := &p.insp[i]
+		if dept != "" && in.Department != dept {
+			continue
+		}
+		if in.ID == lastLead || slices.Contains(conf, i) {
+			excluded++
+			continue
+		}
+		out = append(out, i)
+	}
+	return out, excluded
+}
+
+// Visit is one drawn unit to staff: the unit, its task date and the lead
+// inspector of its last inspection (excluded from its team).
+type Visit struct {
+	UnitID   string
+	District string
+	Category risk.Category
+	LastLead string
+	Date     Day
+}
+
+// Team is the inspectors one department sends to a visit; the first is
+// the lead.
+type Team struct {
+	Department string   `json:"department"`
+	Inspectors []string `json:"inspectors"`
+}
+
+// Staffing says how teams are drawn. The zero value draws teams of two
+// from the whole pool, each inspector making at most DefaultDailyCap
+// visits a day.
+type Staffing struct {
+	// TeamSize is the number of inspectors per team; zero means 2. A
+	// team of one is refused: "double random" needs two to witness.
+	TeamSize int
+	// DailyCap is the number of visits an inspector makes in one day;
+	// zero means DefaultDailyCap.
+	DailyCap int
+	// Departments lists the departments of a joint inspection: each visit
+	// gets one team per department, drawn from that department's
+	// inspectors. Empty means one team drawn from the whole pool.
+	Departments []string
+}
+
+func (s Staffing) teamSize() int {
+	if s.TeamSize == 0 {
+		return 2
+	}
+	return s.TeamSize
+}
+
+func (s Staffing) dailyCap() int {
+	if s.DailyCap <= 0 {
+		return DefaultDailyCap
+	}
+	return s.DailyCap
+}
+
+func (s Staffing) departments() []string {
+	if len(s.Departments) == 0 {
+		return []string{""}
+	}
+	return s.Departments
+}
+
+func (s Staffing) check(pool *Pool) error {
+	if s.TeamSize < 0 || s.TeamSize == 1 {
+		return fmt.Errorf("schedule: team size %d: want 0 (→ 2) or at least 2: %w", s.TeamSize, ErrBadInput)
+	}
+	if s.DailyCap < 0 {
+		return fmt.Errorf("schedule: daily cap %d is negative: %w", s.DailyCap, ErrBadInput)
+	}
+	seen := map[string]bool{}
+	for _, d := range s.Departments {
+		if d == "" || seen[d] {
+			return fmt.Errorf("schedule: department %q empty or listed twice: %w", d, ErrBadInput)
+		}
+		seen[d] = true
+	}
+	for _, d := range s.departments() {
+		n := 0
+		for i := range pool.insp {
+			if d == "" || pool.insp[i].Department == d {
+				n++
+			}
+		}
+		if n < s.teamSize() {
+			what := "the pool"
+			if d != "" {
+				what = fmt.Sprintf("department %q", d)
+			}
+			return fmt.Errorf("schedule: %s has %d inspector(s), fewer than the team size %d: %w", what, n, s.teamSize(), ErrPool)
+		}
+	}
+	return nil
+}
+
+// TeamStream is the PRN stream that orders the inspectors of a visit:
+// "team/<round>/<department>/<unit ID>". The team is the first TeamSize
+// inspectors, in increasing PRN(seed, TeamStream(…), inspector ID), that
+// are eligible and still have capacity on the visit's date.
+func TeamStream(round int, department, unitID string) string {
+	return "team/" + strconv.Itoa(round) + "/" + department + "/" + unitID
+}
+
+// Assign draws a team per department for every visit of round `round`
+// under seed, visiting units in the given order (callers pass them in
+// PRN order so that nobody is favoured when caps bind). It is random
+// greedy first: each visit takes the eligible inspectors in its PRN order
+// who are not on leave on its date, below DailyCap that day and below
+// their MaxPerRound. When greedy leaves a visit short, the remaining
+// slots are filled by augmenting paths in the flow network
+// source → visit (demand TeamSize) → (inspector, day) (capacity DailyCap)
+// → inspector (capacity MaxPerRound) → sink (Ford & Fulkerson 1956),
+// starting from the greedy assignment so that most random choices are
+// kept; the dates being fixed, this finds a valid assignment whenever one
+// exists. Otherwise Assign returns an error wrapping ErrInfeasible that
+// names every visit it cannot staff and the binding constraint.
+//
+// The result has, for each visit, one Team per department in the order
+// of Staffing.Departments, inspectors in draw order (the lead first).
+func (s Staffing) Assign(pool *Pool, seed sampling.Seed, round int, visits []Visit) ([][]Team, error) {
+	if err := s.check(pool); err != nil {
+		return nil, err
+	}
+	depts := s.departments()
+	out := make([][]Team, len(visits))
+	for v := range out {
+		out[v] = make([]Team, len(depts))
+	}
+	var problems []string
+	for di, dept := range depts {
+		a := newAssigner(s, pool, seed, round, dept, visits)
+		a.greedy()
+		a.augment()
+		problems = append(problems, a.problems()...)
+		for v := range visits {
+			t := Team{Department: dept, Inspectors: make([]string, len(a.team[v]))}
+			for j, i := range a.team[v] {
+				t.Inspectors[j] = pool.insp[i].ID
+			}
+			out[v][di] = t
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &InfeasibleError{Round: round, Problems: problems}
+	}
+	return out, nil
+}
+
+// InfeasibleError lists the visits of a round that cannot be staffed, one
+// readable line each naming the unit, its date and the binding
+// constraint. It wraps ErrInfeasible.
+type InfeasibleError struct {
+	Round    int
+	Problems []string
+}
+
+func (e *InfeasibleError) Error() string {
+	const show = 20
+	var b strings.Builder
+	fmt.Fprintf(&b, "schedule: round %d: %d team(s) cannot be staffed: ", e.Round, len(e.Problems))
+	for i, p := range e.Problems {
+		if i == show {
+			fmt.Fprintf(&b, "; … and %d more", len(e.Problems)-show)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p)
+	}
+	b.WriteString(": ")
+	b.WriteString(ErrInfeasible.Error())
+	return b.String()
+}
+
+func (e *InfeasibleError) Unwrap() error { return ErrInfeasible }
+
+// assigner staffs one department's teams for one round.
+type assigner struct {
+	pool     *Pool
+	dept     string
+	size     int
+	dailyCap int32
+	visits   []Visit
+	cand     [][]int32 // eligible inspectors of each visit, in PRN order
+	excluded []int     // qualified but excluded (conflict, last lead)
+	team     [][]int32
+	roundLd  []int32
+	capOf    []int32
+	dayLd    map[dayKey]int32
+}
+
+type dayKey struct {
+	insp int32
+	day  Day
+}
+
+func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept string, visits []Visit) *assigner {
+	a := &assigner{
+		pool: pool, dept: dept, size: s.teamSize(), dailyCap: int32(s.dailyCap()), visits: visits,
+		cand: make([][]int32, len(visits)), excluded: make([]int, len(visits)),
+		team: make([][]int32, len(visits)), roundLd: make([]int32, len(pool.insp)),
+		capOf: make([]int32, len(pool.insp)), dayLd: make(map[dayKey]int32),
+	}
+	for i := range pool.insp {
+		a.capOf[i] = math.MaxInt32
+		if m := pool.insp[i].MaxPerRound; m > 0 {
+			a.capOf[i] = int32(m)
+		}
+	}
+	var (
+		buf  []int32
+		ids  []string
+		prns []float64
+	)
+	for v := range visits {
+		vi := &visits[v]
+		buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
+		ids = ids[:0]
+		for _, i := range buf {
+			ids = append(ids, pool.insp[i].ID)
+		}
+		prns = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, prns)
+		c := slices.Clone(buf)
+		order := make([]int, len(c))
+		for j := range order {
+			order[j] = j
+		}
+		sort.Slice(order, func(x, y int) bool { return prns[order[x]] < prns[order[y]] })
+		for j, o := range order {
+			c[j] = buf[o]
+		}
+		a.cand[v] = c
+	}
+	return a
+}
+
+func (a *assigner) free(i int32, d Day) bool {
+	return !a.pool.onLeave(i, d) && a.dayLd[dayKey{i, d}] < a.dailyCap && a.roundLd[i] < a.capOf[i]
+}
+
+func (a *assigner) add(v int, i int32) {
+	a.team[v] = append(a.team[v], i)
+	a.dayLd[dayKey{i, a.visits[v].Date}]++
+	a.roundLd[i]++
+}
+
+func (a *assigner) greedy() {
+	for v := range a.visits {
+		d := a.visits[v].Date
+		for _, i := range a.cand[v] {
+			if len(a.team[v]) == a.size {
+				break
+			}
+			if a.free(i, d) {
+				a.add(v, i)
+			}
+		}
+	}
+}
+
+// augment fills the slots greedy left empty with shortest augmenting
+// paths over the implicit residual network (see Assign). A visit with no
+// augmenting path stays short: by the max-flow min-cut theorem no later
+// augmentation can create one (a path through it would have existed
+// before), so one pass over the short visits reaches the maximum flow.
+func (a *assigner) augment() {
+	short := false
+	for v := range a.team {
+		if len(a.team[v]) < a.size {
+			short = true
+			break
+		}
+	}
+	if !short {
+		return
+	}
+	// holders[i] lists the visits whose team holds inspector i.
+	holders := make(map[int32][]int32)
+	for v, t := range a.team {
+		for _, i := range t {
+			holders[i] = append(holders[i], int32(v))
+		}
+	}
+	type step struct {
+		from int32 // visit that receives insp
+		insp int32
+	}
+	parent := make([]step, len(a.visits))
+	seenV := make([]int32, len(a.visits)) // BFS generation that visited each visit
+	seenDay := make(map[dayKey]int32)
+	seenInsp := make(map[int32]int32)
+	gen := int32(0)
+	for v := range a.team {
+		for len(a.team[v]) < a.size {
+			gen++
+			queue := []int32{int32(v)}
+			seenV[v] = gen
+			endV, endI := int32(-1), int32(-1)
+		bfs:
+			for len(queue) > 0 {
+				x := queue[0]
+				queue = queue[1:]
+				dx := a.visits[x].Date
+				for _, i := range a.cand[x] {
+					if slices.Contains(a.team[x], i) || a.pool.onLeave(i, dx) {
+						continue
+					}
+					k := dayKey{i, dx}
+					if seenDay[k] == gen {
+						continue
+					}
+					seenDay[k] = gen
+					dayRoom := a.dayLd[k] < a.dailyCap
+					if dayRoom && a.roundLd[i] < a.capOf[i] {
+						endV, endI = x, i
+						break bfs
+					}
+					throughInsp := dayRoom && seenInsp[i] != gen
+					if throughInsp {
+						seenInsp[i] = gen
+					}
+					for _, y := range holders[i] {
+						if seenV[y] == gen {
+							continue
+						}
+						if a.visits[y].Date != dx {
+							if !throughInsp {
+								continue
+							}
+							// Reaching (i, day of y) through the inspector node.
+							seenDay[dayKey{i, a.visits[y].Date}] = gen
+						}
+						seenV[y] = gen
+						parent[y] = step{from: x, insp: i}
+						queue = append(queue, y)
+					}
+				}
+			}
+			if endV < 0 {
+				break // v cannot be completed; reported by problems
+			}
+			// Apply the path: endV takes the free endI; every visit y on the
+			// way back gives parent[y].insp to parent[y].from.
+			a.add(int(endV), endI)
+			holders[endI] = append(holders[endI], endV)
+			for y := endV; y != int32(v); {
+				st := parent[y]
+				i := st.insp
+				a.team[y] = slices.DeleteFunc(a.team[y], func(j int32) bool { return j == i })
+				a.dayLd[dayKey{i, a.visits[y].Date}]--
+				a.roundLd[i]--
+				a.add(int(st.from), i)
+				h := holders[i]
+				for hi, hv := range h {
+					if hv == y {
+						h[hi] = st.from
+						break
+					}
+				}
+				y = st.from
+			}
+		}
+	}
+}
+
+// problems describes every visit left short, with the binding constraint.
+func (a *assigner) problems() []string {
+	var out []string
+	for v, t := range a.team {
+		if len(t) >= a.size {
+			continue
+		}
+		vi := &a.visits[v]
+		who := fmt.Sprintf("unit %q", vi.UnitID)
+		if a.dept != "" {
+			who += fmt.Sprintf(" (department %q)", a.dept)
+		}
+		n := len(a.cand[v])
+		var why string
+		switch {
+		case n == 0:
+			why = fmt.Sprintf("no eligible inspector (qualified for %s and covering district %q", vi.Category, vi.District)
+			if a.excluded[v] > 0 {
+				why += fmt.Sprintf("; %d excluded for a conflict or as last lead", a.excluded[v])
+			}
+			why += ")"
+		case n < a.size:
+			why = fmt.Sprintf("only %d eligible inspector(s) for a team of %d", n, a.size)
+			if a.excluded[v] > 0 {
+				why += fmt.Sprintf(" (%d more excluded for a conflict or as last lead)", a.excluded[v])
+			}
+		default:
+			avail := 0
+			for _, i := range a.cand[v] {
+				if !a.pool.onLeave(i, vi.Date) {
+					avail++
+				}
+			}
+			if avail < a.size {
+				why = fmt.Sprintf("only %d of %d eligible inspectors not on leave on %s", avail, n, vi.Date)
+			} else {
+				why = fmt.Sprintf("caps exhausted: the %d eligible inspectors available on %s are at their MaxPerRound or at %d visits that day", avail, vi.Date, a.dailyCap)
+			}
+		}
+		out = append(out, fmt.Sprintf("%s on %s: %s", who, vi.Date, why))
+	}
+	return out
+}
