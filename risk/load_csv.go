@@ -1,0 +1,321 @@
+package risk
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// lineReader reads physical lines and counts them.
+type lineReader struct {
+	br      *bufio.Reader
+	lineNo  int    // physical lines read so far
+	long    []byte // a line longer than the bufio buffer
+	started bool
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// readLine returns the next line without its '\n' (a '\r' before it is
+// kept), or io.EOF after the last line. The slice is valid until the next
+// call. A UTF-8 byte order mark at the start of the input is dropped.
+func (lr *lineReader) readLine() ([]byte, error) {
+	b, err := lr.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		lr.long = append(lr.long[:0], b...)
+		for err == bufio.ErrBufferFull {
+			b, err = lr.br.ReadSlice('\n')
+			lr.long = append(lr.long, b...)
+		}
+		b = lr.long
+	}
+	switch {
+	case err == io.EOF && len(b) > 0:
+		// The last line has no newline.
+	case err != nil:
+		return nil, err
+	}
+	lr.lineNo++
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if !lr.started {
+		lr.started = true
+		b = bytes.TrimPrefix(b, utf8BOM)
+	}
+	return b, nil
+}
+
+func stripCR(b []byte) ([]byte, bool) {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1], true
+	}
+	return b, false
+}
+
+// csvRowError reports a record that cannot be split into fields; the
+// reader has skipped it and can go on.
+type csvRowError struct{ msg string }
+
+func (e *csvRowError) Error() string { return e.msg }
+
+// csvReader splits RFC 4180 CSV (comma-separated, '"'-quoted with '""'
+// for a quote, quoted fields may span lines, CRLF or LF line ends) into
+// fields. Rows without quotes take a fast path that slices the line in
+// place. Empty lines are skipped.
+type csvReader struct {
+	lineReader
+	fields  [][]byte
+	scratch []byte
+	ends    []int
+}
+
+func newCSVReader(r io.Reader) *csvReader {
+	return &csvReader{lineReader: lineReader{br: bufio.NewReaderSize(r, 64<<10)}}
+}
+
+// next returns the fields of the next record and the line it starts on.
+// The fields are valid until the next call. A malformed record returns a
+// *csvRowError; io.EOF marks the end.
+func (c *csvReader) next() ([][]byte, int, error) {
+	for {
+		raw, err := c.readLine()
+		if err != nil {
+			return nil, 0, err
+		}
+		body, _ := stripCR(raw)
+		if len(body) == 0 {
+			continue
+		}
+		line := c.lineNo
+		if bytes.IndexByte(body, '"') >= 0 {
+			err := c.splitQuoted(raw)
+			return c.fields, line, err
+		}
+		if !utf8.Valid(body) {
+			return nil, line, &csvRowError{"not valid UTF-8"}
+		}
+		c.fields = c.fields[:0]
+		for {
+			i := bytes.IndexByte(body, ',')
+			if i < 0 {
+				c.fields = append(c.fields, body)
+				break
+			}
+			c.fields = append(c.fields, body[:i])
+			body = body[i+1:]
+		}
+		return c.fields, line, nil
+	}
+}
+
+// splitQuoted splits a record that contains quotes, reading more lines
+// while a quoted field is open.
+func (c *csvReader) splitQuoted(raw []byte) error {
+	c.scratch = c.scratch[:0]
+	c.ends = c.ends[:0]
+	c.fields = c.fields[:0]
+	valid := utf8.Valid(raw)
+	line, cr := stripCR(raw)
+	pos := 0
+	bad := ""
+fields:
+	for {
+		if pos < len(line) && line[pos] == '"' {
+			pos++
+			for {
+				i := bytes.IndexByte(line[pos:], '"')
+				if i < 0 {
+					c.scratch = append(c.scratch, line[pos:]...)
+					if cr {
+						c.scratch = append(c.scratch, '\r')
+					}
+					c.scratch = append(c.scratch, '\n')
+					next, err := c.readLine()
+					if err == io.EOF {
+						return &csvRowError{"quoted field not closed before the end of the input"}
+					}
+					if err != nil {
+						return err
+					}
+					valid = valid && utf8.Valid(next)
+					line, cr = stripCR(next)
+					pos = 0
+					continue
+				}
+				c.scratch = append(c.scratch, line[pos:pos+i]...)
+				pos += i + 1
+				if pos < len(line) && line[pos] == '"' {
+					c.scratch = append(c.scratch, '"')
+					pos++
+					continue
+				}
+				break
+			}
+			c.ends = append(c.ends, len(c.scratch))
+			if pos == len(line) {
+				break
+			}
+			if line[pos] != ',' {
+				bad = "text after a closing quote"
+				break
+			}
+			pos++
+			continue
+		}
+		i := bytes.IndexByte(line[pos:], ',')
+		f := line[pos:]
+		if i >= 0 {
+			f = line[pos : pos+i]
+		}
+		if bytes.IndexByte(f, '"') >= 0 {
+			bad = "quote in an unquoted field"
+			break fields
+		}
+		c.scratch = append(c.scratch, f...)
+		c.ends = append(c.ends, len(c.scratch))
+		if i < 0 {
+			break
+		}
+		pos += i + 1
+	}
+	if bad != "" {
+		return &csvRowError{bad}
+	}
+	if !valid {
+		return &csvRowError{"not valid UTF-8"}
+	}
+	start := 0
+	for _, e := range c.ends {
+		c.fields = append(c.fields, c.scratch[start:e])
+		start = e
+	}
+	return nil
+}
+
+// csvHeader maps a header to the columns of a spec.
+type csvHeader struct {
+	n          int   // number of fields
+	index      []int // spec column → field, -1 if absent
+	extraNames []string
+	extraIndex []int // field of each extra column, in extraNames order
+}
+
+// readCSVHeader reads and checks the header. Unknown columns are extra
+// attribute columns (sorted by name) if the spec allows them, else an
+// ErrUnknownField; a missing required column is an ErrMissingColumn.
+func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
+	fields, line, err := c.next()
+	if err == io.EOF {
+		return nil, &RecordError{Line: 1, Column: s.cols[0].name,
+			Err: fmt.Errorf("%w: empty input, no header line", ErrMissingColumn)}
+	}
+	if err != nil {
+		if re, ok := err.(*csvRowError); ok {
+			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", ErrMalformed, re.msg)}
+		}
+		return nil, &RecordError{Line: c.lineNo, Err: err}
+	}
+	h := &csvHeader{n: len(fields), index: make([]int, len(s.cols))}
+	for i := range h.index {
+		h.index[i] = -1
+	}
+	seen := map[string]int{}
+	type extra struct {
+		name string
+		i    int
+	}
+	var extras []extra
+	for i, f := range fields {
+		name := strings.TrimSpace(string(f))
+		if name == "" {
+			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: column %d has no name", ErrMalformed, i+1)}
+		}
+		if j, dup := seen[name]; dup {
+			return nil, &RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: columns %d and %d have the same name", ErrMalformed, j+1, i+1)}
+		}
+		seen[name] = i
+		if k, ok := s.index[name]; ok {
+			h.index[k] = i
+			continue
+		}
+		if !s.attrs {
+			return nil, &RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", ErrUnknownField, name, s.kind, s.names())}
+		}
+		extras = append(extras, extra{name, i})
+	}
+	for k, col := range s.cols {
+		if col.required && h.index[k] < 0 {
+			return nil, &RecordError{Line: line, Column: col.name, Err: ErrMissingColumn}
+		}
+	}
+	sort.Slice(extras, func(a, b int) bool { return extras[a].name < extras[b].name })
+	for _, e := range extras {
+		h.extraNames = append(h.extraNames, e.name)
+		h.extraIndex = append(h.extraIndex, e.i)
+	}
+	return h, nil
+}
+
+// runCSV feeds each CSV record to fn as a row.
+func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
+	c := newCSVReader(r)
+	h, e := readCSVHeader(c, l.spec)
+	if e != nil {
+		l.fatal(e)
+		return
+	}
+	rw := &row{vals: make([][]byte, len(l.spec.cols)), extra: make([][]byte, len(h.extraNames)),
+		extraNames: h.extraNames}
+	for {
+		fields, line, err := c.next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			if re, ok := err.(*csvRowError); ok {
+				rw.line = line
+				clear(rw.vals)
+				if !l.reject(rw, &RecordError{Line: line, Err: fmt.Errorf("%w: %s", ErrMalformed, re.msg)}) {
+					return
+				}
+				continue
+			}
+			l.fatal(&RecordError{Line: c.lineNo, Err: err})
+			return
+		}
+		rw.line = line
+		for k, i := range h.index {
+			if i >= 0 && i < len(fields) {
+				rw.vals[k] = fields[i]
+			} else {
+				rw.vals[k] = nil
+			}
+		}
+		if len(fields) != h.n {
+			if !l.reject(rw, &RecordError{Line: line,
+				Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformed, len(fields), h.n)}) {
+				return
+			}
+			continue
+		}
+		for k, i := range h.extraIndex {
+			rw.extra[k] = fields[i]
+		}
+		if e := fn(rw); e != nil {
+			if !l.reject(rw, e) {
+				return
+			}
+		}
+	}
+}
