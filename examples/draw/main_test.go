@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/firedraw/firedraw/risk/synthcity"
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// smallCity writes a 300-unit synthetic city to a temporary directory once
+// per test binary and returns the directory.
+var smallCity = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "draw-city-")
+	if err != nil {
+		return "", err
+	}
+	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 7})
+	if err != nil {
+		return "", err
+	}
+	return dir, c.WriteDir(dir)
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := smallCity(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// cityFlags returns the record-file flags of the small city.
+func cityFlags(t *testing.T) []string {
+	t.Helper()
+	dir, err := smallCity()
+	require.NoError(t, err)
+	f := func(name string) string { return filepath.Join(dir, name) }
+	return []string{
+		"-units", f("units.csv.gz"), "-telemetry", f("telemetry.csv.gz"),
+		"-incidents", f("incidents.csv.gz"), "-inspections", f("inspections.csv.gz"),
+		"-credit", f("credit.csv.gz"), "-inspectors", f("inspectors.csv.gz"),
+	}
+}
+
+// runDraw runs the program in-process and returns its stdout, stderr and
+// exit status.
+func runDraw(args ...string) (string, string, int) {
+	var out, errOut bytes.Buffer
+	code := exitCode(run(args, &out, &errOut), &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestRecordFiles(t *testing.T) {
+	out, errOut, code := runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-out", t.TempDir())...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "     300 units")
+}
+
+func TestHelp(t *testing.T) {
+	_, errOut, code := runDraw("-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, errOut, "usage: draw")
+	assert.Contains(t, errOut, "-inspectors FILE")
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "units.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("id,name,category,district\nU1,One,street-shop,East\nU2,Two,spaceship,East\n"), 0o644))
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{"extra argument", []string{"units.csv"}, 2, `unexpected argument "units.csv"`},
+		{"bad seed", []string{"-seed", "xyz"}, 1, "-seed"},
+		{"commit and seed", []string{"-commit", "-seed", strings.Repeat("0", 64)}, 1, "cannot be combined"},
+		{"files without units", []string{"-credit", "credit.csv"}, 1, "need -units"},
+		{"missing file", []string{"-units", filepath.Join(dir, "none.csv")}, 1, "none.csv"},
+		{"bad row", []string{"-units", bad}, 1, bad + ":3:"},
+		{"bad asof", []string{"-asof", "yesterday"}, 1, "-asof"},
+		{"bad period", []string{"-period", "2026-01-05..2026-12-31"}, 1, "-period"},
+		{"bad round", []string{"-round", "12"}, 1, "-round"},
+		{"round outside period", []string{"-period", "2026", "-round", "2027-03"}, 1, "outside the period"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runDraw(append(tc.args, "-out", dir)...)
+			assert.Equal(t, tc.code, code, "stdout: %s", out)
+			assert.Contains(t, errOut, tc.want)
+			assert.NotContains(t, errOut, "panic")
+			assert.NotContains(t, errOut, "goroutine")
+		})
+	}
+}
+
+func TestCommit(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := runDraw("-commit", "-out", dir)
+	require.Equal(t, 0, code, errOut)
+	path := filepath.Join(dir, "seed.txt")
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	seed, err := sampling.ParseSeed(strings.TrimSpace(string(b)))
+	require.NoError(t, err)
+	assert.Contains(t, out, seed.Commitment())
+	assert.NotContains(t, out, seed.String(), "the seed must not be printed before the draw")
+
+	// A second -commit must not overwrite a seed that may be published.
+	_, errOut, code = runDraw("-commit", "-out", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "refusing to overwrite")
+}

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/synthcity"
+	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
+)
+
+// errUsage marks an error that the flag package has already reported with
+// the usage text.
+var errUsage = errors.New("usage")
+
+// exitCode reports err on stderr and returns the process exit status: 0 on
+// success or -h, 2 on a usage error, 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(stderr, "draw: %v\n", err)
+	return 1
+}
+
+// options are the parsed flags.
+type options struct {
+	files  recordFiles
+	asOf   string
+	period string
+	round  string
+	seed   string
+	commit bool
+	sealed bool
+	out    string
+}
+
+// recordFiles names the record files given on the command line; an empty
+// name means the source is absent.
+type recordFiles struct {
+	Units, Telemetry, Incidents, Inspections, Credit, Inspectors string
+}
+
+func (f recordFiles) any() bool {
+	return f != recordFiles{}
+}
+
+const usageText = `usage: draw [flags]
+
+Runs one round of a "double random" inspection draw: records → features →
+scores → risk levels → the period's policy → the round's draw → inspector
+teams and dates → disclosure. With no record files it uses the embedded
+default synthetic city.
+
+Writes into -out: disclosure.json (publish it), tasks.csv (task ID, unit,
+date, team) and levels.csv (unit, score, level, top reasons; internal).
+
+A real draw commits to its seed before the draw:
+  draw -commit -out DIR     creates DIR/seed.txt (mode 0600) and prints its
+                            commitment: publish the commitment, keep the seed
+  draw -seed HEX -out DIR   draws with the committed seed, then publish the
+                            disclosure (it reveals the seed)
+Without -seed a fresh random seed is used and the output says so.
+
+Record files are CSV or JSON Lines, chosen by extension (.csv, .jsonl,
+optionally followed by .gz).
+
+flags:
+`
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("draw", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.files.Units, "units", "", "units `FILE` (the directory); without it the default city is used")
+	fs.StringVar(&o.files.Telemetry, "telemetry", "", "telemetry events `FILE`")
+	fs.StringVar(&o.files.Incidents, "incidents", "", "incidents `FILE`")
+	fs.StringVar(&o.files.Inspections, "inspections", "", "inspections and violations `FILE`")
+	fs.StringVar(&o.files.Credit, "credit", "", "credit records `FILE`")
+	fs.StringVar(&o.files.Inspectors, "inspectors", "", "inspector pool `FILE`")
+	fs.StringVar(&o.asOf, "asof", "", "features use records before this `DATE` (YYYY-MM-DD); default: the default city's as-of date, or today for record files")
+	fs.StringVar(&o.period, "period", "", "the `PERIOD` cut into monthly rounds: a year (2026) or months FIRST..LAST (2026-01-01..2026-12-31); default: the year starting at -asof")
+	fs.StringVar(&o.round, "round", "", "the `ROUND` to draw: an index from 0 or a month YYYY-MM; default: the first round")
+	fs.StringVar(&o.seed, "seed", "", "the committed seed, 64 `HEX` digits; default: a fresh crypto/rand seed")
+	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
+	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
+	fs.StringVar(&o.out, "out", "out", "output `DIR`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if o.commit && o.seed != "" {
+		return nil, errors.New("-commit creates a new seed: it cannot be combined with -seed")
+	}
+	if o.files.any() && o.files.Units == "" {
+		return nil, errors.New("record files need -units, the directory they refer to")
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.commit {
+		return commitSeed(o.out, stdout)
+	}
+	var seed sampling.Seed
+	if o.seed != "" {
+		if seed, err = sampling.ParseSeed(o.seed); err != nil {
+			return fmt.Errorf("-seed: %w", err)
+		}
+	}
+	recs, asOf, err := loadRecords(o, stderr)
+	if err != nil {
+		return err
+	}
+	if o.asOf != "" {
+		if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
+			return fmt.Errorf("-asof: %q is not a date YYYY-MM-DD", o.asOf)
+		}
+	}
+	rounds, err := parsePeriod(o.period, asOf)
+	if err != nil {
+		return err
+	}
+	_, err = pickRound(rounds, o.round)
+	if err != nil {
+		return err
+	}
+	printRecords(stdout, recs, asOf)
+	if o.seed != "" {
+		fmt.Fprintf(stdout, "seed commitment: %s\n", seed.Commitment())
+	}
+	return nil
+}
+
+// commitSeed creates a seed with crypto/rand, writes it to dir/seed.txt
+// readable by its owner only and prints the commitment to publish.
+func commitSeed(dir string, stdout io.Writer) error {
+	seed, err := sampling.NewSeed(rand.Reader)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "seed.txt")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("%w (refusing to overwrite a seed that may have been committed)", err)
+	}
+	if _, err := fmt.Fprintln(f, seed.String()); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed written to %s (mode 0600): keep it secret until the draw\n", path)
+	fmt.Fprintf(stdout, "commitment (SHA-256 of the seed), publish it now:\n%s\n", seed.Commitment())
+	return nil
+}
+
+// loadRecords returns the records named by the flags, or the default city,
+// and the as-of date they suggest.
+func loadRecords(o *options, stderr io.Writer) (*risk.Records, time.Time, error) {
+	if !o.files.any() {
+		c := synthcity.Default()
+		return &c.Records, c.AsOf, nil
+	}
+	if stderr != nil {
+		fmt.Fprintf(stderr, "loading %s …\n", o.files.Units)
+	}
+	recs, _, err := risk.LoadRecords(osFS{}, risk.Files(o.files), risk.LoadOptions{})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	now := time.Now().UTC()
+	return recs, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+}
+
+// osFS opens the file names given on the command line as they are, so that
+// the loaders' errors name each file as the user typed it. (os.DirFS would
+// need one root and unrooted names.)
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// parsePeriod cuts the period flag into monthly rounds: "" is the twelve
+// months from the first of the month of asOf, "2026" a calendar year and
+// "2026-01-01..2026-12-31" the months from the first to the last date.
+func parsePeriod(s string, asOf time.Time) ([]schedule.Round, error) {
+	var start time.Time
+	months := 12
+	switch first, last, isRange := strings.Cut(s, ".."); {
+	case s == "":
+		start = time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case isRange:
+		a, err1 := time.Parse(time.DateOnly, first)
+		b, err2 := time.Parse(time.DateOnly, last)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("-period: %q: want YYYY-MM-DD..YYYY-MM-DD", s)
+		}
+		if a.Day() != 1 || b.AddDate(0, 0, 1).Day() != 1 {
+			return nil, fmt.Errorf("-period: %q: rounds are months: the period must run from a first to a last day of a month", s)
+		}
+		start = a
+		months = (b.Year()-a.Year())*12 + int(b.Month()-a.Month()) + 1
+		if months < 1 {
+			return nil, fmt.Errorf("-period: %q ends before it starts", s)
+		}
+	default:
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 1 || y > 9999 {
+			return nil, fmt.Errorf("-period: %q: want a year (2026) or YYYY-MM-DD..YYYY-MM-DD", s)
+		}
+		start = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	rounds, err := schedule.Period(start, months, schedule.Month)
+	if err != nil {
+		return nil, fmt.Errorf("-period: %w", err)
+	}
+	return rounds, nil
+}
+
+// pickRound returns the round named by the flag: "" is the first, a number
+// an index, YYYY-MM the round of that month.
+func pickRound(rounds []schedule.Round, s string) (schedule.Round, error) {
+	if s == "" {
+		return rounds[0], nil
+	}
+	if i, err := strconv.Atoi(s); err == nil {
+		if i < 0 || i >= len(rounds) {
+			return schedule.Round{}, fmt.Errorf("-round: %d is outside the period's rounds 0..%d", i, len(rounds)-1)
+		}
+		return rounds[i], nil
+	}
+	m, err := time.Parse("2006-01", s)
+	if err != nil {
+		return schedule.Round{}, fmt.Errorf("-round: %q: want an index or a month YYYY-MM", s)
+	}
+	for _, r := range rounds {
+		if !m.Before(r.Start) && m.Before(r.End) {
+			return r, nil
+		}
+	}
+	return schedule.Round{}, fmt.Errorf("-round: %s is outside the period (%s..%s)", s,
+		rounds[0].Start.Format(time.DateOnly), rounds[len(rounds)-1].End.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// printRecords summarises what the records hold.
+func printRecords(w io.Writer, r *risk.Records, asOf time.Time) {
+	fmt.Fprintf(w, "records as of %s:\n", asOf.Format(time.DateOnly))
+	fmt.Fprintf(w, "  %8d units\n", len(r.Units))
+	fmt.Fprintf(w, "  %8d telemetry events\n", len(r.Telemetry))
+	fmt.Fprintf(w, "  %8d incidents\n", len(r.Incidents))
+	fmt.Fprintf(w, "  %8d inspections\n", len(r.Inspections))
+	fmt.Fprintf(w, "  %8d credit records\n", len(r.Credit))
+	fmt.Fprintf(w, "  %8d inspectors\n", len(r.Inspectors))
+}
