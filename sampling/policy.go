@@ -185,6 +185,67 @@ func (p Policy) Annual(units []risk.Unit, levels []risk.Level, scores []float64)
 	return f, nil
 }
 
+// Probabilities returns each unit's inclusion probability in one round
+// when the year is cut into rounds rounds: π_k = f_k/rounds, with f_k from
+// Annual, so that a unit is drawn f_k times a year on average. Where f_k/rounds
+// exceeds 1 (a unit due more often than once a round), π_k is capped at 1
+// and the excess is redistributed over the other units of the same level in
+// proportion to their f_k, by InclusionProbabilities(f_level, Σ f_level/rounds):
+// each level keeps its expected inspections per round. If a level's demand
+// reaches its number of units, every unit of it gets π = 1. Every π lies in
+// (0, 1].
+//
+// Probabilities returns the errors of Annual, and an error wrapping
+// ErrBadPolicy when rounds ≤ 0. It panics as Annual does on mismatched
+// lengths.
+func (p Policy) Probabilities(units []risk.Unit, levels []risk.Level, scores []float64, rounds int) ([]float64, error) {
+	if rounds <= 0 {
+		return nil, fmt.Errorf("sampling: rounds = %d: must be positive: %w", rounds, ErrBadPolicy)
+	}
+	f, err := p.Annual(units, levels, scores)
+	if err != nil {
+		return nil, err
+	}
+	r := float64(rounds)
+	var over [risk.NumLevels]bool
+	for k := range f {
+		f[k] /= r
+		if f[k] > 1 {
+			over[levels[k]] = true
+		}
+	}
+	for l := range over {
+		if !over[l] {
+			continue
+		}
+		var members []int
+		var w []float64
+		var total float64
+		for k, lk := range levels {
+			if int(lk) == l {
+				members = append(members, k)
+				w = append(w, f[k])
+				total += f[k]
+			}
+		}
+		if total >= float64(len(members)) {
+			for _, k := range members {
+				f[k] = 1
+			}
+			continue
+		}
+		pi, err := InclusionProbabilities(w, total)
+		if err != nil {
+			// Unreachable: every f > 0 and 0 < total < len(members).
+			return nil, fmt.Errorf("sampling: level %v: %w", risk.Level(l), err)
+		}
+		for i, k := range members {
+			f[k] = pi[i]
+		}
+	}
+	return f, nil
+}
+
 // levelWeights writes into w[k], for k in members, the within-level weight
 // (1−s) + s·score_k/mean, floored at minShare with the level total kept at
 // len(members).

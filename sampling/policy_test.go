@@ -196,3 +196,73 @@ func TestStratumKey(t *testing.T) {
 	assert.Equal(t, "high/Xicheng", StratumKey(risk.High, "Xicheng"))
 	assert.Equal(t, "general/", StratumKey(risk.LevelGeneral, ""))
 }
+
+func TestPolicyProbabilities(t *testing.T) {
+	t.Run("no cap: f/rounds", func(t *testing.T) {
+		levels := []risk.Level{risk.Low, risk.LevelGeneral, risk.Higher, risk.High}
+		pi, err := Policy{}.Probabilities(plainUnits(4), levels, nil, 4)
+		require.NoError(t, err)
+		assert.InDeltaSlice(t, []float64{0.0125, 0.05, 0.15, 0.25}, pi, 1e-15)
+	})
+	t.Run("cap redistributes within the level", func(t *testing.T) {
+		// High level f = (2, 0.5, 0.5, 0.5) in one round: unit 0 is capped
+		// at 1 and its excess 1 spread over the others: (3.5−1)/3 each. The
+		// Low unit is untouched.
+		u := plainUnits(5)
+		u[0].HighFireRisk = true
+		levels := []risk.Level{risk.High, risk.High, risk.High, risk.High, risk.Low}
+		p := Policy{Frequencies: [risk.NumLevels]float64{risk.High: 0.5}}
+		pi, err := p.Probabilities(u, levels, nil, 1)
+		require.NoError(t, err)
+		assert.InDeltaSlice(t, []float64{1, 2.5 / 3, 2.5 / 3, 2.5 / 3, 0.05}, pi, 1e-12)
+	})
+	t.Run("demand above level size: all taken", func(t *testing.T) {
+		u := plainUnits(3)
+		u[0].HighFireRisk = true
+		pi, err := Policy{}.Probabilities(u, []risk.Level{risk.High, risk.High, risk.High}, nil, 1)
+		require.NoError(t, err)
+		assert.Equal(t, []float64{1, 1, 1}, pi)
+	})
+	t.Run("every pi in (0,1] and level totals kept", func(t *testing.T) {
+		const n = 2000
+		u := plainUnits(n)
+		levels := make([]risk.Level, n)
+		scores := make([]float64, n)
+		for k := range u {
+			levels[k] = risk.Level(k % risk.NumLevels)
+			scores[k] = float64((k*7919)%1000) / 999 // spread over [0, 1], some 0
+			u[k].HighFireRisk = k%97 == 0
+			u[k].KeyUnit = k%13 == 0
+			u[k].CrowdedPlace = k%5 == 0
+		}
+		p := Policy{Strength: 1, Frequencies: [risk.NumLevels]float64{risk.High: 3}}
+		f, err := p.Annual(u, levels, scores)
+		require.NoError(t, err)
+		pi, err := p.Probabilities(u, levels, scores, 4)
+		require.NoError(t, err)
+		capped := 0
+		for k := range pi {
+			require.True(t, pi[k] > 0 && pi[k] <= 1, "unit %d: π %v", k, pi[k])
+			if f[k]/4 > 1 {
+				capped++
+				assert.Equal(t, 1.0, pi[k])
+			}
+		}
+		require.Positive(t, capped, "the test must exercise the cap")
+		fs, ps := Summarize(levels, f), Summarize(levels, pi)
+		for l := range fs {
+			assert.InDelta(t, fs[l].Inspections/4, ps[l].Inspections, 1e-9, "level %v", risk.Level(l))
+		}
+	})
+	t.Run("bad rounds", func(t *testing.T) {
+		for _, r := range []int{0, -3} {
+			_, err := Policy{}.Probabilities(plainUnits(1), []risk.Level{risk.Low}, nil, r)
+			assert.ErrorIs(t, err, ErrBadPolicy)
+			assert.Contains(t, err.Error(), "rounds")
+		}
+	})
+	t.Run("annual errors pass through", func(t *testing.T) {
+		_, err := Policy{Strength: 2}.Probabilities(plainUnits(1), []risk.Level{risk.Low}, []float64{0.5}, 12)
+		assert.ErrorIs(t, err, ErrBadPolicy)
+	})
+}
