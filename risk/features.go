@@ -1,0 +1,1177 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FeatureConfig configures [Extract]. The zero FeatureConfig is ready to
+// use: a one-year half-life, a one-year telemetry window, raw numeric
+// attributes and rare categorical levels (under 1 % of units) pooled.
+type FeatureConfig struct {
+	// HalfLife is the half-life of the time decay applied to violations
+	// and incidents: a record dated d before asOf weighs 2^(−d/HalfLife).
+	// Zero means 365 days.
+	HalfLife time.Duration
+	// TelemetryWindow is how far back telemetry events are counted. Zero
+	// means 365 days.
+	TelemetryWindow time.Duration
+	// LogAttrs applies log1p to every numeric unit attribute whose values
+	// are all ≥ 0 (floor area, occupants…); the column is then named
+	// "attr_log1p_<name>" instead of "attr_<name>".
+	LogAttrs bool
+	// RareLevelShare pools the levels of a categorical attribute held by
+	// fewer than this share of units into one level "other". Zero means
+	// 0.01; a negative value disables pooling.
+	RareLevelShare float64
+	// CodePrefix, if positive, adds one decayed count of violations per
+	// code group, a group being the first CodePrefix characters of the
+	// violation code (e.g. 4 groups "XF-301" as "XF-3"); the columns are
+	// named "hist_code_<group>_decayed" and appended last, in group order.
+	CodePrefix int
+	// NoDistricts omits the district one-hot columns.
+	NoDistricts bool
+	// Attrs restricts the unit attributes turned into features to these
+	// names. Nil means every attribute; an empty non-nil slice means none.
+	Attrs []string
+}
+
+func (c FeatureConfig) halfLife() time.Duration {
+	if c.HalfLife > 0 {
+		return c.HalfLife
+	}
+	return 365 * 24 * time.Hour
+}
+
+func (c FeatureConfig) window() time.Duration {
+	if c.TelemetryWindow > 0 {
+		return c.TelemetryWindow
+	}
+	return 365 * 24 * time.Hour
+}
+
+func (c FeatureConfig) rareShare() float64 {
+	if c.RareLevelShare == 0 {
+		return 0.01
+	}
+	return c.RareLevelShare
+}
+
+// Table is a feature table: one row per unit, one named column per
+// feature, stored row-major in X (X[i*len(Names)+j] is feature j of unit
+// i) so that scoring streams through memory once. A Table is plain data:
+// safe for concurrent reads; do not modify it while it is being scored.
+type Table struct {
+	Names   []string
+	UnitIDs []string
+	X       []float64
+}
+
+// NewTable builds a table from its parts, checking that the shapes agree,
+// that names are unique and non-empty and that every value is finite. It
+// returns an error wrapping [ErrBadFeature] naming the feature and unit
+// of the first non-finite value. The slices are kept, not copied.
+func NewTable(names, unitIDs []string, x []float64) (*Table, error) {
+	if len(x) != len(names)*len(unitIDs) {
+		return nil, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w",
+			len(x), len(unitIDs), len(names), ErrFeatureMismatch)
+	}
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if n == "" || seen[n] {
+			return nil, fmt.Errorf("risk: feature name %q empty or repeated: %w", n, ErrFeatureMismatch)
+		}
+		seen[n] = true
+	}
+	t := &Table{Names: names, UnitIDs: unitIDs, X: x}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Validate returns an error wrapping [ErrBadFeature] that names the
+// feature and unit of the first NaN or infinite value, or nil.
+func (t *Table) Validate() error {
+	for k, v := range t.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return t.badValue(k, v)
+		}
+	}
+	return nil
+}
+
+func (t *Table) badValue(k int, v float64) error {
+	p := len(t.Names)
+	i, j := k/p, k%p
+	return fmt.Errorf("risk: feature %q of unit %q (row %d): value %v: %w", t.Names[j], t.UnitIDs[i], i, v, ErrBadFeature)
+}
+
+// Rows returns the number of units.
+func (t *Table) Rows() int { return len(t.UnitIDs) }
+
+// Cols returns the number of features.
+func (t *Table) Cols() int { return len(t.Names) }
+
+// At returns feature j of unit i.
+func (t *Table) At(i, j int) float64 { return t.X[i*len(t.Names)+j] }
+
+// Row returns the features of unit i. The slice is shared with the table.
+func (t *Table) Row(i int) []float64 {
+	p := len(t.Names)
+	return t.X[i*p : (i+1)*p : (i+1)*p]
+}
+
+// Index returns the column of the named feature and whether it exists.
+func (t *Table) Index(name string) (int, bool) {
+	j := slices.Index(t.Names, name)
+	return j, j >= 0
+}
+
+// Col returns a copy of the named column and whether it exists.
+func (t *Table) Col(name string) ([]float64, bool) {
+	j, ok := t.Index(name)
+	if !ok {
+		return nil, false
+	}
+	p := len(t.Names)
+	out := make([]float64, t.Rows())
+	for i := range out {
+		out[i] = t.X[i*p+j]
+	}
+	return out, true
+}
+
+// Select returns a new table holding only the named columns, in the order
+// given. It returns an error wrapping [ErrFeatureMismatch] naming the
+// first missing feature.
+func (t *Table) Select(names ...string) (*Table, error) {
+	idx := make([]int, len(names))
+	for k, n := range names {
+		j, ok := t.Index(n)
+		if !ok {
+			return nil, fmt.Errorf("risk: feature %q not in table: %w", n, ErrFeatureMismatch)
+		}
+		idx[k] = j
+	}
+	p, q := t.Cols(), len(names)
+	x := make([]float64, t.Rows()*q)
+	for i := range t.UnitIDs {
+		for k, j := range idx {
+			x[i*q+k] = t.X[i*p+j]
+		}
+	}
+	return &Table{Names: slices.Clone(names), UnitIDs: t.UnitIDs, X: x}, nil
+}
+
+// SubsetRows returns a new table holding the given rows, in order.
+func (t *Table) SubsetRows(rows []int) *Table {
+	p := t.Cols()
+	ids := make([]string, len(rows))
+	x := make([]float64, len(rows)*p)
+	for k, i := range rows {
+		ids[k] = t.UnitIDs[i]
+		copy(x[k*p:(k+1)*p], t.X[i*p:(i+1)*p])
+	}
+	return &Table{Names: t.Names, UnitIDs: ids, X: x}
+}
+
+// Source prefixes of the feature names produced by [Extract]. Every
+// feature name starts with one of them, so that a caller can select the
+// columns of one source with [SourceColumns].
+const (
+	PrefixTelemetry = "tel_"
+	PrefixHistory   = "hist_"
+	PrefixIncidents = "inc_"
+	PrefixCredit    = "cred_"
+	PrefixFlags     = "flag_"
+	PrefixCategory  = "cat_"
+	PrefixDistrict  = "dist_"
+	PrefixAttr      = "attr_"
+)
+
+// SourceColumns returns the names in t that start with any of the given
+// prefixes, in table order.
+func SourceColumns(t *Table, prefixes ...string) []string {
+	var out []string
+	for _, n := range t.Names {
+		for _, p := range prefixes {
+			if strings.HasPrefix(n, p) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// telemetryKinds lists the event kinds counted per device-month, with
+// their column stems.
+var telemetryKinds = []struct {
+	kind EventKind
+	stem string
+}{
+	{FireAlarm, "fire_alarm"}, {FalseAlarm, "false_alarm"}, {Fault, "fault"}, {Shielded, "shielded"},
+	{Supervisory, "supervisory"}, {Offline, "offline"}, {PowerFault, "power_fault"},
+	{PressureLow, "pressure_low"}, {ResidualCurrentHigh, "residual_current_high"},
+	{TemperatureHigh, "temperature_high"},
+}
+
+// Fixed feature names. Rates are per device-month over the telemetry
+// window; decayed counts weigh each record 2^(−age/HalfLife).
+const (
+	FeatTelMissing      = "tel_missing"                  // 1 if the unit reported no telemetry event before asOf (no devices)
+	FeatTelDevices      = "tel_devices"                  // distinct device IDs seen before asOf
+	FeatTelShareDown    = "tel_share_devices_down"       // share of devices offline or faulty (unrestored) at asOf
+	FeatTelTrouble      = "tel_trouble_per_device_month" // fault, power-fault, shielded, offline and pressure-low events together
+	FeatTelRestoreHours = "tel_mean_restore_hours"       // mean hours from a fault to its restored event
+	FeatTelPressureLowH = "tel_pressure_low_hours"       // hours of low water pressure in the window
+	FeatHistMissing     = "hist_missing"                 // 1 if never inspected before asOf
+	FeatHistMinor       = "hist_minor_decayed"           // decayed count of minor violations
+	FeatHistGeneral     = "hist_general_decayed"         // decayed count of general violations
+	FeatHistMajor       = "hist_major_decayed"           // decayed count of major violations
+	FeatHistOpen        = "hist_open"                    // violations still unrectified at asOf
+	FeatHistOpenMajor   = "hist_open_major"              // major violations still unrectified at asOf
+	FeatHistOverdue     = "hist_overdue"                 // open violations whose deadline has passed
+	FeatHistDaysSince   = "hist_days_since_inspection"
+	FeatHistLastFailed  = "hist_last_failed"               // 1 if the last inspection failed
+	FeatHistInspections = "hist_inspections_decayed"       // decayed count of inspections, any reason
+	FeatHistComplaints  = "hist_complaints_decayed"        // decayed count of complaint-driven inspections
+	FeatHistViolPerInsp = "hist_violations_per_inspection" // violations found per inspection
+	FeatHistMajorShare  = "hist_major_share"               // share of violations that were major
+	FeatHistLateShare   = "hist_late_share"                // share of violations with a deadline fixed late or overdue
+	FeatIncFire         = "inc_fire_decayed"
+	FeatIncFalseAlarm   = "inc_false_alarm_decayed"
+	FeatCredMissing     = "cred_missing"   // 1 if no credit record before asOf
+	FeatCredGrade       = "cred_grade"     // 0 = A … 3 = D, latest record
+	FeatCredDishonest   = "cred_dishonest" // serious-dishonesty list
+	FeatCredPenalties   = "cred_penalties"
+	FeatKeyUnit         = "flag_key_unit"
+	FeatCrowdedPlace    = "flag_crowded_place"
+	FeatHighFireRisk    = "flag_high_fire_risk"
+)
+
+// TelemetryRateName returns the feature name of the per-device-month rate
+// of an event kind, e.g. "tel_fault_per_device_month", and false for
+// kinds that have no rate column (Restored).
+func TelemetryRateName(k EventKind) (string, bool) {
+	for _, tk := range telemetryKinds {
+		if tk.kind == k {
+			return PrefixTelemetry + tk.stem + "_per_device_month", true
+		}
+	}
+	return "", false
+}
+
+// CategoryName returns the one-hot feature name of a category, e.g.
+// "cat_street-shop".
+func CategoryName(c Category) string { return PrefixCategory + c.String() }
+
+// fixedNames returns the names of the columns that do not depend on the
+// data, in table order.
+func fixedNames() []string {
+	names := []string{FeatTelMissing, FeatTelDevices}
+	for _, tk := range telemetryKinds {
+		n, _ := TelemetryRateName(tk.kind)
+		names = append(names, n)
+	}
+	names = append(names, FeatTelTrouble, FeatTelShareDown, FeatTelRestoreHours, FeatTelPressureLowH,
+		FeatHistMissing, FeatHistMinor, FeatHistGeneral, FeatHistMajor, FeatHistOpen, FeatHistOpenMajor,
+		FeatHistOverdue, FeatHistDaysSince, FeatHistLastFailed,
+		FeatHistInspections, FeatHistComplaints, FeatHistViolPerInsp, FeatHistMajorShare, FeatHistLateShare,
+		FeatIncFire, FeatIncFalseAlarm,
+		FeatCredMissing, FeatCredGrade, FeatCredDishonest, FeatCredPenalties,
+		FeatKeyUnit, FeatCrowdedPlace, FeatHighFireRisk)
+	for _, c := range Categories() {
+		names = append(names, CategoryName(c))
+	}
+	return names
+}
+
+// Column offsets of the fixed features.
+const (
+	colTelMissing = 0
+	colTelDevices = 1
+	colTelRate0   = 2
+)
+
+var (
+	colTelTrouble   = colTelRate0 + len(telemetryKinds)
+	colTelShareDown = colTelTrouble + 1
+	colTelRestore   = colTelShareDown + 1
+	colTelPressure  = colTelShareDown + 2
+	colHistMissing  = colTelShareDown + 3
+	colHistMinor    = colHistMissing + 1 // + severity
+	colHistOpen     = colHistMissing + 4
+	colHistOpenMaj  = colHistMissing + 5
+	colHistOverdue  = colHistMissing + 6
+	colHistDays     = colHistMissing + 7
+	colHistLastFail = colHistMissing + 8
+	colHistInsp     = colHistMissing + 9
+	colHistCompl    = colHistMissing + 10
+	colHistVPI      = colHistMissing + 11
+	colHistMajShare = colHistMissing + 12
+	colHistLate     = colHistMissing + 13
+	colIncFire      = colHistMissing + 14
+	colIncFalse     = colIncFire + 1
+	colCredMissing  = colIncFire + 2
+	colCredGrade    = colCredMissing + 1
+	colCredDishon   = colCredMissing + 2
+	colCredPen      = colCredMissing + 3
+	colKey          = colCredMissing + 4
+	colCrowded      = colKey + 1
+	colHighRisk     = colKey + 2
+	colCat0         = colKey + 3
+	numFixed        = colCat0 + int(numCategories)
+)
+
+// Extract computes one row of features per unit of rec.Units (in that
+// order) from the records dated strictly before asOf; later records are
+// ignored, so that adding them changes nothing (no leakage from the
+// future). A violation counts as open at asOf unless it was rectified
+// strictly before asOf.
+//
+// Columns, in order (see the Feat* constants):
+//
+//   - telemetry: tel_missing; tel_devices (distinct device IDs seen);
+//     tel_<kind>_per_device_month for fire alarms, false alarms, faults,
+//     shielded, supervisory, offline, power faults, pressure-low,
+//     residual-current-high and temperature-high events in the window
+//     [asOf−TelemetryWindow, asOf), divided by devices × the months
+//     observed (from the later of the window start and the unit's first
+//     event, at least one month; a month is 365.25/12 days);
+//     tel_trouble_per_device_month (fault, power-fault, shielded, offline
+//     and pressure-low events together); tel_share_devices_down (share of
+//     devices whose last fault-type or offline event has no later restored
+//     event); tel_mean_restore_hours (mean hours from the first
+//     fault-type event of an episode — fault, power fault, shielded or
+//     offline — to the device's next restored event, over the restored
+//     episodes started in the window; episodes never restored show in
+//     tel_share_devices_down instead); tel_pressure_low_hours (hours in
+//     the window between a pressure-low event and the device's next
+//     restored event). A restored event closes every open episode of its
+//     device. Events of one device are paired in time order, ties broken
+//     by kind, whatever the input order.
+//   - violation history: decayed counts by severity, open, open major and
+//     overdue violations, days since the last inspection, whether the last
+//     inspection failed (a failure wins a tie of dates).
+//   - incidents: decayed counts of fires and false alarms. Incidents are an
+//     event log: no incident means none happened, so they have no missing
+//     indicator.
+//   - credit, from the latest record (ties: the worst grade, any dishonest
+//     flag, the most penalties): grade 0 (A) … 3 (D), dishonesty flag,
+//     penalties.
+//   - unit flags (key unit, crowded place, high fire risk) and one column
+//     per category (one-hot, every category, so that the names do not
+//     depend on the data).
+//   - attributes (sorted by name): numeric ones as "attr_<name>" (or
+//     "attr_log1p_<name>"), categorical ones one-hot as
+//     "attr_<name>=<level>" with rare levels pooled as
+//     "attr_<name>=other"; an attribute missing for some unit adds a
+//     column "attr_<name>_missing", and its value is then the median of
+//     the units that have it (numeric) or all zeros (categorical).
+//
+// Missing sources: a unit with no telemetry (no devices), no inspection
+// or no credit record has the indicator tel_missing, hist_missing or
+// cred_missing set to 1 and every other feature of that source set to the
+// neutral value 0. A unit with only attributes and incidents therefore
+// still gets a complete row.
+//
+// Extract returns a *RecordError wrapping [ErrDuplicateID] or
+// [ErrUnknownUnit] for a duplicate unit or a record of an unknown unit,
+// and an error wrapping [ErrBadFeature] naming the unit and attribute of
+// a non-finite numeric attribute. It does not modify rec. Telemetry is
+// aggregated by 2 goroutines; the result does not depend on their
+// scheduling.
+func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
+	n := len(rec.Units)
+	index := make(map[string]int32, n)
+	ids := make([]string, n)
+	for i := range rec.Units {
+		id := rec.Units[i].ID
+		if id == "" {
+			return nil, &RecordError{Source: "units", Column: "id", Err: ErrMissingValue}
+		}
+		if _, dup := index[id]; dup {
+			return nil, &RecordError{Source: "units", Column: "id", RecordID: id, Value: id, Err: ErrDuplicateID}
+		}
+		index[id] = int32(i)
+		ids[i] = id
+	}
+	attrs, err := planAttrs(rec.Units, cfg)
+	if err != nil {
+		return nil, err
+	}
+	names := fixedNames()
+	var dist *attrPlan
+	if !cfg.NoDistricts {
+		dist = planDistricts(rec.Units, cfg.rareShare())
+		for _, l := range dist.levels {
+			names = append(names, PrefixDistrict+l)
+		}
+		if dist.other {
+			names = append(names, PrefixDistrict+"other")
+		}
+	}
+	attrBase := len(names)
+	for _, a := range attrs {
+		names = append(names, a.columns()...)
+	}
+	p := len(names)
+	x := make([]float64, n*p)
+
+	tel, err := aggregateTelemetry(rec.Telemetry, index, n, asOf, cfg.window())
+	if err != nil {
+		return nil, err
+	}
+	tel.fill(x, p)
+
+	asOfN := asOf.UnixNano()
+	halfLife := float64(cfg.halfLife())
+	decay := func(t time.Time) float64 {
+		return math.Exp2(-float64(asOfN-t.UnixNano()) / halfLife)
+	}
+	lookup := func(source, id string) (int, error) {
+		u, ok := index[id]
+		if !ok {
+			return 0, &RecordError{Source: source, Column: "unit_id", RecordID: id, Value: id, Err: ErrUnknownUnit}
+		}
+		return int(u), nil
+	}
+
+	// Violation history.
+	lastInsp := make([]int64, n)
+	type histCount struct{ insp, viol, major, due, late int32 }
+	hc := make([]histCount, n)
+	var codeCols map[string]int
+	if cfg.CodePrefix > 0 {
+		codeCols = map[string]int{}
+	}
+	for i := range rec.Inspections {
+		in := &rec.Inspections[i]
+		u, err := lookup("inspections", in.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		if !in.Date.Before(asOf) {
+			continue
+		}
+		row := x[u*p : (u+1)*p]
+		dn := in.Date.UnixNano()
+		failed := boolF(in.Result == Fail)
+		switch {
+		case row[colHistMissing] == 0 || dn > lastInsp[u]:
+			lastInsp[u] = dn
+			row[colHistLastFail] = failed
+		case dn == lastInsp[u]:
+			row[colHistLastFail] = max(row[colHistLastFail], failed)
+		}
+		row[colHistMissing] = 1 // flipped below: 1 here means "seen"
+		w := decay(in.Date)
+		row[colHistInsp] += w
+		if in.Reason == Complaint {
+			row[colHistCompl] += w
+		}
+		c := &hc[u]
+		c.insp++
+		for _, v := range in.Violations {
+			if v.Severity >= numSeverities {
+				return nil, &RecordError{Source: "inspections", Column: "severity", RecordID: in.UnitID,
+					Value: v.Severity.String(), Err: ErrBadEnum}
+			}
+			c.viol++
+			row[colHistMinor+int(v.Severity)] += w
+			if v.Severity == Major {
+				c.major++
+			}
+			open := v.Rectified.IsZero() || !v.Rectified.Before(asOf)
+			if open {
+				row[colHistOpen]++
+				if v.Severity == Major {
+					row[colHistOpenMaj]++
+				}
+			}
+			if !v.Deadline.IsZero() && v.Deadline.Before(asOf) {
+				c.due++
+				if open {
+					row[colHistOverdue]++
+					c.late++
+				} else if v.Rectified.After(v.Deadline) {
+					c.late++
+				}
+			}
+			if codeCols != nil {
+				codeCols[codeGroup(v.Code, cfg.CodePrefix)] = 0
+			}
+		}
+	}
+	// Violation code groups: columns appended after the attributes.
+	codes := make([]string, 0, len(codeCols))
+	for g := range codeCols {
+		codes = append(codes, g)
+	}
+	sort.Strings(codes)
+	codeBase := len(names)
+	for k, g := range codes {
+		codeCols[g] = codeBase + k
+		names = append(names, PrefixHistory+"code_"+g+"_decayed")
+	}
+	if len(codes) > 0 {
+		p = len(names)
+		wide := make([]float64, n*p)
+		for u := 0; u < n; u++ {
+			copy(wide[u*p:u*p+codeBase], x[u*codeBase:(u+1)*codeBase])
+		}
+		x = wide
+		for i := range rec.Inspections {
+			in := &rec.Inspections[i]
+			if !in.Date.Before(asOf) {
+				continue
+			}
+			u := int(index[in.UnitID])
+			w := decay(in.Date)
+			for _, v := range in.Violations {
+				x[u*p+codeCols[codeGroup(v.Code, cfg.CodePrefix)]] += w
+			}
+		}
+	}
+	for u := 0; u < n; u++ {
+		row := x[u*p : (u+1)*p]
+		if row[colHistMissing] == 1 {
+			c := hc[u]
+			row[colHistMissing] = 0
+			row[colHistDays] = float64(asOfN-lastInsp[u]) / float64(24*time.Hour)
+			row[colHistVPI] = float64(c.viol) / float64(c.insp)
+			if c.viol > 0 {
+				row[colHistMajShare] = float64(c.major) / float64(c.viol)
+			}
+			if c.due > 0 {
+				row[colHistLate] = float64(c.late) / float64(c.due)
+			}
+		} else {
+			row[colHistMissing] = 1
+		}
+	}
+
+	// Incidents.
+	for i := range rec.Incidents {
+		in := &rec.Incidents[i]
+		u, err := lookup("incidents", in.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		if !in.Time.Before(asOf) {
+			continue
+		}
+		switch in.Type {
+		case Fire:
+			x[u*p+colIncFire] += decay(in.Time)
+		case FalseAlarmIncident:
+			x[u*p+colIncFalse] += decay(in.Time)
+		}
+	}
+
+	// Credit: latest record strictly before asOf.
+	credT := make([]int64, n)
+	seen := make([]bool, n)
+	for i := range rec.Credit {
+		c := &rec.Credit[i]
+		u, err := lookup("credit", c.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		if !c.AsOf.Before(asOf) {
+			continue
+		}
+		if c.Grade >= numGrades {
+			return nil, &RecordError{Source: "credit", Column: "grade", RecordID: c.UnitID, Value: c.Grade.String(), Err: ErrBadEnum}
+		}
+		row := x[u*p : (u+1)*p]
+		tn := c.AsOf.UnixNano()
+		g, d, pen := float64(c.Grade), boolF(c.Dishonest), float64(c.Penalties)
+		switch {
+		case !seen[u] || tn > credT[u]:
+			seen[u], credT[u] = true, tn
+			row[colCredGrade], row[colCredDishon], row[colCredPen] = g, d, pen
+		case tn == credT[u]:
+			row[colCredGrade] = max(row[colCredGrade], g)
+			row[colCredDishon] = max(row[colCredDishon], d)
+			row[colCredPen] = max(row[colCredPen], pen)
+		}
+	}
+
+	// Unit flags, category and attributes.
+	for u := range rec.Units {
+		un := &rec.Units[u]
+		row := x[u*p : (u+1)*p]
+		row[colCredMissing] = boolF(!seen[u])
+		row[colKey] = boolF(un.KeyUnit)
+		row[colCrowded] = boolF(un.CrowdedPlace)
+		row[colHighRisk] = boolF(un.HighFireRisk)
+		if un.Category < numCategories {
+			row[colCat0+int(un.Category)] = 1
+		}
+		if dist != nil {
+			k, ok := dist.level[districtLevel(un.District)]
+			if !ok {
+				k = len(dist.levels)
+			}
+			row[numFixed+k] = 1
+		}
+		col := attrBase
+		for _, a := range attrs {
+			a.fill(un, row[col:col+a.width()])
+			col += a.width()
+		}
+	}
+	return &Table{Names: names, UnitIDs: ids, X: x}, nil
+}
+
+func boolF(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// codeGroup returns the group of a violation code: its first n bytes.
+func codeGroup(code string, n int) string {
+	if len(code) > n {
+		return code[:n]
+	}
+	return code
+}
+
+func districtLevel(d string) string {
+	if d == "" {
+		return "none"
+	}
+	return d
+}
+
+// planDistricts returns the district levels, rare ones pooled.
+func planDistricts(units []Unit, rare float64) *attrPlan {
+	count := map[string]int{}
+	for i := range units {
+		count[districtLevel(units[i].District)]++
+	}
+	lv := make([]string, 0, len(count))
+	for l := range count {
+		lv = append(lv, l)
+	}
+	sort.Strings(lv)
+	a := &attrPlan{level: map[string]int{}}
+	for _, l := range lv {
+		if rare > 0 && float64(count[l]) < rare*float64(len(units)) {
+			a.other = true
+			continue
+		}
+		a.level[l] = len(a.levels)
+		a.levels = append(a.levels, l)
+	}
+	return a
+}
+
+// attrPlan describes how one unit attribute becomes columns.
+type attrPlan struct {
+	name    string
+	numeric bool
+	log     bool
+	missing bool    // some unit lacks it: add an indicator
+	median  float64 // numeric fill value for missing
+	levels  []string
+	other   bool // rare levels pooled into "other"
+	level   map[string]int
+}
+
+func (a *attrPlan) width() int {
+	w := 1
+	if !a.numeric {
+		w = len(a.levels) + boolI(a.other)
+	}
+	return w + boolI(a.missing)
+}
+
+func boolI(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (a *attrPlan) columns() []string {
+	var out []string
+	switch {
+	case a.numeric && a.log:
+		out = append(out, PrefixAttr+"log1p_"+a.name)
+	case a.numeric:
+		out = append(out, PrefixAttr+a.name)
+	default:
+		for _, l := range a.levels {
+			out = append(out, PrefixAttr+a.name+"="+l)
+		}
+		if a.other {
+			out = append(out, PrefixAttr+a.name+"=other")
+		}
+	}
+	if a.missing {
+		out = append(out, PrefixAttr+a.name+"_missing")
+	}
+	return out
+}
+
+func attrText(v Attr) string {
+	if v.Numeric {
+		return strconv.FormatFloat(v.Num, 'g', -1, 64)
+	}
+	return v.Text
+}
+
+func (a *attrPlan) fill(u *Unit, dst []float64) {
+	v, ok := u.Attr(a.name)
+	if !ok {
+		if a.numeric {
+			dst[0] = a.median
+		}
+		dst[len(dst)-1] = 1
+		return
+	}
+	if a.numeric {
+		dst[0] = v.Num
+		if a.log {
+			dst[0] = math.Log1p(v.Num)
+		}
+		return
+	}
+	k, ok := a.level[attrText(v)]
+	if !ok {
+		k = len(a.levels) // pooled
+	}
+	dst[k] = 1
+}
+
+// planAttrs decides the attribute columns from every unit's attributes.
+func planAttrs(units []Unit, cfg FeatureConfig) ([]*attrPlan, error) {
+	type stat struct {
+		count   int
+		numeric bool
+		nonNeg  bool
+		nums    []float64
+		levels  map[string]int
+	}
+	stats := map[string]*stat{}
+	var want map[string]bool
+	if cfg.Attrs != nil {
+		want = map[string]bool{}
+		for _, a := range cfg.Attrs {
+			want[a] = true
+		}
+	}
+	for i := range units {
+		for _, a := range units[i].Attrs {
+			if want != nil && !want[a.Name] {
+				continue
+			}
+			s := stats[a.Name]
+			if s == nil {
+				s = &stat{numeric: true, nonNeg: true, levels: map[string]int{}}
+				stats[a.Name] = s
+			}
+			s.count++
+			if a.Numeric {
+				if math.IsNaN(a.Num) || math.IsInf(a.Num, 0) {
+					return nil, fmt.Errorf("risk: attribute %q of unit %q: value %v: %w", a.Name, units[i].ID, a.Num, ErrBadFeature)
+				}
+				s.nums = append(s.nums, a.Num)
+				s.nonNeg = s.nonNeg && a.Num >= 0
+			} else {
+				s.numeric = false
+			}
+			s.levels[attrText(a)]++
+		}
+	}
+	keys := make([]string, 0, len(stats))
+	for k := range stats {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rare := cfg.rareShare()
+	var out []*attrPlan
+	for _, k := range keys {
+		s := stats[k]
+		a := &attrPlan{name: k, numeric: s.numeric, missing: s.count < len(units)}
+		if s.numeric {
+			a.log = cfg.LogAttrs && s.nonNeg
+			vals := s.nums
+			if a.log {
+				for i, v := range vals {
+					vals[i] = math.Log1p(v)
+				}
+			}
+			a.median = medianOf(vals)
+		} else {
+			a.level = map[string]int{}
+			lv := make([]string, 0, len(s.levels))
+			for l := range s.levels {
+				lv = append(lv, l)
+			}
+			sort.Strings(lv)
+			for _, l := range lv {
+				if rare > 0 && float64(s.levels[l]) < rare*float64(len(units)) {
+					a.other = true
+					continue
+				}
+				a.level[l] = len(a.levels)
+				a.levels = append(a.levels, l)
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// median returns the median of v (mean of the middle two for even
+// lengths), reordering v; 0 for an empty slice.
+func medianOf(v []float64) float64 {
+	n := len(v)
+	if n == 0 {
+		return 0
+	}
+	hi := selectKth(v, n/2)
+	if n%2 == 1 {
+		return hi
+	}
+	lo := v[0]
+	for _, w := range v[:n/2] {
+		lo = max(lo, w)
+	}
+	return (lo + hi) / 2
+}
+
+// quickselect reorders v so that v[k] is the k-th smallest value, values
+// before it are ≤ and values after it are ≥, and returns v[k]
+// (Hoare's FIND, with median-of-three pivots).
+func selectKth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
+}
+
+// telAgg holds the per-unit telemetry aggregates.
+type telAgg struct {
+	n         int
+	counts    []float64 // n × len(telemetryKinds), events in the window
+	first     []int64   // first event time per unit; math.MaxInt64 if none
+	devices   []int32
+	down      []int32
+	restoreS  []float64 // hours
+	restoreN  []int32
+	pressureH []float64
+	winStart  int64
+	asOf      int64
+}
+
+const noTime = math.MinInt64
+
+// device is the pairing state of one device.
+type telDevice struct {
+	unit      int32
+	lastT     int64
+	lastKind  EventKind
+	unsorted  bool
+	fault     int64 // start of the open fault episode, or noTime
+	offline   int64
+	pressure  int64
+	restoreS  float64
+	restoreN  int32
+	pressureH float64
+}
+
+var kindColumn = func() [numEventKinds]int8 {
+	var c [numEventKinds]int8
+	for k := range c {
+		c[k] = -1
+	}
+	for j, tk := range telemetryKinds {
+		c[tk.kind] = int8(j)
+	}
+	return c
+}()
+
+func (d *telDevice) reset() {
+	d.fault, d.offline, d.pressure = noTime, noTime, noTime
+	d.restoreS, d.restoreN, d.pressureH = 0, 0, 0
+}
+
+// step advances the pairing state of d by one event, in time order.
+func (d *telDevice) step(tn int64, k EventKind, winStart int64) {
+	switch k {
+	case Fault, PowerFault, Shielded:
+		if d.fault == noTime {
+			d.fault = tn
+		}
+	case Offline:
+		if d.offline == noTime {
+			d.offline = tn
+		}
+		if d.fault == noTime {
+			d.fault = tn
+		}
+	case PressureLow:
+		if d.pressure == noTime {
+			d.pressure = tn
+		}
+	case Restored:
+		d.close(tn, winStart)
+		d.fault, d.offline, d.pressure = noTime, noTime, noTime
+	}
+}
+
+// close accounts for the episodes closed by a restored event at tn.
+func (d *telDevice) close(tn, winStart int64) {
+	if d.fault != noTime && d.fault >= winStart {
+		d.restoreS += float64(tn-d.fault) / float64(time.Hour)
+		d.restoreN++
+	}
+	d.closeAt(tn, winStart)
+}
+
+// closeAt accounts for the low-pressure hours of an episode still open
+// at tn (asOf) or closed then.
+func (d *telDevice) closeAt(tn, winStart int64) {
+	if d.pressure != noTime {
+		if s := max(d.pressure, winStart); tn > s {
+			d.pressureH += float64(tn-s) / float64(time.Hour)
+		}
+	}
+}
+
+type devKey struct {
+	unit int32
+	id   string
+}
+
+// aggregateTelemetry computes the telemetry aggregates of every unit in
+// two passes: unit lookup over event ranges, then per-unit aggregation
+// over unit ranges, each pass on 2 goroutines.
+func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf time.Time, window time.Duration) (*telAgg, error) {
+	nk := len(telemetryKinds)
+	a := &telAgg{
+		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
+		down: make([]int32, n), restoreS: make([]float64, n), restoreN: make([]int32, n),
+		pressureH: make([]float64, n), asOf: asOf.UnixNano(), winStart: asOf.Add(-window).UnixNano(),
+	}
+	for i := range a.first {
+		a.first[i] = math.MaxInt64
+	}
+	if len(ev) == 0 {
+		return a, nil
+	}
+	// Pass 1: unit index of every event (−1: at or after asOf).
+	uidx := make([]int32, len(ev))
+	errs := make([]error, 2)
+	parallel2(len(ev), func(g, lo, hi int) {
+		last, lastU := "", int32(-1)
+		for e := lo; e < hi; e++ {
+			id := ev[e].UnitID
+			if id != last || lastU < 0 {
+				u, ok := index[id]
+				if !ok {
+					errs[g] = &RecordError{Source: "telemetry", Column: "unit_id", RecordID: id, Value: id, Err: ErrUnknownUnit}
+					return
+				}
+				last, lastU = id, u
+			}
+			if ev[e].Kind >= numEventKinds {
+				errs[g] = &RecordError{Source: "telemetry", Column: "kind", RecordID: id, Value: ev[e].Kind.String(), Err: ErrBadEnum}
+				return
+			}
+			if ev[e].Time.UnixNano() >= a.asOf {
+				uidx[e] = -1
+			} else {
+				uidx[e] = lastU
+			}
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Pass 2: aggregate; goroutine g owns units [lo, hi).
+	parallel2(n, func(_ int, lo, hi int) {
+		ulo, uhi := int32(lo), int32(hi)
+		devs := make([]telDevice, 0, 1024)
+		m := make(map[devKey]int32)
+		var lastKey devKey
+		lastD := int32(-1)
+		unsorted := false
+		for e := range ev {
+			u := uidx[e]
+			if u < ulo || u >= uhi {
+				continue
+			}
+			t := &ev[e]
+			key := devKey{u, t.DeviceID}
+			d := lastD
+			if d < 0 || key != lastKey {
+				var ok bool
+				d, ok = m[key]
+				if !ok {
+					d = int32(len(devs))
+					devs = append(devs, telDevice{unit: u, lastT: noTime})
+					devs[d].reset()
+					m[key] = d
+					a.devices[u]++
+				}
+				lastKey, lastD = key, d
+			}
+			dv := &devs[d]
+			tn := t.Time.UnixNano()
+			a.first[u] = min(a.first[u], tn)
+			if tn >= a.winStart {
+				if c := kindColumn[t.Kind]; c >= 0 {
+					a.counts[int(u)*nk+int(c)]++
+				}
+			}
+			if tn < dv.lastT || (tn == dv.lastT && t.Kind < dv.lastKind) {
+				dv.unsorted, unsorted = true, true
+			}
+			if tn >= dv.lastT {
+				dv.lastT, dv.lastKind = tn, t.Kind
+			}
+			dv.step(tn, t.Kind, a.winStart)
+		}
+		if unsorted {
+			a.replay(ev, uidx, devs, m, ulo, uhi)
+		}
+		for i := range devs {
+			dv := &devs[i]
+			dv.closeAt(a.asOf, a.winStart)
+			u := dv.unit
+			if dv.fault != noTime || dv.offline != noTime {
+				a.down[u]++
+			}
+			a.restoreS[u] += dv.restoreS
+			a.restoreN[u] += dv.restoreN
+			a.pressureH[u] += dv.pressureH
+		}
+	})
+	return a, nil
+}
+
+// replay recomputes, in time order, the pairing state of the devices
+// whose events were not in time order.
+func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, devs []telDevice, m map[devKey]int32, ulo, uhi int32) {
+	type item struct {
+		t int64
+		k EventKind
+	}
+	lists := map[int32][]item{}
+	for e := range ev {
+		u := uidx[e]
+		if u < ulo || u >= uhi {
+			continue
+		}
+		d := m[devKey{u, ev[e].DeviceID}]
+		if devs[d].unsorted {
+			lists[d] = append(lists[d], item{ev[e].Time.UnixNano(), ev[e].Kind})
+		}
+	}
+	for d, l := range lists {
+		slices.SortFunc(l, func(x, y item) int {
+			if x.t != y.t {
+				if x.t < y.t {
+					return -1
+				}
+				return 1
+			}
+			return int(x.k) - int(y.k)
+		})
+		dv := &devs[d]
+		dv.reset()
+		for _, it := range l {
+			dv.step(it.t, it.k, a.winStart)
+		}
+	}
+}
+
+// fill writes the telemetry columns of x.
+func (a *telAgg) fill(x []float64, p int) {
+	nk := len(telemetryKinds)
+	const month = 365.25 / 12 * 24 * float64(time.Hour)
+	for u := 0; u < a.n; u++ {
+		row := x[u*p : (u+1)*p]
+		if a.devices[u] == 0 {
+			row[colTelMissing] = 1
+			continue
+		}
+		devs := float64(a.devices[u])
+		row[colTelDevices] = devs
+		months := max(float64(a.asOf-max(a.winStart, a.first[u]))/month, 1)
+		for j := 0; j < nk; j++ {
+			row[colTelRate0+j] = a.counts[u*nk+j] / (devs * months)
+		}
+		var trouble float64
+		for _, k := range []EventKind{Fault, PowerFault, Shielded, Offline, PressureLow} {
+			trouble += a.counts[u*nk+int(kindColumn[k])]
+		}
+		row[colTelTrouble] = trouble / (devs * months)
+		row[colTelShareDown] = float64(a.down[u]) / devs
+		if a.restoreN[u] > 0 {
+			row[colTelRestore] = a.restoreS[u] / float64(a.restoreN[u])
+		}
+		row[colTelPressure] = a.pressureH[u]
+	}
+}
+
+// parallel2 runs f on 2 goroutines over the halves [0, n/2) and
+// [n/2, n), passing the goroutine number, and waits for both.
+func parallel2(n int, f func(g, lo, hi int)) {
+	var wg sync.WaitGroup
+	mid := n / 2
+	wg.Add(1)
+	go func() { defer wg.Done(); f(1, mid, n) }()
+	f(0, 0, mid)
+	wg.Wait()
+}
