@@ -1,0 +1,67 @@
+package synthcity
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/firedraw/firedraw/risk"
+)
+
+// Files lists the files WriteDir writes, in order.
+var Files = []string{"units.csv.gz", "telemetry.csv.gz", "incidents.csv.gz", "inspections.csv.gz",
+	"credit.csv.gz", "inspectors.csv.gz", "outcomes.csv.gz"}
+
+// WriteDir writes the city to dir (created if missing) as gzip-compressed
+// CSV files named as in Files, using the risk writers (risk.WriteUnitsCSV
+// and the others) and WriteOutcomesCSV. The gzip headers carry no name and
+// no modification time, so the same city always gives the same bytes.
+// A city generated with NoTelemetry gets a telemetry file with only the
+// header.
+func (c *City) WriteDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	writers := []func(io.Writer) error{
+		func(w io.Writer) error { return risk.WriteUnitsCSV(w, c.Units) },
+		func(w io.Writer) error { return risk.WriteTelemetryCSV(w, c.Telemetry) },
+		func(w io.Writer) error { return risk.WriteIncidentsCSV(w, c.Incidents) },
+		func(w io.Writer) error { return risk.WriteInspectionsCSV(w, c.Inspections) },
+		func(w io.Writer) error { return risk.WriteCreditCSV(w, c.Credit) },
+		func(w io.Writer) error { return risk.WriteInspectorsCSV(w, c.Inspectors) },
+		func(w io.Writer) error { return WriteOutcomesCSV(w, c.Outcomes) },
+	}
+	for k, name := range Files {
+		if err := writeGzip(filepath.Join(dir, name), writers[k]); err != nil {
+			return fmt.Errorf("synthcity: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func writeGzip(path string, write func(io.Writer) error) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	zw, err := gzip.NewWriterLevel(bw, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if err := write(zw); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
