@@ -1,0 +1,230 @@
+package schedule
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Per-round probabilities worth checking: the default policy frequencies
+// (0.05, 0.2, 0.6, 1, 2, 4 a year) in monthly rounds, and large ones.
+var spacingPis = []float64{0.05 / 12, 0.2 / 12, 0.6 / 12, 1.0 / 12, 2.0 / 12, 4.0 / 12, 0.45, 0.7, 0.3}
+
+func TestSpacingLaw(t *testing.T) {
+	for _, pi := range spacingPis {
+		t.Run(fmt.Sprint(pi), func(t *testing.T) {
+			s := NewSpacing(pi)
+			lo, hi := s.Range()
+			sum, mean := 0.0, 0.0
+			for g := 0; g <= hi+2; g++ {
+				p := s.pmf(g)
+				if g < lo || g > hi {
+					assert.Zero(t, p, "g=%d", g)
+				}
+				sum += p
+				mean += float64(g) * p
+			}
+			assert.InDelta(t, 1, sum, 1e-12)
+			assert.InDelta(t, 1/pi, mean, 1e-9)
+			assert.GreaterOrEqual(t, float64(lo), math.Floor(1/pi)/2-0.5)
+			assert.LessOrEqual(t, float64(hi), 1.5/pi+1)
+			assert.InDelta(t, pi, s.DelayHazard(1), 1e-12)
+			assert.Equal(t, 1.0, s.Hazard(hi))
+			assert.Equal(t, 1.0, s.Hazard(hi+5))
+			assert.Zero(t, s.Hazard(0))
+			if 1/pi >= 2 {
+				assert.Zero(t, s.Hazard(1), "no inspection in the round right after one")
+			}
+			// Delay law sums to one and has the stationary mean.
+			surv := 1.0
+			for tt := 1; tt <= hi+2; tt++ {
+				h := s.DelayHazard(tt)
+				require.True(t, h >= 0 && h <= 1)
+				assert.InDelta(t, s.survival(tt)*pi, surv*h, 1e-12, "P(D=%d)", tt)
+				surv *= 1 - h
+			}
+			assert.InDelta(t, 0, surv, 1e-12)
+		})
+	}
+	assert.Panics(t, func() { NewSpacing(1) })
+	assert.Panics(t, func() { NewSpacing(math.NaN()) })
+}
+
+// TestSpacingSimulation simulates independent rounds with the hazards:
+// the number of inspections of never-inspected units in the first year
+// averages 12π (the stationary start), the long-run rate is π, and every
+// gap lies in the law's range.
+func TestSpacingSimulation(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, pi := range spacingPis {
+		t.Run(fmt.Sprint(pi), func(t *testing.T) {
+			s := NewSpacing(pi)
+			lo, hi := s.Range()
+			const units, years = 4000, 6
+			var firstYear, total, gaps int
+			for range units {
+				last := 0 // round of last inspection; 0 = none (history starts at round 1)
+				for round := 1; round <= 12*years; round++ {
+					var h float64
+					if last == 0 {
+						h = s.DelayHazard(round)
+					} else {
+						h = s.Hazard(round - last)
+					}
+					if r.Float64() < h {
+						if last != 0 {
+							g := round - last
+							require.True(t, g >= lo && g <= hi, "gap %d outside [%d, %d]", g, lo, hi)
+							gaps++
+						}
+						last = round
+						total++
+						if round <= 12 {
+							firstYear++
+						}
+					}
+				}
+			}
+			// First year: mean count 12π per unit. The count of one unit is
+			// at most ⌈12π⌉+1 apart from its mean, so its variance is
+			// below 12π(1+12π); 5 standard errors of the mean over 4000 units.
+			mean := float64(firstYear) / units
+			se := math.Sqrt(12*pi*(1+12*pi)/units) + 1e-9
+			assert.InDelta(t, 12*pi, mean, 5*se, "first-year frequency")
+			rate := float64(total) / (units * 12 * years)
+			assert.InDelta(t, pi, rate, 5*math.Sqrt(pi*(1+pi)/(units*12*years)), "long-run rate")
+		})
+	}
+}
+
+func TestRoundsBetween(t *testing.T) {
+	jan := date(2027, 1, 1)
+	for _, tc := range []struct {
+		last   Day
+		months int
+		want   int
+	}{
+		{DayOf(date(2026, 12, 31)), 1, 1},
+		{DayOf(date(2026, 12, 1)), 1, 1},
+		{DayOf(date(2026, 11, 30)), 1, 2},
+		{DayOf(date(2027, 1, 15)), 1, 0},
+		{DayOf(date(2026, 10, 1)), 3, 1},
+		{DayOf(date(2026, 9, 30)), 3, 2},
+	} {
+		assert.Equal(t, tc.want, roundsBetween(jan, tc.last, tc.months), "%s/%d", tc.last, tc.months)
+	}
+}
+
+func TestRotation(t *testing.T) {
+	seed := testSeed(5)
+	const n = 600
+	ids := make([]string, n)
+	group := make([]string, n)
+	u := make([]float64, n)
+	pi := make([]float64, n)
+	gap := make([]int, n)
+	freqs := []float64{4, 1, 0.6, 2.5, 12, 30}
+	for k := range ids {
+		ids[k] = fmt.Sprintf("u%04d", k)
+		group[k] = []string{"high/east", "low/west"}[k%2]
+		u[k] = float64(k*7919%n+1) / (n + 1)
+		pi[k] = math.Min(1, freqs[k%len(freqs)]/12)
+	}
+	phase := RotationPhases(seed, ids, group, u, pi, gap)
+	perGroupRound := map[string][]int{}
+	for k := range ids {
+		var rounds []int
+		for tt := range 12 {
+			if RotationDrawn(phase[k], pi[k], tt) {
+				rounds = append(rounds, tt)
+				key := fmt.Sprintf("%s|%v", group[k], pi[k])
+				if perGroupRound[key] == nil {
+					perGroupRound[key] = make([]int, 12)
+				}
+				perGroupRound[key][tt]++
+			}
+		}
+		f := 12 * pi[k]
+		assert.True(t, len(rounds) == int(math.Floor(f)) || len(rounds) == int(math.Ceil(f)), "unit %s: %d draws for f=%v", ids[k], len(rounds), f)
+		for i := 1; i < len(rounds); i++ {
+			g := rounds[i] - rounds[i-1]
+			assert.True(t, g == int(math.Floor(1/pi[k])) || g == int(math.Ceil(1/pi[k])), "unit %s: gap %d for 1/π=%v", ids[k], g, 1/pi[k])
+		}
+	}
+	// Each (group, π) has 100 units (k mod 6 fixes both): every round
+	// draws ⌊100π⌋ or ⌈100π⌉ of them.
+	require.Len(t, perGroupRound, 6)
+	for key, counts := range perGroupRound {
+		minC, maxC := counts[0], counts[0]
+		for _, c := range counts {
+			minC, maxC = min(minC, c), max(maxC, c)
+		}
+		assert.LessOrEqual(t, maxC-minC, 1, "%s: %v", key, counts)
+	}
+
+	// Continuity: inspected in the last round of the previous period (gap
+	// 1) with π = 1/3: next inspection in round 2, three rounds later.
+	ph := RotationPhases(seed, []string{"x"}, []string{"g"}, []float64{0.77}, []float64{1.0 / 3}, []int{1})
+	var first int
+	for tt := range 12 {
+		if RotationDrawn(ph[0], 1.0/3, tt) {
+			first = tt
+			break
+		}
+	}
+	assert.Equal(t, 2, first)
+	assert.Panics(t, func() { RotationPhases(seed, []string{"x"}, nil, nil, nil, nil) })
+}
+
+// TestRotationUniformPhase checks P(drawn in round t) = π over seeds.
+func TestRotationUniformPhase(t *testing.T) {
+	const n, seeds = 7, 3000
+	ids := []string{"a", "b", "c", "d", "e", "f", "g"}
+	group := make([]string, n)
+	pi := make([]float64, n)
+	gap := make([]int, n)
+	for k := range pi {
+		pi[k] = 0.3
+	}
+	hits := make([]int, n)
+	for s := range uint64(seeds) {
+		seed := testSeed(s + 100)
+		u := make([]float64, n)
+		for k := range u {
+			u[k] = prnForTest(seed, ids[k])
+		}
+		ph := RotationPhases(seed, ids, group, u, pi, gap)
+		for k := range ids {
+			if RotationDrawn(ph[k], pi[k], 4) {
+				hits[k]++
+			}
+		}
+	}
+	// Binomial(3000, 0.3): sd ≈ 25; 5 sd = 125.
+	for k, h := range hits {
+		assert.InDelta(t, 900, h, 125, ids[k])
+	}
+}
+
+func TestModeText(t *testing.T) {
+	for _, m := range []Mode{Independent, Rotation} {
+		b, err := m.MarshalText()
+		require.NoError(t, err)
+		var back Mode
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, m, back)
+	}
+	var m Mode
+	assert.ErrorIs(t, m.UnmarshalText([]byte("weekly")), ErrBadInput)
+	_, err := Mode(7).MarshalText()
+	assert.ErrorIs(t, err, ErrBadInput)
+	assert.Equal(t, "Mode(7)", Mode(7).String())
+}
+
+func prnForTest(seed [32]byte, id string) float64 {
+	return samplingPRN(seed, "rotation", id)
+}
