@@ -383,7 +383,10 @@ func daysIn(m time.Month, y int) int {
 // list returns a list column: a JSON array, or a ';'-separated cell
 // whose elements are trimmed and whose empty elements are dropped.
 func (r *row) list(c int) []string {
-	if r.lists != nil && r.lists[c] != nil {
+	if r.lists != nil { // JSON
+		if len(r.lists[c]) == 0 {
+			return nil
+		}
 		return r.lists[c]
 	}
 	v := r.vals[c]

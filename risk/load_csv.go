@@ -275,7 +275,7 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 		l.fatal(e)
 		return
 	}
-	rw := &row{vals: make([][]byte, len(l.spec.cols)), extra: make([][]byte, len(h.extraNames)),
+	rw := &row{spec: l.spec, vals: make([][]byte, len(l.spec.cols)), extra: make([][]byte, len(h.extraNames)),
 		extraNames: h.extraNames}
 	for {
 		fields, line, err := c.next()
@@ -312,10 +312,8 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 		for k, i := range h.extraIndex {
 			rw.extra[k] = fields[i]
 		}
-		if e := fn(rw); e != nil {
-			if !l.reject(rw, e) {
-				return
-			}
+		if e := fn(rw); e != nil && !l.reject(rw, e) || l.err != nil {
+			return
 		}
 	}
 }

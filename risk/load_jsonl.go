@@ -37,7 +37,7 @@ func (l *loader) runJSONL(r io.Reader, fn func(*row) *RecordError) {
 		if e == nil {
 			e = fn(rw)
 		}
-		if e != nil && !l.reject(rw, e) {
+		if e != nil && !l.reject(rw, e) || l.err != nil {
 			return
 		}
 	}
@@ -71,9 +71,19 @@ func (l *loader) jsonRow(rw *row, b []byte) *RecordError {
 		return &RecordError{Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
 	}
 	s := rw.spec
+	// The record ID first, so that errors in other fields can name it.
+	idName := s.cols[s.idCol].name
+	if v, ok := m[idName]; ok {
+		if e := setJSON(rw, s.idCol, v); e != nil {
+			return e
+		}
+	}
 	for _, k := range keys {
 		v := m[k]
 		c, ok := s.index[k]
+		if c == s.idCol && ok {
+			continue
+		}
 		if !ok || c >= s.nJSON {
 			switch {
 			case k == "attrs" && s.attrs:
