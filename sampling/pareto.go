@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -18,14 +19,14 @@ func ParetoKey(u, lambda float64) float64 {
 // paretoExactLimit is the largest number of uncertain units for which the
 // true Pareto π use the exact Poisson-binomial distribution (cost O(N²) per
 // quadrature node).
-const paretoExactLimit = 600
+const paretoExactLimit = 200
 
 // ParetoProbabilities returns the true inclusion probabilities of Pareto
 // order sampling (Rosén 1997) with targets lambda, as Select reports them in
 // Sample.Pi: 1 where λ = 1, 0 where λ = 0, and for the others the integral
 // of Aires (1999) described at Select. The targets strictly between 0 and 1
 // must sum to an integer within 1e-6. Cost: O(N²) per quadrature node × 2000
-// nodes for up to 600 such units, O(N) × 256 nodes beyond.
+// nodes for up to 200 such units, O(N) × 256 nodes beyond.
 func ParetoProbabilities(lambda []float64) ([]float64, error) {
 	if len(lambda) == 0 {
 		return nil, fmt.Errorf("sampling: no units: %w", ErrEmptyFrame)
@@ -92,12 +93,17 @@ func paretoPi(lambda []float64, uncertain []int32, k int) []float64 {
 		}
 	}
 	if k > 0 {
-		lam := make([]float64, len(uncertain))
-		for j, i := range uncertain {
+		// Sorting by λ fixes the order of every floating-point sum, so the
+		// result does not depend on the order of the frame; units with
+		// equal λ are interchangeable.
+		idx := slices.Clone(uncertain)
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(lambda[a], lambda[b]) })
+		lam := make([]float64, len(idx))
+		for j, i := range idx {
 			lam[j] = lambda[i]
 		}
 		p := paretoTruePi(lam, k)
-		for j, i := range uncertain {
+		for j, i := range idx {
 			pi[i] = p[j]
 		}
 	}
@@ -170,12 +176,17 @@ func quickselect(s []int32, k int, less func(a, b int32) bool) {
 // integrand is 0 or dF_i), by the trapezoid rule in the Stieltjes form
 // Σ ½(D(t_a)+D(t_b))·(F_i(t_b)−F_i(t_a)).
 func paretoTruePi(lambda []float64, n int) []float64 {
+	return paretoTruePiWith(lambda, n, len(lambda) <= paretoExactLimit)
+}
+
+// paretoTruePiWith is paretoTruePi with the choice of the exact
+// Poisson-binomial distribution or its normal approximation.
+func paretoTruePiWith(lambda []float64, n int, exact bool) []float64 {
 	N := len(lambda)
 	theta := make([]float64, N)
 	for i, l := range lambda {
 		theta[i] = l / (1 - l)
 	}
-	exact := N <= paretoExactLimit
 	nodes := 256
 	if exact {
 		nodes = 2000
@@ -202,29 +213,46 @@ func paretoTruePi(lambda []float64, n int) []float64 {
 	la := cross(n-1, 1-eps)
 	lb := cross(n, eps)
 
-	pi := make([]float64, N)
+	// Trapezoid sums in the Stieltjes form on the full grid (step h) and on
+	// every other node (step 2h), combined by Richardson extrapolation
+	// (4·I_h − I_2h)/3 to cancel the h² error term.
+	if nodes%2 != 0 {
+		nodes++
+	}
+	fine := make([]float64, N)
+	coarse := make([]float64, N)
 	d := make([]float64, N) // D_i at the current node
 	prevD := make([]float64, N)
 	prevF := make([]float64, N)
+	evenD := make([]float64, N) // D_i and F_i at the last even node
+	evenF := make([]float64, N)
 	ta := math.Exp(la)
 	leaveOneOut(theta, ta, n, exact, prevD)
-	for i := range pi {
+	for i := range fine {
 		prevF[i] = cdf(i, ta)
-		pi[i] = prevF[i] * 1 // D ≈ 1 below the range
+		fine[i] = prevF[i] // D ≈ 1 below the range
+		coarse[i] = prevF[i]
 	}
+	copy(evenD, prevD)
+	copy(evenF, prevF)
 	h := (lb - la) / float64(nodes)
 	for j := 1; j <= nodes; j++ {
 		t := math.Exp(la + float64(j)*h)
 		leaveOneOut(theta, t, n, exact, d)
-		for i := range pi {
+		for i := range fine {
 			f := cdf(i, t)
-			pi[i] += 0.5 * (prevD[i] + d[i]) * (f - prevF[i])
+			fine[i] += 0.5 * (prevD[i] + d[i]) * (f - prevF[i])
 			prevF[i] = f
+			if j%2 == 0 {
+				coarse[i] += 0.5 * (evenD[i] + d[i]) * (f - evenF[i])
+				evenD[i], evenF[i] = d[i], f
+			}
 		}
 		d, prevD = prevD, d
 	}
+	pi := fine
 	for i := range pi {
-		pi[i] = math.Min(math.Max(pi[i], 0), 1)
+		pi[i] = math.Min(math.Max((4*fine[i]-coarse[i])/3, 0), 1)
 	}
 	return pi
 }

@@ -103,7 +103,7 @@ type Sample struct {
 //     otherwise). Sample.Pi holds the true inclusion probabilities, computed
 //     as in Aires (1999) by numerical integration of the order statistics of
 //     the ranking variables: with an exact Poisson-binomial distribution
-//     when there are at most 600 uncertain units (error below 1e-6), with its
+//     when there are at most 200 uncertain units (error below 1e-6), with its
 //     normal approximation beyond (cost O(N) per quadrature node, 256 nodes;
 //     error O(1/σ) where σ² = Σπ(1−π)).
 //
