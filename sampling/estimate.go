@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
 )
 
 // ErrBadEstimate reports input that no estimator can use: an empty sample,
@@ -57,6 +59,16 @@ func (v VarianceMethod) String() string {
 		return varianceNames[v]
 	}
 	return fmt.Sprintf("VarianceMethod(%d)", v)
+}
+
+// VarianceFor returns the variance method that fits a design drawn by
+// Select: PoissonVariance for Poisson, DevilleVariance for the fixed-size
+// designs (Systematic, Pareto).
+func VarianceFor(d Design) VarianceMethod {
+	if d == Poisson {
+		return PoissonVariance
+	}
+	return DevilleVariance
 }
 
 // Estimate is a point estimate with its estimated variance and a
@@ -264,4 +276,132 @@ func (e Estimator) variance(y, pi []float64) (float64, error) {
 func interval(value, variance, z float64, n int) Estimate {
 	se := math.Sqrt(variance)
 	return Estimate{Value: value, Variance: variance, SE: se, Lower: value - z*se, Upper: value + z*se, N: n}
+}
+
+// DomainEstimate holds the estimates for one domain (a subpopulation such
+// as a risk level, a district or a StratumKey) of the frame.
+type DomainEstimate struct {
+	Domain string
+	Units  int // frame units in the domain
+	// Size is the Horvitz–Thompson estimate of the number of units in the
+	// domain, Σ_{s∩d} 1/π_k, which Units lets you check.
+	Size Estimate
+	// Total is the Horvitz–Thompson estimate of the total of y over the
+	// domain.
+	Total Estimate
+	// Mean is the Hájek estimate of the mean of y over the domain — the
+	// domain's rate when y ∈ {0, 1}. When no unit of the domain was
+	// sampled, its Value, Variance, SE, Lower and Upper are NaN.
+	Mean Estimate
+}
+
+// EstimateByDomain is Estimator{Variance: VarianceFor(s.Design)}.Domains(s,
+// y, domain): 95 % intervals with the variance method that fits the design.
+func EstimateByDomain(s *Sample, y []float64, domain []string) ([]DomainEstimate, error) {
+	return Estimator{Variance: VarianceFor(s.Design)}.Domains(s, y, domain)
+}
+
+// Domains estimates the size, the total and the (Hájek) mean of y in every
+// domain of the frame of s, sorted by domain name. y and domain are indexed
+// like the frame (s.IDs); y is read only at selected units, so the others
+// may hold anything, NaN included. A nil domain means one domain "" — the
+// whole frame. The inclusion probabilities are s.Pi, the π the design
+// realised.
+//
+// Domains are treated as unplanned (Särndal, Swensson & Wretman 1992,
+// §10.3): every variance is computed over the whole sample, with y set to 0
+// outside the domain, so that the random number of sampled units in a
+// domain is accounted for. For a stratified draw whose strata are the
+// domains, estimate each stratum's own sample with Estimator.Total and
+// Estimator.HajekMean instead. With SYGVariance, Joint is called with
+// indices into the selected units taken in frame order. Estimate.N is the
+// number of sampled units in the domain.
+//
+// Domains returns an error wrapping ErrBadEstimate for a NaN or infinite y
+// at a selected unit (naming the unit), an empty sample, and the other
+// errors of Estimator. It panics if len(y) or len(domain) (when domain is
+// not nil) differs from len(s.IDs).
+func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEstimate, error) {
+	nf := len(s.IDs)
+	if len(y) != nf {
+		panic(fmt.Sprintf("sampling: Estimator.Domains: %d units but %d values", nf, len(y)))
+	}
+	if domain != nil && len(domain) != nf {
+		panic(fmt.Sprintf("sampling: Estimator.Domains: %d units but %d domains", nf, len(domain)))
+	}
+	dom := func(k int) string {
+		if domain == nil {
+			return ""
+		}
+		return domain[k]
+	}
+	units := map[string]int{}
+	var sel []int
+	for k := range nf {
+		units[dom(k)]++
+		if s.Selected[k] {
+			if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
+				return nil, &UnitError{Index: k, ID: s.IDs[k], What: "value " + strconv.FormatFloat(y[k], 'g', -1, 64), Err: ErrBadEstimate}
+			}
+			sel = append(sel, k)
+		}
+	}
+	names := make([]string, 0, len(units))
+	for d := range units {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+
+	n := len(sel)
+	pi := make([]float64, n)
+	for i, k := range sel {
+		pi[i] = s.Pi[k]
+	}
+	z, err := e.check("Domains", make([]float64, n), pi)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]float64, n) // domain indicator
+	yd := make([]float64, n) // y in the domain, 0 outside
+	res := make([]float64, n)
+	out := make([]DomainEstimate, len(names))
+	for j, d := range names {
+		m := 0
+		var num, den float64
+		for i, k := range sel {
+			in[i], yd[i] = 0, 0
+			if dom(k) == d {
+				in[i], yd[i] = 1, y[k]
+				m++
+				num += y[k] / pi[i]
+				den += 1 / pi[i]
+			}
+		}
+		out[j] = DomainEstimate{Domain: d, Units: units[d]}
+		size, err := e.variance(in, pi)
+		if err != nil {
+			return nil, err
+		}
+		total, err := e.variance(yd, pi)
+		if err != nil {
+			return nil, err
+		}
+		out[j].Size = interval(den, size, z, m)
+		out[j].Total = interval(num, total, z, m)
+		if m == 0 {
+			nan := math.NaN()
+			out[j].Mean = Estimate{Value: nan, Variance: nan, SE: nan, Lower: nan, Upper: nan}
+			continue
+		}
+		mean := num / den
+		for i := range sel {
+			res[i] = in[i] * (yd[i] - mean) / den
+		}
+		v, err := e.variance(res, pi)
+		if err != nil {
+			return nil, err
+		}
+		out[j].Mean = interval(mean, v, z, m)
+	}
+	return out, nil
 }

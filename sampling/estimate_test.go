@@ -263,3 +263,146 @@ func TestEstimatorMatchesR(t *testing.T) {
 		})
 	}
 }
+
+func TestVarianceFor(t *testing.T) {
+	assert.Equal(t, DevilleVariance, VarianceFor(Systematic))
+	assert.Equal(t, DevilleVariance, VarianceFor(Pareto))
+	assert.Equal(t, PoissonVariance, VarianceFor(Poisson))
+}
+
+// domainSample is a hand-made Poisson sample of 8 units in domains a, b
+// and c, where c has no sampled unit.
+func domainSample() (*Sample, []float64, []string) {
+	nan := math.NaN()
+	s := &Sample{
+		Design:   Poisson,
+		IDs:      []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7"},
+		Pi:       []float64{0.2, 0.5, 0.8, 0.4, 0.25, 1, 0.5, 0.1},
+		Selected: []bool{true, false, true, true, true, true, false, false},
+		Size:     5,
+	}
+	s.Target = s.Pi
+	y := []float64{1, nan, 0, 1, 0, 1, nan, nan} // unselected units are not read
+	dom := []string{"b", "a", "a", "b", "a", "b", "c", "c"}
+	return s, y, dom
+}
+
+func TestDomains(t *testing.T) {
+	s, y, dom := domainSample()
+	for _, m := range []VarianceMethod{PoissonVariance, DevilleVariance} {
+		t.Run(m.String(), func(t *testing.T) {
+			e := Estimator{Variance: m}
+			got, err := e.Domains(s, y, dom)
+			require.NoError(t, err)
+			require.Len(t, got, 3)
+			assert.Equal(t, []string{"a", "b", "c"}, []string{got[0].Domain, got[1].Domain, got[2].Domain})
+			assert.Equal(t, []int{3, 3, 2}, []int{got[0].Units, got[1].Units, got[2].Units})
+
+			// Sampled units in frame order: u0 u2 u3 u4 u5.
+			pi := []float64{0.2, 0.8, 0.4, 0.25, 1}
+			yb := []float64{1, 0, 1, 0, 1} // y inside b, 0 outside
+			inb := []float64{1, 0, 1, 0, 1}
+			tot, err := e.Total(yb, pi)
+			require.NoError(t, err)
+			size, err := e.Total(inb, pi)
+			require.NoError(t, err)
+			b := got[1]
+			assert.InDelta(t, tot.Value, b.Total.Value, 1e-12)
+			assert.InDelta(t, tot.Variance, b.Total.Variance, 1e-12)
+			assert.InDelta(t, size.Value, b.Size.Value, 1e-12)
+			assert.InDelta(t, size.Variance, b.Size.Variance, 1e-12)
+			assert.Equal(t, 3, b.Total.N)
+			// Every sampled unit of b has y = 1: the rate is 1, and the
+			// linearised residuals are all 0.
+			assert.InDelta(t, 1, b.Mean.Value, 1e-12)
+			assert.InDelta(t, 0, b.Mean.Variance, 1e-12)
+
+			c := got[2]
+			assert.Equal(t, 0.0, c.Total.Value)
+			assert.Equal(t, 0, c.Mean.N)
+			assert.True(t, math.IsNaN(c.Mean.Value) && math.IsNaN(c.Mean.Lower))
+		})
+	}
+	t.Run("poisson domain equals subsample", func(t *testing.T) {
+		// Under Poisson sampling a domain's Hájek estimate is the same
+		// whether computed on the whole sample or on the domain's own units.
+		got, err := EstimateByDomain(s, y, dom)
+		require.NoError(t, err)
+		want, err := HajekMean([]float64{0, 0}, []float64{0.8, 0.25}, PoissonVariance)
+		require.NoError(t, err)
+		assert.InDelta(t, want.Value, got[0].Mean.Value, 1e-12)
+		assert.InDelta(t, want.Variance, got[0].Mean.Variance, 1e-12)
+		// Domain a is all zeros: rate 0 with variance 0. Use a mixed one:
+		y2 := append([]float64(nil), y...)
+		y2[2] = 1
+		got, err = EstimateByDomain(s, y2, dom)
+		require.NoError(t, err)
+		want, err = HajekMean([]float64{1, 0}, []float64{0.8, 0.25}, PoissonVariance)
+		require.NoError(t, err)
+		assert.InDelta(t, want.Value, got[0].Mean.Value, 1e-12)
+		assert.InDelta(t, want.Variance, got[0].Mean.Variance, 1e-12)
+		assert.Greater(t, got[0].Mean.Variance, 0.0)
+	})
+	t.Run("nil domain is the whole frame", func(t *testing.T) {
+		got, err := Estimator{}.Domains(s, y, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		ys := []float64{1, 0, 1, 0, 1}
+		pi := []float64{0.2, 0.8, 0.4, 0.25, 1}
+		tot, err := Estimator{}.Total(ys, pi)
+		require.NoError(t, err)
+		hj, err := Estimator{}.HajekMean(ys, pi)
+		require.NoError(t, err)
+		assert.Equal(t, "", got[0].Domain)
+		assert.Equal(t, 8, got[0].Units)
+		assert.InDelta(t, tot.Variance, got[0].Total.Variance, 1e-12)
+		assert.InDelta(t, hj.Value, got[0].Mean.Value, 1e-12)
+		assert.InDelta(t, hj.Variance, got[0].Mean.Variance, 1e-12)
+	})
+	t.Run("errors", func(t *testing.T) {
+		y2 := append([]float64(nil), y...)
+		y2[3] = math.NaN()
+		_, err := EstimateByDomain(s, y2, dom)
+		assert.ErrorIs(t, err, ErrBadEstimate)
+		assert.Contains(t, err.Error(), `unit 3 ("u3"): value NaN`)
+
+		empty := *s
+		empty.Selected = make([]bool, 8)
+		_, err = EstimateByDomain(&empty, y, dom)
+		assert.ErrorIs(t, err, ErrBadEstimate)
+
+		assert.Panics(t, func() { _, _ = EstimateByDomain(s, y[:3], dom) })
+		assert.Panics(t, func() { _, _ = EstimateByDomain(s, y, dom[:3]) })
+	})
+}
+
+func TestDomainsWithSelect(t *testing.T) {
+	// A systematic draw of 40 units from 400, rates by domain: the
+	// estimated domain sizes must be near the true sizes and their
+	// intervals must be finite.
+	const N = 400
+	ids := make([]string, N)
+	w := make([]float64, N)
+	y := make([]float64, N)
+	dom := make([]string, N)
+	for k := range ids {
+		ids[k] = "unit-" + strconv.Itoa(k)
+		w[k] = 1 + float64(k%10)
+		y[k] = float64(k % 3 / 2)
+		dom[k] = []string{"north", "south"}[k%2]
+	}
+	pi, err := InclusionProbabilities(w, 40)
+	require.NoError(t, err)
+	var seed Seed
+	s, err := Select(Systematic, ids, pi, seed, "domains")
+	require.NoError(t, err)
+	got, err := EstimateByDomain(s, y, dom)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	for _, d := range got {
+		assert.Equal(t, N/2, d.Units)
+		assert.Positive(t, d.Mean.N)
+		assert.True(t, d.Mean.Lower <= d.Mean.Value && d.Mean.Value <= d.Mean.Upper)
+		assert.InDelta(t, float64(d.Units), d.Size.Value, 4*d.Size.SE+1e-9, "domain %s size", d.Domain)
+	}
+}
