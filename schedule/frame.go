@@ -1,0 +1,247 @@
+package schedule
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/firedraw/firedraw/risk"
+)
+
+// NoDay marks a missing date (no inspection on record).
+const NoDay Day = math.MinInt32
+
+// FrameUnit is everything a draw reads about one unit: its stratum
+// (level × district), category, annual frequency and inspection history.
+type FrameUnit struct {
+	ID       string
+	District string
+	Category risk.Category
+	Level    risk.Level
+	// Annual is the expected number of random inspections a year, f_k
+	// (sampling.Policy.Annual); zero means never drawn.
+	Annual float64
+	// LastRandom is the date of the unit's latest random-draw inspection
+	// (NoDay if none).
+	LastRandom Day
+	// LastVisit is the date of its latest inspection of any reason (NoDay
+	// if none).
+	LastVisit Day
+	// LastLead is the lead (first) inspector of its latest inspection of
+	// any reason; he or she may not lead or join its next team.
+	LastLead string
+	// Other lists the inspections for other reasons (complaint,
+	// re-inspection, incident follow-up), by date then ID.
+	Other []OtherVisit
+}
+
+// OtherVisit is a visit outside the random regime.
+type OtherVisit struct {
+	InspectionID string
+	Date         Day
+}
+
+// Frame is the directory a draw runs on, sorted by unit ID. It is the
+// "directory" of a disclosure: its Hash is published, and Verify needs
+// the same frame. Build it with NewFrame; a Frame is read-only and safe
+// for concurrent use.
+type Frame struct {
+	units []FrameUnit
+	index map[string]int32
+}
+
+// NewFrame joins units with their levels and annual frequencies (parallel
+// slices, as returned by the risk model and sampling.Policy.Annual) and
+// with the inspection history (any order; inspections of other reasons
+// included). The units are copied and sorted by ID, so the frame does not
+// depend on input order.
+//
+// Errors wrap ErrBadInput (and risk.ErrDuplicateID, risk.ErrUnknownUnit
+// where they apply) and name the unit or inspection: an empty or
+// duplicate unit ID, a level outside Low…High, a frequency that is NaN,
+// infinite or negative, an inspection of an unknown unit or without a
+// date. NewFrame panics if the slices' lengths differ.
+func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history []risk.Inspection) (*Frame, error) {
+	if len(levels) != len(units) || len(annual) != len(units) {
+		panic(fmt.Sprintf("schedule: NewFrame: %d units, %d levels, %d frequencies", len(units), len(levels), len(annual)))
+	}
+	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units))}
+	for k := range units {
+		u := &units[k]
+		if u.ID == "" {
+			return nil, fmt.Errorf("schedule: unit %d (%q): empty ID: %w", k, u.Name, ErrBadInput)
+		}
+		if levels[k] >= risk.Level(risk.NumLevels) {
+			return nil, fmt.Errorf("schedule: unit %q: level %v: %w", u.ID, levels[k], ErrBadInput)
+		}
+		if a := annual[k]; !(a >= 0) || math.IsInf(a, 0) {
+			return nil, fmt.Errorf("schedule: unit %q: annual frequency %v: %w", u.ID, a, ErrBadInput)
+		}
+		f.units[k] = FrameUnit{ID: u.ID, District: u.District, Category: u.Category, Level: levels[k],
+			Annual: annual[k], LastRandom: NoDay, LastVisit: NoDay}
+	}
+	sort.Slice(f.units, func(i, j int) bool { return f.units[i].ID < f.units[j].ID })
+	for k := range f.units {
+		if k > 0 && f.units[k].ID == f.units[k-1].ID {
+			return nil, fmt.Errorf("schedule: unit %q: %w: %w", f.units[k].ID, risk.ErrDuplicateID, ErrBadInput)
+		}
+		f.index[f.units[k].ID] = int32(k)
+	}
+	lastID := make(map[int32]string)
+	for h := range history {
+		in := &history[h]
+		k, ok := f.index[in.UnitID]
+		if !ok {
+			return nil, fmt.Errorf("schedule: inspection %q: unit %q: %w: %w", in.ID, in.UnitID, risk.ErrUnknownUnit, ErrBadInput)
+		}
+		if in.Date.IsZero() {
+			return nil, fmt.Errorf("schedule: inspection %q of unit %q: no date: %w", in.ID, in.UnitID, ErrBadInput)
+		}
+		fu := &f.units[k]
+		d := DayOf(in.Date)
+		if in.Reason == risk.RandomDraw {
+			fu.LastRandom = max(fu.LastRandom, d)
+		} else {
+			fu.Other = append(fu.Other, OtherVisit{InspectionID: in.ID, Date: d})
+		}
+		// Latest visit; ties by the larger inspection ID, so that the lead
+		// does not depend on the order of the history.
+		if d > fu.LastVisit || (d == fu.LastVisit && in.ID > lastID[k]) {
+			fu.LastVisit = d
+			lastID[k] = in.ID
+			fu.LastLead = ""
+			if len(in.Inspectors) > 0 {
+				fu.LastLead = in.Inspectors[0]
+			}
+		}
+	}
+	for k := range f.units {
+		o := f.units[k].Other
+		sort.Slice(o, func(i, j int) bool {
+			if o[i].Date != o[j].Date {
+				return o[i].Date < o[j].Date
+			}
+			return o[i].InspectionID < o[j].InspectionID
+		})
+	}
+	return f, nil
+}
+
+// Len returns the number of units.
+func (f *Frame) Len() int { return len(f.units) }
+
+// Units returns the units sorted by ID. The slice is shared: do not modify.
+func (f *Frame) Units() []FrameUnit { return f.units }
+
+// Unit returns the unit with the given ID.
+func (f *Frame) Unit(id string) (FrameUnit, bool) {
+	k, ok := f.index[id]
+	if !ok {
+		return FrameUnit{}, false
+	}
+	return f.units[k], true
+}
+
+// appendCanonical appends the unit's canonical line:
+// ["id","district","category","level",annual,"last random","last visit","last lead",[["inspection","date"],…]]\n
+func (u *FrameUnit) appendCanonical(b []byte) []byte {
+	b = append(b, '[')
+	b = appendString(b, u.ID)
+	b = append(b, ',')
+	b = appendString(b, u.District)
+	b = append(b, ',')
+	b = appendString(b, u.Category.String())
+	b = append(b, ',')
+	b = appendString(b, u.Level.String())
+	b = append(b, ',')
+	b = appendFloat(b, u.Annual)
+	b = append(b, ',')
+	b = appendDay(b, u.LastRandom)
+	b = append(b, ',')
+	b = appendDay(b, u.LastVisit)
+	b = append(b, ',')
+	b = appendString(b, u.LastLead)
+	b = append(b, ",["...)
+	for i, o := range u.Other {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendString(b, o.InspectionID)
+		b = append(b, ',')
+		b = appendDay(b, o.Date)
+		b = append(b, ']')
+	}
+	return append(b, "]]\n"...)
+}
+
+// Hash returns the lowercase hex SHA-256 of the canonical directory: the
+// canonical line of every unit (see FrameUnit) in ID order. Two frames
+// with the same content have the same hash whatever the input order.
+func (f *Frame) Hash() string {
+	h := sha256.New()
+	var line []byte
+	for k := range f.units {
+		line = f.units[k].appendCanonical(line[:0])
+		h.Write(line)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// appendInspector appends an inspector's canonical line: the fields a
+// draw reads (ID, department, districts, categories, cap, leave days,
+// conflicts), lists sorted.
+func appendInspector(b []byte, in *risk.Inspector) []byte {
+	b = append(b, '[')
+	b = appendString(b, in.ID)
+	b = append(b, ',')
+	b = appendString(b, in.Department)
+	b = append(b, ',')
+	b = appendStrings(b, in.Districts)
+	b = append(b, ',')
+	cats := make([]string, len(in.Categories))
+	for i, c := range in.Categories {
+		cats[i] = c.String()
+	}
+	b = appendStrings(b, cats)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(in.MaxPerRound), 10)
+	b = append(b, ",["...)
+	for i, d := range leaveSet(in.Leave) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendDay(b, d)
+	}
+	b = append(b, "],"...)
+	b = appendStrings(b, in.Conflicts)
+	return append(b, "]\n"...)
+}
+
+func appendStrings(b []byte, s []string) []byte {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	b = append(b, '[')
+	for i, x := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, x)
+	}
+	return append(b, ']')
+}
+
+// Hash returns the lowercase hex SHA-256 of the canonical pool: every
+// inspector's canonical line in ID order.
+func (p *Pool) Hash() string {
+	h := sha256.New()
+	var line []byte
+	for i := range p.insp {
+		line = appendInspector(line[:0], &p.insp[i])
+		h.Write(line)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
