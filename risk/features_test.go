@@ -41,7 +41,7 @@ func fixtureRecords() *Records {
 		},
 		Inspections: []Inspection{
 			{ID: "I1", UnitID: "U2", Date: daysBefore(365), Result: Fail, Violations: []Violation{
-				{Code: "XF-301", Severity: Major, Deadline: daysBefore(355)},                           // open, overdue
+				{Code: "XF-301", Severity: Major, Deadline: daysBefore(355)},                             // open, overdue
 				{Code: "XF-102", Severity: Minor, Deadline: daysBefore(335), Rectified: daysBefore(300)}, // late
 			}},
 			{ID: "I2", UnitID: "U2", Date: daysBefore(100), Result: Pass, Reason: Complaint},
