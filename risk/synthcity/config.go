@@ -38,7 +38,7 @@ type Config struct {
 	NoTelemetry bool
 	// IoTShare is the probability that an ordinary (non-key) unit of
 	// average management has IoT fire devices; key units are equipped
-	// with probability about 0.9. Zero means 0.45; it must be in [0, 1].
+	// with probability about 0.9. Zero means 0.55; it must be in [0, 1].
 	IoTShare float64
 	// HistoryYears is the length of the inspection, incident and credit
 	// history; zero means 3.
@@ -73,7 +73,7 @@ func (cfg Config) normalized() (Config, error) {
 			cfg.Inspectors, (4*cfg.Districts+2)/3)
 	}
 	if cfg.IoTShare == 0 {
-		cfg.IoTShare = 0.45
+		cfg.IoTShare = 0.55
 	}
 	if !(cfg.IoTShare >= 0 && cfg.IoTShare <= 1) {
 		return cfg, fmt.Errorf("synthcity: IoTShare = %v, want [0, 1]", cfg.IoTShare)

@@ -69,16 +69,16 @@
 //
 // Every unit k has three latent variables that no record states:
 //
-//	e_k ~ N(0, 0.4²)                                    hidden electrical hazard
+//	e_k ~ N(0, 0.3²)                                    hidden electrical hazard
 //	h_k = base_c + 0.3·z_A + 0.025·(age − 25) − 0.35·sprinklers
 //	      + 0.5·high_fire_risk + κ_construction + e_k     physical hazard
 //	m_k = mgmt_c + 0.35·key_unit + δ_district + N(0, 1)   management quality (higher is better)
-//	ε_k ~ N(0, 0.25²)                                   noise no record reveals
+//	ε_k ~ N(0, 0.2²)                                    noise no record reveals
 //
 // with κ = 0.6 (timber-mixed), 0.2 (brick), 0.1 (steel), 0 (reinforced
 // concrete) and δ_district ~ N(0, 0.25²). The true hazard is
 //
-//	η_k = −2.7 + 1.0·h_k − 0.9·m_k + ε_k,    p_k = logistic(η_k)
+//	η_k = −2.7 + 1.3·h_k − 0.65·m_k + ε_k,    p_k = logistic(η_k)
 //
 // (Outcome.Hazard, rounded to 6 decimals; mean about 0.14). Every record
 // of the history is drawn from h_k, m_k and e_k but never from ε_k (past
@@ -87,13 +87,13 @@
 //
 //   - Telemetry (one year, equipped units only) reveals m_k through fault,
 //     offline, shielded, power-fault and pressure-low rates (factor
-//     exp(−1.0·m_k + 0.2·N)), e_k through residual-current-high and
+//     exp(−1.2·m_k + 0.2·N)), e_k through residual-current-high and
 //     temperature-high rates (factor exp(1.6·e_k + 0.2·N)), and both
 //     through false alarms (factor exp(−0.5·m_k + 0.2·h_k + 0.3·N)).
 //     Poorly managed units also restore faults later (mean delay
 //     24·exp(−0.7·m_k) h) and more often never (5 %·exp(−0.7·m_k)).
 //   - Violations (inspections over HistoryYears) reveal m_k and h_k: a
-//     visit finds min(8, Poisson(exp(−0.9 − 0.8·m_k + 0.25·h_k + 0.2·N)))
+//     visit finds min(8, Poisson(exp(−0.9 − 1.0·m_k + 0.25·h_k + 0.2·N)))
 //     violations, each major with probability logistic(−2 − 0.5·m_k +
 //     0.4·h_k) (else general with probability 0.45, else minor), with
 //     code group weights evacuation 1 (XF-1xx), fire facilities 1.5
@@ -104,10 +104,10 @@
 //     probability logistic(2.2 + 0.8·m_k), on time with probability
 //     logistic(1.5 + m_k) and otherwise 1 + 20·Exp(1) days late, and is
 //     open if rectified after AsOf.
-//   - Credit (95 % of units) reveals m_k: s = 0.7·m_k + 0.4·N(0,1) gives
+//   - Credit (95 % of units) reveals m_k: s = 0.7·m_k + 0.2·N(0,1) gives
 //     A (s > 0.5), B (> −0.6), C (> −1.45) or D; a D unit is on the
 //     serious-dishonesty list with probability 0.3; penalties ~
-//     Poisson(0.3·exp(−0.7·m_k) + [D]); as_of is 1–365 days before AsOf.
+//     Poisson(0.4·exp(−0.9·m_k) + [D]); as_of is 1–365 days before AsOf.
 //
 // Next year's outcomes are Fire ~ Bernoulli(0.1·p_k) and MajorViolation
 // ~ Bernoulli(p_k) if Fire, else Bernoulli(0.9·p_k/(1 − 0.1·p_k)), so that
@@ -122,7 +122,7 @@
 // # History
 //
 // Inspections: a unit is visited Poisson(HistoryYears·r) times on uniform
-// days, r = (1.5 if key else 0.5) + 1·high_fire_risk + 0.3·crowded_place,
+// days, r = (1.5 if key else 0.7) + 1·high_fire_risk + 0.3·crowded_place,
 // times exp(0.2·h_k) (past targeting); 15 % of these have reason "other",
 // the rest "random". Complaints add Poisson(HistoryYears·0.05·exp(−0.6·m_k))
 // visits, every past fire an "incident" visit 1–14 days later, and 70 % of
@@ -141,7 +141,7 @@
 // # Telemetry
 //
 // A non-key unit has IoT devices with odds odds(IoTShare)·exp(0.3·m_k)
-// (0.9 for key units), about 47 % of units by default. Devices: one
+// (0.9 for key units; IoTShare = 0.55 by default), about 57 % of units. Devices: one
 // transmission device; 2–12 smoke detectors (by floor area); gas (30 %)
 // and heat (20 %) detectors in small places; flame detectors (20 %) in
 // industry and warehouses; residual-current and cable-temperature

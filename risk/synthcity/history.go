@@ -95,7 +95,7 @@ func genInspections(cfg Config, units []risk.Unit, lat []latent, districtIdx map
 	for i := range units {
 		u := &units[i]
 		l := &lat[i]
-		rate := 0.5
+		rate := 0.7
 		if u.KeyUnit {
 			rate = 1.5
 		}
@@ -246,7 +246,7 @@ type violParams struct {
 
 func newViolParams(l *latent) violParams {
 	return violParams{
-		lambda:  math.Exp(-0.9 - 0.8*l.m + 0.25*l.h),
+		lambda:  math.Exp(-0.9 - 1.0*l.m + 0.25*l.h),
 		groupW:  [5]float64{1, 1.5, math.Exp(1.5 * l.ele), math.Exp(-0.5 * l.m), 0.7},
 		pMajor:  logistic(-2.0 - 0.5*l.m + 0.4*l.h),
 		pFix:    logistic(2.2 + 0.8*l.m),
@@ -305,7 +305,7 @@ func genCredit(cfg Config, units []risk.Unit, lat []latent) []risk.CreditRecord 
 		if r.Float64() < 0.05 {
 			continue
 		}
-		s := 0.7*l.m + 0.4*r.NormFloat64()
+		s := 0.7*l.m + 0.2*r.NormFloat64()
 		c := risk.CreditRecord{UnitID: units[i].ID, AsOf: cfg.AsOf.AddDate(0, 0, -1-r.IntN(365))}
 		switch {
 		case s > 0.5:
@@ -318,7 +318,7 @@ func genCredit(cfg Config, units []risk.Unit, lat []latent) []risk.CreditRecord 
 			c.Grade = risk.GradeD
 			c.Dishonest = r.Float64() < 0.3
 		}
-		c.Penalties = poisson(r, 0.3*math.Exp(-0.7*l.m)+b2f(c.Grade == risk.GradeD))
+		c.Penalties = poisson(r, 0.4*math.Exp(-0.9*l.m)+b2f(c.Grade == risk.GradeD))
 		out = append(out, c)
 	}
 	return out

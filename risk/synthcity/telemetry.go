@@ -120,7 +120,7 @@ func genTelemetry(cfg Config, units []risk.Unit, lat []latent) []risk.TelemetryE
 		n := devices(r, u)
 		var f [5]float64
 		f[factorNone] = 1
-		f[factorFault] = math.Exp(-1.0*l.m + 0.2*r.NormFloat64())
+		f[factorFault] = math.Exp(-1.2*l.m + 0.2*r.NormFloat64())
 		f[factorFalse] = math.Exp(-0.5*l.m + 0.2*l.h + 0.3*r.NormFloat64())
 		f[factorElec] = math.Exp(1.6*l.ele + 0.2*r.NormFloat64())
 		// A fire sets off about half of a unit's smoke detectors' alarms

@@ -57,10 +57,10 @@ type latent struct {
 // Hazard model coefficients: eta = hazA + hazB·h − hazC·m + eps.
 const (
 	hazA   = -2.7
-	hazB   = 1.0
-	hazC   = 0.9
-	epsSD  = 0.25
-	elecSD = 0.4
+	hazB   = 1.3
+	hazC   = 0.65
+	epsSD  = 0.2
+	elecSD = 0.3
 )
 
 // genUnits draws the directory and every unit's latent state.

@@ -11,12 +11,31 @@ import (
 	"github.com/firedraw/firedraw/risk"
 )
 
-// Files lists the files WriteDir writes, in order.
-var Files = []string{"units.csv.gz", "telemetry.csv.gz", "incidents.csv.gz", "inspections.csv.gz",
-	"credit.csv.gz", "inspectors.csv.gz", "outcomes.csv.gz"}
+// File names written by WriteDir.
+const (
+	UnitsFile       = "units.csv.gz"
+	TelemetryFile   = "telemetry.csv.gz"
+	IncidentsFile   = "incidents.csv.gz"
+	InspectionsFile = "inspections.csv.gz"
+	CreditFile      = "credit.csv.gz"
+	InspectorsFile  = "inspectors.csv.gz"
+	OutcomesFile    = "outcomes.csv.gz"
+)
+
+// FileNames returns the names of the files WriteDir writes, in order.
+func FileNames() []string {
+	return []string{UnitsFile, TelemetryFile, IncidentsFile, InspectionsFile, CreditFile, InspectorsFile, OutcomesFile}
+}
+
+// RecordFiles returns the record files WriteDir writes, for
+// risk.LoadRecords(os.DirFS(dir), RecordFiles(), opt).
+func RecordFiles() risk.Files {
+	return risk.Files{Units: UnitsFile, Telemetry: TelemetryFile, Incidents: IncidentsFile,
+		Inspections: InspectionsFile, Credit: CreditFile, Inspectors: InspectorsFile}
+}
 
 // WriteDir writes the city to dir (created if missing) as gzip-compressed
-// CSV files named as in Files, using the risk writers (risk.WriteUnitsCSV
+// CSV files named as in FileNames, using the risk writers (risk.WriteUnitsCSV
 // and the others) and WriteOutcomesCSV. The gzip headers carry no name and
 // no modification time, so the same city always gives the same bytes.
 // A city generated with NoTelemetry gets a telemetry file with only the
@@ -34,7 +53,7 @@ func (c *City) WriteDir(dir string) error {
 		func(w io.Writer) error { return risk.WriteInspectorsCSV(w, c.Inspectors) },
 		func(w io.Writer) error { return WriteOutcomesCSV(w, c.Outcomes) },
 	}
-	for k, name := range Files {
+	for k, name := range FileNames() {
 		if err := writeGzip(filepath.Join(dir, name), writers[k]); err != nil {
 			return fmt.Errorf("synthcity: %s: %w", name, err)
 		}
