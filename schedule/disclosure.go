@@ -1,0 +1,252 @@
+package schedule
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// Versions written into every disclosure. A change to any algorithm that
+// alters a draw bumps its version, so an old disclosure still says how to
+// re-run it.
+const (
+	// FormatVersion names the disclosure's JSON layout.
+	FormatVersion = "firedraw-disclosure/1"
+	// LibraryVersion names this library.
+	LibraryVersion = "firedraw/schedule v0.1.0"
+)
+
+// Algorithms names the version of every algorithm a draw used.
+type Algorithms struct {
+	PRN     string `json:"prn"`     // sampling.PRN: HMAC-SHA-256 subkey + SipHash-2-4
+	Draw    string `json:"draw"`    // per-stratum systematic πps over PRN order (sampling.Select)
+	Spread  string `json:"spread"`  // independent: renewal hazard (Spacing); rotation: RotationPhases
+	Team    string `json:"team"`    // eligible pool in PRN order, greedy then augmenting paths
+	Dates   string `json:"dates"`   // per-district spreading over working days
+	TaskID  string `json:"task_id"` // UUID v5 of draw ID and unit ID
+	Merkle  string `json:"merkle"`  // RFC 9162 tree over ID-sorted leaves
+	Hashing string `json:"hashing"` // canonical lines of directory and pool, SHA-256
+}
+
+// CurrentAlgorithms are the algorithms of this version of the library.
+var CurrentAlgorithms = Algorithms{
+	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v1", Team: "team/v1",
+	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-lines/v1",
+}
+
+// PeriodInfo describes the period a round belongs to.
+type PeriodInfo struct {
+	Start  Day    `json:"start"`
+	Rounds int    `json:"rounds"`
+	Length string `json:"length"` // "month" or "quarter"
+}
+
+// RoundInfo describes a round: its index and its first and last days.
+type RoundInfo struct {
+	Index int `json:"index"`
+	First Day `json:"first"`
+	Last  Day `json:"last"`
+}
+
+// CalendarInfo lists the calendar's holidays and make-up days, sorted.
+type CalendarInfo struct {
+	Holidays   []Day `json:"holidays"`
+	MakeupDays []Day `json:"makeup_days"`
+}
+
+// StaffingInfo is the staffing configuration with defaults filled in.
+type StaffingInfo struct {
+	TeamSize    int      `json:"team_size"`
+	DailyCap    int      `json:"daily_cap"`
+	Departments []string `json:"departments"`
+}
+
+// Digest identifies an input by its size and canonical SHA-256.
+type Digest struct {
+	Count  int    `json:"count"`
+	SHA256 string `json:"sha256"`
+}
+
+// StratumCount is the draw of one stratum (level × district): its units,
+// the expected number drawn (Σπ) and the number drawn.
+type StratumCount struct {
+	Key      string  `json:"key"`
+	Units    int     `json:"units"`
+	Expected float64 `json:"expected"`
+	Drawn    int     `json:"drawn"`
+}
+
+// Leaf is one unit's line of a draw: every unit of the directory has one,
+// drawn or not (nothing is lost). Its canonical form, hashed into the
+// Merkle tree, is ["id","level",pi,prn,selected].
+type Leaf struct {
+	ID       string     `json:"id"`
+	Level    risk.Level `json:"-"`
+	LevelStr string     `json:"level"`
+	Pi       float64    `json:"pi"`
+	PRN      float64    `json:"prn"`
+	Selected bool       `json:"selected"`
+}
+
+func (l *Leaf) appendCanonical(b []byte) []byte {
+	b = append(b, '[')
+	b = appendString(b, l.ID)
+	b = append(b, ',')
+	b = appendString(b, l.Level.String())
+	b = append(b, ',')
+	b = appendFloat(b, l.Pi)
+	b = append(b, ',')
+	b = appendFloat(b, l.PRN)
+	if l.Selected {
+		b = append(b, ",true]"...)
+	} else {
+		b = append(b, ",false]"...)
+	}
+	return b
+}
+
+// Task is one visit: a drawn unit, its date, the date by which its
+// results must be published, and one team per department.
+type Task struct {
+	ID         string  `json:"id"`
+	Unit       string  `json:"unit"`
+	Pi         float64 `json:"pi"`
+	PRN        float64 `json:"prn"`
+	Date       Day     `json:"date"`
+	ResultsDue Day     `json:"results_due"`
+	Teams      []Team  `json:"teams"`
+}
+
+// Exclusion is a drawn unit not visited by the draw's team because it was
+// visited for another reason in the same round ("one visit, many items").
+type Exclusion struct {
+	Unit       string  `json:"unit"`
+	Pi         float64 `json:"pi"`
+	PRN        float64 `json:"prn"`
+	Inspection string  `json:"inspection"`
+	Date       Day     `json:"date"`
+}
+
+// Disclosure is the public record of one round's draw. Its canonical JSON
+// (MarshalCanonical) is byte-identical across runs, machines and input
+// orders: lists are sorted (tasks, exclusions and units by unit ID,
+// strata by key) and every number has one textual form.
+//
+// In open mode Units holds every unit's leaf; in sealed mode it is empty
+// and MerkleRoot (always present) commits to the leaves, which the
+// planner keeps to hand out per-unit proofs (Proof). In rotation mode a
+// round is published before the period seed may be revealed: Withhold
+// strips the seed and every PRN from the published copy.
+type Disclosure struct {
+	Format         string          `json:"format"`
+	Library        string          `json:"library"`
+	Algorithms     Algorithms      `json:"algorithms"`
+	Mode           Mode            `json:"mode"`
+	Sealed         bool            `json:"sealed"`
+	Withheld       bool            `json:"withheld"`
+	Commitment     Commitment      `json:"commitment"`
+	Seed           string          `json:"seed"`
+	DrawID         string          `json:"draw_id"`
+	Period         PeriodInfo      `json:"period"`
+	Round          RoundInfo       `json:"round"`
+	Calendar       CalendarInfo    `json:"calendar"`
+	HistoryStart   Day             `json:"history_start"`
+	Policy         sampling.Policy `json:"policy"`
+	Staffing       StaffingInfo    `json:"staffing"`
+	ResultsDueDays int             `json:"results_due_days"`
+	ExcludeVisited bool            `json:"exclude_visited"`
+	Directory      Digest          `json:"directory"`
+	Pool           Digest          `json:"pool"`
+	Strata         []StratumCount  `json:"strata"`
+	MerkleRoot     string          `json:"merkle_root"`
+	Tasks          []Task          `json:"tasks"`
+	Excluded       []Exclusion     `json:"excluded"`
+	Units          []Leaf          `json:"units"`
+
+	leaves []hash // leaf hashes, in ID order (planner and Verify only)
+	all    []Leaf // every leaf, in ID order (planner and Verify only)
+}
+
+// MarshalCanonical returns the canonical JSON of the disclosure, ending in
+// a newline.
+func (d *Disclosure) MarshalCanonical() ([]byte, error) {
+	return marshalCanonical(d)
+}
+
+// ParseDisclosure reads a disclosure written by MarshalCanonical. It
+// rejects unknown fields and trailing data, and checks the format version.
+func ParseDisclosure(b []byte) (*Disclosure, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var d Disclosure
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("schedule: disclosure: %v: %w", err, ErrBadInput)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("schedule: disclosure: trailing data: %w", ErrBadInput)
+	}
+	if d.Format != FormatVersion {
+		return nil, fmt.Errorf("schedule: disclosure format %q, want %q: %w", d.Format, FormatVersion, ErrBadInput)
+	}
+	for i := range d.Units {
+		lv, err := risk.ParseLevel(d.Units[i].LevelStr)
+		if err != nil {
+			return nil, fmt.Errorf("schedule: disclosure unit %q: %w: %w", d.Units[i].ID, err, ErrBadInput)
+		}
+		d.Units[i].Level = lv
+	}
+	return &d, nil
+}
+
+// Withhold returns the copy of a rotation-mode disclosure that may be
+// published while the period seed is still secret: no seed, no PRNs, no
+// unit leaves (their PRNs would reveal the rotation). The task list,
+// teams, dates, π and the Merkle root stay, so the round can be checked
+// against the full disclosure once the seed is revealed.
+func (d *Disclosure) Withhold() *Disclosure {
+	c := *d
+	c.Withheld = true
+	c.Seed = ""
+	c.Units = nil
+	c.Tasks = make([]Task, len(d.Tasks))
+	for i, t := range d.Tasks {
+		t.PRN = 0
+		c.Tasks[i] = t
+	}
+	c.Excluded = make([]Exclusion, len(d.Excluded))
+	for i, e := range d.Excluded {
+		e.PRN = 0
+		c.Excluded[i] = e
+	}
+	c.leaves, c.all = nil, nil
+	return &c
+}
+
+// Leaves returns every unit's leaf in ID order, as drawn (nil for a parsed
+// disclosure).
+func (d *Disclosure) Leaves() []Leaf { return d.all }
+
+// Proof returns the leaf of unitID and its inclusion proof under
+// MerkleRoot: what a unit is given in sealed mode to check its own line
+// with VerifyProof. It needs the leaves, which only the planner (and
+// Verify) hold; a parsed disclosure returns an error wrapping ErrProof.
+func (d *Disclosure) Proof(unitID string) (Leaf, Proof, error) {
+	if len(d.leaves) == 0 {
+		return Leaf{}, Proof{}, fmt.Errorf("schedule: disclosure holds no leaves (only the planner's copy does): %w", ErrProof)
+	}
+	i := sort.Search(len(d.all), func(i int) bool { return d.all[i].ID >= unitID })
+	if i == len(d.all) || d.all[i].ID != unitID {
+		return Leaf{}, Proof{}, fmt.Errorf("schedule: unit %q is not in the draw: %w", unitID, ErrProof)
+	}
+	path := merklePath(i, d.leaves)
+	p := Proof{Index: i, Size: len(d.leaves), Path: make([]string, len(path))}
+	for j, h := range path {
+		p.Path[j] = hex.EncodeToString(h[:])
+	}
+	return d.all[i], p, nil
+}

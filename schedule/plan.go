@@ -1,0 +1,577 @@
+package schedule
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// DefaultResultsDue is the number of working days after a visit by which
+// its results must be published when Config.ResultsDue is zero.
+const DefaultResultsDue = 20
+
+// Config describes a period of rounds and how each round is drawn,
+// staffed and published. The zero value of every field but Rounds is
+// useful: independent rounds, teams of two, four visits a day per
+// inspector, results due 20 working days after the visit, open mode.
+type Config struct {
+	// Rounds are the period's rounds as returned by Period: consecutive
+	// rounds of Length, the first starting on the first of a month.
+	Rounds []Round
+	// Length is the length of every round; a unit's per-round π is its
+	// annual frequency divided by the number of rounds in a year (12 or 4).
+	Length   Length
+	Calendar Calendar
+	Mode     Mode
+	Staffing Staffing
+	// ResultsDue is the number of working days after a visit by which its
+	// results must be published; zero means DefaultResultsDue.
+	ResultsDue int
+	// ExcludeVisited drops from a round's tasks the drawn units that were
+	// visited for another reason during the round (the frame's Other
+	// visits), recording them in Disclosure.Excluded; it also lets any
+	// visit restart a unit's spacing clock.
+	ExcludeVisited bool
+	// Sealed publishes only the Merkle root of the units' leaves, not the
+	// leaves (risk levels are not public in many places).
+	Sealed bool
+	// HistoryStart is the date from which the inspection history is
+	// complete; a unit with no inspection since then starts its spacing
+	// clock there. Zero means the start of the period.
+	HistoryStart time.Time
+	// Policy is recorded in the disclosure: the frame's frequencies are
+	// expected to come from Policy.Annual.
+	Policy sampling.Policy
+}
+
+func (c *Config) monthsPerRound() int {
+	if c.Length == Quarter {
+		return 3
+	}
+	return 1
+}
+
+func (c *Config) resultsDue() int {
+	if c.ResultsDue == 0 {
+		return DefaultResultsDue
+	}
+	return c.ResultsDue
+}
+
+func (c *Config) check() error {
+	if err := CheckRounds(c.Rounds); err != nil {
+		return err
+	}
+	want, err := Period(c.Rounds[0].Start, len(c.Rounds), c.Length)
+	if err != nil {
+		return err
+	}
+	for i, r := range c.Rounds {
+		if DayOf(r.Start) != DayOf(want[i].Start) || DayOf(r.End) != DayOf(want[i].End) {
+			return fmt.Errorf("schedule: %s is not the %s after %s: rounds must come from Period: %w", r, c.Length, DayOf(c.Rounds[0].Start), ErrBadRound)
+		}
+	}
+	if err := c.Calendar.CheckCalendar(); err != nil {
+		return err
+	}
+	if c.Mode > Rotation {
+		return fmt.Errorf("schedule: mode %v: %w", c.Mode, ErrBadInput)
+	}
+	if c.ResultsDue < 0 {
+		return fmt.Errorf("schedule: ResultsDue %d is negative: %w", c.ResultsDue, ErrBadInput)
+	}
+	return nil
+}
+
+// PlanRound draws round `round` (an index into cfg.Rounds) of frame with
+// seed, staffs and dates its tasks, and returns its disclosure. The
+// pipeline, every step a function of (frame, pool, cfg, seed) only:
+//
+//  1. The seed must match the commitment (ErrCommitment).
+//  2. Per-unit π of the round: p_k = f_k / rounds-per-year, capped at 1;
+//     in Independent mode moved by the unit's history (Spacing.Hazard of
+//     the rounds since its last inspection, or Spacing.DelayHazard of the
+//     rounds since HistoryStart if none); in Rotation mode p_k itself.
+//  3. Draw: Independent — systematic πps over PRN order within each
+//     stratum (level × district; sampling.Select with stream
+//     "draw/<stratum>"), so each stratum's count is within 1 of its Σπ;
+//     Rotation — frac(φ_k + t·p_k) < p_k with φ from RotationPhases and
+//     PRNs of stream "rotation".
+//  4. Exclusions (Config.ExcludeVisited).
+//  5. Capacity: tasks × team size per department must fit the round's
+//     inspector-visits (ErrCapacity names the round and the numbers).
+//  6. Dates: within each district, tasks in PRN order (stream
+//     "order/<round>") are spread over the round's working days in
+//     proportion to the district's inspectors available each day.
+//  7. Teams: Staffing.Assign in the same order.
+//  8. Task IDs (TaskID of DrawID), results-due dates (ResultsDue working
+//     days after the visit), Merkle root over every unit's leaf.
+//
+// PlanRound returns a complete disclosure or an error; it never returns
+// a partial plan. The disclosure holds the leaves, for Proof.
+func PlanRound(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if round < 0 || round >= len(cfg.Rounds) {
+		return nil, fmt.Errorf("schedule: round %d outside the period's %d rounds: %w", round, len(cfg.Rounds), ErrBadRound)
+	}
+	if err := c.Check(seed); err != nil {
+		return nil, fmt.Errorf("schedule: %s: %w", cfg.Rounds[round], err)
+	}
+	if err := cfg.Staffing.check(pool); err != nil {
+		return nil, err
+	}
+	if frame.Len() == 0 {
+		return nil, fmt.Errorf("schedule: empty directory: %w", ErrBadInput)
+	}
+	return plan(cfg, frame, pool, round, seed, c)
+}
+
+func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
+	r := cfg.Rounds[round]
+	units := frame.units
+	n := len(units)
+	pi := roundProbabilities(cfg, frame, round)
+	prn := make([]float64, n)
+	selected := make([]bool, n)
+
+	// Strata: level × district, in key order.
+	strata := map[string][]int32{}
+	for k := range units {
+		key := sampling.StratumKey(units[k].Level, units[k].District)
+		strata[key] = append(strata[key], int32(k))
+	}
+	keys := make([]string, 0, len(strata))
+	for key := range strata {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+
+	switch cfg.Mode {
+	case Independent:
+		if err := drawIndependent(units, strata, keys, pi, seed, prn, selected); err != nil {
+			return nil, fmt.Errorf("schedule: %s: %w", r, err)
+		}
+	case Rotation:
+		drawRotation(cfg, frame, round, strata, keys, pi, seed, prn, selected)
+	}
+
+	d := &Disclosure{
+		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms,
+		Mode: cfg.Mode, Sealed: cfg.Sealed, Commitment: c, Seed: seed.String(),
+		DrawID: c.DrawID(round).String(),
+		Period: PeriodInfo{Start: DayOf(cfg.Rounds[0].Start), Rounds: len(cfg.Rounds), Length: cfg.Length.String()},
+		Round:  RoundInfo{Index: round, First: DayOf(r.Start), Last: DayOf(r.End) - 1},
+		Calendar: CalendarInfo{
+			Holidays:   sortedDays(cfg.Calendar.Holidays),
+			MakeupDays: sortedDays(cfg.Calendar.MakeupDays),
+		},
+		HistoryStart: DayOf(cfg.historyStart()),
+		Policy:       cfg.Policy,
+		Staffing: StaffingInfo{TeamSize: cfg.Staffing.teamSize(), DailyCap: cfg.Staffing.dailyCap(),
+			Departments: slices.Clone(cfg.Staffing.Departments)},
+		ResultsDueDays: cfg.resultsDue(),
+		ExcludeVisited: cfg.ExcludeVisited,
+		Directory:      Digest{Count: n, SHA256: frame.Hash()},
+		Pool:           Digest{Count: pool.Len(), SHA256: pool.Hash()},
+		Tasks:          []Task{},
+		Excluded:       []Exclusion{},
+	}
+	if d.Staffing.Departments == nil {
+		d.Staffing.Departments = []string{}
+	}
+	for _, key := range keys {
+		sc := StratumCount{Key: key, Units: len(strata[key])}
+		for _, k := range strata[key] {
+			sc.Expected += pi[k]
+			if selected[k] {
+				sc.Drawn++
+			}
+		}
+		d.Strata = append(d.Strata, sc)
+	}
+
+	// Exclusions and the units to visit.
+	first, end := DayOf(r.Start), DayOf(r.End)
+	var visit []int32
+	for k := range units {
+		if !selected[k] {
+			continue
+		}
+		if cfg.ExcludeVisited {
+			if o, ok := visitIn(units[k].Other, first, end); ok {
+				d.Excluded = append(d.Excluded, Exclusion{Unit: units[k].ID, Pi: pi[k], PRN: prn[k], Inspection: o.InspectionID, Date: o.Date})
+				continue
+			}
+		}
+		visit = append(visit, int32(k))
+	}
+
+	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
+		return nil, err
+	}
+	ds, _ := cfg.Calendar.compile()
+	workdays := ds.workingDays(r)
+	if len(visit) > 0 && len(workdays) == 0 {
+		return nil, fmt.Errorf("schedule: %s has no working day for its %d tasks: %w", r, len(visit), ErrCapacity)
+	}
+
+	// Visit order: PRN of stream "order/<round>".
+	ids := make([]string, len(visit))
+	for i, k := range visit {
+		ids[i] = units[k].ID
+	}
+	order := sampling.PRNs(seed, "order/"+strconv.Itoa(round), ids, nil)
+	idx := make([]int, len(visit))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		if order[idx[a]] != order[idx[b]] {
+			return order[idx[a]] < order[idx[b]]
+		}
+		return ids[idx[a]] < ids[idx[b]]
+	})
+	visits := make([]Visit, len(visit))
+	for j, i := range idx {
+		u := &units[visit[i]]
+		visits[j] = Visit{UnitID: u.ID, District: u.District, Category: u.Category, LastLead: u.LastLead}
+	}
+	assignDates(pool, workdays, visits)
+
+	teams, err := cfg.Staffing.Assign(pool, seed, round, visits)
+	if err != nil {
+		return nil, err
+	}
+	drawID := c.DrawID(round)
+	d.Tasks = make([]Task, len(visits))
+	for j := range visits {
+		v := &visits[j]
+		k := frame.index[v.UnitID]
+		d.Tasks[j] = Task{
+			ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
+			Date: v.Date, ResultsDue: ds.addWorkingDays(v.Date, cfg.resultsDue()), Teams: teams[j],
+		}
+	}
+	sort.Slice(d.Tasks, func(a, b int) bool { return d.Tasks[a].Unit < d.Tasks[b].Unit })
+
+	// Leaves and the Merkle root.
+	d.all = make([]Leaf, n)
+	d.leaves = make([]hash, n)
+	parallel(n, func(lo, hi int) {
+		var buf []byte
+		for k := lo; k < hi; k++ {
+			lv := units[k].Level
+			d.all[k] = Leaf{ID: units[k].ID, Level: lv, LevelStr: lv.String(), Pi: pi[k], PRN: prn[k], Selected: selected[k]}
+			buf = d.all[k].appendCanonical(buf[:0])
+			d.leaves[k] = leafHash(buf)
+		}
+	})
+	root := merkleRoot(d.leaves)
+	d.MerkleRoot = hex.EncodeToString(root[:])
+	if !cfg.Sealed {
+		d.Units = d.all
+	} else {
+		d.Units = []Leaf{}
+	}
+	return d, nil
+}
+
+func (c *Config) historyStart() time.Time {
+	if c.HistoryStart.IsZero() {
+		return c.Rounds[0].Start
+	}
+	return c.HistoryStart
+}
+
+func sortedDays(ts []time.Time) []Day {
+	out := make([]Day, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, DayOf(t))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// visitIn returns the first visit dated in [first, end).
+func visitIn(o []OtherVisit, first, end Day) (OtherVisit, bool) {
+	for _, v := range o {
+		if v.Date >= first && v.Date < end {
+			return v, true
+		}
+	}
+	return OtherVisit{}, false
+}
+
+// roundProbabilities returns every unit's π in round `round` (step 2 of
+// PlanRound).
+func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
+	units := frame.units
+	pi := make([]float64, len(units))
+	perYear := float64(12 / cfg.monthsPerRound())
+	months := cfg.monthsPerRound()
+	start := cfg.Rounds[round].Start
+	hs := cfg.historyStart()
+	sinceHistory := 1
+	if d := monthIndex(start) - monthIndex(hs); d > 0 {
+		sinceHistory = d/months + 1
+	}
+	parallel(len(units), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			u := &units[k]
+			p := math.Min(1, u.Annual/perYear)
+			if p <= 0 || p >= 1 || cfg.Mode == Rotation {
+				pi[k] = p
+				continue
+			}
+			last := u.LastRandom
+			if cfg.ExcludeVisited {
+				last = max(last, u.LastVisit)
+			}
+			s := NewSpacing(p)
+			if last != NoDay {
+				pi[k] = s.Hazard(roundsBetween(start, last, months))
+			} else {
+				pi[k] = s.DelayHazard(sinceHistory)
+			}
+		}
+	})
+	return pi
+}
+
+func drawIndependent(units []FrameUnit, strata map[string][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+	var ids []string
+	var pis []float64
+	for _, key := range keys {
+		members := strata[key]
+		ids, pis = ids[:0], pis[:0]
+		any := false
+		for _, k := range members {
+			ids = append(ids, units[k].ID)
+			pis = append(pis, pi[k])
+			any = any || pi[k] > 0
+		}
+		stream := "draw/" + key
+		if !any {
+			u := sampling.PRNs(seed, stream, ids, nil)
+			for i, k := range members {
+				prn[k] = u[i]
+			}
+			continue
+		}
+		s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
+		if err != nil {
+			return fmt.Errorf("stratum %q: %w", key, err)
+		}
+		for i, k := range members {
+			prn[k] = s.PRN[i]
+			selected[k] = s.Selected[i]
+		}
+	}
+	return nil
+}
+
+func drawRotation(cfg *Config, frame *Frame, round int, strata map[string][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) {
+	units := frame.units
+	n := len(units)
+	ids := make([]string, n)
+	group := make([]string, n)
+	gap := make([]int, n)
+	start := cfg.Rounds[0].Start
+	for _, key := range keys {
+		for _, k := range strata[key] {
+			group[k] = key
+		}
+	}
+	for k := range units {
+		ids[k] = units[k].ID
+		last := units[k].LastRandom
+		if cfg.ExcludeVisited {
+			last = max(last, units[k].LastVisit)
+		}
+		if last != NoDay {
+			gap[k] = roundsBetween(start, last, cfg.monthsPerRound())
+		}
+	}
+	sampling.PRNs(seed, "rotation", ids, prn)
+	phase := RotationPhases(seed, ids, group, prn, pi, gap)
+	for k := range units {
+		selected[k] = pi[k] > 0 && RotationDrawn(phase[k], pi[k], round)
+	}
+}
+
+// checkCapacity returns an error wrapping ErrCapacity when the round's
+// tasks need more inspector-visits than the pool (or a department) has.
+func checkCapacity(cfg *Config, pool *Pool, r Round, tasks int) error {
+	size := cfg.Staffing.teamSize()
+	for _, dept := range cfg.Staffing.departments() {
+		insp := pool.insp
+		if dept != "" {
+			insp = nil
+			for i := range pool.insp {
+				if pool.insp[i].Department == dept {
+					insp = append(insp, pool.insp[i])
+				}
+			}
+		}
+		capa, err := RoundCapacity(&cfg.Calendar, r, insp, cfg.Staffing.dailyCap())
+		if err != nil {
+			return err
+		}
+		if need := tasks * size; need > capa.Visits {
+			who := "the pool"
+			if dept != "" {
+				who = fmt.Sprintf("department %q", dept)
+			}
+			return fmt.Errorf("schedule: %s: %d tasks × team of %d = %d inspector-visits exceed the %d that %s can make (%d inspectors, %d working days, %d inspector-days, %d visits a day, per-round caps): %w",
+				r, tasks, size, need, capa.Visits, who, len(insp), capa.WorkingDays, capa.InspectorDays, cfg.Staffing.dailyCap(), ErrCapacity)
+		}
+	}
+	return nil
+}
+
+// assignDates gives every visit a working day: within each district, the
+// visits (in their given order) are spread over the days in proportion
+// to the number of the district's inspectors available each day.
+func assignDates(pool *Pool, workdays []Day, visits []Visit) {
+	if len(visits) == 0 {
+		return
+	}
+	weights := map[string][]float64{}
+	for i := range visits {
+		weights[visits[i].District] = nil
+	}
+	for dist := range weights {
+		w := make([]float64, len(workdays))
+		weights[dist] = w
+	}
+	for i := range pool.insp {
+		for _, dist := range pool.insp[i].Districts {
+			w, ok := weights[dist]
+			if !ok {
+				continue
+			}
+			for j, d := range workdays {
+				if !pool.onLeave(int32(i), d) {
+					w[j]++
+				}
+			}
+		}
+	}
+	count := map[string]int{}
+	for i := range visits {
+		count[visits[i].District]++
+	}
+	seen := map[string]int{}
+	cum := map[string][]float64{}
+	for dist, w := range weights {
+		c := make([]float64, len(w))
+		total := 0.0
+		for j, x := range w {
+			total += x
+			c[j] = total
+		}
+		if total == 0 { // nobody covers the district: spread evenly; Assign reports it
+			for j := range c {
+				c[j] = float64(j + 1)
+			}
+		}
+		cum[dist] = c
+	}
+	for i := range visits {
+		dist := visits[i].District
+		c := cum[dist]
+		x := (float64(seen[dist]) + 0.5) / float64(count[dist]) * c[len(c)-1]
+		seen[dist]++
+		j := sort.SearchFloat64s(c, x)
+		for j < len(c)-1 && c[j] < x { // defensive; SearchFloat64s gives c[j] ≥ x
+			j++
+		}
+		visits[i].Date = workdays[min(j, len(c)-1)]
+	}
+}
+
+// parallel runs f over [0, n) in contiguous blocks on every core.
+func parallel(n int, f func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	if n < 1<<14 || w == 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + w - 1) / w
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		wg.Add(1)
+		go func() { defer wg.Done(); f(lo, hi) }()
+	}
+	wg.Wait()
+}
+
+// After returns the frame as it will be once the tasks of disclosure d
+// are done on their dates by their teams: each visited unit's last
+// inspection (random and of any reason) moves to its task date and its
+// last lead to the lead of its first team. It is how PlanPeriod chains
+// independent rounds; real results come through the Ledger.
+func (f *Frame) After(d *Disclosure) *Frame {
+	g := &Frame{units: slices.Clone(f.units), index: f.index}
+	for i := range d.Tasks {
+		t := &d.Tasks[i]
+		k, ok := g.index[t.Unit]
+		if !ok {
+			continue
+		}
+		u := &g.units[k]
+		u.LastRandom = max(u.LastRandom, t.Date)
+		if t.Date >= u.LastVisit {
+			u.LastVisit = t.Date
+			if len(t.Teams) > 0 && len(t.Teams[0].Inspectors) > 0 {
+				u.LastLead = t.Teams[0].Inspectors[0]
+			}
+		}
+	}
+	return g
+}
+
+// PlanPeriod plans every round of cfg. In Independent mode it takes one
+// seed and commitment per round and plans round t on the frame as it will
+// be after rounds 0…t−1 (Frame.After); in Rotation mode it takes the
+// single period seed and commitment and plans every round on the frame
+// as at the start of the period. It returns every disclosure or the
+// first error.
+func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, seeds []sampling.Seed, commits []Commitment) ([]*Disclosure, error) {
+	want := len(cfg.Rounds)
+	if cfg.Mode == Rotation {
+		want = 1
+	}
+	if len(seeds) != want || len(commits) != want {
+		return nil, fmt.Errorf("schedule: %v mode over %d rounds needs %d seed(s) and commitment(s), got %d and %d: %w",
+			cfg.Mode, len(cfg.Rounds), want, len(seeds), len(commits), ErrBadInput)
+	}
+	out := make([]*Disclosure, len(cfg.Rounds))
+	cur := frame
+	for t := range cfg.Rounds {
+		s, c := seeds[0], commits[0]
+		if cfg.Mode == Independent {
+			s, c = seeds[t], commits[t]
+		}
+		d, err := PlanRound(cfg, cur, pool, t, s, c)
+		if err != nil {
+			return nil, err
+		}
+		out[t] = d
+		if cfg.Mode == Independent && t+1 < len(cfg.Rounds) {
+			cur = cur.After(d)
+		}
+	}
+	return out, nil
+}

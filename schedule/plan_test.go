@@ -1,0 +1,410 @@
+package schedule
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/schedule")
+
+var (
+	testDistricts  = []string{"east", "west", "north"}
+	testCategories = []risk.Category{risk.Industrial, risk.StreetShop, risk.School, risk.HighRise}
+)
+
+// city builds n units (levels cycling, frequencies by level) and a pool of
+// m inspectors, each covering two districts and two or three categories.
+func city(n, m int, seed uint64) ([]risk.Unit, []risk.Level, []float64, []risk.Inspector) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	units := make([]risk.Unit, n)
+	levels := make([]risk.Level, n)
+	annual := make([]float64, n)
+	freq := []float64{0.5, 1, 2, 4}
+	for k := range units {
+		units[k] = risk.Unit{ID: fmt.Sprintf("U%05d", k), District: testDistricts[r.IntN(3)], Category: testCategories[r.IntN(4)]}
+		levels[k] = risk.Level(r.IntN(risk.NumLevels))
+		annual[k] = freq[levels[k]]
+	}
+	insp := make([]risk.Inspector, m)
+	for i := range insp {
+		insp[i] = risk.Inspector{
+			ID:         fmt.Sprintf("I%03d", i),
+			Districts:  []string{testDistricts[i%3], testDistricts[(i+1)%3]},
+			Categories: []risk.Category{testCategories[i%4], testCategories[(i+1)%4], testCategories[(i+2)%4]},
+		}
+	}
+	return units, levels, annual, insp
+}
+
+func testConfig(t *testing.T) *Config {
+	t.Helper()
+	rs, err := Period(date(2026, 1, 1), 12, Month)
+	require.NoError(t, err)
+	return &Config{Rounds: rs, Calendar: Calendar{Holidays: []time.Time{date(2026, 1, 1), date(2026, 5, 1)}}}
+}
+
+func buildCity(t testing.TB, n, m int, hist []risk.Inspection) (*Frame, *Pool) {
+	t.Helper()
+	units, levels, annual, insp := city(n, m, 42)
+	f, err := NewFrame(units, levels, annual, hist)
+	require.NoError(t, err)
+	p, err := NewPool(insp)
+	require.NoError(t, err)
+	return f, p
+}
+
+// checkDisclosure checks every invariant of a planned round.
+func checkDisclosure(t *testing.T, cfg *Config, f *Frame, p *Pool, d *Disclosure) {
+	t.Helper()
+	r := cfg.Rounds[d.Round.Index]
+	require.Len(t, d.all, f.Len(), "every unit has a leaf")
+	drawn := 0
+	for _, l := range d.all {
+		if l.Selected {
+			drawn++
+		}
+		assert.True(t, l.Pi >= 0 && l.Pi <= 1)
+		assert.True(t, l.PRN > 0 && l.PRN < 1)
+	}
+	assert.Equal(t, drawn, len(d.Tasks)+len(d.Excluded))
+	for _, s := range d.Strata {
+		assert.Less(t, math.Abs(float64(s.Drawn)-s.Expected), 1.0, "stratum %s", s.Key)
+	}
+	var visits []Visit
+	var teams [][]Team
+	for i, tk := range d.Tasks {
+		if i > 0 {
+			assert.Less(t, d.Tasks[i-1].Unit, tk.Unit)
+		}
+		u, ok := f.Unit(tk.Unit)
+		require.True(t, ok)
+		assert.True(t, tk.Date >= DayOf(r.Start) && tk.Date < DayOf(r.End), "task date %s outside %s", tk.Date, r)
+		assert.True(t, cfg.Calendar.IsWorkingDay(tk.Date.Time()), "task date %s", tk.Date)
+		assert.Equal(t, cfg.Calendar.AddWorkingDays(tk.Date.Time(), cfg.resultsDue()), tk.ResultsDue)
+		did, err := uuidParse(d.DrawID)
+		require.NoError(t, err)
+		assert.Equal(t, TaskID(did, tk.Unit).String(), tk.ID)
+		visits = append(visits, Visit{UnitID: u.ID, District: u.District, Category: u.Category, LastLead: u.LastLead, Date: tk.Date})
+		teams = append(teams, tk.Teams)
+	}
+	checkTeams(t, p, cfg.Staffing, visits, teams)
+}
+
+func TestPlanRound(t *testing.T) {
+	cfg := testConfig(t)
+	f, p := buildCity(t, 600, 40, nil)
+	seed := testSeed(9)
+	c := Commit(seed, date(2026, 2, 20))
+	d, err := PlanRound(cfg, f, p, 2, seed, c)
+	require.NoError(t, err)
+	checkDisclosure(t, cfg, f, p, d)
+	assert.NotEmpty(t, d.Tasks)
+	assert.Equal(t, "2026-03-01", d.Round.First.String())
+	assert.Equal(t, "2026-03-31", d.Round.Last.String())
+	assert.Equal(t, f.Hash(), d.Directory.SHA256)
+	assert.Equal(t, p.Hash(), d.Pool.SHA256)
+	assert.Len(t, d.Units, 600, "open mode publishes every leaf")
+
+	// Sealed mode: same draw, no leaves, same root.
+	cfg.Sealed = true
+	s, err := PlanRound(cfg, f, p, 2, seed, c)
+	require.NoError(t, err)
+	assert.Empty(t, s.Units)
+	assert.Equal(t, d.MerkleRoot, s.MerkleRoot)
+	assert.Equal(t, d.Tasks, s.Tasks)
+}
+
+func TestPlanRoundErrors(t *testing.T) {
+	f, p := buildCity(t, 300, 30, nil)
+	seed := testSeed(9)
+	c := Commit(seed, date(2026, 2, 20))
+	for _, tc := range []struct {
+		name  string
+		edit  func(cfg *Config) (*Pool, int, Commitment)
+		err   error
+		wants []string
+	}{
+		{"commitment", func(cfg *Config) (*Pool, int, Commitment) { return p, 0, Commit(testSeed(10), date(2026, 1, 1)) },
+			ErrCommitment, []string{"round 0 (2026-01-01..2026-01-31)", "does not match", "2026-01-01"}},
+		{"round index", func(cfg *Config) (*Pool, int, Commitment) { return p, 12, c }, ErrBadRound, []string{"round 12 outside"}},
+		{"overlapping rounds", func(cfg *Config) (*Pool, int, Commitment) {
+			cfg.Rounds[3].Start = date(2026, 3, 15)
+			return p, 0, c
+		}, ErrBadRound, []string{"overlaps round 2"}},
+		{"not from Period", func(cfg *Config) (*Pool, int, Commitment) {
+			cfg.Rounds = cfg.Rounds[:1]
+			cfg.Rounds[0].End = date(2026, 1, 20)
+			return p, 0, c
+		}, ErrBadRound, []string{"rounds must come from Period"}},
+		{"capacity", func(cfg *Config) (*Pool, int, Commitment) {
+			small, err := NewPool([]risk.Inspector{
+				{ID: "a", MaxPerRound: 3, Districts: testDistricts, Categories: testCategories},
+				{ID: "b", MaxPerRound: 3, Districts: testDistricts, Categories: testCategories},
+			})
+			require.NoError(t, err)
+			return small, 0, c
+		}, ErrCapacity, []string{"round 0 (2026-01-01..2026-01-31)", "exceed the 6 that the pool can make (2 inspectors, 21 working days"}},
+		{"pool too small", func(cfg *Config) (*Pool, int, Commitment) {
+			cfg.Staffing.TeamSize = 31
+			return p, 0, c
+		}, ErrPool, []string{"30 inspector(s), fewer than the team size 31"}},
+		{"negative due", func(cfg *Config) (*Pool, int, Commitment) {
+			cfg.ResultsDue = -1
+			return p, 0, c
+		}, ErrBadInput, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig(t)
+			pool, round, cm := tc.edit(cfg)
+			_, err := PlanRound(cfg, f, pool, round, seed, cm)
+			require.ErrorIs(t, err, tc.err)
+			for _, w := range tc.wants {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	empty, err := NewFrame(nil, nil, nil, nil)
+	require.NoError(t, err)
+	_, err = PlanRound(testConfig(t), empty, p, 0, seed, c)
+	assert.ErrorIs(t, err, ErrBadInput)
+}
+
+// TestPlanRoundOrderIndependent plans the same round from shuffled units,
+// history and inspectors: the canonical bytes must not change.
+func TestPlanRoundOrderIndependent(t *testing.T) {
+	units, levels, annual, insp := city(400, 30, 7)
+	hist := []risk.Inspection{
+		{ID: "h1", UnitID: "U00003", Date: date(2025, 12, 3), Inspectors: []string{"I001", "I002"}},
+		{ID: "h2", UnitID: "U00010", Date: date(2025, 10, 3), Inspectors: []string{"I004", "I002"}},
+		{ID: "h3", UnitID: "U00010", Date: date(2026, 1, 13), Inspectors: []string{"I007", "I002"}, Reason: risk.Complaint},
+	}
+	cfg := testConfig(t)
+	cfg.ExcludeVisited = true
+	seed := testSeed(3)
+	c := Commit(seed, date(2025, 12, 20))
+	var first []byte
+	r := rand.New(rand.NewPCG(5, 5))
+	for trial := range 4 {
+		if trial > 0 {
+			perm := r.Perm(len(units))
+			u2, l2, a2 := make([]risk.Unit, len(units)), make([]risk.Level, len(units)), make([]float64, len(units))
+			for i, p := range perm {
+				u2[i], l2[i], a2[i] = units[p], levels[p], annual[p]
+			}
+			units, levels, annual = u2, l2, a2
+			r.Shuffle(len(insp), func(i, j int) { insp[i], insp[j] = insp[j], insp[i] })
+			r.Shuffle(len(hist), func(i, j int) { hist[i], hist[j] = hist[j], hist[i] })
+		}
+		f, err := NewFrame(units, levels, annual, hist)
+		require.NoError(t, err)
+		p, err := NewPool(insp)
+		require.NoError(t, err)
+		d, err := PlanRound(cfg, f, p, 0, seed, c)
+		require.NoError(t, err)
+		b, err := d.MarshalCanonical()
+		require.NoError(t, err)
+		if trial == 0 {
+			first = b
+			continue
+		}
+		assert.True(t, bytes.Equal(first, b), "trial %d differs", trial)
+	}
+}
+
+// TestPlanPeriodIndependent checks the two promises of independent
+// rounds over a year: each unit's inspections average its annual
+// frequency and are spaced by the Spacing law; and the next round is not
+// a function of what was published before it.
+func TestPlanPeriodIndependent(t *testing.T) {
+	cfg := testConfig(t)
+	f, p := buildCity(t, 3000, 120, nil)
+	seeds := make([]sampling.Seed, 12)
+	commits := make([]Commitment, 12)
+	for i := range seeds {
+		seeds[i] = testSeed(uint64(100 + i))
+		commits[i] = Commit(seeds[i], date(2025, 12, 1))
+	}
+	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+	require.NoError(t, err)
+	rounds := map[string][]int{}
+	for t0, d := range ds {
+		checkDisclosure(t, cfg, f, p, d)
+		for _, tk := range d.Tasks {
+			rounds[tk.Unit] = append(rounds[tk.Unit], t0)
+		}
+	}
+	sum := make([]float64, risk.NumLevels)
+	cnt := make([]float64, risk.NumLevels)
+	for _, u := range f.Units() {
+		sum[u.Level] += float64(len(rounds[u.ID]))
+		cnt[u.Level]++
+		if pi := u.Annual / 12; pi < 1 {
+			lo, hi := NewSpacing(pi).Range()
+			rs := rounds[u.ID]
+			for i := 1; i < len(rs); i++ {
+				g := rs[i] - rs[i-1]
+				assert.True(t, g >= lo && g <= hi, "unit %s: gap %d outside [%d, %d]", u.ID, g, lo, hi)
+			}
+		}
+	}
+	// Mean yearly count per level against f = 0.5, 1, 2, 4. A unit's count
+	// varies by less than ±1.5 around f, so its sd is below 1; 750 units
+	// a level give a standard error below 0.037 — tolerance 0.15 (4 se).
+	for lv, fr := range []float64{0.5, 1, 2, 4} {
+		assert.InDelta(t, fr, sum[lv]/cnt[lv], 0.15, "level %v", risk.Level(lv))
+	}
+
+	// Unpredictability: round 5 drawn with another seed (same history,
+	// everything about rounds 0–4 published) selects a different set.
+	f5 := f
+	for _, d := range ds[:5] {
+		f5 = f5.After(d)
+	}
+	alt := testSeed(999)
+	d5b, err := PlanRound(cfg, f5, p, 5, alt, Commit(alt, date(2026, 5, 20)))
+	require.NoError(t, err)
+	a, b := unitSet(ds[5]), unitSet(d5b)
+	common := 0
+	for u := range a {
+		if b[u] {
+			common++
+		}
+	}
+	// Same π for both draws (they depend on the published history only),
+	// hence same expected size; but the sets overlap only by chance.
+	assert.InDelta(t, len(a), len(b), float64(len(a))/4)
+	assert.Less(t, common, len(a)*3/4, "the selection must depend on the round's own seed")
+	// … and that π are a function of the published history: equal leaves π.
+	for k := range ds[5].all {
+		require.Equal(t, ds[5].all[k].Pi, d5b.all[k].Pi)
+	}
+}
+
+func unitSet(d *Disclosure) map[string]bool {
+	m := map[string]bool{}
+	for _, tk := range d.Tasks {
+		m[tk.Unit] = true
+	}
+	return m
+}
+
+// TestContinuity: a unit inspected in December with f = 4 (every third
+// month on average, gaps 2–4) cannot be drawn in January of the next
+// period; one with f = 12 (π = 1) is drawn every round.
+func TestContinuity(t *testing.T) {
+	units, levels, annual, insp := city(300, 30, 42)
+	var hist []risk.Inspection
+	for k := range units {
+		annual[k] = 4
+		hist = append(hist, risk.Inspection{ID: fmt.Sprintf("h%d", k), UnitID: units[k].ID, Date: date(2025, 12, 10), Inspectors: []string{"I000", "I001"}})
+	}
+	annual[0] = 12
+	f, err := NewFrame(units, levels, annual, hist)
+	require.NoError(t, err)
+	p, err := NewPool(insp)
+	require.NoError(t, err)
+	for _, mode := range []Mode{Independent, Rotation} {
+		cfg := testConfig(t)
+		cfg.Mode = mode
+		seed := testSeed(1)
+		d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 20)))
+		require.NoError(t, err)
+		require.Len(t, d.Tasks, 1, mode.String())
+		assert.Equal(t, units[0].ID, d.Tasks[0].Unit)
+		for _, tm := range d.Tasks[0].Teams {
+			assert.NotContains(t, tm.Inspectors, "I000", "last lead excluded")
+		}
+	}
+}
+
+func TestExcludeVisited(t *testing.T) {
+	units, levels, annual, insp := city(50, 20, 42)
+	annual[3] = 12 // π = 1: drawn every round
+	hist := []risk.Inspection{{ID: "complaint-7", UnitID: units[3].ID, Date: date(2026, 4, 9), Reason: risk.Complaint, Inspectors: []string{"I005"}}}
+	f, err := NewFrame(units, levels, annual, hist)
+	require.NoError(t, err)
+	p, err := NewPool(insp)
+	require.NoError(t, err)
+	cfg := testConfig(t)
+	seed := testSeed(4)
+	d, err := PlanRound(cfg, f, p, 3, seed, Commit(seed, date(2026, 3, 25)))
+	require.NoError(t, err)
+	assert.Empty(t, d.Excluded, "exclusion is off by default")
+	cfg.ExcludeVisited = true
+	d, err = PlanRound(cfg, f, p, 3, seed, Commit(seed, date(2026, 3, 25)))
+	require.NoError(t, err)
+	require.Len(t, d.Excluded, 1)
+	assert.Equal(t, Exclusion{Unit: units[3].ID, Pi: 1, PRN: d.Excluded[0].PRN, Inspection: "complaint-7", Date: DayOf(date(2026, 4, 9))}, d.Excluded[0])
+	for _, tk := range d.Tasks {
+		assert.NotEqual(t, units[3].ID, tk.Unit)
+	}
+	checkDisclosure(t, cfg, f, p, d)
+}
+
+func TestPlanPeriodRotation(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Mode = Rotation
+	f, p := buildCity(t, 2000, 100, nil)
+	seed := testSeed(77)
+	ds, err := PlanPeriod(cfg, f, p, []sampling.Seed{seed}, []Commitment{Commit(seed, date(2025, 12, 1))})
+	require.NoError(t, err)
+	rounds := map[string][]int{}
+	for t0, d := range ds {
+		checkDisclosure(t, cfg, f, p, d)
+		for _, tk := range d.Tasks {
+			rounds[tk.Unit] = append(rounds[tk.Unit], t0)
+		}
+	}
+	for _, u := range f.Units() {
+		rs := rounds[u.ID]
+		assert.True(t, float64(len(rs)) == math.Floor(u.Annual) || float64(len(rs)) == math.Ceil(u.Annual), "unit %s: %d for f=%v", u.ID, len(rs), u.Annual)
+		m := 12 / u.Annual
+		for i := 1; i < len(rs); i++ {
+			g := float64(rs[i] - rs[i-1])
+			assert.True(t, g == math.Floor(m) || g == math.Ceil(m), "unit %s: gap %v for %v", u.ID, g, m)
+		}
+	}
+	_, err = PlanPeriod(cfg, f, p, []sampling.Seed{seed, seed}, nil)
+	assert.ErrorIs(t, err, ErrBadInput)
+
+	w := ds[4].Withhold()
+	assert.Empty(t, w.Seed)
+	assert.Empty(t, w.Units)
+	for _, tk := range w.Tasks {
+		assert.Zero(t, tk.PRN)
+	}
+	assert.NotEmpty(t, ds[4].Seed, "Withhold copies")
+}
+
+// TestGolden pins a small round's canonical disclosure.
+func TestGolden(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Staffing.Departments = nil
+	f, p := buildCity(t, 40, 12, []risk.Inspection{{ID: "h1", UnitID: "U00001", Date: date(2025, 11, 20), Inspectors: []string{"I003", "I004"}}})
+	seed := testSeed(2026)
+	d, err := PlanRound(cfg, f, p, 1, seed, Commit(seed, date(2026, 1, 25)))
+	require.NoError(t, err)
+	got, err := d.MarshalCanonical()
+	require.NoError(t, err)
+	path := filepath.Join("..", "testdata", "schedule", "round.golden.json")
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+	assert.True(t, slices.Equal(want, got))
+}
