@@ -8,32 +8,45 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestPRNOrderSorts(t *testing.T) {
+func TestPRNSortSorts(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{0, 1, 2, 17, 1000, 100_000} {
 		ids := testIDs(n)
 		u := make([]float64, n)
+		pi := make([]float64, n)
 		for i := range u {
 			u[i] = toUnit(r.Uint64())
 			if i%50 == 49 {
 				u[i] = u[i-1] // ties, broken by ID
 			}
+			pi[i] = float64(i)
 		}
-		idx := make([]int32, n)
-		for i := range idx {
-			idx[i] = int32(n - 1 - i)
+		// Reverse the frame so ID order and index order disagree.
+		slices.Reverse(ids)
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
 		}
-		want := slices.Clone(idx)
 		slices.SortFunc(want, func(a, b int32) int {
-			if lessPRN(a, b, u, ids) {
+			switch {
+			case u[a] < u[b]:
 				return -1
-			}
-			if lessPRN(b, a, u, ids) {
+			case u[a] > u[b]:
+				return 1
+			case ids[a] < ids[b]:
+				return -1
+			case ids[a] > ids[b]:
 				return 1
 			}
 			return 0
 		})
-		got := prnOrder(u, ids, idx)
+		recs := prnSort(u, pi, ids)
+		got := make([]int32, n)
+		for j, rec := range recs {
+			got[j] = rec.i
+			assert.Equal(t, u[rec.i], rec.u)
+			assert.Equal(t, pi[rec.i], rec.pi)
+		}
 		assert.Equal(t, want, got, "n=%d", n)
 	}
 }

@@ -34,12 +34,7 @@ func ParetoProbabilities(lambda []float64) ([]float64, error) {
 	if err := checkProbabilities(nil, lambda); err != nil {
 		return nil, err
 	}
-	var uncertain []int32
-	for i, l := range lambda {
-		if l > 0 && l < 1 {
-			uncertain = append(uncertain, int32(i))
-		}
-	}
+	uncertain := uncertainUnits(lambda)
 	k, err := paretoSize(lambda, uncertain)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package sampling
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -228,4 +230,95 @@ func TestPRNUniformKS(t *testing.T) {
 	v /= n
 	assert.InDelta(t, 0.5, m, 4.5*math.Sqrt(1.0/12/n))
 	assert.InDelta(t, 1.0/12, v, 0.002)
+}
+
+// BenchmarkPRF compares candidate PRFs per 18-byte ID: SipHash-2-4 (the
+// one PRN uses), HMAC-SHA-256 and AES-128-CMAC via crypto/aes.
+func BenchmarkPRF(b *testing.B) {
+	ids := testIDs(1 << 12)
+	seed := testSeed(0)
+	k0, k1 := prnKey(seed, prnLabel, "")
+	b.Run("f=siphash24", func(b *testing.B) {
+		var s uint64
+		i := 0
+		for b.Loop() {
+			s += sipHash24(k0, k1, ids[i&(len(ids)-1)])
+			i++
+		}
+		_ = s
+	})
+	b.Run("f=hmac-sha256", func(b *testing.B) {
+		mac := hmac.New(sha256.New, seed[:])
+		var sum [32]byte
+		i := 0
+		for b.Loop() {
+			mac.Reset()
+			mac.Write([]byte(ids[i&(len(ids)-1)]))
+			mac.Sum(sum[:0])
+			i++
+		}
+	})
+	b.Run("f=aes128-cmac", func(b *testing.B) {
+		var key [16]byte
+		blk, err := aes.NewCipher(key[:])
+		require.NoError(b, err)
+		c := newCMAC(blk)
+		var s uint64
+		i := 0
+		for b.Loop() {
+			s += c.sum(ids[i&(len(ids)-1)])
+			i++
+		}
+		_ = s
+	})
+}
+
+// cmac is AES-CMAC (RFC 4493), for BenchmarkPRF only.
+type cmac struct {
+	b      cipher.Block
+	k1, k2 [16]byte
+	x      [16]byte
+}
+
+func newCMAC(b cipher.Block) *cmac {
+	var l [16]byte
+	b.Encrypt(l[:], l[:])
+	dbl := func(in [16]byte) (out [16]byte) {
+		hi, lo := binary.BigEndian.Uint64(in[:8]), binary.BigEndian.Uint64(in[8:])
+		c := hi >> 63
+		binary.BigEndian.PutUint64(out[:8], hi<<1|lo>>63)
+		binary.BigEndian.PutUint64(out[8:], lo<<1^0x87*c)
+		return out
+	}
+	c := &cmac{b: b}
+	c.k1 = dbl(l)
+	c.k2 = dbl(c.k1)
+	return c
+}
+
+func (c *cmac) sum(msg string) uint64 {
+	x := &c.x
+	*x = [16]byte{}
+	for len(msg) > 16 {
+		for i := range 16 {
+			x[i] ^= msg[i]
+		}
+		c.b.Encrypt(x[:], x[:])
+		msg = msg[16:]
+	}
+	if len(msg) == 16 {
+		for i := range 16 {
+			x[i] ^= msg[i] ^ c.k1[i]
+		}
+	} else {
+		for i := range len(msg) {
+			x[i] ^= msg[i]
+		}
+		x[len(msg)] ^= 0x80
+		for i := range 16 {
+			x[i] ^= c.k2[i]
+		}
+	}
+	c.b.Encrypt(x[:], x[:])
+	return binary.BigEndian.Uint64(x[:8])
 }

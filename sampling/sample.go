@@ -3,7 +3,6 @@ package sampling
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -143,29 +142,23 @@ func selectInto(s *Sample, seed Seed, stream, part string) error {
 	}
 	s.PRN = PRNs(seed, stream, s.IDs, s.PRN)
 	s.Selected = make([]bool, len(s.IDs))
-	var uncertain []int32
+	drawable := false
 	for i, p := range s.Target {
-		switch {
-		case p == 1:
+		if p == 1 {
 			s.Selected[i] = true
-		case p > 0:
-			uncertain = append(uncertain, int32(i))
 		}
+		drawable = drawable || p > 0
 	}
-	if len(uncertain) == 0 && !slices.Contains(s.Selected, true) {
+	if !drawable {
 		return fmt.Errorf("sampling: all %d units have π = 0: %w", len(s.IDs), ErrBadSize)
 	}
 	// Sorting every unit by (PRN, ID) also finds duplicate IDs without a
 	// hash set of 10^7 strings: equal IDs have equal PRNs and end up
 	// adjacent.
-	all := make([]int32, len(s.IDs))
-	for i := range all {
-		all[i] = int32(i)
-	}
-	order := prnOrder(s.PRN, s.IDs, all)
-	for j := 1; j < len(order); j++ {
-		a, b := order[j-1], order[j]
-		if s.IDs[a] == s.IDs[b] {
+	recs := prnSort(s.PRN, s.Target, s.IDs)
+	for j := 1; j < len(recs); j++ {
+		a, b := recs[j-1].i, recs[j].i
+		if recs[j-1].u == recs[j].u && s.IDs[a] == s.IDs[b] {
 			first, second := min(a, b), max(a, b)
 			return &UnitError{Index: int(second), ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
 		}
@@ -173,22 +166,11 @@ func selectInto(s *Sample, seed Seed, stream, part string) error {
 	s.Pi = s.Target
 	switch s.Design {
 	case Systematic:
-		// The PRN order of the uncertain units is a subsequence of order.
-		sub := order[:0:0]
-		if len(uncertain) == len(order) {
-			sub = order
-		} else {
-			sub = make([]int32, 0, len(uncertain))
-			for _, i := range order {
-				if p := s.Target[i]; p > 0 && p < 1 {
-					sub = append(sub, i)
-				}
-			}
-		}
-		systematic(s.Target, sub, startPRN(seed, stream, part), s.Selected)
+		systematic(recs, startPRN(seed, stream, part), s.Selected)
 	case Poisson:
-		poisson(s.Target, s.PRN, uncertain, s.Selected)
+		poisson(s.Target, s.PRN, s.Selected)
 	case Pareto:
+		uncertain := uncertainUnits(s.Target)
 		k, err := paretoSize(s.Target, uncertain)
 		if err != nil {
 			return err
@@ -203,4 +185,15 @@ func selectInto(s *Sample, seed Seed, stream, part string) error {
 		}
 	}
 	return nil
+}
+
+// uncertainUnits lists the units with 0 < π < 1.
+func uncertainUnits(pi []float64) []int32 {
+	var out []int32
+	for i, p := range pi {
+		if p > 0 && p < 1 {
+			out = append(out, int32(i))
+		}
+	}
+	return out
 }

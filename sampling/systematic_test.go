@@ -61,11 +61,13 @@ func TestSystematicExactSizeLarge(t *testing.T) {
 }
 
 func TestSystematicCertainAndZero(t *testing.T) {
+	// Units 3 and 0 in that PRN order with π 0.5 each (units 1 and 2 are
+	// certain or impossible and skipped): the start picks one of them.
+	recs := []unitRec{{0.1, 0.5, 3}, {0.2, 1, 1}, {0.3, 0, 2}, {0.4, 0.5, 0}}
 	sel := make([]bool, 4)
-	// Units 0 and 3 in that PRN order with π 0.5 each: one of them.
-	systematic([]float64{0.5, 1, 0, 0.5}, []int32{3, 0}, 0.25, sel)
+	systematic(recs, 0.25, sel)
 	assert.Equal(t, []bool{false, false, false, true}, sel)
 	clear(sel)
-	systematic([]float64{0.5, 1, 0, 0.5}, []int32{3, 0}, 0.75, sel)
+	systematic(recs, 0.75, sel)
 	assert.Equal(t, []bool{true, false, false, false}, sel)
 }

@@ -1,0 +1,111 @@
+package sampling_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// benchFrame is a frame of N units with 18-character IDs (like unified
+// social credit codes) and lognormal(0, 1.5) weights, built once per size.
+type benchFrame struct {
+	ids []string
+	w   []float64
+}
+
+var (
+	framesMu sync.Mutex
+	frames   = map[int]*benchFrame{}
+)
+
+func frame(N int) *benchFrame {
+	framesMu.Lock()
+	defer framesMu.Unlock()
+	if f, ok := frames[N]; ok {
+		return f
+	}
+	r := rand.New(rand.NewPCG(1, uint64(N)))
+	f := &benchFrame{ids: make([]string, N), w: make([]float64, N)}
+	buf := make([]byte, 0, 18*N)
+	for i := range N {
+		start := len(buf)
+		buf = append(buf, "9111"...)
+		buf = strconv.AppendUint(buf, 1e13+uint64(i)*7919, 10)
+		f.ids[i] = string(buf[start:])
+		f.w[i] = math.Exp(1.5 * r.NormFloat64())
+	}
+	frames[N] = f
+	return f
+}
+
+var sizes = []struct {
+	name string
+	N, n int
+}{
+	{"N=1e5", 1e5, 1e3},
+	{"N=1e6", 1e6, 1e4},
+	{"N=1e7", 1e7, 1e5},
+}
+
+func BenchmarkInclusionProbabilities(b *testing.B) {
+	for _, sz := range sizes {
+		f := frame(sz.N)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := sampling.InclusionProbabilities(f.w, float64(sz.n)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkPRNs(b *testing.B) {
+	var seed sampling.Seed
+	for _, sz := range sizes {
+		f := frame(sz.N)
+		dst := make([]float64, sz.N)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = sampling.PRNs(seed, "bench", f.ids, dst)
+			}
+		})
+	}
+}
+
+// BenchmarkSelect times the whole pipeline: inclusion probabilities from the
+// weights, PRNs and the draw (n = N/100).
+func BenchmarkSelect(b *testing.B) {
+	var seed sampling.Seed
+	for _, d := range []sampling.Design{sampling.Systematic, sampling.Poisson, sampling.Pareto} {
+		for _, sz := range sizes {
+			if d == sampling.Pareto && sz.N > 1e6 {
+				continue // its true π cost 256 passes over the frame
+			}
+			f := frame(sz.N)
+			b.Run(fmt.Sprintf("design=%v/%s", d, sz.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					pi, err := sampling.InclusionProbabilities(f.w, float64(sz.n))
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := sampling.Select(d, f.ids, pi, seed, "bench")
+					if err != nil {
+						b.Fatal(err)
+					}
+					if d != sampling.Poisson && s.Size != sz.n {
+						b.Fatalf("size %d, want %d", s.Size, sz.n)
+					}
+				}
+			})
+		}
+	}
+}
