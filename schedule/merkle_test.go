@@ -1,0 +1,123 @@
+package schedule
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// refRoot is RFC 9162's recursive MTH definition, written independently.
+func refRoot(leaves [][]byte) hash {
+	n := len(leaves)
+	if n == 0 {
+		return sha256.Sum256(nil)
+	}
+	if n == 1 {
+		return sha256.Sum256(append([]byte{0}, leaves[0]...))
+	}
+	k := 1
+	for k*2 < n {
+		k *= 2
+	}
+	l, r := refRoot(leaves[:k]), refRoot(leaves[k:])
+	return sha256.Sum256(append(append([]byte{1}, l[:]...), r[:]...))
+}
+
+func TestMerkle(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 100} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			raw := make([][]byte, n)
+			leaves := make([]Leaf, n)
+			hs := make([]hash, n)
+			for i := range raw {
+				leaves[i] = Leaf{ID: fmt.Sprintf("u%03d", i), Pi: 0.25, PRN: float64(i+1) / float64(n+2), Selected: i%3 == 0}
+				raw[i] = leaves[i].appendCanonical(nil)
+				hs[i] = leafHash(raw[i])
+			}
+			root := merkleRoot(hs)
+			assert.Equal(t, refRoot(raw), root)
+			rootHex := hex.EncodeToString(root[:])
+			for i := range leaves {
+				path := merklePath(i, hs)
+				p := Proof{Index: i, Size: n}
+				for _, h := range path {
+					p.Path = append(p.Path, hex.EncodeToString(h[:]))
+				}
+				require.NoError(t, VerifyProof(rootHex, leaves[i], p), "leaf %d", i)
+				bad := leaves[i]
+				bad.Selected = !bad.Selected
+				assert.ErrorIs(t, VerifyProof(rootHex, bad, p), ErrProof)
+				if n > 1 {
+					wrong := p
+					wrong.Index = (i + 1) % n
+					assert.ErrorIs(t, VerifyProof(rootHex, leaves[i], wrong), ErrProof)
+				}
+			}
+		})
+	}
+}
+
+func TestMerkleLarge(t *testing.T) {
+	// Above the parallel threshold the two cores must agree with the
+	// sequential definition.
+	n := 1<<15 + 3
+	raw := make([][]byte, n)
+	hs := make([]hash, n)
+	for i := range raw {
+		raw[i] = []byte(fmt.Sprint(i))
+		hs[i] = leafHash(raw[i])
+	}
+	assert.Equal(t, refRoot(raw), merkleRoot(hs))
+}
+
+func TestVerifyProofErrors(t *testing.T) {
+	l := Leaf{ID: "a"}
+	root := hex.EncodeToString(make([]byte, 32))
+	for _, tc := range []struct {
+		name string
+		root string
+		p    Proof
+	}{
+		{"bad root", "zz", Proof{Index: 0, Size: 1}},
+		{"index", root, Proof{Index: 1, Size: 1}},
+		{"bad step", root, Proof{Index: 0, Size: 2, Path: []string{"x"}}},
+		{"too long", root, Proof{Index: 0, Size: 1, Path: []string{root}}},
+		{"wrong root", root, Proof{Index: 0, Size: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.ErrorIs(t, VerifyProof(tc.root, l, tc.p), ErrProof)
+		})
+	}
+}
+
+// TestSealed: a sealed disclosure publishes no leaf; every unit gets a
+// proof of its own leaf against the published root; an auditor with the
+// directory verifies the whole draw.
+func TestSealed(t *testing.T) {
+	f, p, b, _ := verifyFixture(t, true)
+	d, err := ParseDisclosure(b)
+	require.NoError(t, err)
+	assert.Empty(t, d.Units)
+	_, _, err = d.Proof("U00001")
+	assert.ErrorIs(t, err, ErrProof, "a parsed disclosure has no leaves")
+	_, err = Verify(d, f, p)
+	require.NoError(t, err)
+	for _, u := range f.Units()[:50] {
+		leaf, proof, err := d.Proof(u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, u.ID, leaf.ID)
+		assert.Equal(t, u.Level, leaf.Level)
+		require.NoError(t, VerifyProof(d.MerkleRoot, leaf, proof))
+	}
+	_, _, err = d.Proof("nobody")
+	assert.ErrorIs(t, err, ErrProof)
+
+	d.Units = []Leaf{{ID: "U00000"}}
+	diffs, err := Verify(d, f, p)
+	assert.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, diffs[0], "sealed disclosure publishes 1 unit leaves")
+}
