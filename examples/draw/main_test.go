@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
 )
 
 // smallCity writes a 300-unit synthetic city to a temporary directory once
@@ -58,10 +61,102 @@ func runDraw(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), code
 }
 
+// testSeed is a fixed seed for reproducible test draws.
+var testSeed = strings.Repeat("0", 63) + "7"
+
 func TestRecordFiles(t *testing.T) {
-	out, errOut, code := runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-out", t.TempDir())...)
+	dir := t.TempDir()
+	args := append(cityFlags(t), "-asof", "2026-01-01", "-period", "2026", "-round", "2026-02",
+		"-seed", testSeed, "-committed", "2025-12-31", "-out", dir)
+	out, errOut, code := runDraw(args...)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "     300 units")
+	assert.Contains(t, out, "300 units")
+	assert.Contains(t, out, "round 1 (2026-02-01..2026-02-28)")
+	seed, err := sampling.ParseSeed(testSeed)
+	require.NoError(t, err)
+	assert.Contains(t, out, seed.Commitment())
+
+	b, err := os.ReadFile(filepath.Join(dir, "disclosure.json"))
+	require.NoError(t, err)
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(b, &raw), "disclosure.json is JSON")
+	disc, err := schedule.ParseDisclosure(b)
+	require.NoError(t, err)
+	assert.Equal(t, testSeed, disc.Seed)
+	assert.Equal(t, 1, disc.Round.Index)
+	assert.Len(t, disc.Units, 300, "open mode publishes every unit")
+	require.NotEmpty(t, disc.Tasks)
+
+	tasks := readCSV(t, filepath.Join(dir, "tasks.csv"))
+	assert.Equal(t, []string{"task_id", "unit", "date", "results_due", "pi", "team"}, tasks[0])
+	require.Len(t, tasks, len(disc.Tasks)+1)
+	for i, task := range disc.Tasks {
+		assert.Equal(t, task.ID, tasks[i+1][0])
+		assert.Equal(t, task.Unit, tasks[i+1][1])
+		assert.Len(t, strings.Split(tasks[i+1][5], ";"), 2, "a team of two")
+	}
+	levels := readCSV(t, filepath.Join(dir, "levels.csv"))
+	assert.Len(t, levels, 301)
+
+	// The same seed gives the same bytes (the commitment date is fixed).
+	dir2 := t.TempDir()
+	_, errOut, code = runDraw(append(args[:len(args)-1:len(args)-1], dir2)...)
+	require.Equal(t, 0, code, errOut)
+	b2, err := os.ReadFile(filepath.Join(dir2, "disclosure.json"))
+	require.NoError(t, err)
+	assert.Equal(t, b, b2)
+}
+
+func TestDefaultCity(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := runDraw("-out", dir)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "records as of 2026-01-01: 5000 units")
+	assert.Contains(t, out, "round 0 (2026-01-01..2026-01-31)")
+	assert.Contains(t, out, "a fresh crypto/rand seed")
+	b, err := os.ReadFile(filepath.Join(dir, "disclosure.json"))
+	require.NoError(t, err)
+	d, err := schedule.ParseDisclosure(b)
+	require.NoError(t, err)
+	assert.Len(t, d.Units, 5000)
+	assert.Len(t, readCSV(t, filepath.Join(dir, "levels.csv")), 5001)
+	assert.Len(t, readCSV(t, filepath.Join(dir, "tasks.csv")), len(d.Tasks)+1)
+}
+
+func TestSealed(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-sealed", "-seed", testSeed, "-out", dir)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "sealed disclosure")
+	b, err := os.ReadFile(filepath.Join(dir, "disclosure.json"))
+	require.NoError(t, err)
+	d, err := schedule.ParseDisclosure(b)
+	require.NoError(t, err)
+	assert.True(t, d.Sealed)
+	assert.Empty(t, d.Units, "sealed mode publishes no leaves")
+	proofs := readLines(t, filepath.Join(dir, "proofs.jsonl"))
+	require.Len(t, proofs, 300)
+	var p proofLine
+	require.NoError(t, json.Unmarshal([]byte(proofs[0]), &p))
+	assert.Equal(t, d.MerkleRoot, p.Root)
+	assert.Equal(t, 300, p.Proof.Size)
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err, path)
+	return rows
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
 func TestHelp(t *testing.T) {

@@ -38,14 +38,15 @@ func exitCode(err error, stderr io.Writer) int {
 
 // options are the parsed flags.
 type options struct {
-	files  recordFiles
-	asOf   string
-	period string
-	round  string
-	seed   string
-	commit bool
-	sealed bool
-	out    string
+	files     recordFiles
+	asOf      string
+	period    string
+	round     string
+	seed      string
+	committed string
+	commit    bool
+	sealed    bool
+	out       string
 }
 
 // recordFiles names the record files given on the command line; an empty
@@ -99,6 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.period, "period", "", "the `PERIOD` cut into monthly rounds: a year (2026) or months FIRST..LAST (2026-01-01..2026-12-31); default: the year starting at -asof")
 	fs.StringVar(&o.round, "round", "", "the `ROUND` to draw: an index from 0 or a month YYYY-MM; default: the first round")
 	fs.StringVar(&o.seed, "seed", "", "the committed seed, 64 `HEX` digits; default: a fresh crypto/rand seed")
+	fs.StringVar(&o.committed, "committed", "", "the `DATE` the seed's commitment was published (YYYY-MM-DD); default: today")
 	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
 	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
 	fs.StringVar(&o.out, "out", "out", "output `DIR`")
@@ -131,11 +133,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return commitSeed(o.out, stdout)
 	}
 	var seed sampling.Seed
-	if o.seed != "" {
-		if seed, err = sampling.ParseSeed(o.seed); err != nil {
-			return fmt.Errorf("-seed: %w", err)
+	fresh := o.seed == ""
+	if fresh {
+		if seed, err = sampling.NewSeed(rand.Reader); err != nil {
+			return err
+		}
+	} else if seed, err = sampling.ParseSeed(o.seed); err != nil {
+		return fmt.Errorf("-seed: %w", err)
+	}
+	committed := today()
+	if o.committed != "" {
+		if committed, err = time.Parse(time.DateOnly, o.committed); err != nil {
+			return fmt.Errorf("-committed: %q is not a date YYYY-MM-DD", o.committed)
 		}
 	}
+	start := time.Now()
 	recs, asOf, err := loadRecords(o, stderr)
 	if err != nil {
 		return err
@@ -149,15 +161,113 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = pickRound(rounds, o.round)
+	round, err := pickRound(rounds, o.round)
 	if err != nil {
 		return err
 	}
-	printRecords(stdout, recs, asOf)
-	if o.seed != "" {
-		fmt.Fprintf(stdout, "seed commitment: %s\n", seed.Commitment())
+	progress := func(string, ...any) {}
+	if len(recs.Units) > progressUnits {
+		progress = func(format string, a ...any) {
+			fmt.Fprintf(stderr, "[%6.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, a...))
+		}
 	}
+	progress("loaded %d units, %d telemetry events, %d inspections", len(recs.Units), len(recs.Telemetry), len(recs.Inspections))
+
+	d, err := draw(o, recs, asOf, rounds, round, seed, committed, progress)
+	if err != nil {
+		return err
+	}
+	progress("drew %d tasks", len(d.disc.Tasks))
+	files, err := d.write(o.out)
+	if err != nil {
+		return err
+	}
+	progress("wrote %s", strings.Join(files, ", "))
+
+	printRecords(stdout, recs, asOf)
+	d.summarize(stdout)
+	fmt.Fprintf(stdout, "\ncommitment %s (published %s)\n", d.disc.Commitment.Hash, d.disc.Commitment.Date)
+	if fresh {
+		fmt.Fprintf(stdout, "seed       %s — a fresh crypto/rand seed: for a real draw, publish a commitment first (-commit) and draw with -seed\n", seed)
+	} else {
+		fmt.Fprintf(stdout, "seed       %s (revealed in the disclosure)\n", seed)
+	}
+	fmt.Fprintf(stdout, "wrote      %s\n", strings.Join(files, ", "))
 	return nil
+}
+
+// progressUnits is the directory size above which stages are reported on
+// stderr as they finish.
+const progressUnits = 100_000
+
+func today() time.Time {
+	now := time.Now().UTC()
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// result is everything a draw produced.
+type result struct {
+	units  []risk.Unit
+	scores *risk.Scores
+	levels []risk.LevelAssignment
+	disc   *schedule.Disclosure
+	pool   *schedule.Pool
+}
+
+// draw runs the pipeline: features → scores → levels → policy → frame →
+// the round's plan.
+func draw(o *options, recs *risk.Records, asOf time.Time, rounds []schedule.Round, round schedule.Round,
+	seed sampling.Seed, committed time.Time, progress func(string, ...any)) (*result, error) {
+	table, err := risk.Extract(recs, asOf, risk.FeatureConfig{})
+	if err != nil {
+		return nil, err
+	}
+	progress("extracted %d features", table.Cols())
+	scores, err := risk.DefaultModel().Score(table)
+	if err != nil {
+		return nil, err
+	}
+	as, err := risk.AssignLevels(recs.Units, table, scores.Prob, risk.LevelConfig{})
+	if err != nil {
+		return nil, err
+	}
+	levels := make([]risk.Level, len(as))
+	for k := range as {
+		levels[k] = as[k].Level
+	}
+	progress("scored and levelled")
+	var policy sampling.Policy
+	annual, err := policy.Annual(recs.Units, levels, scores.Prob)
+	if err != nil {
+		return nil, err
+	}
+	frame, err := schedule.NewFrame(recs.Units, levels, annual, recs.Inspections)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := schedule.NewPool(recs.Inspectors)
+	if err != nil {
+		return nil, fmt.Errorf("inspectors: %w", err)
+	}
+	cfg := planConfig(rounds, policy, o.sealed, recs.Inspections)
+	disc, err := schedule.PlanRound(cfg, frame, pool, round.Index, seed, schedule.Commit(seed, committed))
+	if err != nil {
+		return nil, err
+	}
+	return &result{units: recs.Units, scores: scores, levels: as, disc: disc, pool: pool}, nil
+}
+
+// planConfig is the schedule configuration of the draw; verify rebuilds
+// the same from the disclosure. The history is complete from the first
+// inspection on record.
+func planConfig(rounds []schedule.Round, policy sampling.Policy, sealed bool, history []risk.Inspection) *schedule.Config {
+	cfg := &schedule.Config{Rounds: rounds, Policy: policy, Sealed: sealed}
+	for i := range history {
+		if d := history[i].Date; cfg.HistoryStart.IsZero() || d.Before(cfg.HistoryStart) {
+			cfg.HistoryStart = d
+		}
+	}
+	return cfg
 }
 
 // commitSeed creates a seed with crypto/rand, writes it to dir/seed.txt
@@ -272,15 +382,4 @@ func pickRound(rounds []schedule.Round, s string) (schedule.Round, error) {
 	}
 	return schedule.Round{}, fmt.Errorf("-round: %s is outside the period (%s..%s)", s,
 		rounds[0].Start.Format(time.DateOnly), rounds[len(rounds)-1].End.AddDate(0, 0, -1).Format(time.DateOnly))
-}
-
-// printRecords summarises what the records hold.
-func printRecords(w io.Writer, r *risk.Records, asOf time.Time) {
-	fmt.Fprintf(w, "records as of %s:\n", asOf.Format(time.DateOnly))
-	fmt.Fprintf(w, "  %8d units\n", len(r.Units))
-	fmt.Fprintf(w, "  %8d telemetry events\n", len(r.Telemetry))
-	fmt.Fprintf(w, "  %8d incidents\n", len(r.Incidents))
-	fmt.Fprintf(w, "  %8d inspections\n", len(r.Inspections))
-	fmt.Fprintf(w, "  %8d credit records\n", len(r.Credit))
-	fmt.Fprintf(w, "  %8d inspectors\n", len(r.Inspectors))
 }

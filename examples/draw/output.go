@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/schedule"
+)
+
+// reasonsPerUnit is the number of top reasons written to levels.csv.
+const reasonsPerUnit = 3
+
+// write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode,
+// proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to the
+// unit) into dir and returns their paths.
+func (d *result) write(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	put := func(name string, fn func(io.Writer) error) error {
+		path := filepath.Join(dir, name)
+		if err := writeFile(path, fn); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		files = append(files, path)
+		return nil
+	}
+	if err := put("disclosure.json", func(w io.Writer) error {
+		b, err := d.disc.MarshalCanonical()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := put("tasks.csv", d.writeTasks); err != nil {
+		return nil, err
+	}
+	if err := put("levels.csv", d.writeLevels); err != nil {
+		return nil, err
+	}
+	if d.disc.Sealed {
+		if err := put("proofs.jsonl", d.writeProofs); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// writeFile writes a file through fn, reporting the first error of
+// writing, flushing or closing.
+func writeFile(path string, fn func(io.Writer) error) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err := fn(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// teamText formats a task's teams: inspectors ';'-separated, lead first;
+// several departments' teams as "dept: a;b | dept2: c;d".
+func teamText(teams []schedule.Team) string {
+	parts := make([]string, len(teams))
+	for i, t := range teams {
+		parts[i] = strings.Join(t.Inspectors, ";")
+		if t.Department != "" {
+			parts[i] = t.Department + ": " + parts[i]
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+func (d *result) writeTasks(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team"}); err != nil {
+		return err
+	}
+	for _, t := range d.disc.Tasks {
+		if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(),
+			strconv.FormatFloat(t.Pi, 'g', -1, 64), teamText(t.Teams)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (d *result) writeLevels(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "district", "category", "score", "level", "rule", "reasons"}); err != nil {
+		return err
+	}
+	for k := range d.units {
+		u := &d.units[k]
+		var reasons []string
+		for _, r := range d.scores.TopReasons(k, reasonsPerUnit) {
+			reasons = append(reasons, r.Text)
+		}
+		if err := cw.Write([]string{u.ID, u.District, u.Category.String(),
+			strconv.FormatFloat(d.scores.Prob[k], 'f', 4, 64), d.levels[k].Level.String(),
+			d.levels[k].Rule, strings.Join(reasons, "; ")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// proofLine is one line of proofs.jsonl: what a unit receives in sealed
+// mode to check its own line against the published Merkle root.
+type proofLine struct {
+	Unit  string         `json:"unit"`
+	Root  string         `json:"merkle_root"`
+	Leaf  schedule.Leaf  `json:"leaf"`
+	Proof schedule.Proof `json:"proof"`
+}
+
+func (d *result) writeProofs(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	for _, l := range d.disc.Leaves() {
+		leaf, proof, err := d.disc.Proof(l.ID)
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(proofLine{Unit: l.ID, Root: d.disc.MerkleRoot, Leaf: leaf, Proof: proof}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// summarize prints the draw: units and drawn per level and district, the
+// π range per level, the inspectors' loads.
+func (d *result) summarize(w io.Writer) {
+	disc := d.disc
+	fmt.Fprintf(w, "\nround %d (%s..%s), %s mode, %s disclosure: %d tasks\n", disc.Round.Index, disc.Round.First, disc.Round.Last,
+		disc.Mode, map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
+
+	// Per level: units, expected and drawn (from the strata), π range
+	// (from the leaves).
+	type agg struct {
+		units, drawn   int
+		expected       float64
+		minPi, maxPi   float64
+		districtsDrawn map[string]int
+	}
+	var lv [risk.NumLevels]agg
+	for l := range lv {
+		lv[l].minPi, lv[l].maxPi = math.Inf(1), math.Inf(-1)
+	}
+	districts := map[string][risk.NumLevels][2]int{}
+	for _, s := range disc.Strata {
+		name, district, _ := strings.Cut(s.Key, "/")
+		l, err := risk.ParseLevel(name)
+		if err != nil {
+			continue
+		}
+		lv[l].units += s.Units
+		lv[l].drawn += s.Drawn
+		lv[l].expected += s.Expected
+		c := districts[district]
+		c[l][0] += s.Units
+		c[l][1] += s.Drawn
+		districts[district] = c
+	}
+	for _, leaf := range disc.Leaves() {
+		a := &lv[leaf.Level]
+		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "level\tunits\texpected\tdrawn\tmin π\tmax π\t")
+	var tu, td int
+	var te float64
+	for l := range risk.NumLevels {
+		a := lv[l]
+		tu, td, te = tu+a.units, td+a.drawn, te+a.expected
+		lo, hi := "-", "-"
+		if a.units > 0 {
+			lo, hi = strconv.FormatFloat(a.minPi, 'f', 4, 64), strconv.FormatFloat(a.maxPi, 'f', 4, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.expected, a.drawn, lo, hi)
+	}
+	fmt.Fprintf(tw, "total\t%d\t%.1f\t%d\t\t\t\n", tu, te, td)
+	tw.Flush()
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	// The district comes last: tabwriter cannot align wide (CJK) runes.
+	for l := range risk.NumLevels {
+		fmt.Fprintf(tw, "%s\t", risk.Level(l))
+	}
+	fmt.Fprintln(tw, "drawn/units\t  district")
+	names := make([]string, 0, len(districts))
+	for n := range districts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		c := districts[n]
+		var u, dr int
+		for l := range risk.NumLevels {
+			fmt.Fprintf(tw, "%d/%d\t", c[l][1], c[l][0])
+			u, dr = u+c[l][0], dr+c[l][1]
+		}
+		fmt.Fprintf(tw, "%d/%d\t  %s\n", dr, u, n)
+	}
+	tw.Flush()
+
+	// Inspectors' loads: visits per inspector over the whole pool.
+	load := map[string]int{}
+	days := map[schedule.Day]int{}
+	for _, t := range disc.Tasks {
+		days[t.Date]++
+		for _, team := range t.Teams {
+			for _, id := range team.Inspectors {
+				load[id]++
+			}
+		}
+	}
+	counts := make([]int, 0, d.pool.Len())
+	for _, in := range d.pool.Inspectors() {
+		counts = append(counts, load[in.ID])
+	}
+	slices.Sort(counts)
+	if len(counts) > 0 {
+		sum := 0
+		for _, c := range counts {
+			sum += c
+		}
+		fmt.Fprintf(w, "\ninspectors: %d in the pool, %d assigned; visits per inspector min %d, median %d, mean %.1f, max %d; visits on %d working days\n",
+			len(counts), len(load), counts[0], counts[len(counts)/2], float64(sum)/float64(len(counts)), counts[len(counts)-1], len(days))
+	}
+	if len(disc.Excluded) > 0 {
+		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
+	}
+}
+
+// printRecords summarises what the records hold.
+func printRecords(w io.Writer, r *risk.Records, asOf time.Time) {
+	fmt.Fprintf(w, "records as of %s: %d units, %d telemetry events, %d incidents, %d inspections, %d credit records, %d inspectors\n",
+		asOf.Format(time.DateOnly), len(r.Units), len(r.Telemetry), len(r.Incidents), len(r.Inspections), len(r.Credit), len(r.Inspectors))
+}
