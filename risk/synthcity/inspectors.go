@@ -187,6 +187,9 @@ func leaveDays(blocks int, intN func(int) int, asOf time.Time) []time.Time {
 			}
 		}
 	}
+	if len(days) == 0 {
+		return nil
+	}
 	slices.Sort(days)
 	days = slices.Compact(days)
 	out := make([]time.Time, len(days))
