@@ -163,10 +163,9 @@ func (d *result) summarize(w io.Writer) {
 	// Per level: units, expected and drawn (from the strata), π range
 	// (from the leaves).
 	type agg struct {
-		units, drawn   int
-		expected       float64
-		minPi, maxPi   float64
-		districtsDrawn map[string]int
+		units, drawn int
+		expected     float64
+		minPi, maxPi float64
 	}
 	var lv [risk.NumLevels]agg
 	for l := range lv {
