@@ -572,6 +572,9 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 		u.Attrs, e = l.jsonAttrs(r.attrs)
 		return e
 	}
+	if len(r.extra) > 0 {
+		u.Attrs = make([]Attr, 0, len(r.extra))
+	}
 	for k, v := range r.extra {
 		if len(v) == 0 {
 			continue
@@ -588,6 +591,9 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 			a.Text = l.intern.get(v)
 		}
 		u.Attrs = append(u.Attrs, a)
+	}
+	if len(u.Attrs) == 0 {
+		u.Attrs = nil
 	}
 	return nil
 }
