@@ -43,9 +43,6 @@ func poisson(r *rand.Rand, lambda float64) int {
 	return k
 }
 
-// bernoulli reports true with probability p.
-func bernoulli(r *rand.Rand, p float64) bool { return r.Float64() < p }
-
 func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // pick returns an index drawn with probability proportional to w.

@@ -72,7 +72,7 @@ func writeGzip(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	zw, err := gzip.NewWriterLevel(bw, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(bw, gzip.DefaultCompression)
 	if err != nil {
 		return err
 	}
