@@ -329,28 +329,38 @@ func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEst
 	if domain != nil && len(domain) != nf {
 		panic(fmt.Sprintf("sampling: Estimator.Domains: %d units but %d domains", nf, len(domain)))
 	}
-	dom := func(k int) string {
-		if domain == nil {
-			return ""
-		}
-		return domain[k]
-	}
+	// Number the domains in name order, and note each selected unit's.
 	units := map[string]int{}
-	var sel []int
-	for k := range nf {
-		units[dom(k)]++
-		if s.Selected[k] {
-			if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
-				return nil, &UnitError{Index: k, ID: s.IDs[k], What: "value " + strconv.FormatFloat(y[k], 'g', -1, 64), Err: ErrBadEstimate}
-			}
-			sel = append(sel, k)
-		}
+	if domain == nil {
+		units[""] = nf
+	}
+	for _, d := range domain {
+		units[d]++
 	}
 	names := make([]string, 0, len(units))
 	for d := range units {
 		names = append(names, d)
 	}
 	sort.Strings(names)
+	index := make(map[string]int, len(names))
+	for j, d := range names {
+		index[d] = j
+	}
+	var sel, selDom []int
+	for k := range nf {
+		if !s.Selected[k] {
+			continue
+		}
+		if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
+			return nil, &UnitError{Index: k, ID: s.IDs[k], What: "value " + strconv.FormatFloat(y[k], 'g', -1, 64), Err: ErrBadEstimate}
+		}
+		sel = append(sel, k)
+		if domain == nil {
+			selDom = append(selDom, 0)
+		} else {
+			selDom = append(selDom, index[domain[k]])
+		}
+	}
 
 	n := len(sel)
 	pi := make([]float64, n)
@@ -370,7 +380,7 @@ func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEst
 		var num, den float64
 		for i, k := range sel {
 			in[i], yd[i] = 0, 0
-			if dom(k) == d {
+			if selDom[i] == j {
 				in[i], yd[i] = 1, y[k]
 				m++
 				num += y[k] / pi[i]

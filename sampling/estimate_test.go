@@ -3,6 +3,7 @@ package sampling
 import (
 	"encoding/csv"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -405,4 +406,58 @@ func TestDomainsWithSelect(t *testing.T) {
 		assert.True(t, d.Mean.Lower <= d.Mean.Value && d.Mean.Value <= d.Mean.Upper)
 		assert.InDelta(t, float64(d.Units), d.Size.Value, 4*d.Size.SE+1e-9, "domain %s size", d.Domain)
 	}
+}
+
+func BenchmarkEstimator(b *testing.B) {
+	const n = 100000
+	rng := rand.New(rand.NewPCG(3, 4))
+	y := make([]float64, n)
+	pi := make([]float64, n)
+	for k := range y {
+		pi[k] = 0.01 + 0.99*rng.Float64()
+		if rng.Float64() < 0.1 {
+			y[k] = 1
+		}
+	}
+	for _, m := range []VarianceMethod{DevilleVariance, PoissonVariance} {
+		b.Run("HajekMean/"+m.String()+"/n=1e5", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := HajekMean(y, pi, m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDomains(b *testing.B) {
+	const N = 1000000
+	rng := rand.New(rand.NewPCG(5, 6))
+	ids := make([]string, N)
+	pi := make([]float64, N)
+	y := make([]float64, N)
+	dom := make([]string, N)
+	names := make([]string, 32) // 4 levels × 8 districts
+	for d := range names {
+		names[d] = "d" + strconv.Itoa(d)
+	}
+	for k := range ids {
+		ids[k] = strconv.Itoa(k)
+		pi[k] = 0.1 * rng.Float64()
+		if rng.Float64() < 0.1 {
+			y[k] = 1
+		}
+		dom[k] = names[rng.IntN(len(names))]
+	}
+	s, err := Select(Systematic, ids, pi, Seed{}, "bench")
+	require.NoError(b, err)
+	b.Run("N=1e6/domains=32", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := EstimateByDomain(s, y, dom); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -1,10 +1,11 @@
 package sampling
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/firedraw/firedraw/risk"
 )
@@ -275,30 +276,48 @@ func levelWeights(w []float64, members []int, scores []float64, s, minShare floa
 	// Raise the lowest weights to minShare and scale the rest down so the
 	// total stays n. Scaling down may push more units under the floor, so
 	// find the smallest j such that, with the j lowest weights floored, the
-	// (j+1)-th scaled weight is at or above the floor.
-	sorted := append([]int(nil), members...)
-	sort.Slice(sorted, func(a, b int) bool { return w[sorted[a]] < w[sorted[b]] })
-	rest := 0.0 // sum of the weights from sorted[j] on
-	for _, k := range sorted {
-		rest += w[k]
+	// (j+1)-th scaled weight is at or above the floor. The final scale is
+	// at least 1−minShare (at most all n weights, whose sum is n, give way
+	// to at most n·minShare), so only weights below minShare/(1−minShare)
+	// can end up floored: sort those alone.
+	limit := math.Inf(1)
+	if minShare < 1 {
+		limit = minShare / (1 - minShare)
 	}
-	for j := 0; j < n; j++ {
-		scale := (float64(n) - float64(j)*minShare) / rest
-		if w[sorted[j]]*scale >= minShare {
-			for _, k := range sorted[:j] {
-				w[k] = minShare
-			}
-			for _, k := range sorted[j:] {
-				w[k] *= scale
-			}
-			return
-		}
-		rest -= w[sorted[j]]
+	type cand struct {
+		w float64
+		k int
 	}
-	// Only reached when minShare = 1 and rounding kept every weight below
-	// it: all equal.
+	var cands []cand
+	var total float64
 	for _, k := range members {
-		w[k] = 1
+		total += w[k]
+		if w[k] < limit {
+			cands = append(cands, cand{w[k], k})
+		}
+	}
+	slices.SortFunc(cands, func(a, b cand) int { return cmp.Compare(a.w, b.w) })
+	rest := total // sum of the weights not floored
+	j := 0
+	for ; j < len(cands); j++ {
+		if cands[j].w*(float64(n)-float64(j)*minShare)/rest >= minShare {
+			break
+		}
+		rest -= cands[j].w
+	}
+	if rest <= 0 {
+		// Only when minShare = 1 and every weight was floored: all equal.
+		for _, k := range members {
+			w[k] = 1
+		}
+		return
+	}
+	scale := (float64(n) - float64(j)*minShare) / rest
+	for _, k := range members {
+		w[k] *= scale
+	}
+	for _, c := range cands[:j] {
+		w[c.k] = minShare
 	}
 }
 

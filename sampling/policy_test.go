@@ -3,6 +3,8 @@ package sampling
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -264,5 +266,108 @@ func TestPolicyProbabilities(t *testing.T) {
 	t.Run("annual errors pass through", func(t *testing.T) {
 		_, err := Policy{Strength: 2}.Probabilities(plainUnits(1), []risk.Level{risk.Low}, []float64{0.5}, 12)
 		assert.ErrorIs(t, err, ErrBadPolicy)
+	})
+}
+
+func BenchmarkPolicyProbabilities(b *testing.B) {
+	for _, n := range []int{1e5, 1e6} {
+		b.Run("N="+strconv.FormatFloat(float64(n), 'e', -1, 64), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			u := plainUnits(n)
+			levels := make([]risk.Level, n)
+			scores := make([]float64, n)
+			for k := range u {
+				levels[k] = risk.Level(rng.IntN(risk.NumLevels))
+				scores[k] = rng.Float64() * rng.Float64()
+				u[k].HighFireRisk = rng.IntN(200) == 0
+			}
+			p := Policy{Strength: 1}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := p.Probabilities(u, levels, scores, 4); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// naiveLevelWeights is the plain fixed-point iteration that levelWeights
+// shortcuts: floor every unit whose scaled weight is below minShare,
+// rescale the others to keep the total, repeat until nothing changes.
+func naiveLevelWeights(scores []float64, s, minShare float64) []float64 {
+	n := float64(len(scores))
+	var sum float64
+	for _, v := range scores {
+		sum += v
+	}
+	w := make([]float64, len(scores))
+	for k, v := range scores {
+		w[k] = (1 - s) + s*v/(sum/n)
+	}
+	floored := make([]bool, len(w))
+	for {
+		var rest float64
+		j := 0
+		for k := range w {
+			if floored[k] {
+				j++
+			} else {
+				rest += w[k]
+			}
+		}
+		scale := (n - float64(j)*minShare) / rest
+		changed := false
+		for k := range w {
+			if !floored[k] && w[k]*scale < minShare {
+				floored[k], changed = true, true
+			}
+		}
+		if !changed {
+			out := make([]float64, len(w))
+			for k := range w {
+				out[k] = w[k] * scale
+				if floored[k] {
+					out[k] = minShare
+				}
+			}
+			return out
+		}
+	}
+}
+
+func TestLevelWeightsMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 200 {
+		n := 1 + rng.IntN(300)
+		scores := make([]float64, n)
+		for k := range scores {
+			switch rng.IntN(3) {
+			case 0: // zero scores happen
+			case 1:
+				scores[k] = rng.Float64() * rng.Float64() * rng.Float64()
+			default:
+				scores[k] = rng.Float64()
+			}
+		}
+		scores[rng.IntN(n)] = 1 // at least one positive
+		s := []float64{0.3, 0.9, 1}[trial%3]
+		m := []float64{0.01, 0.1, 0.5, 0.95}[trial%4]
+		p := Policy{Strength: s, MinShare: m, Frequencies: [risk.NumLevels]float64{1, 1, 1, 1}}
+		got, err := p.Annual(plainUnits(n), make([]risk.Level, n), scores)
+		require.NoError(t, err)
+		want := naiveLevelWeights(scores, s, m)
+		var total float64
+		for k := range got {
+			require.InDelta(t, want[k], got[k], 1e-9, "trial %d unit %d", trial, k)
+			require.GreaterOrEqual(t, got[k], m*(1-1e-12), "trial %d unit %d below MinShare", trial, k)
+			total += got[k]
+		}
+		require.InDelta(t, float64(n), total, 1e-9*float64(n), "trial %d: level total", trial)
+	}
+	t.Run("MinShare 1 is equal weighting", func(t *testing.T) {
+		f, err := Policy{Strength: 1, MinShare: 1}.Annual(plainUnits(3), make([]risk.Level, 3), []float64{0, 0.2, 0.9})
+		require.NoError(t, err)
+		assert.InDeltaSlice(t, []float64{0.05, 0.05, 0.05}, f, 1e-15)
 	})
 }
