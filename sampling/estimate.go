@@ -171,6 +171,14 @@ func HTTotal(y, pi []float64, v VarianceMethod) (Estimate, error) {
 	return Estimator{Variance: v}.Total(y, pi)
 }
 
+// HTTotalSYG is Estimator{Variance: SYGVariance, Joint: pikl}.Total(y, pi):
+// the Horvitz–Thompson total with the Sen–Yates–Grundy variance, for a
+// fixed-size design whose joint inclusion probabilities pikl(k, l) of the
+// sampled units k ≠ l are known.
+func HTTotalSYG(y, pi []float64, pikl func(k, l int) float64) (Estimate, error) {
+	return Estimator{Variance: SYGVariance, Joint: pikl}.Total(y, pi)
+}
+
 // HTMean is Estimator{Variance: v}.Mean(y, pi, popSize).
 func HTMean(y, pi []float64, popSize float64, v VarianceMethod) (Estimate, error) {
 	return Estimator{Variance: v}.Mean(y, pi, popSize)

@@ -77,7 +77,7 @@ func TestVarianceMethodsAgreeUnderSRS(t *testing.T) {
 
 	dev, err := Estimator{}.Total(y, pi)
 	require.NoError(t, err)
-	syg, err := Estimator{Variance: SYGVariance, Joint: func(k, l int) float64 { return pkl }}.Total(y, pi)
+	syg, err := HTTotalSYG(y, pi, func(k, l int) float64 { return pkl })
 	require.NoError(t, err)
 	assert.InDelta(t, N*mean, dev.Value, 1e-12)
 	assert.InDelta(t, want, dev.Variance, 1e-9)
