@@ -30,13 +30,13 @@ type Algorithms struct {
 	Dates   string `json:"dates"`   // per-district spreading over working days
 	TaskID  string `json:"task_id"` // UUID v5 of draw ID and unit ID
 	Merkle  string `json:"merkle"`  // RFC 9162 tree over ID-sorted leaves
-	Hashing string `json:"hashing"` // canonical lines of directory and pool, SHA-256
+	Hashing string `json:"hashing"` // canonical binary encoding of units, inspectors and leaves
 }
 
 // CurrentAlgorithms are the algorithms of this version of the library.
 var CurrentAlgorithms = Algorithms{
 	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v1", Team: "team/v1",
-	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-lines/v1",
+	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
 }
 
 // PeriodInfo describes the period a round belongs to.
@@ -82,8 +82,9 @@ type StratumCount struct {
 }
 
 // Leaf is one unit's line of a draw: every unit of the directory has one,
-// drawn or not (nothing is lost). Its canonical form, hashed into the
-// Merkle tree, is ["id","level",pi,prn,selected].
+// drawn or not (nothing is lost). Its canonical encoding, hashed into the
+// Merkle tree, is ID, level, π, PRN, selected (see the package's canonical
+// forms).
 type Leaf struct {
 	ID       string     `json:"id"`
 	Level    risk.Level `json:"-"`
@@ -94,20 +95,11 @@ type Leaf struct {
 }
 
 func (l *Leaf) appendCanonical(b []byte) []byte {
-	b = append(b, '[')
 	b = appendString(b, l.ID)
-	b = append(b, ',')
 	b = appendString(b, l.Level.String())
-	b = append(b, ',')
 	b = appendFloat(b, l.Pi)
-	b = append(b, ',')
 	b = appendFloat(b, l.PRN)
-	if l.Selected {
-		b = append(b, ",true]"...)
-	} else {
-		b = append(b, ",false]"...)
-	}
-	return b
+	return appendBool(b, l.Selected)
 }
 
 // Task is one visit: a drawn unit, its date, the date by which its

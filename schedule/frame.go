@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 
 	"github.com/firedraw/firedraw/risk"
 )
@@ -145,37 +144,25 @@ func (f *Frame) Unit(id string) (FrameUnit, bool) {
 	return f.units[k], true
 }
 
-// appendCanonical appends the unit's canonical line:
-// ["id","district","category","level",annual,"last random","last visit","last lead",[["inspection","date"],…]]\n
+// appendCanonical appends the unit's canonical encoding (see the
+// package's canonical forms): ID, district, category, level, annual
+// frequency, last random inspection, last visit, last lead, then the list
+// of other visits as (inspection ID, date) pairs.
 func (u *FrameUnit) appendCanonical(b []byte) []byte {
-	b = append(b, '[')
 	b = appendString(b, u.ID)
-	b = append(b, ',')
 	b = appendString(b, u.District)
-	b = append(b, ',')
 	b = appendString(b, u.Category.String())
-	b = append(b, ',')
 	b = appendString(b, u.Level.String())
-	b = append(b, ',')
 	b = appendFloat(b, u.Annual)
-	b = append(b, ',')
 	b = appendDay(b, u.LastRandom)
-	b = append(b, ',')
 	b = appendDay(b, u.LastVisit)
-	b = append(b, ',')
 	b = appendString(b, u.LastLead)
-	b = append(b, ",["...)
-	for i, o := range u.Other {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
+	b = appendInt(b, len(u.Other))
+	for _, o := range u.Other {
 		b = appendString(b, o.InspectionID)
-		b = append(b, ',')
 		b = appendDay(b, o.Date)
-		b = append(b, ']')
 	}
-	return append(b, "]]\n"...)
+	return b
 }
 
 // Hash returns the lowercase hex SHA-256 of the canonical directory: the
@@ -191,47 +178,25 @@ func (f *Frame) Hash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// appendInspector appends an inspector's canonical line: the fields a
-// draw reads (ID, department, districts, categories, cap, leave days,
-// conflicts), lists sorted.
+// appendInspector appends an inspector's canonical encoding: the fields
+// a draw reads — ID, department, districts, categories, MaxPerRound,
+// leave days, conflicts — lists sorted.
 func appendInspector(b []byte, in *risk.Inspector) []byte {
-	b = append(b, '[')
 	b = appendString(b, in.ID)
-	b = append(b, ',')
 	b = appendString(b, in.Department)
-	b = append(b, ',')
 	b = appendStrings(b, in.Districts)
-	b = append(b, ',')
 	cats := make([]string, len(in.Categories))
 	for i, c := range in.Categories {
 		cats[i] = c.String()
 	}
 	b = appendStrings(b, cats)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(in.MaxPerRound), 10)
-	b = append(b, ",["...)
-	for i, d := range leaveSet(in.Leave) {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	b = appendInt(b, in.MaxPerRound)
+	leave := leaveSet(in.Leave)
+	b = appendInt(b, len(leave))
+	for _, d := range leave {
 		b = appendDay(b, d)
 	}
-	b = append(b, "],"...)
-	b = appendStrings(b, in.Conflicts)
-	return append(b, "]\n"...)
-}
-
-func appendStrings(b []byte, s []string) []byte {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	b = append(b, '[')
-	for i, x := range c {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, x)
-	}
-	return append(b, ']')
+	return appendStrings(b, in.Conflicts)
 }
 
 // Hash returns the lowercase hex SHA-256 of the canonical pool: every

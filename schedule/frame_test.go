@@ -138,6 +138,15 @@ func TestPoolHash(t *testing.T) {
 	pc, err := NewPool(b)
 	require.NoError(t, err)
 	assert.NotEqual(t, pa.Hash(), pc.Hash())
-	line := string(appendInspector(nil, &pa.Inspectors()[1]))
-	assert.Equal(t, "[\"b\",\"\",[\"x\",\"y\"],[],0,[\"2026-01-02\",\"2026-01-05\"],[]]\n", line)
+	// Inspector "b": ID, department, districts, categories, cap, leave, conflicts.
+	want := appendString(nil, "b")
+	want = appendString(want, "")
+	want = appendStrings(want, []string{"x", "y"})
+	want = appendStrings(want, nil)
+	want = appendInt(want, 0)
+	want = appendInt(want, 2)
+	want = appendDay(want, DayOf(date(2026, 1, 2)))
+	want = appendDay(want, DayOf(date(2026, 1, 5)))
+	want = appendStrings(want, nil)
+	assert.Equal(t, want, appendInspector(nil, &pa.Inspectors()[1]))
 }

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -405,6 +404,13 @@ func TestGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got))
-	assert.True(t, slices.Equal(want, got))
+	if !bytes.Equal(want, got) {
+		i := 0
+		for i < min(len(want), len(got)) && want[i] == got[i] {
+			i++
+		}
+		lo := max(0, i-80)
+		t.Fatalf("disclosure differs from %s at byte %d (run with -update if intended):\nwant …%s…\ngot  …%s…",
+			path, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
+	}
 }

@@ -1,0 +1,140 @@
+package schedule
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
+)
+
+// benchCity builds n units in 16 districts with the default policy
+// frequencies (level mix 50/30/15/5 %: about 0.23 inspections per unit a
+// year) and m inspectors, each covering two districts and six of the
+// eleven categories, with a few leave days and a per-round cap.
+func benchCity(b *testing.B, n, m int) (*Frame, *Pool) {
+	b.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	const nd = 16
+	districts := make([]string, nd)
+	for i := range districts {
+		districts[i] = fmt.Sprintf("D%02d", i)
+	}
+	cats := risk.Categories()
+	units := make([]risk.Unit, n)
+	levels := make([]risk.Level, n)
+	annual := make([]float64, n)
+	freq := []float64{sampling.DefaultLowFrequency, sampling.DefaultGeneralFrequency, sampling.DefaultHigherFrequency, sampling.DefaultHighFrequency}
+	for k := range units {
+		units[k] = risk.Unit{ID: fmt.Sprintf("91330100%010d", k), District: districts[r.IntN(nd)], Category: cats[r.IntN(len(cats))]}
+		x := r.Float64()
+		switch {
+		case x < 0.5:
+			levels[k] = risk.Low
+		case x < 0.8:
+			levels[k] = risk.LevelGeneral
+		case x < 0.95:
+			levels[k] = risk.Higher
+		default:
+			levels[k] = risk.High
+		}
+		annual[k] = freq[levels[k]]
+	}
+	insp := make([]risk.Inspector, m)
+	for i := range insp {
+		var cs []risk.Category
+		for j := range 6 {
+			cs = append(cs, cats[(i+j*2)%len(cats)])
+		}
+		in := risk.Inspector{ID: fmt.Sprintf("INS%05d", i), Districts: []string{districts[i%nd], districts[(i+1)%nd]}, Categories: cs, MaxPerRound: 40}
+		for range 3 {
+			in.Leave = append(in.Leave, date(2026, 1, 1).AddDate(0, 0, r.IntN(365)))
+		}
+		insp[i] = in
+	}
+	f, err := NewFrame(units, levels, annual, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPool(insp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f, p
+}
+
+func benchSeeds(n int) ([]sampling.Seed, []Commitment) {
+	seeds := make([]sampling.Seed, n)
+	commits := make([]Commitment, n)
+	for i := range seeds {
+		seeds[i] = testSeed(uint64(1000 + i))
+		commits[i] = Commit(seeds[i], date(2025, 12, 1))
+	}
+	return seeds, commits
+}
+
+func benchConfig(b *testing.B) *Config {
+	rs, err := Period(date(2026, 1, 1), 12, Month)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &Config{Rounds: rs}
+}
+
+// BenchmarkPlanYear plans 12 monthly independent rounds (draw, dates,
+// teams, disclosure with Merkle root) for N units and 2,000 inspectors.
+func BenchmarkPlanYear(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("units=%.0e", float64(n)), func(b *testing.B) {
+			f, p := benchCity(b, n, 2000)
+			cfg := benchConfig(b)
+			seeds, commits := benchSeeds(12)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tasks := 0
+				for _, d := range ds {
+					tasks += len(d.Tasks)
+				}
+				b.ReportMetric(float64(tasks), "tasks/year")
+			}
+		})
+	}
+}
+
+// BenchmarkVerify verifies one round's open disclosure of N units: parse
+// the canonical JSON, re-run the draw, compare every task and leaf.
+func BenchmarkVerify(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("units=%.0e", float64(n)), func(b *testing.B) {
+			f, p := benchCity(b, n, 2000)
+			cfg := benchConfig(b)
+			seeds, commits := benchSeeds(1)
+			d, err := PlanRound(cfg, f, p, 0, seeds[0], commits[0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			js, err := d.MarshalCanonical()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				got, err := ParseDisclosure(js)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Verify(got, f, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(js)), "bytes")
+		})
+	}
+}
