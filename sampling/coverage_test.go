@@ -85,7 +85,10 @@ func newCoverageFrame(t *testing.T) coverageFrame {
 // skewed 0/1 variable (about 1 %) plus Monte Carlo noise, and still fails
 // an estimator whose variance is off by a quarter (a variance ratio of 0.75
 // gives a coverage near 91 %; 1.33 gives 97.6 %). The seeds are fixed, so
-// the test is deterministic.
+// the test is deterministic for a given city. Measured while writing it
+// (several versions of the city and several streams): the Poisson HT total
+// covers 93.5–94.2 %, below 95 % because the 0/1 y and π as low as 0.05
+// make the HT total skewed; the other three lie at 93.8–95.6 %.
 func TestCoverage(t *testing.T) {
 	const reps = 2000
 	f := newCoverageFrame(t)
