@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
 )
 
 // NoDay marks a missing date (no inspection on record).
@@ -50,6 +52,40 @@ type OtherVisit struct {
 type Frame struct {
 	units []FrameUnit
 	index map[string]int32
+
+	strata *strataIndex // shared by frames that differ only in history
+
+	hashOnce sync.Once
+	hash     string
+}
+
+// strataIndex groups the units by stratum (level × district), keys sorted.
+type strataIndex struct {
+	once    sync.Once
+	keys    []string
+	members [][]int32
+}
+
+// strataOf returns the frame's strata, computed once.
+func (f *Frame) strataOf() *strataIndex {
+	s := f.strata
+	s.once.Do(func() {
+		byKey := map[string][]int32{}
+		for k := range f.units {
+			key := sampling.StratumKey(f.units[k].Level, f.units[k].District)
+			byKey[key] = append(byKey[key], int32(k))
+		}
+		s.keys = make([]string, 0, len(byKey))
+		for key := range byKey {
+			s.keys = append(s.keys, key)
+		}
+		sort.Strings(s.keys)
+		s.members = make([][]int32, len(s.keys))
+		for i, key := range s.keys {
+			s.members[i] = byKey[key]
+		}
+	})
+	return s
 }
 
 // NewFrame joins units with their levels and annual frequencies (parallel
@@ -67,7 +103,7 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 	if len(levels) != len(units) || len(annual) != len(units) {
 		panic(fmt.Sprintf("schedule: NewFrame: %d units, %d levels, %d frequencies", len(units), len(levels), len(annual)))
 	}
-	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units))}
+	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units)), strata: &strataIndex{}}
 	for k := range units {
 		u := &units[k]
 		if u.ID == "" {
@@ -169,13 +205,20 @@ func (u *FrameUnit) appendCanonical(b []byte) []byte {
 // canonical line of every unit (see FrameUnit) in ID order. Two frames
 // with the same content have the same hash whatever the input order.
 func (f *Frame) Hash() string {
-	h := sha256.New()
-	var line []byte
-	for k := range f.units {
-		line = f.units[k].appendCanonical(line[:0])
-		h.Write(line)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	f.hashOnce.Do(func() {
+		h := sha256.New()
+		var buf []byte
+		for k := range f.units {
+			buf = f.units[k].appendCanonical(buf)
+			if len(buf) >= 1<<16 {
+				h.Write(buf)
+				buf = buf[:0]
+			}
+		}
+		h.Write(buf)
+		f.hash = hex.EncodeToString(h.Sum(nil))
+	})
+	return f.hash
 }
 
 // appendInspector appends an inspector's canonical encoding: the fields

@@ -145,16 +145,8 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	selected := make([]bool, n)
 
 	// Strata: level × district, in key order.
-	strata := map[string][]int32{}
-	for k := range units {
-		key := sampling.StratumKey(units[k].Level, units[k].District)
-		strata[key] = append(strata[key], int32(k))
-	}
-	keys := make([]string, 0, len(strata))
-	for key := range strata {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
+	st := frame.strataOf()
+	keys, strata := st.keys, st.members
 
 	switch cfg.Mode {
 	case Independent:
@@ -189,9 +181,9 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	if d.Staffing.Departments == nil {
 		d.Staffing.Departments = []string{}
 	}
-	for _, key := range keys {
-		sc := StratumCount{Key: key, Units: len(strata[key])}
-		for _, k := range strata[key] {
+	for si, key := range keys {
+		sc := StratumCount{Key: key, Units: len(strata[si])}
+		for _, k := range strata[si] {
 			sc.Expected += pi[k]
 			if selected[k] {
 				sc.Drawn++
@@ -348,11 +340,11 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 	return pi
 }
 
-func drawIndependent(units []FrameUnit, strata map[string][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+func drawIndependent(units []FrameUnit, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
 	var ids []string
 	var pis []float64
-	for _, key := range keys {
-		members := strata[key]
+	for si, key := range keys {
+		members := strata[si]
 		ids, pis = ids[:0], pis[:0]
 		any := false
 		for _, k := range members {
@@ -380,15 +372,15 @@ func drawIndependent(units []FrameUnit, strata map[string][]int32, keys []string
 	return nil
 }
 
-func drawRotation(cfg *Config, frame *Frame, round int, strata map[string][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) {
+func drawRotation(cfg *Config, frame *Frame, round int, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) {
 	units := frame.units
 	n := len(units)
 	ids := make([]string, n)
 	group := make([]string, n)
 	gap := make([]int, n)
 	start := cfg.Rounds[0].Start
-	for _, key := range keys {
-		for _, k := range strata[key] {
+	for si, key := range keys {
+		for _, k := range strata[si] {
 			group[k] = key
 		}
 	}
@@ -523,7 +515,7 @@ func parallel(n int, f func(lo, hi int)) {
 // last lead to the lead of its first team. It is how PlanPeriod chains
 // independent rounds; real results come through the Ledger.
 func (f *Frame) After(d *Disclosure) *Frame {
-	g := &Frame{units: slices.Clone(f.units), index: f.index}
+	g := &Frame{units: slices.Clone(f.units), index: f.index, strata: f.strata}
 	for i := range d.Tasks {
 		t := &d.Tasks[i]
 		k, ok := g.index[t.Unit]

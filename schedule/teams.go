@@ -277,7 +277,9 @@ type assigner struct {
 	size     int
 	dailyCap int32
 	visits   []Visit
-	cand     [][]int32 // eligible inspectors of each visit, in PRN order
+	cand     [][]int32   // eligible inspectors of each visit (PRN order once sorted)
+	key      [][]float64 // their PRNs, aligned with cand
+	sorted   []bool      // whether cand[v] is fully in PRN order
 	excluded []int     // qualified but excluded (conflict, last lead)
 	team     [][]int32
 	roundLd  []int32
@@ -293,7 +295,8 @@ type dayKey struct {
 func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept string, visits []Visit) *assigner {
 	a := &assigner{
 		pool: pool, dept: dept, size: s.teamSize(), dailyCap: int32(s.dailyCap()), visits: visits,
-		cand: make([][]int32, len(visits)), excluded: make([]int, len(visits)),
+		cand: make([][]int32, len(visits)), key: make([][]float64, len(visits)), sorted: make([]bool, len(visits)),
+		excluded: make([]int, len(visits)),
 		team: make([][]int32, len(visits)), roundLd: make([]int32, len(pool.insp)),
 		capOf: make([]int32, len(pool.insp)), dayLd: make(map[dayKey]int32),
 	}
@@ -304,9 +307,8 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 		}
 	}
 	var (
-		buf  []int32
-		ids  []string
-		prns []float64
+		buf []int32
+		ids []string
 	)
 	for v := range visits {
 		vi := &visits[v]
@@ -315,19 +317,37 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 		for _, i := range buf {
 			ids = append(ids, pool.insp[i].ID)
 		}
-		prns = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, prns)
-		c := slices.Clone(buf)
-		order := make([]int, len(c))
-		for j := range order {
-			order[j] = j
-		}
-		sort.Slice(order, func(x, y int) bool { return prns[order[x]] < prns[order[y]] })
-		for j, o := range order {
-			c[j] = buf[o]
-		}
-		a.cand[v] = c
+		a.cand[v] = slices.Clone(buf)
+		a.key[v] = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, nil)
 	}
 	return a
+}
+
+// less orders visit v's candidates by PRN, then by pool position (ID).
+func (a *assigner) less(v, x, y int) bool {
+	k := a.key[v]
+	if k[x] != k[y] {
+		return k[x] < k[y]
+	}
+	return a.cand[v][x] < a.cand[v][y]
+}
+
+// sortCand puts all of visit v's candidates in PRN order.
+func (a *assigner) sortCand(v int) {
+	if a.sorted[v] {
+		return
+	}
+	c, k := a.cand[v], a.key[v]
+	idx := make([]int, len(c))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(x, y int) bool { return a.less(v, idx[x], idx[y]) })
+	c2, k2 := make([]int32, len(c)), make([]float64, len(k))
+	for j, i := range idx {
+		c2[j], k2[j] = c[i], k[i]
+	}
+	a.cand[v], a.key[v], a.sorted[v] = c2, k2, true
 }
 
 func (a *assigner) free(i int32, d Day) bool {
@@ -340,15 +360,24 @@ func (a *assigner) add(v int, i int32) {
 	a.roundLd[i]++
 }
 
+// greedy gives each visit, in order, the first free candidates in PRN
+// order. It selects lazily (a partial selection sort), as a team needs
+// only the first few of a hundred or so candidates.
 func (a *assigner) greedy() {
 	for v := range a.visits {
 		d := a.visits[v].Date
-		for _, i := range a.cand[v] {
-			if len(a.team[v]) == a.size {
-				break
+		c, k := a.cand[v], a.key[v]
+		for pos := 0; pos < len(c) && len(a.team[v]) < a.size; pos++ {
+			m := pos
+			for j := pos + 1; j < len(c); j++ {
+				if a.less(v, j, m) {
+					m = j
+				}
 			}
-			if a.free(i, d) {
-				a.add(v, i)
+			c[pos], c[m] = c[m], c[pos]
+			k[pos], k[m] = k[m], k[pos]
+			if a.free(c[pos], d) {
+				a.add(v, c[pos])
 			}
 		}
 	}
@@ -369,6 +398,9 @@ func (a *assigner) augment() {
 	}
 	if !short {
 		return
+	}
+	for v := range a.cand {
+		a.sortCand(v)
 	}
 	// holders[i] lists the visits whose team holds inspector i.
 	holders := make(map[int32][]int32)
