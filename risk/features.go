@@ -343,9 +343,14 @@ var (
 //     tel_<kind>_per_device_month for fire alarms, false alarms, faults,
 //     shielded, supervisory, offline, power faults, pressure-low,
 //     residual-current-high and temperature-high events in the window
-//     [asOf−TelemetryWindow, asOf), divided by devices × the months
-//     observed (from the later of the window start and the unit's first
-//     event, at least one month; a month is 365.25/12 days);
+//     [asOf−TelemetryWindow, asOf), divided by the capable devices × the
+//     months observed. The capable devices are the unit's devices of the
+//     device types that reported this kind anywhere in the input before
+//     asOf (so residual-current alarms are counted per residual-current
+//     monitor, not diluted by smoke detectors); the rate is 0 without a
+//     capable device. Months run from the later of the window start and
+//     the unit's first event to asOf, at least one month of 365.25/12
+//     days;
 //     tel_trouble_per_device_month (fault, power-fault, shielded, offline
 //     and pressure-low events together); tel_share_devices_down (share of
 //     devices whose last fault-type or offline event has no later restored
@@ -479,16 +484,23 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 			row[colHistCompl] += w
 		}
 		c := &hc[u]
-		c.insp++
+		// Re-inspections list the violations still open: they count as
+		// open or overdue but not as new findings per visit.
+		first := in.Reason != Reinspection
+		if first {
+			c.insp++
+		}
 		for _, v := range in.Violations {
 			if v.Severity >= numSeverities {
 				return nil, &RecordError{Source: "inspections", Column: "severity", RecordID: in.UnitID,
 					Value: v.Severity.String(), Err: ErrBadEnum}
 			}
-			c.viol++
 			row[colHistMinor+int(v.Severity)] += w
-			if v.Severity == Major {
-				c.major++
+			if first {
+				c.viol++
+				if v.Severity == Major {
+					c.major++
+				}
 			}
 			open := v.Rectified.IsZero() || !v.Rectified.Before(asOf)
 			if open {
@@ -547,7 +559,9 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 			c := hc[u]
 			row[colHistMissing] = 0
 			row[colHistDays] = float64(asOfN-lastInsp[u]) / float64(24*time.Hour)
-			row[colHistVPI] = float64(c.viol) / float64(c.insp)
+			if c.insp > 0 {
+				row[colHistVPI] = float64(c.viol) / float64(c.insp)
+			}
 			if c.viol > 0 {
 				row[colHistMajShare] = float64(c.major) / float64(c.viol)
 			}
@@ -904,6 +918,8 @@ type telAgg struct {
 	first     []int64   // first event time per unit; math.MaxInt64 if none
 	devices   []int32
 	down      []int32
+	byType    []int32 // n × numDeviceTypes devices
+	capable   [numDeviceTypes]uint16
 	restoreS  []float64 // hours
 	restoreN  []int32
 	pressureH []float64
@@ -916,6 +932,7 @@ const noTime = math.MinInt64
 // device is the pairing state of one device.
 type telDevice struct {
 	unit      int32
+	typ       DeviceType
 	lastT     int64
 	lastKind  EventKind
 	unsorted  bool
@@ -999,7 +1016,7 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	a := &telAgg{
 		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
 		down: make([]int32, n), restoreS: make([]float64, n), restoreN: make([]int32, n),
-		pressureH: make([]float64, n), asOf: asOf.UnixNano(), winStart: asOf.Add(-window).UnixNano(),
+		pressureH: make([]float64, n), byType: make([]int32, n*int(numDeviceTypes)), asOf: asOf.UnixNano(), winStart: asOf.Add(-window).UnixNano(),
 	}
 	for i := range a.first {
 		a.first[i] = math.MaxInt64
@@ -1010,6 +1027,9 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	// Pass 1: unit index of every event (−1: at or after asOf).
 	uidx := make([]int32, len(ev))
 	errs := make([]error, 2)
+	// capable[g][t] has bit k set if goroutine g saw a device of type t
+	// report kind k.
+	var capable [2][numDeviceTypes]uint16
 	parallel2(len(ev), func(g, lo, hi int) {
 		last, lastU := "", int32(-1)
 		for e := lo; e < hi; e++ {
@@ -1026,10 +1046,15 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 				errs[g] = &RecordError{Source: "telemetry", Column: "kind", RecordID: id, Value: ev[e].Kind.String(), Err: ErrBadEnum}
 				return
 			}
+			if ev[e].DeviceType >= numDeviceTypes {
+				errs[g] = &RecordError{Source: "telemetry", Column: "device_type", RecordID: id, Value: ev[e].DeviceType.String(), Err: ErrBadEnum}
+				return
+			}
 			if ev[e].Time.UnixNano() >= a.asOf {
 				uidx[e] = -1
 			} else {
 				uidx[e] = lastU
+				capable[g][ev[e].DeviceType] |= 1 << ev[e].Kind
 			}
 		}
 	})
@@ -1037,6 +1062,9 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 		if err != nil {
 			return nil, err
 		}
+	}
+	for t := range a.capable {
+		a.capable[t] = capable[0][t] | capable[1][t]
 	}
 	// Pass 2: aggregate; goroutine g owns units [lo, hi).
 	parallel2(n, func(_ int, lo, hi int) {
@@ -1059,7 +1087,8 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 				d, ok = m[key]
 				if !ok {
 					d = int32(len(devs))
-					devs = append(devs, telDevice{unit: u, lastT: noTime})
+					devs = append(devs, telDevice{unit: u, typ: t.DeviceType, lastT: noTime})
+					a.byType[int(u)*int(numDeviceTypes)+int(t.DeviceType)]++
 					devs[d].reset()
 					m[key] = d
 					a.devices[u]++
@@ -1149,8 +1178,17 @@ func (a *telAgg) fill(x []float64, p int) {
 		devs := float64(a.devices[u])
 		row[colTelDevices] = devs
 		months := max(float64(a.asOf-max(a.winStart, a.first[u]))/month, 1)
-		for j := 0; j < nk; j++ {
-			row[colTelRate0+j] = a.counts[u*nk+j] / (devs * months)
+		for j, tk := range telemetryKinds {
+			// Devices of the types seen reporting this kind anywhere.
+			var capable int32
+			for t, c := range a.capable {
+				if c&(1<<tk.kind) != 0 {
+					capable += a.byType[u*int(numDeviceTypes)+t]
+				}
+			}
+			if capable > 0 {
+				row[colTelRate0+j] = a.counts[u*nk+j] / (float64(capable) * months)
+			}
 		}
 		var trouble float64
 		for _, k := range []EventKind{Fault, PowerFault, Shielded, Offline, PressureLow} {

@@ -24,6 +24,10 @@ type FitConfig struct {
 	// falls on the jumps between adjacent bins and smooths the effect.
 	// Zero (or 1) means linear terms.
 	Bins int
+	// Log1p gives every feature whose training values are all ≥ 0 and take
+	// more than two distinct values (counts, rates, durations) the
+	// transform log(1+x) (Term.Transform), before any binning.
+	Log1p bool
 	// MaxIter caps the L-BFGS iterations; zero means 1000.
 	MaxIter int
 	// GradTol is the convergence threshold on the infinity norm of the
@@ -106,7 +110,7 @@ func Fit(t *Table, y []bool, cfg FitConfig) (*Model, FitInfo, error) {
 		tol = 1e-7
 	}
 
-	d := newDesign(t, cfg.Bins)
+	d := newDesign(t, cfg.Bins, cfg.Log1p)
 	q := d.q
 	for j := 0; j < q; j++ {
 		if d.sd[j] == 0 {
@@ -193,23 +197,33 @@ type design struct {
 	src   []int     // table column of each design column
 	lvl   []int     // bin (1-based) of a bin column, 0 for a linear one
 	edges [][]float64
+	logT  []bool // table column j is log1p-transformed
 	mean  []float64
 	sd    []float64
 	names []string
 }
 
-func newDesign(t *Table, bins int) *design {
+func newDesign(t *Table, bins int, log bool) *design {
 	n, p := t.Rows(), t.Cols()
-	d := &design{n: n, names: t.Names, edges: make([][]float64, p)}
+	d := &design{n: n, names: t.Names, edges: make([][]float64, p), logT: make([]bool, p)}
 	binned := false
-	if bins >= 2 {
+	if bins >= 2 || log {
 		col := make([]float64, n)
 		for j := 0; j < p; j++ {
 			for i := range col {
 				col[i] = t.X[i*p+j]
 			}
-			d.edges[j] = QuantileEdges(col, bins)
-			binned = binned || len(d.edges[j]) > 0
+			if log && logEligible(col) {
+				d.logT[j] = true
+				binned = true
+				for i, v := range col {
+					col[i] = math.Log1p(v)
+				}
+			}
+			if bins >= 2 {
+				d.edges[j] = QuantileEdges(col, bins)
+				binned = binned || len(d.edges[j]) > 0
+			}
 		}
 	}
 	for j := 0; j < p; j++ {
@@ -230,10 +244,14 @@ func newDesign(t *Table, bins int) *design {
 			row := t.X[i*p : (i+1)*p]
 			out := d.x[i*d.q : (i+1)*d.q]
 			for k, j := range d.src {
+				v := row[j]
+				if d.logT[j] {
+					v = math.Log1p(v)
+				}
 				if b := d.lvl[k]; b == 0 {
-					out[k] = row[j]
+					out[k] = v
 				} else {
-					out[k] = boolF(row[j] >= d.edges[j][b-1])
+					out[k] = boolF(v >= d.edges[j][b-1])
 				}
 			}
 		}
@@ -272,7 +290,7 @@ func (d *design) model(beta []float64) *Model {
 	for k := 0; k < d.q; {
 		j := d.src[k]
 		if d.lvl[k] == 0 {
-			t := Term{Feature: d.names[j], Center: d.mean[k]}
+			t := Term{Feature: d.names[j], Center: d.mean[k], Transform: d.transform(j)}
 			if d.sd[k] > 0 {
 				t.Coef = beta[1+k] / d.sd[k]
 			}
@@ -281,7 +299,7 @@ func (d *design) model(beta []float64) *Model {
 			continue
 		}
 		nb := len(d.edges[j])
-		t := Term{Feature: d.names[j], Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
+		t := Term{Feature: d.names[j], Transform: d.transform(j), Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
 		var acc, meanEff float64
 		for b := 0; b < nb; b++ {
 			var w float64
@@ -299,6 +317,34 @@ func (d *design) model(beta []float64) *Model {
 		k += nb
 	}
 	return m
+}
+
+func (d *design) transform(j int) string {
+	if d.logT[j] {
+		return TransformLog1p
+	}
+	return ""
+}
+
+// logEligible reports whether a column is all ≥ 0 with more than two
+// distinct values.
+func logEligible(col []float64) bool {
+	var a, b float64
+	distinct := 0
+	for _, v := range col {
+		if !(v >= 0) {
+			return false
+		}
+		switch {
+		case distinct == 0:
+			a, distinct = v, 1
+		case distinct == 1 && v != a:
+			b, distinct = v, 2
+		case distinct == 2 && v != a && v != b:
+			distinct = 3
+		}
+	}
+	return distinct > 2
 }
 
 // logistic is the penalised weighted log-loss of a design.

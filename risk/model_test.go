@@ -27,12 +27,22 @@ func randomTable(r *rand.Rand, n, p int) *Table {
 }
 
 func TestContributionsSumToLogit(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	tab := randomTable(r, 500, 12)
+	for _, tc := range []struct {
+		name   string
+		binned bool // a binned term every third feature (the general path)
+		p      int
+	}{{"linear", false, 50}, {"linear odd p", false, 7}, {"binned", true, 12}} {
+		t.Run(tc.name, func(t *testing.T) { checkContributions(t, tc.p, tc.binned) })
+	}
+}
+
+func checkContributions(t *testing.T, p int, binned bool) {
+	r := rand.New(rand.NewPCG(1, uint64(p)))
+	tab := randomTable(r, 500, p)
 	m := &Model{Intercept: -1.3}
 	for j, n := range tab.Names {
 		term := Term{Feature: n, Coef: r.NormFloat64(), Center: r.NormFloat64()}
-		if j%3 == 0 { // a binned term every third feature
+		if binned && j%3 == 0 {
 			term = Term{Feature: n, Edges: []float64{-2, 0, 1.5}, Effects: []float64{-0.4, 0.1, 0.7, 2.2}}
 		}
 		m.Terms = append(m.Terms, term)
