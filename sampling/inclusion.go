@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // InclusionProbabilities returns π_k ∝ w_k with Σπ = n and no π above 1:
@@ -15,8 +16,9 @@ import (
 // π = 0. w is not modified.
 //
 // It runs in O(N + N·log m) time in the worst case and O(N) on typical input,
-// with m = ⌈n⌉+1: one pass validates w, sums it and keeps the m largest
-// weights in a heap (the capped units are always a prefix of the weights
+// with m = ⌈n⌉+1, on runtime.GOMAXPROCS goroutines: one pass validates w,
+// sums it exactly (so the result does not depend on the order of w) and
+// keeps the m largest weights in heaps (the capped units are always a prefix of the weights
 // sorted in decreasing order and there are fewer than n of them); the cut is
 // found among those m weights alone, and a second pass writes π. The
 // iteration of Tillé 2006 instead touches every unit in every round.
@@ -42,20 +44,56 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		return fmt.Errorf("sampling: n = %v: %w", n, ErrBadSize)
 	}
 	m := int(math.Min(math.Ceil(n), float64(len(w)))) + 1
-	h := topHeap{x: make([]float64, 0, min(m, len(w)))}
-	var sum float64
-	positive := 0
-	for i, x := range w {
-		if !(x >= 0) || math.IsInf(x, 1) {
-			return &UnitError{Index: i, ID: idAt(ids, i), What: "weight " + strconv.FormatFloat(x, 'g', -1, 64), Err: ErrBadWeight}
-		}
-		if x == 0 {
-			continue
-		}
-		positive++
-		sum += x
-		h.push(x, m)
+	// Pass 1, in parallel blocks: validate, sum exactly (so π do not depend
+	// on the order of w), count positive weights and keep each block's m
+	// largest; the m largest overall are among the blocks' m largest.
+	type partial struct {
+		sum      exactSum
+		top      topHeap
+		positive int
+		bad      int
 	}
+	var parts []*partial
+	var mu sync.Mutex
+	parallelFor(len(w), 1<<16, func(lo, hi int) {
+		p := &partial{bad: -1}
+		for i := lo; i < hi; i++ {
+			x := w[i]
+			if !(x >= 0) || math.IsInf(x, 1) {
+				p.bad = i
+				break
+			}
+			if x == 0 {
+				continue
+			}
+			p.positive++
+			p.sum.add(x)
+			p.top.push(x, m)
+		}
+		mu.Lock()
+		parts = append(parts, p)
+		mu.Unlock()
+	})
+	bad := -1
+	for _, p := range parts {
+		if p.bad >= 0 && (bad < 0 || p.bad < bad) {
+			bad = p.bad
+		}
+	}
+	if bad >= 0 {
+		return &UnitError{Index: bad, ID: idAt(ids, bad), What: "weight " + strconv.FormatFloat(w[bad], 'g', -1, 64), Err: ErrBadWeight}
+	}
+	var total exactSum
+	var h topHeap
+	positive := 0
+	for _, p := range parts {
+		total.merge(&p.sum)
+		positive += p.positive
+		for _, x := range p.top.x {
+			h.push(x, m)
+		}
+	}
+	sum := total.value()
 	if positive == 0 {
 		return fmt.Errorf("sampling: all %d weights are zero: %w", len(w), ErrBadWeight)
 	}
@@ -105,15 +143,24 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	// Re-sum the uncapped weights directly: rest = sum − Σ capped loses
 	// relative precision when the capped units carry most of the weight.
 	// Count the capped units again in case rounding split a tie at the cut.
-	var s float64
+	var rest2 exactSum
 	capped := 0
-	for _, x := range w {
-		if x < cut {
-			s += x
-		} else {
-			capped++
+	parallelFor(len(w), 1<<16, func(lo, hi int) {
+		var part exactSum
+		c := 0
+		for _, x := range w[lo:hi] {
+			if x < cut {
+				part.add(x)
+			} else {
+				c++
+			}
 		}
-	}
+		mu.Lock()
+		rest2.merge(&part)
+		capped += c
+		mu.Unlock()
+	})
+	s := rest2.value()
 	scale := (n - float64(capped)) / s
 	parallelFor(len(w), 1<<16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {

@@ -44,7 +44,7 @@ func ParetoProbabilities(lambda []float64) ([]float64, error) {
 
 // paretoSize is the number of uncertain units a Pareto sample takes.
 func paretoSize(lambda []float64, uncertain []int32) (int, error) {
-	var sum neumaier
+	var sum exactSum
 	for _, i := range uncertain {
 		sum.add(lambda[i])
 	}
