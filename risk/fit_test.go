@@ -150,3 +150,36 @@ func TestQuantileEdges(t *testing.T) {
 	// Many values at the minimum: no empty bin.
 	assert.Equal(t, []float64{5}, QuantileEdges([]float64{0, 0, 0, 0, 0, 0, 5, 9}, 4))
 }
+
+func TestFitLog1p(t *testing.T) {
+	// y depends on log(1+c) for a count-like c ≥ 0; z is a flag.
+	r := rand.New(rand.NewPCG(4, 4))
+	n := 20000
+	x := make([]float64, 2*n)
+	y := make([]bool, n)
+	ids := make([]string, n)
+	for i := 0; i < n; i++ {
+		c := math.Floor(math.Exp(2 * r.Float64() * 2))
+		z := float64(r.IntN(2))
+		x[2*i], x[2*i+1] = c, z
+		eta := -2 + 0.8*math.Log1p(c) - 0.5*z
+		y[i] = r.Float64() < 1/(1+math.Exp(-eta))
+	}
+	tab := &Table{Names: []string{"c", "z"}, UnitIDs: ids, X: x}
+	m, _, err := Fit(tab, y, FitConfig{Log1p: true})
+	require.NoError(t, err)
+	assert.Equal(t, TransformLog1p, m.Terms[0].Transform)
+	assert.Equal(t, "", m.Terms[1].Transform, "a flag is not transformed")
+	// Same tolerance argument as TestFitRecoversCoefficients.
+	assert.InDelta(t, 0.8, m.Terms[0].Coef, 0.1)
+	assert.InDelta(t, -0.5, m.Terms[1].Coef, 0.1)
+	s, err := m.Score(tab)
+	require.NoError(t, err)
+	c := s.Contributions(3, nil)
+	assert.Equal(t, m.Terms[0].Coef*(math.Log1p(x[6])-m.Terms[0].Center), c[0], "the term sees log(1+x)")
+	assert.InDelta(t, s.Logit[3]-m.Intercept, c[0]+c[1], 1e-12)
+	bad := &Model{Terms: []Term{{Feature: "c", Transform: "sqrt"}}}
+	_, err = bad.Score(tab)
+	assert.ErrorIs(t, err, ErrBadFeature)
+	assert.Contains(t, err.Error(), `"sqrt"`)
+}
