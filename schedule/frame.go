@@ -50,13 +50,64 @@ type OtherVisit struct {
 // the same frame. Build it with NewFrame; a Frame is read-only and safe
 // for concurrent use.
 type Frame struct {
-	units []FrameUnit
+	units []FrameUnit // static fields only; history lives in hist
 	index map[string]int32
+	// hist holds the history fields of each unit without pointers, so
+	// that After copies a million units in a few milliseconds.
+	hist  []unitHist
+	leads *leadTable
 
 	strata *strataIndex // shared by frames that differ only in history
 
 	hashOnce sync.Once
 	hash     string
+}
+
+// unitHist is a unit's history: last random inspection, last visit and
+// the index of its last lead in the frame's lead table (−1: none).
+type unitHist struct {
+	lastRandom, lastVisit Day
+	lead                  int32
+}
+
+// leadTable interns lead inspector IDs. It is append-only and shared by
+// a frame and the frames After derives from it.
+type leadTable struct {
+	mu    sync.Mutex
+	ids   []string
+	index map[string]int32
+}
+
+func (t *leadTable) intern(id string) int32 {
+	if id == "" {
+		return -1
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i, ok := t.index[id]; ok {
+		return i
+	}
+	i := int32(len(t.ids))
+	t.ids = append(t.ids, id)
+	t.index[id] = i
+	return i
+}
+
+func (t *leadTable) name(i int32) string {
+	if i < 0 {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ids[i]
+}
+
+// full returns unit k with its history fields filled in.
+func (f *Frame) full(k int) FrameUnit {
+	u := f.units[k]
+	h := f.hist[k]
+	u.LastRandom, u.LastVisit, u.LastLead = h.lastRandom, h.lastVisit, f.leads.name(h.lead)
+	return u
 }
 
 // strataIndex groups the units by stratum (level × district), keys sorted.
@@ -103,7 +154,8 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 	if len(levels) != len(units) || len(annual) != len(units) {
 		panic(fmt.Sprintf("schedule: NewFrame: %d units, %d levels, %d frequencies", len(units), len(levels), len(annual)))
 	}
-	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units)), strata: &strataIndex{}}
+	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units)), strata: &strataIndex{},
+		leads: &leadTable{index: map[string]int32{}}}
 	for k := range units {
 		u := &units[k]
 		if u.ID == "" {
@@ -153,6 +205,12 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 			}
 		}
 	}
+	f.hist = make([]unitHist, len(f.units))
+	for k := range f.units {
+		u := &f.units[k]
+		f.hist[k] = unitHist{lastRandom: u.LastRandom, lastVisit: u.LastVisit, lead: f.leads.intern(u.LastLead)}
+		u.LastRandom, u.LastVisit, u.LastLead = NoDay, NoDay, ""
+	}
 	for k := range f.units {
 		o := f.units[k].Other
 		sort.Slice(o, func(i, j int) bool {
@@ -168,8 +226,14 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 // Len returns the number of units.
 func (f *Frame) Len() int { return len(f.units) }
 
-// Units returns the units sorted by ID. The slice is shared: do not modify.
-func (f *Frame) Units() []FrameUnit { return f.units }
+// Units returns a copy of the units, sorted by ID.
+func (f *Frame) Units() []FrameUnit {
+	out := make([]FrameUnit, len(f.units))
+	for k := range out {
+		out[k] = f.full(k)
+	}
+	return out
+}
 
 // Unit returns the unit with the given ID.
 func (f *Frame) Unit(id string) (FrameUnit, bool) {
@@ -177,7 +241,7 @@ func (f *Frame) Unit(id string) (FrameUnit, bool) {
 	if !ok {
 		return FrameUnit{}, false
 	}
-	return f.units[k], true
+	return f.full(int(k)), true
 }
 
 // appendCanonical appends the unit's canonical encoding (see the
@@ -209,7 +273,8 @@ func (f *Frame) Hash() string {
 		h := sha256.New()
 		var buf []byte
 		for k := range f.units {
-			buf = f.units[k].appendCanonical(buf)
+			u := f.full(k)
+			buf = u.appendCanonical(buf)
 			if len(buf) >= 1<<16 {
 				h.Write(buf)
 				buf = buf[:0]

@@ -27,6 +27,10 @@ func leafHash(leaf []byte) hash {
 	return out
 }
 
+// leafHashPrefixed hashes a buffer that already starts with the 0x00
+// leaf prefix (no allocation).
+func leafHashPrefixed(prefixed []byte) hash { return sha256.Sum256(prefixed) }
+
 func nodeHash(l, r hash) hash {
 	var buf [1 + 2*sha256.Size]byte
 	buf[0] = 1

@@ -236,7 +236,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	visits := make([]Visit, len(visit))
 	for j, i := range idx {
 		u := &units[visit[i]]
-		visits[j] = Visit{UnitID: u.ID, District: u.District, Category: u.Category, LastLead: u.LastLead}
+		visits[j] = Visit{UnitID: u.ID, District: u.District, Category: u.Category, LastLead: frame.leads.name(frame.hist[visit[i]].lead)}
 	}
 	assignDates(pool, workdays, visits)
 
@@ -260,12 +260,12 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	d.all = make([]Leaf, n)
 	d.leaves = make([]hash, n)
 	parallel(n, func(lo, hi int) {
-		var buf []byte
+		buf := make([]byte, 0, 128)
 		for k := lo; k < hi; k++ {
 			lv := units[k].Level
 			d.all[k] = Leaf{ID: units[k].ID, Level: lv, LevelStr: lv.String(), Pi: pi[k], PRN: prn[k], Selected: selected[k]}
-			buf = d.all[k].appendCanonical(buf[:0])
-			d.leaves[k] = leafHash(buf)
+			buf = d.all[k].appendCanonical(append(buf[:0], 0))
+			d.leaves[k] = leafHashPrefixed(buf)
 		}
 	})
 	root := merkleRoot(d.leaves)
@@ -325,9 +325,10 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 				pi[k] = p
 				continue
 			}
-			last := u.LastRandom
+			h := &frame.hist[k]
+			last := h.lastRandom
 			if cfg.ExcludeVisited {
-				last = max(last, u.LastVisit)
+				last = max(last, h.lastVisit)
 			}
 			s := NewSpacing(p)
 			if last != NoDay {
@@ -386,9 +387,9 @@ func drawRotation(cfg *Config, frame *Frame, round int, strata [][]int32, keys [
 	}
 	for k := range units {
 		ids[k] = units[k].ID
-		last := units[k].LastRandom
+		last := frame.hist[k].lastRandom
 		if cfg.ExcludeVisited {
-			last = max(last, units[k].LastVisit)
+			last = max(last, frame.hist[k].lastVisit)
 		}
 		if last != NoDay {
 			gap[k] = roundsBetween(start, last, cfg.monthsPerRound())
@@ -515,19 +516,19 @@ func parallel(n int, f func(lo, hi int)) {
 // last lead to the lead of its first team. It is how PlanPeriod chains
 // independent rounds; real results come through the Ledger.
 func (f *Frame) After(d *Disclosure) *Frame {
-	g := &Frame{units: slices.Clone(f.units), index: f.index, strata: f.strata}
+	g := &Frame{units: f.units, index: f.index, strata: f.strata, leads: f.leads, hist: slices.Clone(f.hist)}
 	for i := range d.Tasks {
 		t := &d.Tasks[i]
 		k, ok := g.index[t.Unit]
 		if !ok {
 			continue
 		}
-		u := &g.units[k]
-		u.LastRandom = max(u.LastRandom, t.Date)
-		if t.Date >= u.LastVisit {
-			u.LastVisit = t.Date
+		h := &g.hist[k]
+		h.lastRandom = max(h.lastRandom, t.Date)
+		if t.Date >= h.lastVisit {
+			h.lastVisit = t.Date
 			if len(t.Teams) > 0 && len(t.Teams[0].Inspectors) > 0 {
-				u.LastLead = t.Teams[0].Inspectors[0]
+				h.lead = g.leads.intern(t.Teams[0].Inspectors[0])
 			}
 		}
 	}

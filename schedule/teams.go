@@ -280,7 +280,7 @@ type assigner struct {
 	cand     [][]int32   // eligible inspectors of each visit (PRN order once sorted)
 	key      [][]float64 // their PRNs, aligned with cand
 	sorted   []bool      // whether cand[v] is fully in PRN order
-	excluded []int     // qualified but excluded (conflict, last lead)
+	excluded []int       // qualified but excluded (conflict, last lead)
 	team     [][]int32
 	roundLd  []int32
 	capOf    []int32
@@ -297,7 +297,7 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 		pool: pool, dept: dept, size: s.teamSize(), dailyCap: int32(s.dailyCap()), visits: visits,
 		cand: make([][]int32, len(visits)), key: make([][]float64, len(visits)), sorted: make([]bool, len(visits)),
 		excluded: make([]int, len(visits)),
-		team: make([][]int32, len(visits)), roundLd: make([]int32, len(pool.insp)),
+		team:     make([][]int32, len(visits)), roundLd: make([]int32, len(pool.insp)),
 		capOf: make([]int32, len(pool.insp)), dayLd: make(map[dayKey]int32),
 	}
 	for i := range pool.insp {
