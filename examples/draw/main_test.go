@@ -96,7 +96,15 @@ func TestRecordFiles(t *testing.T) {
 		assert.Len(t, strings.Split(tasks[i+1][5], ";"), 2, "a team of two")
 	}
 	levels := readCSV(t, filepath.Join(dir, "levels.csv"))
-	assert.Len(t, levels, 301)
+	require.Len(t, levels, 301)
+	assert.Equal(t, []string{"unit", "district", "category", "score", "level", "pi", "prn", "selected", "rule", "reasons"}, levels[0])
+	drawn := 0
+	for _, l := range levels[1:] {
+		if l[7] == "true" {
+			drawn++
+		}
+	}
+	assert.Equal(t, len(disc.Tasks)+len(disc.Excluded), drawn)
 
 	// The same seed gives the same bytes (the commitment date is fixed).
 	dir2 := t.TempDir()

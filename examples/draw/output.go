@@ -109,20 +109,30 @@ func (d *result) writeTasks(w io.Writer) error {
 	return cw.Error()
 }
 
+// writeLevels writes levels.csv: every unit's score, level and the rule
+// that set it, its π, PRN and whether it was drawn this round, and its top
+// reasons. It is internal (levels are not public in many places) and is
+// what examples/estimate reads.
 func (d *result) writeLevels(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"unit", "district", "category", "score", "level", "rule", "reasons"}); err != nil {
+	if err := cw.Write([]string{"unit", "district", "category", "score", "level", "pi", "prn", "selected", "rule", "reasons"}); err != nil {
 		return err
+	}
+	leaves := map[string]schedule.Leaf{}
+	for _, l := range d.disc.Leaves() {
+		leaves[l.ID] = l
 	}
 	for k := range d.units {
 		u := &d.units[k]
+		leaf := leaves[u.ID]
 		var reasons []string
 		for _, r := range d.scores.TopReasons(k, reasonsPerUnit) {
 			reasons = append(reasons, r.Text)
 		}
 		if err := cw.Write([]string{u.ID, u.District, u.Category.String(),
 			strconv.FormatFloat(d.scores.Prob[k], 'f', 4, 64), d.levels[k].Level.String(),
-			d.levels[k].Rule, strings.Join(reasons, "; ")}); err != nil {
+			strconv.FormatFloat(leaf.Pi, 'g', -1, 64), strconv.FormatFloat(leaf.PRN, 'g', -1, 64),
+			strconv.FormatBool(leaf.Selected), d.levels[k].Rule, strings.Join(reasons, "; ")}); err != nil {
 			return err
 		}
 	}

@@ -67,7 +67,8 @@ teams and dates → disclosure. With no record files it uses the embedded
 default synthetic city.
 
 Writes into -out: disclosure.json (publish it), tasks.csv (task ID, unit,
-date, team) and levels.csv (unit, score, level, top reasons; internal).
+date, team), levels.csv (unit, score, level, π, drawn, top reasons; internal)
+and, with -sealed, proofs.jsonl (each unit's leaf and Merkle proof, to hand out).
 
 A real draw commits to its seed before the draw:
   draw -commit -out DIR     creates DIR/seed.txt (mode 0600) and prints its
