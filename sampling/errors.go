@@ -64,21 +64,6 @@ func idAt(ids []string, i int) string {
 	return ids[i]
 }
 
-// checkIDs reports an empty frame or the first duplicate ID.
-func checkIDs(ids []string) error {
-	if len(ids) == 0 {
-		return fmt.Errorf("sampling: no units: %w", ErrEmptyFrame)
-	}
-	seen := make(map[string]int, len(ids))
-	for i, id := range ids {
-		if j, ok := seen[id]; ok {
-			return &UnitError{Index: i, ID: id, What: "same ID as unit " + strconv.Itoa(j), Err: ErrDuplicateID}
-		}
-		seen[id] = i
-	}
-	return nil
-}
-
 // checkProbabilities reports the first π that is NaN or outside [0, 1].
 func checkProbabilities(ids []string, pi []float64) error {
 	for i, p := range pi {
