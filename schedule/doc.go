@@ -2,4 +2,97 @@
 // rounds, draws the units of each round, staffs every drawn unit with a
 // random team of eligible inspectors, dates the visits, and publishes a
 // disclosure that anyone holding the directory can verify.
+//
+// # Pipeline
+//
+// A period is a slice of Rounds (Period: months or quarters) on a
+// Calendar (weekdays minus Holidays plus MakeupDays, China's adjusted
+// weekends). The directory of a draw is a Frame: every unit's ID,
+// district, category, risk level, annual frequency f_k (from
+// sampling.Policy.Annual) and inspection history (NewFrame). Inspectors
+// form a Pool (NewPool). Before a round the authority publishes a
+// Commitment to a secret seed (SHA-256 of the seed, with the date);
+// PlanRound then
+//
+//  1. computes each unit's inclusion probability π for the round,
+//  2. draws units by systematic πps over PRN order within each stratum
+//     (level × district; sampling.Select), so that each stratum's count is
+//     within one of its expected Σπ,
+//  3. drops units already visited for another reason in the round when
+//     Config.ExcludeVisited is set ("one visit, many items"),
+//  4. checks the round's capacity in inspector-visits (RoundCapacity),
+//  5. dates each task on a working day of the round, spreading each
+//     district's tasks over the days in proportion to the district's
+//     inspectors available that day,
+//  6. draws a team per department for each task (Staffing.Assign): the
+//     first eligible inspectors in the PRN order of stream
+//     TeamStream(round, department, unit) — eligible meaning qualified for
+//     the category, covering the district, no declared conflict, not the
+//     lead of the unit's last inspection, not on leave that day, under
+//     MaxPerRound and DailyCap — with a max-flow fallback that finds a
+//     valid assignment whenever one exists for the dates, and an error
+//     naming every unit that cannot be staffed and why otherwise,
+//  7. gives each task a deterministic ID (UUID v5 of the draw ID, itself
+//     UUID v5 of the commitment and the round) and a results-publication
+//     date (ResultsDue working days after the visit, 20 by default),
+//
+// and returns the round's Disclosure: canonical JSON with versions,
+// commitment, revealed seed, calendar, policy, hashes of the directory and
+// pool, per-stratum counts, every task with its π, PRN, date and teams,
+// and the Merkle root of every unit's leaf (ID, level, π, PRN, selected).
+// The open mode publishes all leaves too; the sealed mode (Config.Sealed)
+// only the root, and each unit gets a proof of its own leaf
+// (Disclosure.Proof, VerifyProof; RFC 9162 tree). Verify re-runs the draw
+// from the disclosure, the directory and the pool and lists every
+// difference. A Ledger records outcomes against task IDs, lists results
+// due for publication and turns outcomes into next period's history.
+//
+// # Independent rounds or rotation: the trade-off
+//
+// Deterrence comes first: nothing published may let a unit compute its
+// future rounds. The two modes spread a unit's f_k inspections a year
+// over the rounds in different ways.
+//
+// Independent rounds (the default) commit and reveal a fresh seed for
+// every round, so a revealed seed says nothing about the next round. The
+// spreading comes from the unit's history instead: its π in a round is
+// the hazard of a gap law with mean exactly 1/π_k rounds (π_k = f_k per
+// round) supported on about [1/(2π_k), 3/(2π_k)] (see Spacing), so a unit
+// is never drawn in the round right after an inspection unless its
+// frequency demands it, is certain to be drawn once the longest gap is
+// reached, and is inspected f_k times a year on average — exactly, from
+// the first round, thanks to the stationary start of units with no
+// history. The price: counts per unit vary (a unit due 4 times a year has
+// gaps of 2 to 4 months, hence 3 to 6 inspections in a year) and the
+// exact round within the window is left to chance.
+//
+// Rotation keeps one period seed, committed at the start and revealed
+// only at the end of the period; unit k is drawn in round t iff
+// frac(φ_k + t·π_k) < π_k (RotationPhases), so it is inspected ⌊f_k⌋ or
+// ⌈f_k⌉ times with gaps of ⌊1/π_k⌋ or ⌈1/π_k⌉ rounds, and each stratum's
+// round count is within one of its expected share. The price: the whole
+// period is fixed by one secret. Until it is revealed, each round's list
+// is published without seed or PRNs (Disclosure.Withhold) and cannot be
+// verified; a unit that learns one of its rounds can guess its next one
+// (about 1/π_k rounds later); a leaked period seed reveals every round.
+// Choose rotation when regular intervals matter more than unpredictability
+// between rounds, and independent rounds otherwise.
+//
+// Both modes read the previous period's inspections from the frame: a
+// unit inspected late last period is not drawn again in the first round
+// of the next unless its frequency demands it.
+//
+// # Conventions
+//
+// Nothing reads the clock or a global random source: every date is a
+// parameter and every random choice derives from a seed through
+// sampling.PRN. Dates are UTC days (Day). Outputs are sorted by ID and do
+// not depend on input order; canonical bytes are identical on every
+// machine. Functions return a complete result or an error, never a
+// partial one; errors name the round, unit, inspector or date and wrap
+// the package's sentinels (ErrBadRound, ErrCapacity, ErrInfeasible,
+// ErrCommitment, ErrVerify, …). Frames, pools and disclosures are
+// read-only once built and safe for concurrent reads; a Ledger is not
+// safe for concurrent use. Panics are for programmer errors only
+// (mismatched slice lengths) and are documented.
 package schedule

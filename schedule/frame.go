@@ -265,22 +265,44 @@ func (u *FrameUnit) appendCanonical(b []byte) []byte {
 	return b
 }
 
+// hashChunk is the number of units per chunk of the directory hash.
+const hashChunk = 1 << 16
+
 // Hash returns the lowercase hex SHA-256 of the canonical directory: the
-// canonical line of every unit (see FrameUnit) in ID order. Two frames
-// with the same content have the same hash whatever the input order.
+// units in ID order are cut into chunks of 65,536; each chunk's digest is
+// the SHA-256 of its units' canonical encodings (see FrameUnit) one after
+// the other; the hash is the SHA-256 of the chunk digests in order. (The
+// chunks are hashed in parallel; the result does not depend on the
+// number of cores.) Two frames with the same content have the same hash
+// whatever the input order. It is computed once per frame.
 func (f *Frame) Hash() string {
 	f.hashOnce.Do(func() {
-		h := sha256.New()
-		var buf []byte
-		for k := range f.units {
-			u := f.full(k)
-			buf = u.appendCanonical(buf)
-			if len(buf) >= 1<<16 {
-				h.Write(buf)
+		n := len(f.units)
+		chunks := make([][32]byte, (n+hashChunk-1)/hashChunk)
+		parallel(len(chunks)*hashChunk, func(lo, hi int) {
+			var buf []byte
+			for c := lo / hashChunk; c*hashChunk < hi; c++ {
+				if c*hashChunk < lo {
+					continue
+				}
+				h := sha256.New()
 				buf = buf[:0]
+				for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
+					u := f.full(k)
+					buf = u.appendCanonical(buf)
+					if len(buf) >= 1<<16 {
+						h.Write(buf)
+						buf = buf[:0]
+					}
+				}
+				h.Write(buf)
+				h.Sum(chunks[c][:0])
 			}
+		})
+		h := sha256.New()
+		for _, c := range chunks {
+			h.Write(c[:])
 		}
-		h.Write(buf)
 		f.hash = hex.EncodeToString(h.Sum(nil))
 	})
 	return f.hash
@@ -308,13 +330,16 @@ func appendInspector(b []byte, in *risk.Inspector) []byte {
 }
 
 // Hash returns the lowercase hex SHA-256 of the canonical pool: every
-// inspector's canonical line in ID order.
+// inspector's canonical encoding in ID order. It is computed once.
 func (p *Pool) Hash() string {
-	h := sha256.New()
-	var line []byte
-	for i := range p.insp {
-		line = appendInspector(line[:0], &p.insp[i])
-		h.Write(line)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	p.hashOnce.Do(func() {
+		h := sha256.New()
+		var line []byte
+		for i := range p.insp {
+			line = appendInspector(line[:0], &p.insp[i])
+			h.Write(line)
+		}
+		p.hash = hex.EncodeToString(h.Sum(nil))
+	})
+	return p.hash
 }

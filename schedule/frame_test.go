@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -149,4 +151,31 @@ func TestPoolHash(t *testing.T) {
 	want = appendDay(want, DayOf(date(2026, 1, 5)))
 	want = appendStrings(want, nil)
 	assert.Equal(t, want, appendInspector(nil, &pa.Inspectors()[1]))
+}
+
+// TestFrameHashChunks checks the chunked, parallel directory hash against
+// a sequential reading of its definition on more than one chunk.
+func TestFrameHashChunks(t *testing.T) {
+	n := hashChunk + 1234
+	units := make([]risk.Unit, n)
+	levels := make([]risk.Level, n)
+	annual := make([]float64, n)
+	for k := range units {
+		units[k] = risk.Unit{ID: fmt.Sprintf("U%07d", k), District: "d"}
+		annual[k] = 0.2
+	}
+	f, err := NewFrame(units, levels, annual, []risk.Inspection{{ID: "x", UnitID: "U0000007", Date: date(2025, 3, 3), Inspectors: []string{"a"}}})
+	require.NoError(t, err)
+	var digests []byte
+	for c := 0; c*hashChunk < n; c++ {
+		var buf []byte
+		for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
+			u := f.full(k)
+			buf = u.appendCanonical(buf)
+		}
+		d := sha256.Sum256(buf)
+		digests = append(digests, d[:]...)
+	}
+	want := sha256.Sum256(digests)
+	assert.Equal(t, hex.EncodeToString(want[:]), f.Hash())
 }

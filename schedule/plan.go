@@ -140,6 +140,8 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	r := cfg.Rounds[round]
 	units := frame.units
 	n := len(units)
+	hashes := make(chan [2]string, 1)
+	go func() { hashes <- [2]string{frame.Hash(), pool.Hash()} }()
 	pi := roundProbabilities(cfg, frame, round)
 	prn := make([]float64, n)
 	selected := make([]bool, n)
@@ -173,11 +175,13 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 			Departments: slices.Clone(cfg.Staffing.Departments)},
 		ResultsDueDays: cfg.resultsDue(),
 		ExcludeVisited: cfg.ExcludeVisited,
-		Directory:      Digest{Count: n, SHA256: frame.Hash()},
-		Pool:           Digest{Count: pool.Len(), SHA256: pool.Hash()},
+		Directory:      Digest{Count: n},
+		Pool:           Digest{Count: pool.Len()},
 		Tasks:          []Task{},
 		Excluded:       []Exclusion{},
 	}
+	h := <-hashes
+	d.Directory.SHA256, d.Pool.SHA256 = h[0], h[1]
 	if d.Staffing.Departments == nil {
 		d.Staffing.Departments = []string{}
 	}
@@ -342,32 +346,59 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 }
 
 func drawIndependent(units []FrameUnit, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
-	var ids []string
-	var pis []float64
-	for si, key := range keys {
-		members := strata[si]
-		ids, pis = ids[:0], pis[:0]
-		any := false
-		for _, k := range members {
-			ids = append(ids, units[k].ID)
-			pis = append(pis, pi[k])
-			any = any || pi[k] > 0
-		}
-		stream := "draw/" + key
-		if !any {
-			u := sampling.PRNs(seed, stream, ids, nil)
-			for i, k := range members {
-				prn[k] = u[i]
+	// Strata are independent draws writing disjoint units: run them on
+	// every core, largest first.
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(strata[order[a]]) > len(strata[order[b]]) })
+	errs := make([]error, len(keys))
+	next := make(chan int, len(order))
+	for _, si := range order {
+		next <- si
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ids []string
+			var pis []float64
+			for si := range next {
+				key, members := keys[si], strata[si]
+				ids, pis = ids[:0], pis[:0]
+				anyPos := false
+				for _, k := range members {
+					ids = append(ids, units[k].ID)
+					pis = append(pis, pi[k])
+					anyPos = anyPos || pi[k] > 0
+				}
+				stream := "draw/" + key
+				if !anyPos {
+					u := sampling.PRNs(seed, stream, ids, nil)
+					for i, k := range members {
+						prn[k] = u[i]
+					}
+					continue
+				}
+				s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
+				if err != nil {
+					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
+					continue
+				}
+				for i, k := range members {
+					prn[k] = s.PRN[i]
+					selected[k] = s.Selected[i]
+				}
 			}
-			continue
-		}
-		s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return fmt.Errorf("stratum %q: %w", key, err)
-		}
-		for i, k := range members {
-			prn[k] = s.PRN[i]
-			selected[k] = s.Selected[i]
+			return err
 		}
 	}
 	return nil

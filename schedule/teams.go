@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/sampling"
@@ -21,6 +22,9 @@ type Pool struct {
 	leave     []days
 	conflicts map[string][]int32 // unit ID → inspectors declaring a conflict
 	qualified map[poolKey][]int32
+
+	hashOnce sync.Once
+	hash     string
 }
 
 type poolKey struct {
@@ -306,20 +310,24 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 			a.capOf[i] = int32(m)
 		}
 	}
-	var (
-		buf []int32
-		ids []string
-	)
-	for v := range visits {
-		vi := &visits[v]
-		buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
-		ids = ids[:0]
-		for _, i := range buf {
-			ids = append(ids, pool.insp[i].ID)
+	// The PRNs of each visit's candidates are independent: compute them
+	// on every core (the result does not depend on the split).
+	parallel(len(visits), func(lo, hi int) {
+		var (
+			buf []int32
+			ids []string
+		)
+		for v := lo; v < hi; v++ {
+			vi := &visits[v]
+			buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
+			ids = ids[:0]
+			for _, i := range buf {
+				ids = append(ids, pool.insp[i].ID)
+			}
+			a.cand[v] = slices.Clone(buf)
+			a.key[v] = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, nil)
 		}
-		a.cand[v] = slices.Clone(buf)
-		a.key[v] = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, nil)
-	}
+	})
 	return a
 }
 
