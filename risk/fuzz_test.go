@@ -3,9 +3,11 @@ package risk
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,6 +82,9 @@ type fuzzCase[T any] struct {
 	load  func(io.Reader, LoadOptions) ([]T, []*RecordError, error)
 	write func(io.Writer, []T, Format) error
 	check func(t *testing.T, opt LoadOptions, rec *T)
+	// parallel marks loaders that split CSV into blocks for workers; the
+	// fuzz checks that the result does not depend on the block size.
+	parallel bool
 	// rows returns how many CSV rows the records came from (nil: one each).
 	rows func([]T) int
 	// csvRoundTrip reports whether CSV can represent the records exactly
@@ -124,6 +129,19 @@ func fuzzLoad[T any](t *testing.T, opts byte, data []byte, fc fuzzCase[T]) {
 	lenient.Lenient = true
 	lgood, lrej, lerr := fc.load(bytes.NewReader(data), lenient)
 
+	if fc.parallel && opt.Format == CSV {
+		// Small blocks, and the sequential reader, give the same results.
+		strict, lax := loadResult(good, rej, err), loadResult(lgood, lrej, lerr)
+		same := func(how string) {
+			assert.Equal(t, strict, loadResult(fc.load(bytes.NewReader(data), opt)), how)
+			assert.Equal(t, lax, loadResult(fc.load(bytes.NewReader(data), lenient)), how)
+		}
+		defer func(n int) { csvBlockSize = n }(csvBlockSize)
+		csvBlockSize = 1 + int(opts>>3)
+		same(fmt.Sprint("block size ", csvBlockSize))
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		same("sequential")
+	}
 	if err != nil {
 		checkRecordError(t, err)
 		assert.Nil(t, good)
@@ -228,7 +246,8 @@ func FuzzLoadUnits(f *testing.F) {
 	f.Add(byte(0), []byte("id,category,district,a,b\nU1,school,d,1,x\nU2,other,d,,\n"))
 	f.Fuzz(func(t *testing.T, opts byte, data []byte) {
 		fuzzLoad(t, opts, data, fuzzCase[Unit]{
-			load: LoadUnits,
+			load:     LoadUnits,
+			parallel: true,
 			write: func(w io.Writer, u []Unit, f Format) error {
 				if f == CSV {
 					return WriteUnitsCSV(w, u)
@@ -279,7 +298,8 @@ func FuzzLoadTelemetry(f *testing.F) {
 	f.Add(byte(4), []byte("unit_id,device_id,device_type,time,kind\nU1,D,smoke,2025-01-01T00:00:00Z,fault\n"))
 	f.Fuzz(func(t *testing.T, opts byte, data []byte) {
 		fuzzLoad(t, opts, data, fuzzCase[TelemetryEvent]{
-			load: LoadTelemetry,
+			load:     LoadTelemetry,
+			parallel: true,
 			write: func(w io.Writer, e []TelemetryEvent, f Format) error {
 				if f == CSV {
 					return WriteTelemetryCSV(w, e)

@@ -136,6 +136,8 @@ type loader struct {
 	rejected []*RecordError
 	err      error
 	intern   interner
+	scratch  []byte
+	attrSlab []Attr
 }
 
 func newLoader(opt LoadOptions, s *spec) *loader {
@@ -157,6 +159,17 @@ func (l *loader) reject(r *row, e *RecordError) bool {
 	if e.RecordID == "" && r.vals != nil && r.spec == l.spec {
 		e.RecordID = string(r.vals[l.spec.idCol])
 	}
+	if !l.opt.Lenient {
+		l.err = e
+		return false
+	}
+	l.rejected = append(l.rejected, e)
+	return true
+}
+
+// keep records a rejection that already names its source and line, and
+// reports whether loading goes on.
+func (l *loader) keep(e *RecordError) bool {
 	if !l.opt.Lenient {
 		l.err = e
 		return false
@@ -247,11 +260,53 @@ func (r *row) float(c int) (f float64, has bool, e *RecordError) {
 		}
 		return 0, false, nil
 	}
-	f, err := strconv.ParseFloat(string(v), 64)
+	f, err := parseFloat(v)
 	if err != nil || !finite(f) {
 		return 0, false, r.bad(c, ErrBadNumber, "want a finite number")
 	}
 	return f, true, nil
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFloat is strconv.ParseFloat with a fast path for plain decimals
+// such as "-30.274512" whose digits fit in 2^53: then m/10^k is correctly
+// rounded because m and 10^k are exact (Clinger 1990).
+func parseFloat(b []byte) (float64, error) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, i = b[0] == '-', 1
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			digits = 99 // not a plain decimal
+		}
+		if digits > 15 {
+			break
+		}
+	}
+	if digits == 0 || digits > 15 || frac >= len(pow10) {
+		return strconv.ParseFloat(string(b), 64)
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, nil
 }
 
 // count parses an optional non-negative integer; empty is 0.
@@ -510,18 +565,25 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	l := newLoader(opt, unitSpec)
 	var out []Unit
 	seen := map[string]int{}
-	l.run(r, func(rw *row) *RecordError {
-		var u Unit
-		if e := l.parseUnit(rw, &u); e != nil {
-			return e
-		}
+	commit := func(line int, u *Unit) *RecordError {
 		if first, dup := seen[u.ID]; dup {
 			return duplicate("id", u.ID, first)
 		}
-		seen[u.ID] = rw.line
-		out = append(out, u)
+		seen[u.ID] = line
+		out = append(out, *u)
 		return nil
-	})
+	}
+	if opt.Format == CSV {
+		runParallelCSV(l, r, (*loader).parseUnit, commit)
+	} else {
+		l.run(r, func(rw *row) *RecordError {
+			var u Unit
+			if e := l.parseUnit(rw, &u); e != nil {
+				return e
+			}
+			return commit(rw.line, &u)
+		})
+	}
 	return finish(l, out)
 }
 
@@ -530,8 +592,11 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 	if e != nil {
 		return e
 	}
-	u.ID = string(id)
-	u.Name = string(r.vals[uName])
+	// One allocation for both strings.
+	name := r.vals[uName]
+	l.scratch = append(append(l.scratch[:0], id...), name...)
+	idName := string(l.scratch)
+	u.ID, u.Name = idName[:len(id)], idName[len(id):]
 	if u.Category, e = enumCol(r, uCategory, categoryIndex, ParseCategory); e != nil {
 		return e
 	}
@@ -572,15 +637,23 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 		u.Attrs, e = l.jsonAttrs(r.attrs)
 		return e
 	}
-	if len(r.extra) > 0 {
-		u.Attrs = make([]Attr, 0, len(r.extra))
+	if n := len(r.extra); n > 0 {
+		// Attrs of many units share one allocation.
+		if cap(l.attrSlab)-len(l.attrSlab) < n {
+			l.attrSlab = make([]Attr, 0, max(4096, n))
+		}
+		u.Attrs = l.attrSlab[len(l.attrSlab) : len(l.attrSlab) : len(l.attrSlab)+n]
 	}
 	for k, v := range r.extra {
 		if len(v) == 0 {
 			continue
 		}
 		a := Attr{Name: r.extraNames[k]}
-		f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+		var f float64
+		err := strconv.ErrSyntax
+		if t := bytes.TrimSpace(v); maybeNumber(t) {
+			f, err = parseFloat(t)
+		}
 		switch {
 		case err == nil && finite(f):
 			a.Numeric, a.Num = true, f
@@ -595,7 +668,21 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 	if len(u.Attrs) == 0 {
 		u.Attrs = nil
 	}
+	l.attrSlab = l.attrSlab[:len(l.attrSlab)+len(u.Attrs)]
 	return nil
+}
+
+// maybeNumber reports whether b could be a number for strconv, saving
+// the cost of its error on text such as "砖混" or "brick".
+func maybeNumber(b []byte) bool {
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return false
+	}
+	c := b[0]
+	return c >= '0' && c <= '9' || c == '.' || c|0x20 == 'i' || c|0x20 == 'n'
 }
 
 func isRangeErr(err error) bool {
@@ -663,18 +750,25 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]TelemetryEvent, []*RecordErr
 // "2006-01-02 15:04:05" or "2006-01-02", the last two in UTC.
 func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*TelemetryEvent) error) ([]*RecordError, error) {
 	l := newLoader(opt, telemetrySpec)
-	var ev TelemetryEvent
 	var fnErr error
-	l.run(r, func(rw *row) *RecordError {
-		if e := l.parseTelemetry(rw, &ev); e != nil {
-			return e
-		}
-		if err := fn(&ev); err != nil {
+	commit := func(line int, ev *TelemetryEvent) *RecordError {
+		if err := fn(ev); err != nil {
 			fnErr = err
-			l.fatal(&RecordError{Line: rw.line, Err: err})
+			l.fatal(&RecordError{Line: line, Err: err})
 		}
 		return nil
-	})
+	}
+	if opt.Format == CSV {
+		runParallelCSV(l, r, (*loader).parseTelemetry, commit)
+	} else {
+		var ev TelemetryEvent
+		l.run(r, func(rw *row) *RecordError {
+			if e := l.parseTelemetry(rw, &ev); e != nil {
+				return e
+			}
+			return commit(rw.line, &ev)
+		})
+	}
 	if fnErr != nil {
 		return nil, fnErr
 	}

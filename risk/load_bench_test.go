@@ -30,8 +30,9 @@ func benchUnit(rng *rand.Rand, i int) Unit {
 		KeyUnit:      rng.IntN(20) == 0,
 		CrowdedPlace: cat == CrowdedPlaceCategory,
 		HasLocation:  true,
-		Lat:          30 + rng.Float64(),
-		Lon:          119.5 + rng.Float64(),
+		// Six decimals (about 0.1 m), as directories record them.
+		Lat: 30 + float64(rng.IntN(1e6))/1e6,
+		Lon: 119.5 + float64(rng.IntN(1e6))/1e6,
 		Attrs: []Attr{
 			{Name: "construction", Text: [...]string{"砖混", "钢结构", "框架", "木结构"}[rng.IntN(4)]},
 			{Name: "floor_area", Numeric: true, Num: float64(20 + rng.IntN(20000))},

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -76,6 +79,7 @@ type csvReader struct {
 	fields  [][]byte
 	scratch []byte
 	ends    []int
+	pending []byte // read by readBlock after its last whole record
 }
 
 func newCSVReader(r io.Reader) *csvReader {
@@ -267,6 +271,12 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
 	return h, nil
 }
 
+// newCSVRow returns a row for the columns of h.
+func newCSVRow(s *spec, h *csvHeader) *row {
+	return &row{spec: s, vals: make([][]byte, len(s.cols)), extra: make([][]byte, len(h.extraNames)),
+		extraNames: h.extraNames}
+}
+
 // runCSV feeds each CSV record to fn as a row.
 func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 	c := newCSVReader(r)
@@ -275,8 +285,11 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 		l.fatal(e)
 		return
 	}
-	rw := &row{spec: l.spec, vals: make([][]byte, len(l.spec.cols)), extra: make([][]byte, len(h.extraNames)),
-		extraNames: h.extraNames}
+	l.csvLoop(c, h, newCSVRow(l.spec, h), fn)
+}
+
+// csvLoop feeds the records after the header to fn.
+func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *RecordError) {
 	for {
 		fields, line, err := c.next()
 		if err == io.EOF {
@@ -313,6 +326,227 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 			rw.extra[k] = fields[i]
 		}
 		if e := fn(rw); e != nil && !l.reject(rw, e) || l.err != nil {
+			return
+		}
+	}
+}
+
+// csvBlockSize is the size of the blocks of rows that runParallelCSV
+// hands to its workers; tests make it small.
+var csvBlockSize = 1 << 20
+
+// recordsEnd returns the length of the longest prefix of b that holds
+// whole records, scanning as csvReader splits: a quote opens a quoted
+// field only at the start of a field, a record with a stray quote ends at
+// the end of its line. It returns 0 if b holds no whole record.
+func recordsEnd(b []byte) int {
+	if bytes.IndexByte(b, '"') < 0 {
+		return bytes.LastIndexByte(b, '\n') + 1
+	}
+	end := 0
+	fieldStart, inQuote, closed, skip := true, false, false, false
+	for i := 0; i < len(b); i++ {
+		ch := b[i]
+		switch {
+		case ch == '\n' && !inQuote:
+			end = i + 1
+			fieldStart, closed, skip = true, false, false
+		case skip:
+		case inQuote:
+			if ch == '"' {
+				if i+1 == len(b) {
+					return end // cannot tell an escaped quote yet
+				}
+				if b[i+1] == '"' {
+					i++
+				} else {
+					inQuote, closed = false, true
+				}
+			}
+		case closed:
+			switch {
+			case ch == ',':
+				fieldStart, closed = true, false
+			case ch == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			default:
+				skip = true // text after a closing quote
+			}
+		case ch == ',':
+			fieldStart = true
+		case ch == '"':
+			if fieldStart {
+				inQuote, fieldStart = true, false
+			} else {
+				skip = true // a quote in an unquoted field
+			}
+		default:
+			fieldStart = false
+		}
+	}
+	return end
+}
+
+// readBlock returns the next block of whole records, about csvBlockSize
+// bytes or more, and io.EOF with the last block. The block is newly
+// allocated.
+func (c *csvReader) readBlock() ([]byte, error) {
+	buf := make([]byte, 0, max(csvBlockSize, 2*len(c.pending)))
+	buf = append(buf, c.pending...)
+	c.pending = c.pending[:0]
+	for {
+		n, err := io.ReadFull(c.br, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return buf, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		if end := recordsEnd(buf); end > 0 {
+			c.pending = append(c.pending, buf[end:]...)
+			return buf[:end], nil
+		}
+		buf = slices.Grow(buf, len(buf)) // one record longer than the block
+	}
+}
+
+// parsedBlock is what a worker of runParallelCSV makes of a block.
+type parsedBlock[T any] struct {
+	recs  []T
+	lines []int
+	errs  []*RecordError // rejected rows in line order
+	fatal *RecordError   // the input cannot be read further
+}
+
+// runParallelCSV parses the rows of r with parse in worker goroutines,
+// a block of rows at a time, and calls commit for each parsed record in
+// input order in the calling goroutine. Rejections are merged in line
+// order, so results do not depend on the number of workers. Each worker
+// has a loader of its own (for interning), passed to parse.
+func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *RecordError,
+	commit func(line int, v *T) *RecordError) {
+	c := newCSVReader(r)
+	h, e := readCSVHeader(c, l.spec)
+	if e != nil {
+		l.fatal(e)
+		return
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	if workers < 2 {
+		l.csvLoop(c, h, newCSVRow(l.spec, h), func(rw *row) *RecordError {
+			var v T
+			if e := parse(l, rw, &v); e != nil {
+				return e
+			}
+			return commit(rw.line, &v)
+		})
+		return
+	}
+	type job struct {
+		block []byte
+		line  int // lines before the block
+		res   chan *parsedBlock[T]
+	}
+	done := make(chan struct{})
+	jobs := make(chan job)
+	order := make(chan chan *parsedBlock[T], 2*workers)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // split the input into blocks
+		defer wg.Done()
+		defer close(order)
+		defer close(jobs)
+		line := c.lineNo // the header's lines
+		for {
+			block, err := c.readBlock()
+			if len(block) > 0 {
+				res := make(chan *parsedBlock[T], 1)
+				select {
+				case jobs <- job{block, line, res}:
+				case <-done:
+					return
+				}
+				select {
+				case order <- res:
+				case <-done:
+					return
+				}
+				line += bytes.Count(block, []byte{'\n'})
+			}
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				res := make(chan *parsedBlock[T], 1)
+				res <- &parsedBlock[T]{fatal: &RecordError{Source: l.opt.Source, Line: line + 1, Err: err}}
+				select {
+				case order <- res:
+				case <-done:
+				}
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newLoader(l.opt, l.spec)
+			w.opt.Lenient = true // the merge below decides what stops
+			rw := newCSVRow(l.spec, h)
+			var br bytes.Reader
+			bc := newCSVReader(&br)
+			bc.started = true
+			for j := range jobs {
+				br.Reset(j.block)
+				bc.br.Reset(&br)
+				bc.lineNo = j.line
+				p := &parsedBlock[T]{}
+				w.rejected, w.err = nil, nil
+				w.csvLoop(bc, h, rw, func(rw *row) *RecordError {
+					var v T
+					if e := parse(w, rw, &v); e != nil {
+						return e
+					}
+					p.recs = append(p.recs, v)
+					p.lines = append(p.lines, rw.line)
+					return nil
+				})
+				p.errs = w.rejected
+				if w.err != nil {
+					p.fatal = w.err.(*RecordError)
+				}
+				j.res <- p
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(done)
+	for res := range order {
+		p := <-res
+		i, k := 0, 0
+		for i < len(p.recs) || k < len(p.errs) {
+			if k < len(p.errs) && (i == len(p.recs) || p.errs[k].Line < p.lines[i]) {
+				if !l.keep(p.errs[k]) {
+					return
+				}
+				k++
+				continue
+			}
+			if e := commit(p.lines[i], &p.recs[i]); e != nil {
+				e.Source = l.opt.Source
+				e.Line = p.lines[i]
+				if !l.keep(e) {
+					return
+				}
+			}
+			if l.err != nil {
+				return
+			}
+			i++
+		}
+		if p.fatal != nil {
+			l.err = p.fatal
 			return
 		}
 	}

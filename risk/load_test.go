@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -563,5 +569,102 @@ func TestSpecsMatchWriters(t *testing.T) {
 		{inspectionSpec, inspectionColumns}, {creditSpec, creditColumns}, {inspectorSpec, inspectorColumns},
 	} {
 		assert.Equal(t, strings.Join(tc.cols, ", "), tc.s.names(), tc.s.kind)
+	}
+}
+
+func TestParseFloat(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "+7", "30.274512", "-120.000001", "1.", ".5", "123456789012345",
+		"1234567890123456789", "0.1", "0.30000000000000004", "1e5", "-1.5E-3", "0x1p-2", "NaN", "inf", "",
+		"-", ".", "1.2.3", "1_0", "99999999999999.9", "0.000000000000000000000001", "7\x00"} {
+		want, wantErr := strconv.ParseFloat(s, 64)
+		got, err := parseFloat([]byte(s))
+		assert.Equal(t, wantErr == nil, err == nil, s)
+		if wantErr == nil {
+			assert.Equal(t, math.Float64bits(want), math.Float64bits(got), s)
+		}
+	}
+}
+
+// loadResult renders what a loader returned, for comparisons.
+func loadResult[T any](recs []T, rej []*RecordError, err error) string {
+	var b strings.Builder
+	for _, r := range recs {
+		fmt.Fprintf(&b, "%+v\n", r)
+	}
+	for _, e := range rej {
+		fmt.Fprintf(&b, "rejected %v\n", e)
+	}
+	fmt.Fprintf(&b, "err %v\n", err)
+	return b.String()
+}
+
+// inAllModes runs load with the sequential CSV reader (GOMAXPROCS 1) and
+// with parallel blocks of several sizes and checks the results agree.
+func inAllModes[T any](t *testing.T, data []byte, opt LoadOptions, load func(io.Reader, LoadOptions) ([]T, []*RecordError, error)) string {
+	t.Helper()
+	run := func() string { return loadResult(load(bytes.NewReader(data), opt)) }
+	defer func(n int) { csvBlockSize = n }(csvBlockSize)
+	procs := runtime.GOMAXPROCS(1)
+	want := run()
+	runtime.GOMAXPROCS(max(2, procs))
+	for _, size := range []int{1, 7, 64, 1 << 20} {
+		csvBlockSize = size
+		require.Equal(t, want, run(), "block size %d", size)
+	}
+	runtime.GOMAXPROCS(procs)
+	return want
+}
+
+func TestParallelCSVMatchesSequential(t *testing.T) {
+	inputs := map[string][]string{
+		"units": {
+			unitsHeader + "U1,a,school,d,,,,\nU2,\"x\n\"\"y\"\"\",school,d,,,,3\r\n\r\nU1,dup,school,d,,,,\n",
+			unitsHeader + "U1,a\"b,school,d,,,,\n\"U2\",\"b\nc\",school,d,,,,\nU3,\"c\"x,\"d\n",
+			unitsHeader + "U1,\"a\"\r,school,d,,,,\nU2,\"\",school,d,,,,\nU3,\"unclosed,school,d,,,,\nU4,x,school,d,,,,\n",
+			"\xef\xbb\xbf" + unitsHeader + "U1,a,school,d,,,,",
+		},
+		"telemetry": {
+			telemetryHeader + "U1,D1,smoke,2025-01-01T00:00:00Z,fault,,\nU1,D1,smoke,bad,fault,,\n\"U\"\"2\",D2,heat,2025-01-02,fire-alarm,1,\"°\nC\"\nU3,D3\n",
+		},
+	}
+	for _, kind := range []string{"units", "telemetry"} {
+		paths, err := filepath.Glob(filepath.Join("..", "testdata", "loaders", kind, "*.csv"))
+		require.NoError(t, err)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			inputs[kind] = append(inputs[kind], string(b))
+		}
+	}
+	for _, lenient := range []bool{false, true} {
+		opt := LoadOptions{Source: "x.csv", Lenient: lenient}
+		for i, in := range inputs["units"] {
+			t.Run(fmt.Sprint("units", i, lenient), func(t *testing.T) {
+				inAllModes(t, []byte(in), opt, LoadUnits)
+			})
+		}
+		for i, in := range inputs["telemetry"] {
+			t.Run(fmt.Sprint("telemetry", i, lenient), func(t *testing.T) {
+				inAllModes(t, []byte(in), opt, LoadTelemetry)
+			})
+		}
+	}
+}
+
+func TestRecordsEnd(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"a,b\nc", 4},
+		{"a,\"b\nc\",d\ne", 10},
+		{"a,\"b\nc", 0},
+		{"a\"b\nc\nd", 6},       // a stray quote does not open a field
+		{"\"a\"x,\"b\nc\n", 10}, // nor does a quote after text after a closing quote
+		{"\"a\"\"", 0},          // an escaped quote or a closing one: unknown yet
+		{"\"a\"\"\n\"\n", 7},    // escaped quote inside a field spanning lines
+		{"\"a\"\r\nb", 5},
+	} {
+		assert.Equal(t, tc.want, recordsEnd([]byte(tc.in)), "%q", tc.in)
 	}
 }
