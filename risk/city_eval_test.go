@@ -1,7 +1,12 @@
 package risk_test
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -97,4 +102,68 @@ func TestCityEvaluation(t *testing.T) {
 	}
 	// The expert model, fitted on nothing, still ranks far better than chance.
 	assert.Greater(t, expert.AUC, 0.6)
+}
+
+// The -update flag rewrites the golden files (registered here unless
+// another test file of the package already did).
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// TestCityModelGolden pins the model fitted on every unit of the default
+// city (testdata/risk/city_model.golden.json; rewrite with -update). Go may
+// fuse floating-point operations on some architectures, so coefficients
+// are compared to a relative 1e-6 rather than bit for bit.
+func TestCityModelGolden(t *testing.T) {
+	c := synthcity.Default()
+	tab, err := risk.Extract(&c.Records, c.AsOf, cityEvalFeatures)
+	require.NoError(t, err)
+	y := make([]bool, len(c.Outcomes))
+	for i, o := range c.Outcomes {
+		y[i] = o.Any
+	}
+	m, _, err := risk.Fit(tab, y, cityEvalFit)
+	require.NoError(t, err)
+	m.Name = "fitted on the default synthetic city (risk/city_eval_test.go)"
+	path := filepath.Join("..", "testdata", "risk", "city_model.golden.json")
+	if updating() {
+		b, err := json.MarshalIndent(m, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
+	}
+	b, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./risk -run TestCityModelGolden -update")
+	var want risk.Model
+	require.NoError(t, json.Unmarshal(b, &want))
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
+	assert.True(t, close(m.Intercept, want.Intercept), "intercept %v, golden %v", m.Intercept, want.Intercept)
+	require.Equal(t, want.Features(), m.Features())
+	for j, w := range want.Terms {
+		g := m.Terms[j]
+		assert.Equal(t, w.Transform, g.Transform, w.Feature)
+		assert.True(t, close(g.Coef, w.Coef) && close(g.Center, w.Center), "%s: coef %v center %v, golden %v %v",
+			w.Feature, g.Coef, g.Center, w.Coef, w.Center)
+	}
+	// The fitted model explains itself: the riskiest unit's reasons.
+	s, err := m.Score(tab)
+	require.NoError(t, err)
+	top := 0
+	for i, p := range s.Prob {
+		if p > s.Prob[top] {
+			top = i
+		}
+	}
+	reasons := s.TopReasons(top, 3)
+	require.Len(t, reasons, 3)
+	for _, r := range reasons {
+		t.Logf("unit %s (p = %.3f): %+.2f %s", tab.UnitIDs[top], s.Prob[top], r.Contribution, r.Text)
+	}
 }

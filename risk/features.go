@@ -932,6 +932,8 @@ const noTime = math.MinInt64
 // device is the pairing state of one device.
 type telDevice struct {
 	unit      int32
+	next      int32 // next device with the same ID in a devTable
+	id        string
 	typ       DeviceType
 	lastT     int64
 	lastKind  EventKind
@@ -1008,6 +1010,41 @@ type devKey struct {
 	id   string
 }
 
+// devTable finds the devices of the units [lo, hi) by ID with one string
+// map lookup per event (the fast path of Go maps); devices of different
+// units that share an ID are chained.
+type devTable struct {
+	devs []telDevice
+	byID map[string]int32
+}
+
+func newDevTable() *devTable { return &devTable{byID: map[string]int32{}} }
+
+func (t *devTable) find(u int32, id string) (int32, bool) {
+	d, ok := t.byID[id]
+	if !ok {
+		return -1, false
+	}
+	for ; d >= 0; d = t.devs[d].next {
+		if t.devs[d].unit == u {
+			return d, true
+		}
+	}
+	return -1, false
+}
+
+func (t *devTable) add(u int32, id string, typ DeviceType) int32 {
+	d := int32(len(t.devs))
+	next := int32(-1)
+	if h, ok := t.byID[id]; ok {
+		next = h
+	}
+	t.devs = append(t.devs, telDevice{unit: u, id: id, typ: typ, lastT: noTime, next: next})
+	t.devs[d].reset()
+	t.byID[id] = d
+	return d
+}
+
 // aggregateTelemetry computes the telemetry aggregates of every unit in
 // two passes: unit lookup over event ranges, then per-unit aggregation
 // over unit ranges, each pass on 2 goroutines.
@@ -1069,10 +1106,7 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	// Pass 2: aggregate; goroutine g owns units [lo, hi).
 	parallel2(n, func(_ int, lo, hi int) {
 		ulo, uhi := int32(lo), int32(hi)
-		devs := make([]telDevice, 0, 1024)
-		m := make(map[devKey]int32)
-		var lastKey devKey
-		lastD := int32(-1)
+		dt := newDevTable()
 		unsorted := false
 		for e := range ev {
 			u := uidx[e]
@@ -1080,22 +1114,13 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 				continue
 			}
 			t := &ev[e]
-			key := devKey{u, t.DeviceID}
-			d := lastD
-			if d < 0 || key != lastKey {
-				var ok bool
-				d, ok = m[key]
-				if !ok {
-					d = int32(len(devs))
-					devs = append(devs, telDevice{unit: u, typ: t.DeviceType, lastT: noTime})
-					a.byType[int(u)*int(numDeviceTypes)+int(t.DeviceType)]++
-					devs[d].reset()
-					m[key] = d
-					a.devices[u]++
-				}
-				lastKey, lastD = key, d
+			d, ok := dt.find(u, t.DeviceID)
+			if !ok {
+				d = dt.add(u, t.DeviceID, t.DeviceType)
+				a.byType[int(u)*int(numDeviceTypes)+int(t.DeviceType)]++
+				a.devices[u]++
 			}
-			dv := &devs[d]
+			dv := &dt.devs[d]
 			tn := t.Time.UnixNano()
 			a.first[u] = min(a.first[u], tn)
 			if tn >= a.winStart {
@@ -1112,10 +1137,10 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 			dv.step(tn, t.Kind, a.winStart)
 		}
 		if unsorted {
-			a.replay(ev, uidx, devs, m, ulo, uhi)
+			a.replay(ev, uidx, dt, ulo, uhi)
 		}
-		for i := range devs {
-			dv := &devs[i]
+		for i := range dt.devs {
+			dv := &dt.devs[i]
 			dv.closeAt(a.asOf, a.winStart)
 			u := dv.unit
 			if dv.fault != noTime || dv.offline != noTime {
@@ -1131,7 +1156,8 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 
 // replay recomputes, in time order, the pairing state of the devices
 // whose events were not in time order.
-func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, devs []telDevice, m map[devKey]int32, ulo, uhi int32) {
+func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, dt *devTable, ulo, uhi int32) {
+	devs := dt.devs
 	type item struct {
 		t int64
 		k EventKind
@@ -1142,7 +1168,7 @@ func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, devs []telDevice, m m
 		if u < ulo || u >= uhi {
 			continue
 		}
-		d := m[devKey{u, ev[e].DeviceID}]
+		d, _ := dt.find(u, ev[e].DeviceID)
 		if devs[d].unsorted {
 			lists[d] = append(lists[d], item{ev[e].Time.UnixNano(), ev[e].Kind})
 		}

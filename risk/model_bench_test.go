@@ -1,0 +1,166 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// benchSize writes n as "1e7" or "5e7".
+func benchSize(n int) string {
+	e := 0
+	for n >= 10 && n%10 == 0 {
+		n, e = n/10, e+1
+	}
+	return fmt.Sprintf("%de%d", n, e)
+}
+
+// benchTable returns an n × p table of values from a cheap deterministic
+// generator (filling 4 GB with math/rand would dominate the setup).
+func benchTable(n, p int) *Table {
+	names := make([]string, p)
+	for j := range names {
+		names[j] = fmt.Sprintf("f%02d", j)
+	}
+	ids := make([]string, n)
+	x := make([]float64, n*p)
+	parallel2(n, func(_ int, lo, hi int) {
+		s := uint64(lo)*0x9e3779b97f4a7c15 + 1
+		for k := lo * p; k < hi*p; k++ {
+			s ^= s << 13
+			s ^= s >> 7
+			s ^= s << 17
+			x[k] = float64(s>>11)/(1<<53)*4 - 2
+		}
+	})
+	return &Table{Names: names, UnitIDs: ids, X: x}
+}
+
+func benchModel(p int, binned bool) *Model {
+	m := &Model{Intercept: -2}
+	for j := 0; j < p; j++ {
+		t := Term{Feature: fmt.Sprintf("f%02d", j), Coef: 0.1 * float64(j%7-3), Center: 0.01 * float64(j)}
+		if binned && j%5 == 0 {
+			t = Term{Feature: t.Feature, Edges: []float64{-1, 0, 1}, Effects: []float64{-0.2, 0, 0.1, 0.4}}
+		}
+		m.Terms = append(m.Terms, t)
+	}
+	return m
+}
+
+// BenchmarkScore scores N units × 50 features with a linear model (the
+// target: 10 million units in ≤ 1 s on 2 cores). Run one size at a time:
+//
+//	go test ./risk -run '^$' -bench 'BenchmarkScore/N=1e7' -benchtime 1x
+func BenchmarkScore(b *testing.B) {
+	for _, n := range []int{1e5, 1e7} {
+		b.Run("N="+benchSize(n)+",P=50", func(b *testing.B) {
+			tab := benchTable(n, 50)
+			m := benchModel(50, false)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := m.Score(tab); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "units/s")
+		})
+	}
+}
+
+// BenchmarkScoreBinned scores with every fifth term binned.
+func BenchmarkScoreBinned(b *testing.B) {
+	n := int(1e6)
+	tab := benchTable(n, 50)
+	m := benchModel(50, true)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := m.Score(tab); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "units/s")
+}
+
+// benchTelemetry returns units with 10 devices each and events spread
+// over the year before asOf, in time order across units (as a city-wide
+// log arrives), so that consecutive events rarely share a unit.
+func benchTelemetry(units, events int, asOf time.Time) *Records {
+	rec := &Records{Units: make([]Unit, units)}
+	devs := make([]string, units*10)
+	for u := range rec.Units {
+		rec.Units[u].ID = fmt.Sprintf("91330100MA%08d", u)
+		for d := 0; d < 10; d++ {
+			devs[u*10+d] = fmt.Sprintf("%s-D%02d", rec.Units[u].ID, d)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	kinds := EventKinds()
+	start := asOf.AddDate(-1, 0, 0)
+	step := asOf.Sub(start) / time.Duration(events)
+	rec.Telemetry = make([]TelemetryEvent, events)
+	for e := range rec.Telemetry {
+		u := r.IntN(units)
+		d := r.IntN(10)
+		rec.Telemetry[e] = TelemetryEvent{UnitID: rec.Units[u].ID, DeviceID: devs[u*10+d],
+			Time: start.Add(time.Duration(e) * step), Kind: kinds[r.IntN(len(kinds))]}
+	}
+	return rec
+}
+
+// BenchmarkExtract extracts features from in-memory telemetry (the
+// target: 50 million events at ≥ 20 million events/s):
+//
+//	go test ./risk -run '^$' -bench 'BenchmarkExtract/units=1e5,events=5e7' -benchtime 1x
+func BenchmarkExtract(b *testing.B) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, sz := range []struct{ units, events int }{{1e4, 1e6}, {1e5, 5e7}} {
+		b.Run("units="+benchSize(sz.units)+",events="+benchSize(sz.events), func(b *testing.B) {
+			rec := benchTelemetry(sz.units, sz.events, asOf)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := Extract(rec, asOf, FeatureConfig{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(sz.events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkFit fits N units × 50 features (the target: 1 million in
+// ≤ 60 s):
+//
+//	go test ./risk -run '^$' -bench 'BenchmarkFit/N=1e6' -benchtime 1x
+func BenchmarkFit(b *testing.B) {
+	for _, n := range []int{1e4, 1e6} {
+		b.Run("N="+benchSize(n)+",P=50", func(b *testing.B) {
+			tab := benchTable(n, 50)
+			m := benchModel(50, false)
+			s, err := m.Score(tab)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(2, 2))
+			y := make([]bool, n)
+			for i := range y {
+				y[i] = r.Float64() < s.Prob[i]
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			var info FitInfo
+			for range b.N {
+				if _, info, err = Fit(tab, y, FitConfig{Lambda: 1e-6}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(info.Iterations), "iterations")
+			b.ReportMetric(math.Round(float64(info.Evaluations)), "evaluations")
+		})
+	}
+}
