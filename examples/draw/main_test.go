@@ -25,6 +25,7 @@ var smallCity = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cityDir = dir
 	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 7})
 	if err != nil {
 		return "", err
@@ -32,10 +33,14 @@ var smallCity = sync.OnceValues(func() (string, error) {
 	return dir, c.WriteDir(dir)
 })
 
+// cityDir is the directory of smallCity, removed after the tests (empty
+// if smallCity did not run).
+var cityDir string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if dir, err := smallCity(); err == nil {
-		os.RemoveAll(dir)
+	if cityDir != "" {
+		os.RemoveAll(cityDir)
 	}
 	os.Exit(code)
 }

@@ -31,6 +31,7 @@ var setup = sync.OnceValues(func() (*drawn, error) {
 	if err != nil {
 		return nil, err
 	}
+	setupDir = dir
 	d := &drawn{dir: dir, levels: filepath.Join(dir, "out", "levels.csv")}
 	if d.city, err = synthcity.Generate(synthcity.Config{Units: 400, Seed: 3}); err != nil {
 		return d, err
@@ -53,10 +54,14 @@ var setup = sync.OnceValues(func() (*drawn, error) {
 	return d, nil
 })
 
+// setupDir is the temporary directory of setup, removed after the tests
+// (empty if setup did not run).
+var setupDir string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if d, _ := setup(); d != nil {
-		os.RemoveAll(d.dir)
+	if setupDir != "" {
+		os.RemoveAll(setupDir)
 	}
 	os.Exit(code)
 }
@@ -193,4 +198,11 @@ func TestBadInput(t *testing.T) {
 			assert.NotContains(t, errOut, "goroutine")
 		})
 	}
+}
+
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run([]string{"-h"}, &out, &errOut)
+	assert.Equal(t, 0, exitCode(err, &errOut))
+	assert.Contains(t, errOut.String(), "usage: estimate")
 }

@@ -107,3 +107,10 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run([]string{"-h"}, &out, &errOut)
+	assert.Equal(t, 0, exitCode(err, &errOut))
+	assert.Contains(t, errOut.String(), "usage: tune")
+}

@@ -139,9 +139,14 @@ func calibration(d *dataset, scores []float64, modelName string) (*plot.Plot, er
 	if err := plotutil.AddLinePoints(p, "10 equal-count bins", xy); err != nil {
 		return nil, err
 	}
-	if err := plotutil.AddLines(p, "perfect calibration", plotter.XYs{{X: 0, Y: 0}, {X: hi, Y: hi}}); err != nil {
+	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: hi, Y: hi}})
+	if err != nil {
 		return nil, err
 	}
+	diag.Color = color.Gray{Y: 120}
+	diag.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	p.Add(diag)
+	p.Legend.Add("perfect calibration", diag)
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())

@@ -31,6 +31,7 @@ var setup = sync.OnceValues(func() (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
+	setupDir = dir
 	fx := &fixture{dir: dir, open: filepath.Join(dir, "open"), sealed: filepath.Join(dir, "sealed")}
 	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 5})
 	if err != nil {
@@ -61,10 +62,14 @@ var setup = sync.OnceValues(func() (*fixture, error) {
 	return fx, nil
 })
 
+// setupDir is the temporary directory of setup, removed after the tests
+// (empty if setup did not run).
+var setupDir string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fx, _ := setup(); fx != nil {
-		os.RemoveAll(fx.dir)
+	if setupDir != "" {
+		os.RemoveAll(setupDir)
 	}
 	os.Exit(code)
 }
@@ -211,4 +216,11 @@ func TestBadInput(t *testing.T) {
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, badUnits+":3:")
 	})
+}
+
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run([]string{"-h"}, &out, &errOut)
+	assert.Equal(t, 0, exitCode(err, &errOut))
+	assert.Contains(t, errOut.String(), "usage: verify")
 }
