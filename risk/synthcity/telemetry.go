@@ -107,60 +107,89 @@ func b2i(b bool) int {
 // genTelemetry draws one year of events from the devices of every
 // equipped unit.
 func genTelemetry(cfg Config, units []risk.Unit, lat []latent) []risk.TelemetryEvent {
-	r := newRand(cfg.Seed, streamTelemetry)
 	start := cfg.AsOf.AddDate(-1, 0, 0)
-	secs := int64(cfg.AsOf.Sub(start) / time.Second)
-	out := make([]risk.TelemetryEvent, 0, len(units)*20)
-	for i := range units {
-		l := &lat[i]
-		if !l.iot {
-			continue
+	var out []risk.TelemetryEvent
+	var buf []risk.TelemetryEvent
+	if len(units) >= twoPassUnits {
+		// Count the events with a first pass over the same stream, so
+		// that the result is allocated once at its exact size: growing
+		// one slice of tens of millions of events by doubling would need
+		// about three times the final memory.
+		r := newRand(cfg.Seed, streamTelemetry)
+		total := 0
+		for i := range units {
+			if lat[i].iot {
+				buf = unitTelemetry(r, &units[i], &lat[i], start, cfg.AsOf, buf[:0], false)
+				total += len(buf)
+			}
 		}
-		u := &units[i]
-		n := devices(r, u)
-		var f [5]float64
-		f[factorNone] = 1
-		f[factorFault] = math.Exp(-1.2*l.m + 0.2*r.NormFloat64())
-		f[factorFalse] = math.Exp(-0.5*l.m + 0.2*l.h + 0.3*r.NormFloat64())
-		f[factorElec] = math.Exp(1.6*l.ele + 0.2*r.NormFloat64())
-		// A fire sets off about half of a unit's smoke detectors' alarms
-		// once: spread the unit's past-year fire rate over its detectors.
-		f[factorFire] = fireShare * logistic(l.hist()) / float64(n[risk.SmokeDetector]) / telemetryScale
-		restoreHours := 24 * math.Exp(-0.7*l.m)
-		pNever := clamp(0.05*math.Exp(-0.7*l.m), 0, 0.5)
-		first := len(out)
-		for t, k := range n {
-			for d := range k {
-				id := u.ID + "-" + deviceCodes[t] + pad(d+1, 2)
-				for _, rt := range deviceRates[t] {
-					for range poisson(r, telemetryScale*rt.base*f[rt.factor]) {
-						ev := risk.TelemetryEvent{UnitID: u.ID, DeviceID: id, DeviceType: risk.DeviceType(t),
-							Time: start.Add(time.Duration(r.Int64N(secs)) * time.Second), Kind: rt.kind}
-						switch rt.kind {
-						case risk.PressureLow:
-							ev.HasValue, ev.Value, ev.Measure = true, round(0.02+0.07*r.Float64(), 2), "MPa"
-						case risk.ResidualCurrentHigh:
-							ev.HasValue, ev.Value, ev.Measure = true, math.Round(300+200*r.ExpFloat64()), "mA"
-						case risk.TemperatureHigh:
-							ev.HasValue, ev.Value, ev.Measure = true, round(60+15*r.ExpFloat64(), 1), "°C"
+		out = make([]risk.TelemetryEvent, 0, total)
+	}
+	r := newRand(cfg.Seed, streamTelemetry)
+	for i := range units {
+		if lat[i].iot {
+			buf = unitTelemetry(r, &units[i], &lat[i], start, cfg.AsOf, buf[:0], true)
+			out = append(out, buf...)
+		}
+	}
+	return out
+}
+
+// twoPassUnits is the city size from which genTelemetry counts first (a
+// variable so that a test can check that both ways give the same events).
+var twoPassUnits = 100_000
+
+// unitTelemetry appends the events of one equipped unit to buf, sorted by
+// time. Without full it draws exactly the same numbers but leaves the
+// device IDs empty and the events unsorted: enough to count them.
+func unitTelemetry(r *rand.Rand, u *risk.Unit, l *latent, start, asOf time.Time, buf []risk.TelemetryEvent, full bool) []risk.TelemetryEvent {
+	secs := int64(asOf.Sub(start) / time.Second)
+	n := devices(r, u)
+	var f [5]float64
+	f[factorNone] = 1
+	f[factorFault] = math.Exp(-1.2*l.m + 0.2*r.NormFloat64())
+	f[factorFalse] = math.Exp(-0.5*l.m + 0.2*l.h + 0.3*r.NormFloat64())
+	f[factorElec] = math.Exp(1.6*l.ele + 0.2*r.NormFloat64())
+	// Spread the unit's fire rate over its smoke detectors.
+	f[factorFire] = fireShare * logistic(l.hist()) / float64(n[risk.SmokeDetector]) / telemetryScale
+	restoreHours := 24 * math.Exp(-0.7*l.m)
+	pNever := clamp(0.05*math.Exp(-0.7*l.m), 0, 0.5)
+	for t, k := range n {
+		for d := range k {
+			var id string
+			if full {
+				id = u.ID + "-" + deviceCodes[t] + pad(d+1, 2)
+			}
+			for _, rt := range deviceRates[t] {
+				for range poisson(r, telemetryScale*rt.base*f[rt.factor]) {
+					ev := risk.TelemetryEvent{UnitID: u.ID, DeviceID: id, DeviceType: risk.DeviceType(t),
+						Time: start.Add(time.Duration(r.Int64N(secs)) * time.Second), Kind: rt.kind}
+					switch rt.kind {
+					case risk.PressureLow:
+						ev.HasValue, ev.Value, ev.Measure = true, round(0.02+0.07*r.Float64(), 2), "MPa"
+					case risk.ResidualCurrentHigh:
+						ev.HasValue, ev.Value, ev.Measure = true, math.Round(300+200*r.ExpFloat64()), "mA"
+					case risk.TemperatureHigh:
+						ev.HasValue, ev.Value, ev.Measure = true, round(60+15*r.ExpFloat64(), 1), "°C"
+					}
+					buf = append(buf, ev)
+					switch rt.kind {
+					case risk.Fault, risk.Offline, risk.PowerFault, risk.PressureLow, risk.Shielded:
+						if r.Float64() < pNever {
+							continue
 						}
-						out = append(out, ev)
-						switch rt.kind {
-						case risk.Fault, risk.Offline, risk.PowerFault, risk.PressureLow, risk.Shielded:
-							if r.Float64() < pNever {
-								continue
-							}
-							back := ev.Time.Add(time.Duration(restoreHours*r.ExpFloat64()*3600) * time.Second)
-							if back.Before(cfg.AsOf) {
-								out = append(out, risk.TelemetryEvent{UnitID: u.ID, DeviceID: id,
-									DeviceType: risk.DeviceType(t), Time: back, Kind: risk.Restored})
-							}
+						back := ev.Time.Add(time.Duration(restoreHours*r.ExpFloat64()*3600) * time.Second)
+						if back.Before(asOf) {
+							buf = append(buf, risk.TelemetryEvent{UnitID: u.ID, DeviceID: id,
+								DeviceType: risk.DeviceType(t), Time: back, Kind: risk.Restored})
 						}
 					}
 				}
 			}
 		}
-		sortByTime(out[first:], func(e risk.TelemetryEvent) time.Time { return e.Time })
 	}
-	return out
+	if full {
+		sortByTime(buf, func(e risk.TelemetryEvent) time.Time { return e.Time })
+	}
+	return buf
 }
