@@ -387,11 +387,13 @@ func recordsEnd(b []byte) int {
 }
 
 // readBlock returns the next block of whole records, about csvBlockSize
-// bytes or more, and io.EOF with the last block. The block is newly
-// allocated.
-func (c *csvReader) readBlock() ([]byte, error) {
-	buf := make([]byte, 0, max(csvBlockSize, 2*len(c.pending)))
-	buf = append(buf, c.pending...)
+// bytes or more, and io.EOF with the last block. The block is read into
+// buf (reused if large enough).
+func (c *csvReader) readBlock(buf []byte) ([]byte, error) {
+	if n := max(csvBlockSize, 2*len(c.pending)); cap(buf) < n {
+		buf = make([]byte, 0, n)
+	}
+	buf = append(buf[:0], c.pending...)
 	c.pending = c.pending[:0]
 	for {
 		n, err := io.ReadFull(c.br, buf[len(buf):cap(buf)])
@@ -433,8 +435,9 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 	}
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if workers < 2 {
+		var v, zero T
 		l.csvLoop(c, h, newCSVRow(l.spec, h), func(rw *row) *RecordError {
-			var v T
+			v = zero
 			if e := parse(l, rw, &v); e != nil {
 				return e
 			}
@@ -449,6 +452,10 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 	}
 	done := make(chan struct{})
 	jobs := make(chan job)
+	// Buffers go round: block bytes from workers back to the splitter,
+	// parsed blocks from the merge back to the workers.
+	freeBlocks := make(chan []byte, 4*workers)
+	freeParsed := make(chan *parsedBlock[T], 4*workers)
 	order := make(chan chan *parsedBlock[T], 2*workers)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -458,7 +465,12 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		defer close(jobs)
 		line := c.lineNo // the header's lines
 		for {
-			block, err := c.readBlock()
+			var buf []byte
+			select {
+			case buf = <-freeBlocks:
+			default:
+			}
+			block, err := c.readBlock(buf)
 			if len(block) > 0 {
 				res := make(chan *parsedBlock[T], 1)
 				select {
@@ -497,24 +509,34 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 			var br bytes.Reader
 			bc := newCSVReader(&br)
 			bc.started = true
+			var zero T
 			for j := range jobs {
 				br.Reset(j.block)
 				bc.br.Reset(&br)
 				bc.lineNo = j.line
-				p := &parsedBlock[T]{}
+				var p *parsedBlock[T]
+				select {
+				case p = <-freeParsed:
+				default:
+					p = &parsedBlock[T]{}
+				}
 				w.rejected, w.err = nil, nil
 				w.csvLoop(bc, h, rw, func(rw *row) *RecordError {
-					var v T
-					if e := parse(w, rw, &v); e != nil {
+					p.recs = append(p.recs, zero)
+					if e := parse(w, rw, &p.recs[len(p.recs)-1]); e != nil {
+						p.recs = p.recs[:len(p.recs)-1]
 						return e
 					}
-					p.recs = append(p.recs, v)
 					p.lines = append(p.lines, rw.line)
 					return nil
 				})
 				p.errs = w.rejected
 				if w.err != nil {
 					p.fatal = w.err.(*RecordError)
+				}
+				select { // the rows are parsed into strings: reuse the bytes
+				case freeBlocks <- j.block[:0]:
+				default:
 				}
 				j.res <- p
 			}
@@ -548,6 +570,12 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		if p.fatal != nil {
 			l.err = p.fatal
 			return
+		}
+		clear(p.recs) // drop references to strings for the collector
+		p.recs, p.lines, p.errs = p.recs[:0], p.lines[:0], nil
+		select {
+		case freeParsed <- p:
+		default:
 		}
 	}
 }
