@@ -363,9 +363,16 @@ var (
 //     restored event). A restored event closes every open episode of its
 //     device. Events of one device are paired in time order, ties broken
 //     by kind, whatever the input order.
-//   - violation history: decayed counts by severity, open, open major and
-//     overdue violations, days since the last inspection, whether the last
-//     inspection failed (a failure wins a tie of dates).
+//   - violation history: decayed counts of violations by severity; open,
+//     open major and overdue (open past a deadline before asOf) violations,
+//     each code counted once per unit because every re-inspection lists
+//     the violations still open again; days since the last inspection;
+//     whether it failed (a failure wins a tie of dates); decayed counts of
+//     inspections and of complaint visits; violations per inspection,
+//     share of major violations, share of violations with a past deadline
+//     rectified late or still open. Findings of re-inspections (Reason
+//     Reinspection) are not new findings: they count only as open or
+//     overdue. With CodePrefix, decayed counts per code group.
 //   - incidents: decayed counts of fires and false alarms. Incidents are an
 //     event log: no incident means none happened, so they have no missing
 //     indicator.
@@ -454,6 +461,16 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 	lastInsp := make([]int64, n)
 	type histCount struct{ insp, viol, major, due, late int32 }
 	hc := make([]histCount, n)
+	type openKey struct {
+		unit int32
+		code string
+	}
+	type openViol struct {
+		unit  int32
+		flags uint8 // 1 open, 2 major, 4 overdue
+	}
+	openSet := map[openKey]uint8{}
+	var anon []openViol
 	var codeCols map[string]int
 	if cfg.CodePrefix > 0 {
 		codeCols = map[string]int{}
@@ -495,32 +512,55 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 				return nil, &RecordError{Source: "inspections", Column: "severity", RecordID: in.UnitID,
 					Value: v.Severity.String(), Err: ErrBadEnum}
 			}
-			row[colHistMinor+int(v.Severity)] += w
-			if first {
-				c.viol++
-				if v.Severity == Major {
-					c.major++
-				}
-			}
 			open := v.Rectified.IsZero() || !v.Rectified.Before(asOf)
+			overdue := !v.Deadline.IsZero() && v.Deadline.Before(asOf)
 			if open {
-				row[colHistOpen]++
+				// The same open violation is listed again by every
+				// re-inspection: count each code once per unit.
+				var f uint8 = 1
 				if v.Severity == Major {
-					row[colHistOpenMaj]++
+					f |= 2
+				}
+				if overdue {
+					f |= 4
+				}
+				if v.Code == "" {
+					anon = append(anon, openViol{int32(u), f})
+				} else {
+					k := openKey{int32(u), v.Code}
+					openSet[k] |= f
 				}
 			}
-			if !v.Deadline.IsZero() && v.Deadline.Before(asOf) {
+			if !first {
+				continue
+			}
+			row[colHistMinor+int(v.Severity)] += w
+			c.viol++
+			if v.Severity == Major {
+				c.major++
+			}
+			if overdue {
 				c.due++
-				if open {
-					row[colHistOverdue]++
-					c.late++
-				} else if v.Rectified.After(v.Deadline) {
+				if open || v.Rectified.After(v.Deadline) {
 					c.late++
 				}
 			}
 			if codeCols != nil {
 				codeCols[codeGroup(v.Code, cfg.CodePrefix)] = 0
 			}
+		}
+	}
+	for k, f := range openSet {
+		anon = append(anon, openViol{k.unit, f})
+	}
+	for _, o := range anon {
+		row := x[int(o.unit)*p : int(o.unit+1)*p]
+		row[colHistOpen]++
+		if o.flags&2 != 0 {
+			row[colHistOpenMaj]++
+		}
+		if o.flags&4 != 0 {
+			row[colHistOverdue]++
 		}
 	}
 	// Violation code groups: columns appended after the attributes.
@@ -544,6 +584,9 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 		for i := range rec.Inspections {
 			in := &rec.Inspections[i]
 			if !in.Date.Before(asOf) {
+				continue
+			}
+			if in.Reason == Reinspection {
 				continue
 			}
 			u := int(index[in.UnitID])
