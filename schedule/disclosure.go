@@ -129,11 +129,13 @@ type Exclusion struct {
 // orders: lists are sorted (tasks, exclusions and units by unit ID,
 // strata by key) and every number has one textual form.
 //
-// In open mode Units holds every unit's leaf; in sealed mode it is empty
-// and MerkleRoot (always present) commits to the leaves, which the
-// planner keeps to hand out per-unit proofs (Proof). In rotation mode a
+// In open mode Units holds every unit's leaf and MerkleRoot is empty; in
+// sealed mode Units is empty and MerkleRoot commits to the leaves, which
+// the planner keeps to hand out per-unit proofs (Proof). In rotation mode a
 // round is published before the period seed may be revealed: Withhold
 // strips the seed and every PRN from the published copy.
+//
+// Verify checks a disclosure against the directory and pool it names.
 type Disclosure struct {
 	Format         string          `json:"format"`
 	Library        string          `json:"library"`
@@ -153,6 +155,7 @@ type Disclosure struct {
 	ResultsDueDays int             `json:"results_due_days"`
 	ExcludeVisited bool            `json:"exclude_visited"`
 	Directory      Digest          `json:"directory"`
+	History        Digest          `json:"history"`
 	Pool           Digest          `json:"pool"`
 	Strata         []StratumCount  `json:"strata"`
 	MerkleRoot     string          `json:"merkle_root"`
@@ -226,8 +229,12 @@ func (d *Disclosure) Leaves() []Leaf { return d.all }
 // Proof returns the leaf of unitID and its inclusion proof under
 // MerkleRoot: what a unit is given in sealed mode to check its own line
 // with VerifyProof. It needs the leaves, which only the planner (and
-// Verify) hold; a parsed disclosure returns an error wrapping ErrProof.
+// Verify) hold: a parsed disclosure, or an open one (whose leaves are
+// public), returns an error wrapping ErrProof.
 func (d *Disclosure) Proof(unitID string) (Leaf, Proof, error) {
+	if !d.Sealed {
+		return Leaf{}, Proof{}, fmt.Errorf("schedule: open disclosure: every leaf is published, there is no Merkle root: %w", ErrProof)
+	}
 	if len(d.leaves) == 0 {
 		return Leaf{}, Proof{}, fmt.Errorf("schedule: disclosure holds no leaves (only the planner's copy does): %w", ErrProof)
 	}

@@ -39,10 +39,11 @@
 // and returns the round's Disclosure: canonical JSON with versions,
 // commitment, revealed seed, calendar, policy, hashes of the directory and
 // pool, per-stratum counts, every task with its π, PRN, date and teams,
-// and the Merkle root of every unit's leaf (ID, level, π, PRN, selected).
-// The open mode publishes all leaves too; the sealed mode (Config.Sealed)
-// only the root, and each unit gets a proof of its own leaf
-// (Disclosure.Proof, VerifyProof; RFC 9162 tree). Verify re-runs the draw
+// and every unit's leaf (ID, level, π, PRN, selected) — drawn or not. The
+// open mode publishes the leaves; the sealed mode (Config.Sealed), where
+// risk levels are not public, publishes only their Merkle root and gives
+// each unit a proof of its own leaf (Disclosure.Proof, VerifyProof;
+// RFC 9162 tree). Verify re-runs the draw
 // from the disclosure, the directory and the pool and lists every
 // difference. A Ledger records outcomes against task IDs, lists results
 // due for publication and turns outcomes into next period's history.

@@ -55,11 +55,17 @@ func ExamplePlanRound() {
 	for _, t := range d.Tasks {
 		fmt.Printf("%s π=%.3f %s team %v results due %s task %s…\n", t.Unit, t.Pi, t.Date, t.Teams[0].Inspectors, t.ResultsDue, t.ID[:8])
 	}
-	fmt.Println("leaves:", len(d.Units), "root:", d.MerkleRoot[:16]+"…")
+	drawn := 0
+	for _, l := range d.Units {
+		if l.Selected {
+			drawn++
+		}
+	}
+	fmt.Println("published leaves:", len(d.Units), "drawn:", drawn)
 	// Output:
 	// commitment: f9fa5c699354e46a… published 2026-02-25
 	// 913303 π=1.000 2026-03-26 team [insp-1 insp-3] results due 2026-04-23 task 8a240014…
 	// 913306 π=0.667 2026-03-05 team [insp-0 insp-2] results due 2026-04-02 task 1af2a004…
 	// 913307 π=1.000 2026-03-16 team [insp-5 insp-2] results due 2026-04-13 task 6e7960f7…
-	// leaves: 10 root: 6d511a453e26196f…
+	// published leaves: 10 drawn: 3
 }

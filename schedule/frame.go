@@ -59,8 +59,13 @@ type Frame struct {
 
 	strata *strataIndex // shared by frames that differ only in history
 
-	hashOnce sync.Once
-	hash     string
+	static *onceHash // hash of the static part, shared with After frames
+	hist1  onceHash  // hash of this frame's history
+}
+
+type onceHash struct {
+	once sync.Once
+	hash string
 }
 
 // unitHist is a unit's history: last random inspection, last visit and
@@ -155,7 +160,7 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 		panic(fmt.Sprintf("schedule: NewFrame: %d units, %d levels, %d frequencies", len(units), len(levels), len(annual)))
 	}
 	f := &Frame{units: make([]FrameUnit, len(units)), index: make(map[string]int32, len(units)), strata: &strataIndex{},
-		leads: &leadTable{index: map[string]int32{}}}
+		leads: &leadTable{index: map[string]int32{}}, static: &onceHash{}}
 	for k := range units {
 		u := &units[k]
 		if u.ID == "" {
@@ -244,16 +249,22 @@ func (f *Frame) Unit(id string) (FrameUnit, bool) {
 	return f.full(int(k)), true
 }
 
-// appendCanonical appends the unit's canonical encoding (see the
-// package's canonical forms): ID, district, category, level, annual
-// frequency, last random inspection, last visit, last lead, then the list
-// of other visits as (inspection ID, date) pairs.
-func (u *FrameUnit) appendCanonical(b []byte) []byte {
+// appendStatic appends the canonical encoding (see the package's
+// canonical forms) of the unit's static fields: ID, district, category,
+// level, annual frequency.
+func (u *FrameUnit) appendStatic(b []byte) []byte {
 	b = appendString(b, u.ID)
 	b = appendString(b, u.District)
 	b = appendString(b, u.Category.String())
 	b = appendString(b, u.Level.String())
-	b = appendFloat(b, u.Annual)
+	return appendFloat(b, u.Annual)
+}
+
+// appendHistory appends the canonical encoding of the unit's history: ID,
+// last random inspection, last visit, last lead, then the list of other
+// visits as (inspection ID, date) pairs.
+func (u *FrameUnit) appendHistory(b []byte) []byte {
+	b = appendString(b, u.ID)
 	b = appendDay(b, u.LastRandom)
 	b = appendDay(b, u.LastVisit)
 	b = appendString(b, u.LastLead)
@@ -265,47 +276,67 @@ func (u *FrameUnit) appendCanonical(b []byte) []byte {
 	return b
 }
 
-// hashChunk is the number of units per chunk of the directory hash.
+// hashChunk is the number of units per chunk of the directory hashes.
 const hashChunk = 1 << 16
 
-// Hash returns the lowercase hex SHA-256 of the canonical directory: the
-// units in ID order are cut into chunks of 65,536; each chunk's digest is
-// the SHA-256 of its units' canonical encodings (see FrameUnit) one after
-// the other; the hash is the SHA-256 of the chunk digests in order. (The
-// chunks are hashed in parallel; the result does not depend on the
-// number of cores.) Two frames with the same content have the same hash
-// whatever the input order. It is computed once per frame.
-func (f *Frame) Hash() string {
-	f.hashOnce.Do(func() {
-		n := len(f.units)
-		chunks := make([][32]byte, (n+hashChunk-1)/hashChunk)
-		parallel(len(chunks)*hashChunk, func(lo, hi int) {
-			var buf []byte
-			for c := lo / hashChunk; c*hashChunk < hi; c++ {
-				if c*hashChunk < lo {
-					continue
-				}
-				h := sha256.New()
-				buf = buf[:0]
-				for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
-					u := f.full(k)
-					buf = u.appendCanonical(buf)
-					if len(buf) >= 1<<16 {
-						h.Write(buf)
-						buf = buf[:0]
-					}
-				}
-				h.Write(buf)
-				h.Sum(chunks[c][:0])
+// chunkedHash hashes the encodings of n records: cut into chunks of
+// 65,536 records, each chunk's digest is the SHA-256 of its records'
+// encodings one after the other; the result is the lowercase hex SHA-256
+// of the chunk digests in order. The chunks are hashed in parallel; the
+// result does not depend on the number of cores.
+func chunkedHash(n int, enc func(b []byte, k int) []byte) string {
+	chunks := make([][32]byte, (n+hashChunk-1)/hashChunk)
+	parallel(len(chunks)*hashChunk, func(lo, hi int) {
+		var buf []byte
+		for c := lo / hashChunk; c*hashChunk < hi; c++ {
+			if c*hashChunk < lo {
+				continue
 			}
-		})
-		h := sha256.New()
-		for _, c := range chunks {
-			h.Write(c[:])
+			h := sha256.New()
+			buf = buf[:0]
+			for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
+				buf = enc(buf, k)
+				if len(buf) >= 1<<16 {
+					h.Write(buf)
+					buf = buf[:0]
+				}
+			}
+			h.Write(buf)
+			h.Sum(chunks[c][:0])
 		}
-		f.hash = hex.EncodeToString(h.Sum(nil))
 	})
-	return f.hash
+	h := sha256.New()
+	for _, c := range chunks {
+		h.Write(c[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Hash returns the hash of the canonical directory: the static fields of
+// every unit (see appendStatic), in ID order, hashed by chunks (see
+// HistoryHash for the inspection history). Two frames with the same
+// units have the same hash whatever the input order. It is computed once
+// and shared by the frames After derives.
+func (f *Frame) Hash() string {
+	f.static.once.Do(func() {
+		f.static.hash = chunkedHash(len(f.units), func(b []byte, k int) []byte { return f.units[k].appendStatic(b) })
+	})
+	return f.static.hash
+}
+
+// HistoryHash returns the hash of the frame's inspection history: the
+// history of every unit (last random inspection, last visit, last lead,
+// other visits), in ID order, hashed by chunks of 65,536 units: each
+// chunk's SHA-256 over its units' canonical encodings, then the SHA-256
+// of the chunk digests.
+func (f *Frame) HistoryHash() string {
+	f.hist1.once.Do(func() {
+		f.hist1.hash = chunkedHash(len(f.units), func(b []byte, k int) []byte {
+			u := f.full(k)
+			return u.appendHistory(b)
+		})
+	})
+	return f.hist1.hash
 }
 
 // appendInspector appends an inspector's canonical encoding: the fields

@@ -51,7 +51,7 @@ func TestNewFrame(t *testing.T) {
 	assert.False(t, ok)
 
 	// Same hash whatever the order of units and history.
-	h := f.Hash()
+	h, hh := f.Hash(), f.HistoryHash()
 	r := rand.New(rand.NewPCG(1, 1))
 	for range 5 {
 		perm := r.Perm(len(units))
@@ -66,12 +66,21 @@ func TestNewFrame(t *testing.T) {
 		f2, err := NewFrame(u2s, l2, a2, h2)
 		require.NoError(t, err)
 		assert.Equal(t, h, f2.Hash())
+		assert.Equal(t, hh, f2.HistoryHash())
 	}
 	// Any change of content changes the hash.
+	orig := annual[3]
 	annual[3] = 0.21
 	f3, err := NewFrame(units, levels, annual, hist)
 	require.NoError(t, err)
 	assert.NotEqual(t, h, f3.Hash())
+	assert.Equal(t, hh, f3.HistoryHash())
+	// A change of history changes only the history hash.
+	annual[3] = orig
+	f4, err := NewFrame(units, levels, annual, hist[:3])
+	require.NoError(t, err)
+	assert.Equal(t, h, f4.Hash())
+	assert.NotEqual(t, hh, f4.HistoryHash())
 }
 
 func TestNewFrameErrors(t *testing.T) {
@@ -166,16 +175,20 @@ func TestFrameHashChunks(t *testing.T) {
 	}
 	f, err := NewFrame(units, levels, annual, []risk.Inspection{{ID: "x", UnitID: "U0000007", Date: date(2025, 3, 3), Inspectors: []string{"a"}}})
 	require.NoError(t, err)
-	var digests []byte
-	for c := 0; c*hashChunk < n; c++ {
-		var buf []byte
-		for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
-			u := f.full(k)
-			buf = u.appendCanonical(buf)
+	ref := func(enc func(u *FrameUnit, b []byte) []byte) string {
+		var digests []byte
+		for c := 0; c*hashChunk < n; c++ {
+			var buf []byte
+			for k := c * hashChunk; k < min(n, (c+1)*hashChunk); k++ {
+				u := f.full(k)
+				buf = enc(&u, buf)
+			}
+			d := sha256.Sum256(buf)
+			digests = append(digests, d[:]...)
 		}
-		d := sha256.Sum256(buf)
-		digests = append(digests, d[:]...)
+		want := sha256.Sum256(digests)
+		return hex.EncodeToString(want[:])
 	}
-	want := sha256.Sum256(digests)
-	assert.Equal(t, hex.EncodeToString(want[:]), f.Hash())
+	assert.Equal(t, ref((*FrameUnit).appendStatic), f.Hash())
+	assert.Equal(t, ref((*FrameUnit).appendHistory), f.HistoryHash())
 }

@@ -120,4 +120,20 @@ func TestSealed(t *testing.T) {
 	diffs, err := Verify(d, f, p)
 	assert.ErrorIs(t, err, ErrVerify)
 	assert.Contains(t, diffs[0], "sealed disclosure publishes 1 unit leaves")
+
+	d, err = ParseDisclosure(b)
+	require.NoError(t, err)
+	d.MerkleRoot = d.MerkleRoot[1:] + "0"
+	diffs, err = Verify(d, f, p)
+	assert.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, diffs[0], "Merkle root")
+
+	// Open disclosures publish every leaf and have no proofs.
+	_, _, open, _ := verifyFixture(t, false)
+	o, err := ParseDisclosure(open)
+	require.NoError(t, err)
+	_, err = Verify(o, f, p)
+	require.NoError(t, err)
+	_, _, err = o.Proof("U00001")
+	assert.ErrorIs(t, err, ErrProof)
 }

@@ -113,10 +113,12 @@ func (c *Config) check() error {
 //     proportion to the district's inspectors available each day.
 //  7. Teams: Staffing.Assign in the same order.
 //  8. Task IDs (TaskID of DrawID), results-due dates (ResultsDue working
-//     days after the visit), Merkle root over every unit's leaf.
+//     days after the visit), and every unit's leaf: published as such in
+//     open mode, as the Merkle root over the leaves in sealed mode.
 //
 // PlanRound returns a complete disclosure or an error; it never returns
-// a partial plan. The disclosure holds the leaves, for Proof.
+// a partial plan. The disclosure holds the leaves (for Proof in sealed
+// mode).
 func PlanRound(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
@@ -140,8 +142,8 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	r := cfg.Rounds[round]
 	units := frame.units
 	n := len(units)
-	hashes := make(chan [2]string, 1)
-	go func() { hashes <- [2]string{frame.Hash(), pool.Hash()} }()
+	hashes := make(chan [3]string, 1)
+	go func() { hashes <- [3]string{frame.Hash(), frame.HistoryHash(), pool.Hash()} }()
 	pi := roundProbabilities(cfg, frame, round)
 	prn := make([]float64, n)
 	selected := make([]bool, n)
@@ -176,12 +178,13 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		ResultsDueDays: cfg.resultsDue(),
 		ExcludeVisited: cfg.ExcludeVisited,
 		Directory:      Digest{Count: n},
+		History:        Digest{Count: n},
 		Pool:           Digest{Count: pool.Len()},
 		Tasks:          []Task{},
 		Excluded:       []Exclusion{},
 	}
 	h := <-hashes
-	d.Directory.SHA256, d.Pool.SHA256 = h[0], h[1]
+	d.Directory.SHA256, d.History.SHA256, d.Pool.SHA256 = h[0], h[1], h[2]
 	if d.Staffing.Departments == nil {
 		d.Staffing.Departments = []string{}
 	}
@@ -260,24 +263,28 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	}
 	sort.Slice(d.Tasks, func(a, b int) bool { return d.Tasks[a].Unit < d.Tasks[b].Unit })
 
-	// Leaves and the Merkle root.
+	// Leaves; in sealed mode their Merkle root instead of the leaves.
 	d.all = make([]Leaf, n)
-	d.leaves = make([]hash, n)
+	if cfg.Sealed {
+		d.leaves = make([]hash, n)
+	}
 	parallel(n, func(lo, hi int) {
 		buf := make([]byte, 0, 128)
 		for k := lo; k < hi; k++ {
 			lv := units[k].Level
 			d.all[k] = Leaf{ID: units[k].ID, Level: lv, LevelStr: lv.String(), Pi: pi[k], PRN: prn[k], Selected: selected[k]}
-			buf = d.all[k].appendCanonical(append(buf[:0], 0))
-			d.leaves[k] = leafHashPrefixed(buf)
+			if cfg.Sealed {
+				buf = d.all[k].appendCanonical(append(buf[:0], 0))
+				d.leaves[k] = leafHashPrefixed(buf)
+			}
 		}
 	})
-	root := merkleRoot(d.leaves)
-	d.MerkleRoot = hex.EncodeToString(root[:])
-	if !cfg.Sealed {
-		d.Units = d.all
-	} else {
+	if cfg.Sealed {
+		root := merkleRoot(d.leaves)
+		d.MerkleRoot = hex.EncodeToString(root[:])
 		d.Units = []Leaf{}
+	} else {
+		d.Units = d.all
 	}
 	return d, nil
 }
@@ -547,7 +554,7 @@ func parallel(n int, f func(lo, hi int)) {
 // last lead to the lead of its first team. It is how PlanPeriod chains
 // independent rounds; real results come through the Ledger.
 func (f *Frame) After(d *Disclosure) *Frame {
-	g := &Frame{units: f.units, index: f.index, strata: f.strata, leads: f.leads, hist: slices.Clone(f.hist)}
+	g := &Frame{units: f.units, index: f.index, strata: f.strata, leads: f.leads, static: f.static, hist: slices.Clone(f.hist)}
 	for i := range d.Tasks {
 		t := &d.Tasks[i]
 		k, ok := g.index[t.Unit]

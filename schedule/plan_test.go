@@ -117,13 +117,16 @@ func TestPlanRound(t *testing.T) {
 	assert.Equal(t, p.Hash(), d.Pool.SHA256)
 	assert.Len(t, d.Units, 600, "open mode publishes every leaf")
 
-	// Sealed mode: same draw, no leaves, same root.
+	assert.Empty(t, d.MerkleRoot, "open mode publishes leaves, not a root")
+
+	// Sealed mode: same draw, no leaves, a root.
 	cfg.Sealed = true
 	s, err := PlanRound(cfg, f, p, 2, seed, c)
 	require.NoError(t, err)
 	assert.Empty(t, s.Units)
-	assert.Equal(t, d.MerkleRoot, s.MerkleRoot)
+	assert.Len(t, s.MerkleRoot, 64)
 	assert.Equal(t, d.Tasks, s.Tasks)
+	assert.Equal(t, d.all, s.all)
 }
 
 func TestPlanRoundErrors(t *testing.T) {

@@ -93,6 +93,10 @@ func Verify(d *Disclosure, frame *Frame, pool *Pool) ([]string, error) {
 		df.add("directory: disclosure says %d units with SHA-256 %s; the directory given has %d units with SHA-256 %s",
 			d.Directory.Count, d.Directory.SHA256, frame.Len(), h)
 	}
+	if h := frame.HistoryHash(); h != d.History.SHA256 || frame.Len() != d.History.Count {
+		df.add("inspection history: disclosure says %d units with SHA-256 %s; the directory given has %d units with history SHA-256 %s",
+			d.History.Count, d.History.SHA256, frame.Len(), h)
+	}
 	if h := pool.Hash(); h != d.Pool.SHA256 || pool.Len() != d.Pool.Count {
 		df.add("inspector pool: disclosure says %d inspectors with SHA-256 %s; the pool given has %d with SHA-256 %s",
 			d.Pool.Count, d.Pool.SHA256, pool.Len(), h)

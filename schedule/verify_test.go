@@ -133,10 +133,10 @@ func TestVerify(t *testing.T) {
 			d.Strata[0].Drawn++
 			return f, p
 		}, "stratum 0"},
-		{"change the Merkle root", func(d *Disclosure) (*Frame, *Pool) {
-			d.MerkleRoot = d.MerkleRoot[1:] + "0"
+		{"add a Merkle root", func(d *Disclosure) (*Frame, *Pool) {
+			d.MerkleRoot = "00"
 			return f, p
-		}, "Merkle root"},
+		}, "Merkle root 00, want"},
 		{"change the directory", func(d *Disclosure) (*Frame, *Pool) {
 			units, levels, annual, _ := city(500, 40, 42)
 			annual[3] = 12
@@ -145,6 +145,13 @@ func TestVerify(t *testing.T) {
 			require.NoError(t, err)
 			return g, p
 		}, "directory: disclosure says 500 units with SHA-256"},
+		{"change the history", func(d *Disclosure) (*Frame, *Pool) {
+			units, levels, annual, _ := city(500, 40, 42)
+			annual[3] = 12
+			g, err := NewFrame(units, levels, annual, nil)
+			require.NoError(t, err)
+			return g, p
+		}, "inspection history: disclosure says 500 units"},
 		{"change the pool", func(d *Disclosure) (*Frame, *Pool) {
 			_, _, _, insp := city(500, 40, 42)
 			insp[0].Conflicts = []string{"U00001"}
