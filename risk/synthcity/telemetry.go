@@ -1,8 +1,10 @@
 package synthcity
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
@@ -126,10 +128,30 @@ func genTelemetry(cfg Config, units []risk.Unit, lat []latent) []risk.TelemetryE
 		out = make([]risk.TelemetryEvent, 0, total)
 	}
 	r := newRand(cfg.Seed, streamTelemetry)
+	// A unit's events are appended in time order (ties in drawing
+	// order), sorting small keys rather than the large events.
+	type key struct {
+		t int64
+		i int
+	}
+	var keys []key
 	for i := range units {
-		if lat[i].iot {
-			buf = unitTelemetry(r, &units[i], &lat[i], start, cfg.AsOf, buf[:0], true)
-			out = append(out, buf...)
+		if !lat[i].iot {
+			continue
+		}
+		buf = unitTelemetry(r, &units[i], &lat[i], start, cfg.AsOf, buf[:0], true)
+		keys = keys[:0]
+		for k := range buf {
+			keys = append(keys, key{buf[k].Time.Unix(), k})
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			if a.t != b.t {
+				return cmp.Compare(a.t, b.t)
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		for _, k := range keys {
+			out = append(out, buf[k.i])
 		}
 	}
 	return out
@@ -139,9 +161,9 @@ func genTelemetry(cfg Config, units []risk.Unit, lat []latent) []risk.TelemetryE
 // variable so that a test can check that both ways give the same events).
 var twoPassUnits = 100_000
 
-// unitTelemetry appends the events of one equipped unit to buf, sorted by
-// time. Without full it draws exactly the same numbers but leaves the
-// device IDs empty and the events unsorted: enough to count them.
+// unitTelemetry appends the events of one equipped unit to buf, in
+// drawing order. Without full it draws exactly the same numbers but leaves
+// the device IDs empty: enough to count them.
 func unitTelemetry(r *rand.Rand, u *risk.Unit, l *latent, start, asOf time.Time, buf []risk.TelemetryEvent, full bool) []risk.TelemetryEvent {
 	secs := int64(asOf.Sub(start) / time.Second)
 	n := devices(r, u)
@@ -187,9 +209,6 @@ func unitTelemetry(r *rand.Rand, u *risk.Unit, l *latent, start, asOf time.Time,
 				}
 			}
 		}
-	}
-	if full {
-		sortByTime(buf, func(e risk.TelemetryEvent) time.Time { return e.Time })
 	}
 	return buf
 }
