@@ -231,3 +231,13 @@ func TestCommit(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "refusing to overwrite")
 }
+
+func TestProgress(t *testing.T) {
+	defer func(n int) { progressUnits = n }(progressUnits)
+	progressUnits = 100 // the small city's 300 units count as large
+	_, errOut, code := runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-out", t.TempDir())...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "loaded 300 units from")
+	assert.Contains(t, errOut, "loading "+cityFlags(t)[3])
+	assert.Contains(t, errOut, "drew ")
+}

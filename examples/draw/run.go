@@ -149,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	start := time.Now()
-	recs, asOf, err := loadRecords(o, stderr)
+	recs, asOf, err := loadRecords(o, stderr, start)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // progressUnits is the directory size above which stages are reported on
 // stderr as they finish.
-const progressUnits = 100_000
+var progressUnits = 100_000
 
 func today() time.Time {
 	now := time.Now().UTC()
@@ -300,20 +300,52 @@ func commitSeed(dir string, stdout io.Writer) error {
 
 // loadRecords returns the records named by the flags, or the default city,
 // and the as-of date they suggest.
-func loadRecords(o *options, stderr io.Writer) (*risk.Records, time.Time, error) {
+func loadRecords(o *options, stderr io.Writer, start time.Time) (*risk.Records, time.Time, error) {
 	if !o.files.any() {
 		c := synthcity.Default()
 		return &c.Records, c.AsOf, nil
 	}
-	if stderr != nil {
-		fmt.Fprintf(stderr, "loading %s …\n", o.files.Units)
-	}
-	recs, _, err := risk.LoadRecords(osFS{}, risk.Files(o.files), risk.LoadOptions{})
+	// Units first, then each other file checked against them, so that a
+	// large directory can report its progress file by file.
+	recs, _, err := risk.LoadRecords(osFS{}, risk.Files{Units: o.files.Units}, risk.LoadOptions{})
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	now := time.Now().UTC()
-	return recs, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	dir, err := risk.NewDirectory(recs.Units)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	large := len(recs.Units) > progressUnits
+	report := func(name string) {
+		if large {
+			fmt.Fprintf(stderr, "[%6.1fs] loaded %s\n", time.Since(start).Seconds(), name)
+		}
+	}
+	report(fmt.Sprintf("%d units from %s", len(recs.Units), o.files.Units))
+	for _, f := range []struct {
+		name  string
+		files risk.Files
+		take  func(*risk.Records)
+	}{
+		{o.files.Inspectors, risk.Files{Inspectors: o.files.Inspectors}, func(r *risk.Records) { recs.Inspectors = r.Inspectors }},
+		{o.files.Telemetry, risk.Files{Telemetry: o.files.Telemetry}, func(r *risk.Records) { recs.Telemetry = r.Telemetry }},
+		{o.files.Incidents, risk.Files{Incidents: o.files.Incidents}, func(r *risk.Records) { recs.Incidents = r.Incidents }},
+		{o.files.Inspections, risk.Files{Inspections: o.files.Inspections}, func(r *risk.Records) { recs.Inspections = r.Inspections }},
+		{o.files.Credit, risk.Files{Credit: o.files.Credit}, func(r *risk.Records) { recs.Credit = r.Credit }},
+	} {
+		if f.name == "" {
+			continue
+		}
+		if large {
+			fmt.Fprintf(stderr, "[%6.1fs] loading %s …\n", time.Since(start).Seconds(), f.name)
+		}
+		r, _, err := risk.LoadRecords(osFS{}, f.files, risk.LoadOptions{Units: dir})
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		f.take(r)
+	}
+	return recs, today(), nil
 }
 
 // osFS opens the file names given on the command line as they are, so that
