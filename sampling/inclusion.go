@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -49,7 +50,7 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	// largest; the m largest overall are among the blocks' m largest.
 	type partial struct {
 		sum      exactSum
-		top      topHeap
+		top      []float64
 		positive int
 		bad      int
 	}
@@ -57,19 +58,7 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	var mu sync.Mutex
 	parallelFor(len(w), 1<<16, func(lo, hi int) {
 		p := &partial{bad: -1}
-		for i := lo; i < hi; i++ {
-			x := w[i]
-			if !(x >= 0) || math.IsInf(x, 1) {
-				p.bad = i
-				break
-			}
-			if x == 0 {
-				continue
-			}
-			p.positive++
-			p.sum.add(x)
-			p.top.push(x, m)
-		}
+		p.sum, p.top, p.positive, p.bad = scanWeights(w, lo, hi, m)
 		mu.Lock()
 		parts = append(parts, p)
 		mu.Unlock()
@@ -84,14 +73,12 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		return &UnitError{Index: bad, ID: idAt(ids, bad), What: "weight " + strconv.FormatFloat(w[bad], 'g', -1, 64), Err: ErrBadWeight}
 	}
 	var total exactSum
-	var h topHeap
+	var top []float64
 	positive := 0
 	for _, p := range parts {
 		total.merge(&p.sum)
 		positive += p.positive
-		for _, x := range p.top.x {
-			h.push(x, m)
-		}
+		top = append(top, p.top...)
 	}
 	sum := total.value()
 	if positive == 0 {
@@ -103,25 +90,17 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	if n > float64(positive) {
 		return fmt.Errorf("sampling: n = %v exceeds the %d units with positive weight: %w", n, positive, ErrBadSize)
 	}
+	top = largest(top, m)
 
 	// top[j] is the (j+1)-th largest weight. With k capped units the others
 	// get π = (n-k)·w/S_k, S_k the sum of the uncapped weights; unit k+1 is
 	// capped iff (n-k)·top[k] ≥ S_k. The scale (n-k)/S_k grows with k while
 	// this holds, so the first k where it fails is the fixed point R's
 	// iteration reaches (ties are never split: equal weights get equal π).
-	top := h.x
-	slices.SortFunc(top, func(a, b float64) int {
-		switch {
-		case a > b:
-			return -1
-		case a < b:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(top, func(a, b float64) int { return cmp.Compare(b, a) })
 	k := 0
 	rest := sum
-	for k < len(top) && float64(n)-float64(k) > 0 && (n-float64(k))*top[k] >= rest {
+	for k < len(top) && n-float64(k) > 0 && (n-float64(k))*top[k] >= rest {
 		rest -= top[k]
 		k++
 	}
@@ -140,80 +119,111 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	if k > 0 {
 		cut = top[k-1]
 	}
-	// Re-sum the uncapped weights directly: rest = sum − Σ capped loses
+	// The capped units are the weights ≥ cut (rounding in rest could split
+	// a tie at the cut; capping all of them keeps equal weights equal).
+	// S = total − Σ capped, computed exactly bin by bin: rest above lost
 	// relative precision when the capped units carry most of the weight.
-	// Count the capped units again in case rounding split a tie at the cut.
-	var rest2 exactSum
 	capped := 0
-	parallelFor(len(w), 1<<16, func(lo, hi int) {
-		var part exactSum
-		c := 0
-		for _, x := range w[lo:hi] {
-			if x < cut {
-				part.add(x)
-			} else {
-				c++
+	var cappedSum exactSum
+	for _, x := range top {
+		if x >= cut {
+			cappedSum.add(x)
+			capped++
+		}
+	}
+	if capped == len(top) && capped < positive {
+		// Ties at the cut may continue beyond the m largest (only when
+		// several weights equal top[m-1]); count them in a full pass.
+		capped = 0
+		cappedSum = exactSum{}
+		for _, x := range w {
+			if x >= cut {
+				cappedSum.add(x)
+				capped++
 			}
 		}
-		mu.Lock()
-		rest2.merge(&part)
-		capped += c
-		mu.Unlock()
-	})
-	s := rest2.value()
-	scale := (n - float64(capped)) / s
+	}
+	total.sub(&cappedSum)
+	scale := (n - float64(capped)) / total.value()
 	parallelFor(len(w), 1<<16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x := w[i]
-			if x >= cut {
-				pi[i] = 1
-			} else {
-				pi[i] = math.Min(x*scale, 1)
+			p := x * scale
+			if x >= cut || p > 1 {
+				p = 1
 			}
+			pi[i] = p
 		}
 	})
 	return nil
 }
 
-// topHeap keeps the largest values pushed, up to a limit, in a min-heap.
-type topHeap struct{ x []float64 }
-
-func (h *topHeap) push(v float64, limit int) {
-	x := h.x
-	if len(x) < limit {
-		x = append(x, v)
-		// Sift up.
-		i := len(x) - 1
-		for i > 0 {
-			p := (i - 1) / 2
-			if x[p] <= x[i] {
-				break
+// scanWeights validates w[lo:hi], sums its positive weights exactly and
+// returns (a superset of) its m largest positive weights. Weights above a
+// threshold go to a buffer; when the buffer holds 2m, it is cut to its m
+// largest (selection, O(m)) and the threshold raised to the m-th largest,
+// so the pass costs O(hi−lo) plus O(m) per cut — a heap would pay a
+// cache-missing O(log m) sift for every candidate.
+func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, positive, bad int) {
+	thr := 0.0
+	buf := make([]float64, 0, 2*m)
+	for i := lo; i < hi; i++ {
+		x := w[i]
+		if !(x >= 0) || math.IsInf(x, 1) {
+			return sum, nil, 0, i
+		}
+		if x == 0 {
+			continue
+		}
+		positive++
+		sum.add(x)
+		if x > thr {
+			buf = append(buf, x)
+			if len(buf) == 2*m {
+				buf = largest(buf, m)
+				thr = slices.Min(buf)
 			}
-			x[p], x[i] = x[i], x[p]
-			i = p
 		}
-		h.x = x
-		return
 	}
-	if v <= x[0] {
-		return
+	return sum, buf, positive, -1
+}
+
+// largest reorders x so that its k largest values come first and returns
+// them (all of x when len(x) ≤ k), by quickselect with median-of-three
+// pivots: O(len(x)) expected.
+func largest(x []float64, k int) []float64 {
+	if len(x) <= k {
+		return x
 	}
-	x[0] = v
-	// Sift down.
-	i, n := 0, len(x)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
+	lo, hi := 0, len(x)
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		a, b, c := x[lo], x[mid], x[hi-1]
+		p := max(min(a, b), min(max(a, b), c)) // median of three
+		// Three-way partition, descending: > p, == p, < p.
+		gt, i, lt := lo, lo, hi
+		for i < lt {
+			switch v := x[i]; {
+			case v > p:
+				x[gt], x[i] = x[i], x[gt]
+				gt++
+				i++
+			case v < p:
+				lt--
+				x[lt], x[i] = x[i], x[lt]
+			default:
+				i++
+			}
 		}
-		c := l
-		if r := l + 1; r < n && x[r] < x[l] {
-			c = r
+		switch {
+		case k <= gt:
+			hi = gt
+		case k >= lt:
+			lo = lt
+		default:
+			return x[:k]
 		}
-		if x[i] <= x[c] {
-			break
-		}
-		x[i], x[c] = x[c], x[i]
-		i = c
 	}
+	slices.SortFunc(x[lo:hi], func(a, b float64) int { return cmp.Compare(b, a) })
+	return x[:k]
 }

@@ -1,12 +1,14 @@
 package sampling
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -171,4 +173,48 @@ func TestInclusionProbabilitiesDoesNotModify(t *testing.T) {
 	_, err := InclusionProbabilities(w, 2)
 	require.NoError(t, err)
 	assert.Equal(t, []float64{5, 1, 100, 2}, w)
+}
+
+func TestLargest(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, tc := range []struct {
+		name string
+		gen  func(i int) float64
+	}{
+		{"random", func(int) float64 { return r.Float64() }},
+		{"ascending", func(i int) float64 { return float64(i) }},
+		{"descending", func(i int) float64 { return float64(-i) }},
+		{"few values", func(int) float64 { return float64(r.IntN(3)) }},
+		{"constant", func(int) float64 { return 7 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []int{1, 5, 100, 999, 1000, 1500} {
+				x := make([]float64, 1000)
+				for i := range x {
+					x[i] = tc.gen(i)
+				}
+				want := slices.Clone(x)
+				slices.SortFunc(want, func(a, b float64) int { return cmp.Compare(b, a) })
+				got := slices.Clone(largest(x, k))
+				slices.SortFunc(got, func(a, b float64) int { return cmp.Compare(b, a) })
+				assert.Equal(t, want[:min(k, len(want))], got, "k=%d", k)
+			}
+		})
+	}
+}
+
+// TestInclusionProbabilitiesManyCandidates exercises the buffer cuts of the
+// first pass (N ≫ m) on ascending input, the worst case for a threshold.
+func TestInclusionProbabilitiesManyCandidates(t *testing.T) {
+	w := make([]float64, 200_000)
+	for i := range w {
+		w[i] = float64(i + 1)
+	}
+	w[len(w)-1] = 1e12 // capped
+	got, err := InclusionProbabilities(w, 50)
+	require.NoError(t, err)
+	want := naiveInclusion(w, 50)
+	for i := range w {
+		require.InEpsilon(t, want[i], got[i], 1e-12, "unit %d", i)
+	}
 }

@@ -246,6 +246,23 @@ func (s *exactSum) merge(t *exactSum) {
 	}
 }
 
+// sub subtracts the total of t from s; t must be a sub-multiset of the
+// values added to s, so no bin goes negative.
+func (s *exactSum) sub(t *exactSum) {
+	for j := range t.lo {
+		if t.lo[j] == 0 && t.hi[j] == 0 {
+			continue
+		}
+		k := s.bin(t.base + j)
+		lo := s.lo[k] - t.lo[j]
+		if lo > s.lo[k] {
+			s.hi[k]--
+		}
+		s.lo[k] = lo
+		s.hi[k] -= t.hi[j]
+	}
+}
+
 func (s *exactSum) value() float64 {
 	if len(s.lo) == 0 {
 		return 0
