@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"math"
@@ -563,14 +564,26 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // row is kept. Units are returned in input order.
 func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	l := newLoader(opt, unitSpec)
-	var out []Unit
-	seen := map[string]int{}
+	var (
+		// Units are kept in chunks and joined once at the end, which
+		// copies less than growing one slice.
+		chunks [][]Unit
+		cur    []Unit
+		n      int
+		seen   = newIDSet()
+	)
 	commit := func(line int, u *Unit) *RecordError {
-		if first, dup := seen[u.ID]; dup {
+		if first, dup := seen.add(u.ID, line); dup {
 			return duplicate("id", u.ID, first)
 		}
-		seen[u.ID] = line
-		out = append(out, *u)
+		if len(cur) == cap(cur) {
+			if cur != nil {
+				chunks = append(chunks, cur)
+			}
+			cur = make([]Unit, 0, min(1<<16, max(1024, 2*n)))
+		}
+		cur = append(cur, *u)
+		n++
 		return nil
 	}
 	if opt.Format == CSV {
@@ -584,7 +597,77 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 			return commit(rw.line, &u)
 		})
 	}
+	var out []Unit
+	if n > 0 {
+		out = make([]Unit, 0, n)
+		for _, c := range append(chunks, cur) {
+			out = append(out, c...)
+		}
+	}
 	return finish(l, out)
+}
+
+// idSet detects repeated IDs among millions with less memory traffic
+// than a map[string]int: an open-addressing table (linear probing) of
+// 64-bit hashes, each with the first line and ID, checked on a hash match;
+// a different ID with the same hash goes to a plain map.
+type idSet struct {
+	seed  maphash.Seed
+	slots []idSlot // len is a power of two, at most half full
+	n     int
+	other map[string]int // IDs whose hash collides with another ID's
+}
+
+type idSlot struct {
+	hash uint64 // 0: empty
+	line int
+	id   string
+}
+
+func newIDSet() *idSet {
+	return &idSet{seed: maphash.MakeSeed(), slots: make([]idSlot, 1024)}
+}
+
+// add records id first seen on line, or returns the line it was first
+// seen on.
+func (s *idSet) add(id string, line int) (first int, dup bool) {
+	if 2*(s.n+1) > len(s.slots) {
+		old := s.slots
+		s.slots = make([]idSlot, 2*len(old))
+		for _, sl := range old {
+			if sl.hash != 0 {
+				*s.slot(sl.hash) = sl
+			}
+		}
+	}
+	h := maphash.String(s.seed, id) | 1
+	sl := s.slot(h)
+	if sl.hash == 0 {
+		*sl = idSlot{h, line, id}
+		s.n++
+		return 0, false
+	}
+	if sl.id == id {
+		return sl.line, true
+	}
+	if first, ok := s.other[id]; ok {
+		return first, true
+	}
+	if s.other == nil {
+		s.other = map[string]int{}
+	}
+	s.other[id] = line
+	return 0, false
+}
+
+// slot returns the slot holding hash h or the empty slot where it goes.
+func (s *idSet) slot(h uint64) *idSlot {
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		if sl := &s.slots[i]; sl.hash == h || sl.hash == 0 {
+			return sl
+		}
+	}
 }
 
 func (l *loader) parseUnit(r *row, u *Unit) *RecordError {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"os"
@@ -667,4 +668,25 @@ func TestRecordsEnd(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, recordsEnd([]byte(tc.in)), "%q", tc.in)
 	}
+}
+
+func TestIDSet(t *testing.T) {
+	s := newIDSet()
+	for i := range 5000 {
+		_, dup := s.add(fmt.Sprint("U", i), i+2)
+		require.False(t, dup)
+	}
+	for i := range 5000 {
+		first, dup := s.add(fmt.Sprint("U", i), 9999)
+		require.True(t, dup)
+		require.Equal(t, i+2, first)
+	}
+	// A different ID with the same 64-bit hash is told apart.
+	h := maphash.String(s.seed, "b") | 1
+	*s.slot(h) = idSlot{h, 7, "a"}
+	_, dup := s.add("b", 9)
+	assert.False(t, dup)
+	first, dup := s.add("b", 11)
+	assert.True(t, dup)
+	assert.Equal(t, 9, first)
 }
