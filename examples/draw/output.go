@@ -22,10 +22,10 @@ import (
 // reasonsPerUnit is the number of top reasons written to levels.csv.
 const reasonsPerUnit = 3
 
-// write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode,
-// proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to the
+// write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode
+// when proofs is set, proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to the
 // unit) into dir and returns their paths.
-func (d *result) write(dir string) ([]string, error) {
+func (d *result) write(dir string, proofs bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (d *result) write(dir string) ([]string, error) {
 	if err := put("levels.csv", d.writeLevels); err != nil {
 		return nil, err
 	}
-	if d.disc.Sealed {
+	if d.disc.Sealed && proofs {
 		if err := put("proofs.jsonl", d.writeProofs); err != nil {
 			return nil, err
 		}

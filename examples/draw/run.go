@@ -46,6 +46,7 @@ type options struct {
 	committed string
 	commit    bool
 	sealed    bool
+	noProofs  bool
 	out       string
 }
 
@@ -104,6 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.committed, "committed", "", "the `DATE` the seed's commitment was published (YYYY-MM-DD); default: today")
 	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
 	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
+	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (each proof costs time proportional to the directory)")
 	fs.StringVar(&o.out, "out", "out", "output `DIR`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -179,7 +181,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	progress("drew %d tasks", len(d.disc.Tasks))
-	files, err := d.write(o.out)
+	files, err := d.write(o.out, !o.noProofs)
 	if err != nil {
 		return err
 	}

@@ -292,7 +292,14 @@ func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &schedule.Config{Rounds: rounds, Policy: policy, HistoryStart: c.AsOf.AddDate(-3, 0, 0)}
+	// As examples/draw: the history is complete from the first inspection
+	// on record.
+	cfg := &schedule.Config{Rounds: rounds, Policy: policy}
+	for i := range recs.Inspections {
+		if d := recs.Inspections[i].Date; cfg.HistoryStart.IsZero() || d.Before(cfg.HistoryStart) {
+			cfg.HistoryStart = d
+		}
+	}
 	disc, err := schedule.PlanRound(cfg, frame, pool, 0, seed, schedule.Commit(seed, c.AsOf.AddDate(0, 0, -7)))
 	if err != nil {
 		return nil, err
