@@ -25,8 +25,8 @@
 //     district's tasks over the days in proportion to the district's
 //     inspectors available that day,
 //  6. draws a team per department for each task (Staffing.Assign): the
-//     first eligible inspectors in the PRN order of stream
-//     TeamStream(round, department, unit) — eligible meaning qualified for
+//     first eligible inspectors in a random order seeded by the PRNs of
+//     stream TeamStream(round, department) — eligible meaning qualified for
 //     the category, covering the district, no declared conflict, not the
 //     lead of the unit's last inspection, not on leave that day, under
 //     MaxPerRound and DailyCap — with a max-flow fallback that finds a

@@ -120,6 +120,7 @@ type strataIndex struct {
 	once    sync.Once
 	keys    []string
 	members [][]int32
+	ids     [][]string // the members' IDs
 }
 
 // strataOf returns the frame's strata, computed once.
@@ -137,8 +138,13 @@ func (f *Frame) strataOf() *strataIndex {
 		}
 		sort.Strings(s.keys)
 		s.members = make([][]int32, len(s.keys))
+		s.ids = make([][]string, len(s.keys))
 		for i, key := range s.keys {
 			s.members[i] = byKey[key]
+			s.ids[i] = make([]string, len(s.members[i]))
+			for j, k := range s.members[i] {
+				s.ids[i][j] = f.units[k].ID
+			}
 		}
 	})
 	return s

@@ -154,7 +154,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 
 	switch cfg.Mode {
 	case Independent:
-		if err := drawIndependent(units, strata, keys, pi, seed, prn, selected); err != nil {
+		if err := drawIndependent(st, pi, seed, prn, selected); err != nil {
 			return nil, fmt.Errorf("schedule: %s: %w", r, err)
 		}
 	case Rotation:
@@ -352,7 +352,8 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 	return pi
 }
 
-func drawIndependent(units []FrameUnit, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+	keys, strata := st.keys, st.members
 	// Strata are independent draws writing disjoint units: run them on
 	// every core, largest first.
 	order := make([]int, len(keys))
@@ -371,14 +372,12 @@ func drawIndependent(units []FrameUnit, strata [][]int32, keys []string, pi []fl
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ids []string
 			var pis []float64
 			for si := range next {
-				key, members := keys[si], strata[si]
-				ids, pis = ids[:0], pis[:0]
+				key, members, ids := keys[si], strata[si], st.ids[si]
+				pis = pis[:0]
 				anyPos := false
 				for _, k := range members {
-					ids = append(ids, units[k].ID)
 					pis = append(pis, pi[k])
 					anyPos = anyPos || pi[k] > 0
 				}

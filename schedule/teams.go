@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"math"
+	"math/bits"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -192,19 +194,52 @@ func (s Staffing) check(pool *Pool) error {
 	return nil
 }
 
-// TeamStream is the PRN stream that orders the inspectors of a visit:
-// "team/<round>/<department>/<unit ID>". The team is the first TeamSize
-// inspectors, in increasing PRN(seed, TeamStream(…), inspector ID), that
-// are eligible and still have capacity on the visit's date.
-func TeamStream(round int, department, unitID string) string {
-	return "team/" + strconv.Itoa(round) + "/" + department + "/" + unitID
+// TeamStream is the PRN stream of the team draws of one round and
+// department: "team/<round>/<department>".
+//
+// The inspectors of a visit are put in a uniformly random order by a
+// Fisher–Yates shuffle (Durstenfeld 1964) of its eligible inspectors
+// (sorted by ID), driven by a PCG-DXSM generator (math/rand/v2 NewPCG)
+// seeded with (⌊2⁵²·u₁⌋, ⌊2⁵²·u₂⌋), where u₁ = PRN(seed, TeamStream, unit
+// ID + "/1") and u₂ the same with "/2": position j of n takes the
+// candidate at j + r, r uniform in [0, n−j) by Lemire's (2019) unbiased
+// multiply-and-reject on the generator's 64-bit outputs. The team is the
+// first TeamSize inspectors in that order that are free on the visit's
+// date. So every eligible inspector is equally likely, and anyone with
+// the revealed seed can redo the draw; only the shuffle's first few steps
+// are computed unless the max-flow fallback needs the whole order.
+func TeamStream(round int, department string) string {
+	return "team/" + strconv.Itoa(round) + "/" + department
 }
+
+// shuffler draws a visit's candidates one at a time in random order.
+type shuffler struct {
+	rng rand.PCG
+	pos int // candidates before pos are drawn, in order
+}
+
+// next moves a uniformly chosen remaining candidate to position pos.
+func (s *shuffler) next(c []int32) {
+	n := uint64(len(c) - s.pos)
+	hi, lo := bits.Mul64(s.rng.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(s.rng.Uint64(), n)
+		}
+	}
+	j := s.pos + int(hi)
+	c[s.pos], c[j] = c[j], c[s.pos]
+	s.pos++
+}
+
+func seedWord(u float64) uint64 { return uint64(u * (1 << 52)) }
 
 // Assign draws a team per department for every visit of round `round`
 // under seed, visiting units in the given order (callers pass them in
-// PRN order so that nobody is favoured when caps bind). It is random
-// greedy first: each visit takes the eligible inspectors in its PRN order
-// who are not on leave on its date, below DailyCap that day and below
+// a random order so that nobody is favoured when caps bind). It is random
+// greedy first: each visit takes the eligible inspectors in its random
+// order (see TeamStream) who are not on leave on its date, below DailyCap that day and below
 // their MaxPerRound. When greedy leaves a visit short, the remaining
 // slots are filled by augmenting paths in the flow network
 // source → visit (demand TeamSize) → (inspector, day) (capacity DailyCap)
@@ -281,10 +316,9 @@ type assigner struct {
 	size     int
 	dailyCap int32
 	visits   []Visit
-	cand     [][]int32   // eligible inspectors of each visit (PRN order once sorted)
-	key      [][]float64 // their PRNs, aligned with cand
-	sorted   []bool      // whether cand[v] is fully in PRN order
-	excluded []int       // qualified but excluded (conflict, last lead)
+	cand     [][]int32  // eligible inspectors of each visit (PRN order once sorted)
+	shuf     []shuffler // each visit's shuffle of cand
+	excluded []int      // qualified but excluded (conflict, last lead)
 	team     [][]int32
 	roundLd  []int32
 	capOf    []int32
@@ -299,7 +333,7 @@ type dayKey struct {
 func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept string, visits []Visit) *assigner {
 	a := &assigner{
 		pool: pool, dept: dept, size: s.teamSize(), dailyCap: int32(s.dailyCap()), visits: visits,
-		cand: make([][]int32, len(visits)), key: make([][]float64, len(visits)), sorted: make([]bool, len(visits)),
+		cand: make([][]int32, len(visits)), shuf: make([]shuffler, len(visits)),
 		excluded: make([]int, len(visits)),
 		team:     make([][]int32, len(visits)), roundLd: make([]int32, len(pool.insp)),
 		capOf: make([]int32, len(pool.insp)), dayLd: make(map[dayKey]int32),
@@ -310,52 +344,26 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 			a.capOf[i] = int32(m)
 		}
 	}
-	// The PRNs of each visit's candidates are independent: compute them
-	// on every core (the result does not depend on the split).
-	parallel(len(visits), func(lo, hi int) {
-		var (
-			buf []int32
-			ids []string
-		)
-		for v := lo; v < hi; v++ {
-			vi := &visits[v]
-			buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
-			ids = ids[:0]
-			for _, i := range buf {
-				ids = append(ids, pool.insp[i].ID)
-			}
-			a.cand[v] = slices.Clone(buf)
-			a.key[v] = sampling.PRNs(seed, TeamStream(round, dept, vi.UnitID), ids, nil)
-		}
-	})
+	ids := make([]string, 2*len(visits))
+	for v := range visits {
+		ids[2*v], ids[2*v+1] = visits[v].UnitID+"/1", visits[v].UnitID+"/2"
+	}
+	u := sampling.PRNs(seed, TeamStream(round, dept), ids, nil)
+	var buf []int32
+	for v := range visits {
+		vi := &visits[v]
+		buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
+		a.cand[v] = slices.Clone(buf)
+		a.shuf[v].rng.Seed(seedWord(u[2*v]), seedWord(u[2*v+1]))
+	}
 	return a
 }
 
-// less orders visit v's candidates by PRN, then by pool position (ID).
-func (a *assigner) less(v, x, y int) bool {
-	k := a.key[v]
-	if k[x] != k[y] {
-		return k[x] < k[y]
+// shuffleAll completes visit v's shuffle.
+func (a *assigner) shuffleAll(v int) {
+	for a.shuf[v].pos < len(a.cand[v]) {
+		a.shuf[v].next(a.cand[v])
 	}
-	return a.cand[v][x] < a.cand[v][y]
-}
-
-// sortCand puts all of visit v's candidates in PRN order.
-func (a *assigner) sortCand(v int) {
-	if a.sorted[v] {
-		return
-	}
-	c, k := a.cand[v], a.key[v]
-	idx := make([]int, len(c))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(x, y int) bool { return a.less(v, idx[x], idx[y]) })
-	c2, k2 := make([]int32, len(c)), make([]float64, len(k))
-	for j, i := range idx {
-		c2[j], k2[j] = c[i], k[i]
-	}
-	a.cand[v], a.key[v], a.sorted[v] = c2, k2, true
 }
 
 func (a *assigner) free(i int32, d Day) bool {
@@ -368,24 +376,17 @@ func (a *assigner) add(v int, i int32) {
 	a.roundLd[i]++
 }
 
-// greedy gives each visit, in order, the first free candidates in PRN
-// order. It selects lazily (a partial selection sort), as a team needs
-// only the first few of a hundred or so candidates.
+// greedy gives each visit, in order, the first free candidates of its
+// shuffle, drawn lazily: a team needs only the first few of a hundred or
+// so candidates.
 func (a *assigner) greedy() {
 	for v := range a.visits {
 		d := a.visits[v].Date
-		c, k := a.cand[v], a.key[v]
-		for pos := 0; pos < len(c) && len(a.team[v]) < a.size; pos++ {
-			m := pos
-			for j := pos + 1; j < len(c); j++ {
-				if a.less(v, j, m) {
-					m = j
-				}
-			}
-			c[pos], c[m] = c[m], c[pos]
-			k[pos], k[m] = k[m], k[pos]
-			if a.free(c[pos], d) {
-				a.add(v, c[pos])
+		c, sh := a.cand[v], &a.shuf[v]
+		for sh.pos < len(c) && len(a.team[v]) < a.size {
+			sh.next(c)
+			if i := c[sh.pos-1]; a.free(i, d) {
+				a.add(v, i)
 			}
 		}
 	}
@@ -408,7 +409,7 @@ func (a *assigner) augment() {
 		return
 	}
 	for v := range a.cand {
-		a.sortCand(v)
+		a.shuffleAll(v)
 	}
 	// holders[i] lists the visits whose team holds inspector i.
 	holders := make(map[int32][]int32)

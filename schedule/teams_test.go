@@ -370,3 +370,28 @@ func TestAssignJoint(t *testing.T) {
 	assert.ErrorIs(t, err, ErrPool)
 	assert.ErrorContains(t, err, `department "market" has 3 inspector(s)`)
 }
+
+// TestShuffler checks that the lazy Fisher–Yates shuffle yields a
+// permutation and puts each candidate first with probability 1/n.
+func TestShuffler(t *testing.T) {
+	const n, trials = 5, 20000
+	first := make([]int, n)
+	for s := range uint64(trials) {
+		c := []int32{0, 1, 2, 3, 4}
+		var sh shuffler
+		sh.rng.Seed(s, s*7+1)
+		for sh.pos < n {
+			sh.next(c)
+		}
+		got := slices.Clone(c)
+		slices.Sort(got)
+		require.Equal(t, []int32{0, 1, 2, 3, 4}, got)
+		first[c[0]]++
+	}
+	// Binomial(20000, 0.2): sd ≈ 57; 5 sd ≈ 283.
+	for i, f := range first {
+		assert.InDelta(t, trials/n, f, 283, "candidate %d", i)
+	}
+	assert.Equal(t, uint64(1<<52-1), seedWord(1-0x1p-53))
+	assert.Equal(t, uint64(0), seedWord(0x1p-53))
+}
