@@ -438,7 +438,7 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 	p := len(names)
 	x := make([]float64, n*p)
 
-	tel, err := aggregateTelemetry(rec.Telemetry, index, n, asOf, cfg.window())
+	tel, err := aggregateTelemetry(rec.Telemetry, rec.Units, index, asOf, cfg.window())
 	if err != nil {
 		return nil, err
 	}
@@ -975,8 +975,6 @@ const noTime = math.MinInt64
 // device is the pairing state of one device.
 type telDevice struct {
 	unit      int32
-	next      int32 // next device with the same ID in a devTable
-	id        string
 	typ       DeviceType
 	lastT     int64
 	lastKind  EventKind
@@ -1053,45 +1051,32 @@ type devKey struct {
 	id   string
 }
 
-// devTable finds the devices of the units [lo, hi) by ID with one string
-// map lookup per event (the fast path of Go maps); devices of different
-// units that share an ID are chained.
-type devTable struct {
-	devs []telDevice
-	byID map[string]int32
+// localDevs indexes the devices seen by one goroutine of pass 1: one
+// string-map lookup by device ID per event, and a second map for IDs
+// shared by devices of different units.
+type localDevs struct {
+	byID  map[string]int32
+	coll  map[devKey]int32
+	unit  []int32
+	id    []string
+	typ   []DeviceType
+	used  []bool  // reported an event before asOf
+	remap []int32 // local → global device
 }
 
-func newDevTable() *devTable { return &devTable{byID: map[string]int32{}} }
-
-func (t *devTable) find(u int32, id string) (int32, bool) {
-	d, ok := t.byID[id]
-	if !ok {
-		return -1, false
-	}
-	for ; d >= 0; d = t.devs[d].next {
-		if t.devs[d].unit == u {
-			return d, true
-		}
-	}
-	return -1, false
-}
-
-func (t *devTable) add(u int32, id string, typ DeviceType) int32 {
-	d := int32(len(t.devs))
-	next := int32(-1)
-	if h, ok := t.byID[id]; ok {
-		next = h
-	}
-	t.devs = append(t.devs, telDevice{unit: u, id: id, typ: typ, lastT: noTime, next: next})
-	t.devs[d].reset()
-	t.byID[id] = d
-	return d
-}
-
-// aggregateTelemetry computes the telemetry aggregates of every unit in
-// two passes: unit lookup over event ranges, then per-unit aggregation
-// over unit ranges, each pass on 2 goroutines.
-func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf time.Time, window time.Duration) (*telAgg, error) {
+// aggregateTelemetry computes the telemetry aggregates of every unit:
+//
+//  1. over halves of the events (2 goroutines): find each event's device
+//     (one map lookup by device ID, the unit checked by comparing IDs)
+//     and unit; validate kinds, device types and unit IDs;
+//  2. number the devices globally, grouped by unit (so that the devices
+//     of the two unit halves do not share cache lines), and translate the
+//     per-event device numbers;
+//  3. over halves of the units (2 goroutines): count events and pair
+//     fault/pressure-low episodes with restored events, in input order;
+//     devices whose events were not in time order are replayed sorted.
+func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
+	n := len(units)
 	nk := len(telemetryKinds)
 	a := &telAgg{
 		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
@@ -1104,38 +1089,58 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	if len(ev) == 0 {
 		return a, nil
 	}
-	// Pass 1: unit index of every event (−1: at or after asOf).
-	uidx := make([]int32, len(ev))
+	// Pass 1.
+	uidx := make([]int32, len(ev)) // −1: at or after asOf
+	didx := make([]int32, len(ev))
 	errs := make([]error, 2)
-	// capable[g][t] has bit k set if goroutine g saw a device of type t
-	// report kind k.
 	var capable [2][numDeviceTypes]uint16
+	var locals [2]*localDevs
 	parallel2(len(ev), func(g, lo, hi int) {
-		last, lastU := "", int32(-1)
+		L := &localDevs{byID: map[string]int32{}, coll: map[devKey]int32{}}
+		locals[g] = L
+		newDev := func(u int32, e *TelemetryEvent) int32 {
+			L.unit = append(L.unit, u)
+			L.id = append(L.id, e.DeviceID)
+			L.typ = append(L.typ, e.DeviceType)
+			L.used = append(L.used, false)
+			return int32(len(L.unit) - 1)
+		}
 		for e := lo; e < hi; e++ {
-			id := ev[e].UnitID
-			if id != last || lastU < 0 {
-				u, ok := index[id]
-				if !ok {
-					errs[g] = &RecordError{Source: "telemetry", Column: "unit_id", RecordID: id, Value: id, Err: ErrUnknownUnit}
+			t := &ev[e]
+			if t.Kind >= numEventKinds {
+				errs[g] = &RecordError{Source: "telemetry", Column: "kind", RecordID: t.UnitID, Value: t.Kind.String(), Err: ErrBadEnum}
+				return
+			}
+			if t.DeviceType >= numDeviceTypes {
+				errs[g] = &RecordError{Source: "telemetry", Column: "device_type", RecordID: t.UnitID, Value: t.DeviceType.String(), Err: ErrBadEnum}
+				return
+			}
+			d, ok := L.byID[t.DeviceID]
+			if !ok || units[L.unit[d]].ID != t.UnitID {
+				u, known := index[t.UnitID]
+				if !known {
+					errs[g] = &RecordError{Source: "telemetry", Column: "unit_id", RecordID: t.UnitID, Value: t.UnitID, Err: ErrUnknownUnit}
 					return
 				}
-				last, lastU = id, u
+				switch {
+				case !ok:
+					d = newDev(u, t)
+					L.byID[t.DeviceID] = d
+				default: // the same device ID at another unit
+					k := devKey{u, t.DeviceID}
+					if d, ok = L.coll[k]; !ok {
+						d = newDev(u, t)
+						L.coll[k] = d
+					}
+				}
 			}
-			if ev[e].Kind >= numEventKinds {
-				errs[g] = &RecordError{Source: "telemetry", Column: "kind", RecordID: id, Value: ev[e].Kind.String(), Err: ErrBadEnum}
-				return
-			}
-			if ev[e].DeviceType >= numDeviceTypes {
-				errs[g] = &RecordError{Source: "telemetry", Column: "device_type", RecordID: id, Value: ev[e].DeviceType.String(), Err: ErrBadEnum}
-				return
-			}
-			if ev[e].Time.UnixNano() >= a.asOf {
+			if t.Time.UnixNano() >= a.asOf {
 				uidx[e] = -1
-			} else {
-				uidx[e] = lastU
-				capable[g][ev[e].DeviceType] |= 1 << ev[e].Kind
+				continue
 			}
+			uidx[e], didx[e] = L.unit[d], d
+			L.used[d] = true
+			capable[g][t.DeviceType] |= 1 << t.Kind
 		}
 	})
 	for _, err := range errs {
@@ -1146,10 +1151,59 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	for t := range a.capable {
 		a.capable[t] = capable[0][t] | capable[1][t]
 	}
-	// Pass 2: aggregate; goroutine g owns units [lo, hi).
+	// Number the devices by unit, then by first appearance.
+	start := make([]int32, n+1)
+	seen := make(map[devKey]int32)
+	type gdev struct {
+		unit int32
+		id   string
+		typ  DeviceType
+	}
+	var order []gdev
+	for _, L := range locals {
+		L.remap = make([]int32, len(L.unit))
+		for l := range L.unit {
+			k := devKey{L.unit[l], L.id[l]}
+			if _, dup := seen[k]; !dup && L.used[l] {
+				seen[k] = int32(len(order))
+				order = append(order, gdev{L.unit[l], L.id[l], L.typ[l]})
+				start[L.unit[l]+1]++
+			}
+		}
+	}
+	for u := 0; u < n; u++ {
+		start[u+1] += start[u]
+	}
+	devs := make([]telDevice, len(order))
+	next := append([]int32(nil), start[:n]...)
+	pos := make([]int32, len(order))
+	for k, o := range order {
+		d := next[o.unit]
+		next[o.unit]++
+		pos[k] = d
+		devs[d] = telDevice{unit: o.unit, typ: o.typ, lastT: noTime}
+		devs[d].reset()
+		a.devices[o.unit]++
+		a.byType[int(o.unit)*int(numDeviceTypes)+int(o.typ)]++
+	}
+	for _, L := range locals {
+		for l := range L.unit {
+			if L.used[l] {
+				L.remap[l] = pos[seen[devKey{L.unit[l], L.id[l]}]]
+			}
+		}
+	}
+	parallel2(len(ev), func(g, lo, hi int) {
+		remap := locals[g].remap
+		for e := lo; e < hi; e++ {
+			if uidx[e] >= 0 {
+				didx[e] = remap[didx[e]]
+			}
+		}
+	})
+	// Pass 3: goroutine g owns units [ulo, uhi) and their devices.
 	parallel2(n, func(_ int, lo, hi int) {
 		ulo, uhi := int32(lo), int32(hi)
-		dt := newDevTable()
 		unsorted := false
 		for e := range ev {
 			u := uidx[e]
@@ -1157,13 +1211,7 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 				continue
 			}
 			t := &ev[e]
-			d, ok := dt.find(u, t.DeviceID)
-			if !ok {
-				d = dt.add(u, t.DeviceID, t.DeviceType)
-				a.byType[int(u)*int(numDeviceTypes)+int(t.DeviceType)]++
-				a.devices[u]++
-			}
-			dv := &dt.devs[d]
+			dv := &devs[didx[e]]
 			tn := t.Time.UnixNano()
 			a.first[u] = min(a.first[u], tn)
 			if tn >= a.winStart {
@@ -1180,10 +1228,10 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 			dv.step(tn, t.Kind, a.winStart)
 		}
 		if unsorted {
-			a.replay(ev, uidx, dt, ulo, uhi)
+			a.replay(ev, uidx, didx, devs, ulo, uhi)
 		}
-		for i := range dt.devs {
-			dv := &dt.devs[i]
+		for i := start[lo]; i < start[hi]; i++ {
+			dv := &devs[i]
 			dv.closeAt(a.asOf, a.winStart)
 			u := dv.unit
 			if dv.fault != noTime || dv.offline != noTime {
@@ -1197,10 +1245,9 @@ func aggregateTelemetry(ev []TelemetryEvent, index map[string]int32, n int, asOf
 	return a, nil
 }
 
-// replay recomputes, in time order, the pairing state of the devices
-// whose events were not in time order.
-func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, dt *devTable, ulo, uhi int32) {
-	devs := dt.devs
+// replay recomputes, in time order (ties by kind), the pairing state of
+// the devices whose events were not in time order.
+func (a *telAgg) replay(ev []TelemetryEvent, uidx, didx []int32, devs []telDevice, ulo, uhi int32) {
 	type item struct {
 		t int64
 		k EventKind
@@ -1211,8 +1258,7 @@ func (a *telAgg) replay(ev []TelemetryEvent, uidx []int32, dt *devTable, ulo, uh
 		if u < ulo || u >= uhi {
 			continue
 		}
-		d, _ := dt.find(u, ev[e].DeviceID)
-		if devs[d].unsorted {
+		if d := didx[e]; devs[d].unsorted {
 			lists[d] = append(lists[d], item{ev[e].Time.UnixNano(), ev[e].Kind})
 		}
 	}
