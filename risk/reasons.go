@@ -20,6 +20,7 @@ type Explanation struct {
 	Text string
 }
 
+// String returns the plain-word text.
 func (r Explanation) String() string { return r.Text }
 
 // TopReasons returns the (at most) k terms that raise unit i's logit the
