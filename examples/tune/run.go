@@ -151,8 +151,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d units, %d with a fire or major violation (%.1f %%), %d with a major violation\n",
-		d.desc, len(d.units), ev.Positives, 100*ev.BaseRate, count(d.violation))
+	if d.cut.IsZero() {
+		fmt.Fprintf(stdout, "%s: %d units, %d with a fire or major violation (%.1f %%), %d with a major violation\n",
+			d.desc, len(d.units), ev.Positives, 100*ev.BaseRate, count(d.violation))
+	} else {
+		// risk.TemporalSplit gives one label: a fire or a major violation
+		// found; it stands for both outcomes.
+		fmt.Fprintf(stdout, "%s: %d units, %d with a fire or major violation found (%.1f %%; also the \"violation\" of the CI column)\n",
+			d.desc, len(d.units), ev.Positives, 100*ev.BaseRate)
+	}
 	fmt.Fprintf(stdout, "model %s: AUC %.3f, Brier %.4f", modelName, ev.AUC, ev.Brier)
 	for _, t := range ev.Top {
 		if t.Share == 0.1 {
