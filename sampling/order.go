@@ -3,6 +3,7 @@ package sampling
 import (
 	"math"
 	"math/big"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -48,19 +49,53 @@ func prnSort(u, pi []float64, ids []string) []unitRec {
 		})
 		return recs
 	}
+	// First pass, in parallel blocks of the frame: each block counts its
+	// units per bucket, then scatters them into its own slice of each
+	// bucket (block w's units of bucket b follow those of blocks < w). The
+	// order inside a bucket is fixed by the second pass, so the split does
+	// not matter.
+	p := runtime.GOMAXPROCS(0)
+	if p > n/(1<<15) {
+		p = max(n/(1<<15), 1)
+	}
+	counts := make([][prnBuckets]int, p)
+	blocks := func(f func(w, lo, hi int)) {
+		var wg sync.WaitGroup
+		for w := range p {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f(w, w*n/p, (w+1)*n/p)
+			}()
+		}
+		wg.Wait()
+	}
+	blocks(func(w, lo, hi int) {
+		c := &counts[w]
+		for _, x := range u[lo:hi] {
+			c[bucketOf(x, prnBuckets)]++
+		}
+	})
 	var start [prnBuckets + 1]int
-	for _, x := range u {
-		start[bucketOf(x, prnBuckets)+1]++
+	next := make([][prnBuckets]int, p)
+	off := 0
+	for b := range prnBuckets {
+		start[b] = off
+		for w := range p {
+			next[w][b] = off
+			off += counts[w][b]
+		}
 	}
-	for b := 1; b <= prnBuckets; b++ {
-		start[b] += start[b-1]
-	}
-	next := start
-	for i, x := range u {
-		b := bucketOf(x, prnBuckets)
-		recs[next[b]] = unitRec{u: x, pi: pi[i], i: int32(i)}
-		next[b]++
-	}
+	start[prnBuckets] = n
+	blocks(func(w, lo, hi int) {
+		nx := &next[w]
+		for i := lo; i < hi; i++ {
+			x := u[i]
+			b := bucketOf(x, prnBuckets)
+			recs[nx[b]] = unitRec{u: x, pi: pi[i], i: int32(i)}
+			nx[b]++
+		}
+	})
 	// Second pass, bucket by bucket, in parallel; buckets are independent.
 	var scratch sync.Pool
 	parallelFor(prnBuckets, 64, func(lo, hi int) {
