@@ -15,20 +15,21 @@
 // # Designs
 //
 //	design                    fixed size     π exact         all joint π > 0    cost
-//	Systematic (zero value)   yes¹           yes             no²                O(N): PRNs, bucket sort, one pass
-//	Pareto (Rosén 1997)       yes            no: true π      yes                O(N) draw; true π O(N²·2000) for
+//	Systematic (zero value)   yes¹           yes             not guaranteed²    O(N): PRNs, bucket sort, one pass
+//	Pareto (Rosén 1997)       yes            no: true π      yes (n ≥ 2)        O(N) draw; true π O(N²·2000) for
 //	                                         reported³                          N ≤ 200 uncertain units, else O(256·N)
 //	Poisson                   no (random)    yes             yes (π_k·π_l)      O(N)
-//	Stratified (wrapper)      per stratum    per stratum     per stratum;       O(N) plus a map of strata
-//	                                                         0 across strata
-//	                                                         only if a stratum
-//	                                                         design has it
+//	Stratified (wrapper)      per stratum    per stratum     within a stratum   O(N) plus a map of strata
+//	                                                         as its design;
+//	                                                         across strata yes
+//	                                                         (independent)
 //
 // ¹ Size exactly Σπ when Σπ is an integer; otherwise ⌊Σπ⌋ or ⌈Σπ⌉ at random,
-// with every π still exact. ² Systematic πps over a random (PRN) order
-// (Madow 1949; Tillé 2006, §7.2) gives many pairs of units a joint
-// probability of zero in a given order; randomising the order makes most of
-// them positive on average but not all, so variance estimation uses
+// with every π still exact. ² In a fixed order systematic πps (Madow 1949; Tillé
+// 2006, §7.2) never draws two neighbours whose π sum to at most 1.
+// Ordering by PRN randomises the order in every draw, which makes most joint
+// probabilities positive (Hartley & Rao 1962), but not provably all, and
+// they have no closed form; variance estimation therefore uses
 // approximations (Deville's, as in R's sampling::varest) rather than
 // Sen–Yates–Grundy. ³ Pareto's realised π differ from the targets λ,
 // the more so the smaller the frame (by up to 9·10⁻⁵ for 150 lognormal
