@@ -433,16 +433,24 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		l.fatal(e)
 		return
 	}
+	var v, zero T
+	sequential := func(rw *row) *RecordError {
+		v = zero
+		if e := parse(l, rw, &v); e != nil {
+			return e
+		}
+		return commit(rw.line, &v)
+	}
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if workers < 2 {
-		var v, zero T
-		l.csvLoop(c, h, newCSVRow(l.spec, h), func(rw *row) *RecordError {
-			v = zero
-			if e := parse(l, rw, &v); e != nil {
-				return e
-			}
-			return commit(rw.line, &v)
-		})
+		l.csvLoop(c, h, newCSVRow(l.spec, h), sequential)
+		return
+	}
+	first, ferr := c.readBlock(nil)
+	if ferr == io.EOF { // one block: not worth the goroutines
+		bc := newCSVReader(bytes.NewReader(first))
+		bc.started, bc.lineNo = true, c.lineNo
+		l.csvLoop(bc, h, newCSVRow(l.spec, h), sequential)
 		return
 	}
 	type job struct {
@@ -464,13 +472,8 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		defer close(order)
 		defer close(jobs)
 		line := c.lineNo // the header's lines
+		block, err := first, ferr
 		for {
-			var buf []byte
-			select {
-			case buf = <-freeBlocks:
-			default:
-			}
-			block, err := c.readBlock(buf)
 			if len(block) > 0 {
 				res := make(chan *parsedBlock[T], 1)
 				select {
@@ -497,6 +500,12 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 				}
 				return
 			}
+			var buf []byte
+			select {
+			case buf = <-freeBlocks:
+			default:
+			}
+			block, err = c.readBlock(buf)
 		}
 	}()
 	for range workers {
