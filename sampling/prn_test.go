@@ -58,6 +58,40 @@ func TestSipHashReferenceVectors(t *testing.T) {
 	}
 }
 
+// TestSipHashPairs: the two-at-a-time form equals two single hashes.
+func TestSipHashPairs(t *testing.T) {
+	msg := make([]byte, 40)
+	for i := range msg {
+		msg[i] = byte(3*i + 1)
+	}
+	for n := range msg {
+		a, b := string(msg[:n]), string(msg[len(msg)-n:])
+		x, y := sipHash24x2(11, 22, a, b)
+		assert.Equal(t, sipHash24(11, 22, a), x, "n=%d", n)
+		assert.Equal(t, sipHash24(11, 22, b), y, "n=%d", n)
+	}
+	k0, k1 := uint64(0x0706050403020100), uint64(0x0f0e0d0c0b0a0908)
+	for n, want := range sipVectors {
+		x, y := sipHash24x2(k0, k1, refMsg(n), refMsg(n))
+		assert.Equal(t, want, x)
+		assert.Equal(t, want, y)
+	}
+	// PRNs mixes pairs of equal and unequal lengths.
+	ids := []string{"a", "bb", "cc", "d", "eee", "fff", "g"}
+	got := PRNs(testSeed(1), "p", ids, nil)
+	for i, id := range ids {
+		assert.Equal(t, PRN(testSeed(1), "p", id), got[i])
+	}
+}
+
+func refMsg(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return string(b)
+}
+
 // TestPRNDefinition recomputes PRN from its documented steps with the
 // standard library alone, so the doc comment and the code cannot drift.
 func TestPRNDefinition(t *testing.T) {
