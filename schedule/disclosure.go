@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
+	"sync"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/sampling"
@@ -176,6 +178,40 @@ func (d *Disclosure) MarshalCanonical() ([]byte, error) {
 // ParseDisclosure reads a disclosure written by MarshalCanonical. It
 // rejects unknown fields and trailing data, and checks the format version.
 func ParseDisclosure(b []byte) (*Disclosure, error) {
+	// The unit leaves, last in canonical order and a million lines long,
+	// are read by a dedicated parser on every core; the rest by
+	// encoding/json. A non-canonical (but valid) layout falls back to
+	// encoding/json for the whole document.
+	const key = `,"units":[`
+	if at := bytes.LastIndex(b, []byte(key)); at >= 0 {
+		head := append(b[:at:at], '}')
+		tail := bytes.TrimRight(b[at+len(key)-1:], "\n")
+		if len(tail) >= 2 && tail[len(tail)-1] == '}' {
+			d, err := decodeDisclosure(head)
+			if err != nil {
+				return nil, err
+			}
+			if d.Units != nil {
+				return nil, fmt.Errorf("schedule: disclosure: two unit lists: %w", ErrBadInput)
+			}
+			units, ok := parseLeaves(tail[:len(tail)-1])
+			if !ok {
+				if err := json.Unmarshal(tail[:len(tail)-1], &units); err != nil {
+					return nil, fmt.Errorf("schedule: disclosure units: %v: %w", err, ErrBadInput)
+				}
+			}
+			d.Units = units
+			return d, d.checkLevels()
+		}
+	}
+	d, err := decodeDisclosure(b)
+	if err != nil {
+		return nil, err
+	}
+	return d, d.checkLevels()
+}
+
+func decodeDisclosure(b []byte) (*Disclosure, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var d Disclosure
@@ -188,14 +224,141 @@ func ParseDisclosure(b []byte) (*Disclosure, error) {
 	if d.Format != FormatVersion {
 		return nil, fmt.Errorf("schedule: disclosure format %q, want %q: %w", d.Format, FormatVersion, ErrBadInput)
 	}
+	return &d, nil
+}
+
+func (d *Disclosure) checkLevels() error {
 	for i := range d.Units {
 		lv, err := risk.ParseLevel(d.Units[i].LevelStr)
 		if err != nil {
-			return nil, fmt.Errorf("schedule: disclosure unit %q: %w: %w", d.Units[i].ID, err, ErrBadInput)
+			return fmt.Errorf("schedule: disclosure unit %q: %w: %w", d.Units[i].ID, err, ErrBadInput)
 		}
 		d.Units[i].Level = lv
 	}
-	return &d, nil
+	return nil
+}
+
+// parseLeaves reads a JSON array of leaves in exactly the canonical
+// layout [{"id":…,"level":…,"pi":…,"prn":…,"selected":…},…], split in two
+// halves parsed concurrently. It reports false for anything else.
+func parseLeaves(b []byte) ([]Leaf, bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	body := b[1 : len(b)-1]
+	if len(body) == 0 {
+		return []Leaf{}, true
+	}
+	// "},{" followed by "id" only occurs between two leaves: quotes inside
+	// strings are escaped.
+	sep := []byte(`},{"id":`)
+	cut := -1
+	if len(body) > 1<<16 {
+		if k := bytes.Index(body[len(body)/2:], sep); k >= 0 {
+			cut = len(body)/2 + k + 1
+		}
+	}
+	if cut < 0 {
+		return parseLeafRun(body)
+	}
+	var (
+		first []Leaf
+		ok1   bool
+		wg    sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() { defer wg.Done(); first, ok1 = parseLeafRun(body[:cut]) }()
+	second, ok2 := parseLeafRun(body[cut+1:])
+	wg.Wait()
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return append(first, second...), true
+}
+
+// parseLeafRun parses leaves separated by commas, without brackets.
+func parseLeafRun(b []byte) ([]Leaf, bool) {
+	out := make([]Leaf, 0, len(b)/90)
+	p := 0
+	expect := func(lit string) bool {
+		if !bytes.HasPrefix(b[p:], []byte(lit)) {
+			return false
+		}
+		p += len(lit)
+		return true
+	}
+	str := func() (string, bool) {
+		if p >= len(b) || b[p] != '"' {
+			return "", false
+		}
+		end := p + 1
+		esc := false
+		for end < len(b) && b[end] != '"' {
+			if b[end] == '\\' {
+				esc = true
+				end++
+			}
+			end++
+		}
+		if end >= len(b) {
+			return "", false
+		}
+		raw := b[p : end+1]
+		p = end + 1
+		if !esc {
+			return string(raw[1 : len(raw)-1]), true
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", false
+		}
+		return s, true
+	}
+	num := func() (float64, bool) {
+		end := p
+		for end < len(b) && (b[end] >= '0' && b[end] <= '9' || b[end] == '.' || b[end] == 'e' || b[end] == 'E' || b[end] == '-' || b[end] == '+') {
+			end++
+		}
+		if end == p || b[p] == '+' {
+			return 0, false
+		}
+		x, err := strconv.ParseFloat(string(b[p:end]), 64)
+		p = end
+		return x, err == nil
+	}
+	for {
+		var l Leaf
+		var ok bool
+		if !expect(`{"id":`) {
+			return nil, false
+		}
+		if l.ID, ok = str(); !ok || !expect(`,"level":`) {
+			return nil, false
+		}
+		if l.LevelStr, ok = str(); !ok || !expect(`,"pi":`) {
+			return nil, false
+		}
+		if l.Pi, ok = num(); !ok || !expect(`,"prn":`) {
+			return nil, false
+		}
+		if l.PRN, ok = num(); !ok || !expect(`,"selected":`) {
+			return nil, false
+		}
+		switch {
+		case expect("true}"):
+			l.Selected = true
+		case expect("false}"):
+		default:
+			return nil, false
+		}
+		out = append(out, l)
+		if p == len(b) {
+			return out, true
+		}
+		if !expect(",") {
+			return nil, false
+		}
+	}
 }
 
 // Withhold returns the copy of a rotation-mode disclosure that may be

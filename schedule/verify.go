@@ -296,33 +296,54 @@ func compareLeaves(df *diffs, got, want []Leaf) {
 		df.add("%d unit leaves, want one per directory unit: %d", len(got), len(want))
 	}
 	keys := make([]string, len(got))
+	sorted := true
 	for i := range got {
 		keys[i] = got[i].ID
+		sorted = sorted && (i == 0 || keys[i] > keys[i-1])
 	}
 	checkOrder(df, "unit leaves", keys)
-	w := make(map[string]int, len(want))
-	for i := range want {
-		w[want[i].ID] = i
-	}
-	seen := make(map[string]bool, len(got))
-	for _, g := range got {
-		i, ok := w[g.ID]
-		if !ok {
-			df.add("leaf of unit %q: not in the directory", g.ID)
-			continue
-		}
-		seen[g.ID] = true
-		x := want[i]
+	check := func(g, x *Leaf) {
 		if g.LevelStr != x.LevelStr || g.Pi != x.Pi || g.PRN != x.PRN || g.Selected != x.Selected {
 			df.add("leaf of unit %q: (level %s, π %v, PRN %v, selected %v), want (%s, %v, %v, %v)",
 				g.ID, g.LevelStr, g.Pi, g.PRN, g.Selected, x.LevelStr, x.Pi, x.PRN, x.Selected)
 		}
 	}
-	if len(seen) != len(want) {
-		for _, x := range want {
-			if !seen[x.ID] {
-				df.add("unit %q of the directory has no leaf", x.ID)
+	if sorted {
+		// Both lists in ID order: one merge pass.
+		i, j := 0, 0
+		for i < len(got) || j < len(want) {
+			switch {
+			case j == len(want) || (i < len(got) && got[i].ID < want[j].ID):
+				df.add("leaf of unit %q: not in the directory", got[i].ID)
+				i++
+			case i == len(got) || want[j].ID < got[i].ID:
+				df.add("unit %q of the directory has no leaf", want[j].ID)
+				j++
+			default:
+				check(&got[i], &want[j])
+				i++
+				j++
 			}
+		}
+		return
+	}
+	w := make(map[string]int, len(want))
+	for i := range want {
+		w[want[i].ID] = i
+	}
+	seen := make(map[string]bool, len(got))
+	for i := range got {
+		k, ok := w[got[i].ID]
+		if !ok {
+			df.add("leaf of unit %q: not in the directory", got[i].ID)
+			continue
+		}
+		seen[got[i].ID] = true
+		check(&got[i], &want[k])
+	}
+	for _, x := range want {
+		if !seen[x.ID] {
+			df.add("unit %q of the directory has no leaf", x.ID)
 		}
 	}
 }

@@ -125,6 +125,15 @@ func TestVerify(t *testing.T) {
 			d.Units = d.Units[1:]
 			return f, p
 		}, "has no leaf"},
+		{"drop a leaf, reordered", func(d *Disclosure) (*Frame, *Pool) {
+			d.Units = d.Units[1:]
+			d.Units[3], d.Units[4] = d.Units[4], d.Units[3]
+			return f, p
+		}, "has no leaf"},
+		{"foreign leaf", func(d *Disclosure) (*Frame, *Pool) {
+			d.Units[len(d.Units)-1].ID = "ZZZ"
+			return f, p
+		}, `leaf of unit "ZZZ": not in the directory`},
 		{"drop an exclusion", func(d *Disclosure) (*Frame, *Pool) {
 			d.Excluded = nil
 			return f, p
