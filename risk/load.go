@@ -28,6 +28,7 @@ const (
 	JSONL
 )
 
+// String returns "CSV" or "JSONL".
 func (f Format) String() string {
 	switch f {
 	case CSV:
