@@ -89,7 +89,7 @@ type Sample struct {
 //
 //   - Systematic: the uncertain units are ordered by PRN (ties by ID), their
 //     π cumulated in that order (V_0 = 0, V_j = V_{j-1} + π_j), and unit j is
-//     selected when an point a + m, m = 0, 1, …, falls in [V_{j-1}, V_j),
+//     selected when a point a + m, m = 0, 1, …, falls in [V_{j-1}, V_j),
 //     where the start a = the PRN of the stratum key "" under the label
 //     "firedraw/start/v1" (see PRN). Each unit is selected with probability
 //     exactly π_j. When Σπ is an integer (within 1e-9 relative) the size is
