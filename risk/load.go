@@ -562,7 +562,8 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // means absent. In JSON, attribute values must be numbers or strings, and
 // a string stays text even if it looks like a number. Attrs are sorted by
 // name. A repeated ID is an ErrDuplicateID naming both lines; the first
-// row is kept. Units are returned in input order.
+// row is kept. Units are returned in input order. CSV is parsed in
+// parallel as in StreamTelemetry.
 func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	l := newLoader(opt, unitSpec)
 	var (
@@ -815,7 +816,11 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]TelemetryEvent, []*RecordErr
 // keep it (its strings may be kept). Memory does not grow with the number
 // of events, only with the number of distinct unit IDs, device IDs and
 // measures (which are shared, up to a few million). An error from fn
-// stops reading and is returned as is. CSV columns (JSON Lines fields):
+// stops reading and is returned as is. CSV is parsed on up to four
+// goroutines (bounded by GOMAXPROCS) a block of rows at a time, but fn is
+// called from the calling goroutine, one event at a time, in input order,
+// and the results do not depend on the number of goroutines. CSV columns
+// (JSON Lines fields):
 //
 //	column       required  value
 //	unit_id      yes       a unit ID (checked against opt.Units)
