@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -240,4 +241,30 @@ func TestProgress(t *testing.T) {
 	assert.Contains(t, errOut, "loaded 300 units from")
 	assert.Contains(t, errOut, "loading "+cityFlags(t)[3])
 	assert.Contains(t, errOut, "drew ")
+}
+
+func TestPeriodAndRound(t *testing.T) {
+	asOf := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		period, round string
+		rounds        int
+		first, start  string // the period's first day, the round's first day
+	}{
+		{"", "", 12, "2026-03-01", "2026-03-01"},
+		{"2026", "", 12, "2026-01-01", "2026-01-01"},
+		{"2026", "11", 12, "2026-01-01", "2026-12-01"},
+		{"2026", "2026-07", 12, "2026-01-01", "2026-07-01"},
+		{"2026-04-01..2027-03-31", "2027-01", 12, "2026-04-01", "2027-01-01"},
+		{"2026-01-01..2026-06-30", "5", 6, "2026-01-01", "2026-06-01"},
+	} {
+		t.Run(tc.period+"/"+tc.round, func(t *testing.T) {
+			rounds, err := parsePeriod(tc.period, asOf)
+			require.NoError(t, err)
+			assert.Len(t, rounds, tc.rounds)
+			assert.Equal(t, tc.first, rounds[0].Start.Format(time.DateOnly))
+			r, err := pickRound(rounds, tc.round)
+			require.NoError(t, err)
+			assert.Equal(t, tc.start, r.Start.Format(time.DateOnly))
+		})
+	}
 }
