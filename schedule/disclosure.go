@@ -370,7 +370,7 @@ func (d *Disclosure) Withhold() *Disclosure {
 	c := *d
 	c.Withheld = true
 	c.Seed = ""
-	c.Units = nil
+	c.Units = []Leaf{}
 	c.Tasks = make([]Task, len(d.Tasks))
 	for i, t := range d.Tasks {
 		t.PRN = 0

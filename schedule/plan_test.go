@@ -389,6 +389,32 @@ func TestPlanPeriodRotation(t *testing.T) {
 		assert.Zero(t, tk.PRN)
 	}
 	assert.NotEmpty(t, ds[4].Seed, "Withhold copies")
+
+	// Published withheld during the period, verified at the reveal.
+	wb, err := w.MarshalCanonical()
+	require.NoError(t, err)
+	pub, err := ParseDisclosure(wb)
+	require.NoError(t, err)
+	_, err = Verify(pub, f, p)
+	require.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, err.Error(), "withheld")
+	_, err = VerifyWithheld(pub, seed, f, p)
+	require.NoError(t, err)
+	diffs, err := VerifyWithheld(pub, testSeed(78), f, p)
+	require.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, diffs[0], "does not match the commitment")
+	tm := pub.Tasks[0].Teams[0].Inspectors
+	tm[0], tm[1] = tm[1], tm[0]
+	_, err = VerifyWithheld(pub, seed, f, p)
+	require.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, err.Error(), "teams")
+	// The full disclosure verifies with Verify (and VerifyWithheld).
+	fb, err := ds[4].MarshalCanonical()
+	require.NoError(t, err)
+	full, err := ParseDisclosure(fb)
+	require.NoError(t, err)
+	_, err = VerifyWithheld(full, seed, f, p)
+	require.NoError(t, err)
 }
 
 // TestGolden pins a small round's canonical disclosure.

@@ -65,15 +65,32 @@ func (d *diffs) add(format string, args ...any) {
 // success it fills the disclosure's leaves, so that Proof works on it.
 //
 // A withheld disclosure (rotation mode, seed still secret) cannot be
-// verified; compare it with the full one once revealed.
+// verified by Verify; once the seed is revealed, VerifyWithheld checks it.
 func Verify(d *Disclosure, frame *Frame, pool *Pool) ([]string, error) {
+	if d.Withheld {
+		df := diffs{}
+		df.add("the disclosure is withheld (no seed): verify it with VerifyWithheld once the seed is revealed")
+		return df.list, &VerifyError{Round: d.Round.Index, Diffs: df.list}
+	}
+	return verify(d, d.Seed, frame, pool)
+}
+
+// VerifyWithheld checks a round published withheld (Disclosure.Withhold:
+// rotation mode, before the period seed is revealed) once the seed is
+// known: the seed must match the commitment published at the start of
+// the period, and re-running the round with it must give exactly the
+// published task list, teams, dates, exclusions and counts.
+func VerifyWithheld(d *Disclosure, seed sampling.Seed, frame *Frame, pool *Pool) ([]string, error) {
+	if !d.Withheld {
+		return Verify(d, frame, pool)
+	}
+	return verify(d, seed.String(), frame, pool)
+}
+
+func verify(d *Disclosure, revealed string, frame *Frame, pool *Pool) ([]string, error) {
 	var df diffs
 	fail := func() ([]string, error) {
 		return df.list, &VerifyError{Round: d.Round.Index, Diffs: df.list, More: df.more}
-	}
-	if d.Withheld {
-		df.add("the disclosure is withheld (no seed): verify the full disclosure after the seed is revealed")
-		return fail()
 	}
 	if d.Format != FormatVersion {
 		df.add("format %q: this library reads %q", d.Format, FormatVersion)
@@ -81,13 +98,13 @@ func Verify(d *Disclosure, frame *Frame, pool *Pool) ([]string, error) {
 	if d.Algorithms != CurrentAlgorithms {
 		df.add("algorithms %+v: this library implements %+v", d.Algorithms, CurrentAlgorithms)
 	}
-	seed, err := sampling.ParseSeed(d.Seed)
+	seed, err := sampling.ParseSeed(revealed)
 	if err != nil {
-		df.add("revealed seed %q: %v", d.Seed, err)
+		df.add("revealed seed %q: %v", revealed, err)
 		return fail()
 	}
 	if err := d.Commitment.Check(seed); err != nil {
-		df.add("seed %s does not match the commitment %s published on %s", d.Seed, d.Commitment.Hash, d.Commitment.Date)
+		df.add("seed %s does not match the commitment %s published on %s", revealed, d.Commitment.Hash, d.Commitment.Date)
 	}
 	if h := frame.Hash(); h != d.Directory.SHA256 || frame.Len() != d.Directory.Count {
 		df.add("directory: disclosure says %d units with SHA-256 %s; the directory given has %d units with SHA-256 %s",
@@ -128,6 +145,9 @@ func Verify(d *Disclosure, frame *Frame, pool *Pool) ([]string, error) {
 		df.add("re-running the draw fails: %v", err)
 		return fail()
 	}
+	if d.Withheld {
+		e = e.Withhold()
+	}
 	if d.DrawID != e.DrawID {
 		df.add("draw ID %s, want %s", d.DrawID, e.DrawID)
 	}
@@ -137,17 +157,24 @@ func Verify(d *Disclosure, frame *Frame, pool *Pool) ([]string, error) {
 	}
 	compareTasks(&df, d.Tasks, e.Tasks)
 	compareExcluded(&df, d.Excluded, e.Excluded)
-	if d.Sealed {
+	switch {
+	case d.Withheld:
+		if len(d.Units) != 0 || d.Seed != "" {
+			df.add("withheld disclosure publishes a seed or %d unit leaves; it must publish neither", len(d.Units))
+		}
+	case d.Sealed:
 		if len(d.Units) != 0 {
 			df.add("sealed disclosure publishes %d unit leaves; it must publish none", len(d.Units))
 		}
-	} else {
+	default:
 		compareLeaves(&df, d.Units, e.all)
 	}
 	if len(df.list) > 0 {
 		return fail()
 	}
-	d.all, d.leaves = e.all, e.leaves
+	if !d.Withheld {
+		d.all, d.leaves = e.all, e.leaves
+	}
 	return nil, nil
 }
 
