@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/sampling"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -96,4 +97,38 @@ func TestLedger(t *testing.T) {
 	u, _ := g.Unit(t1.Unit)
 	assert.Equal(t, t1.Date, u.LastRandom)
 	assert.Equal(t, t1.Teams[0].Inspectors[0], u.LastLead)
+}
+
+// TestAuditorChain: an auditor who rebuilds round 1's frame from the
+// directory and the ledger of round 0 verifies round 1 as planned by
+// PlanPeriod (which chains rounds with Frame.After).
+func TestAuditorChain(t *testing.T) {
+	cfg := testConfig(t)
+	units, levels, annual, insp := city(400, 30, 42)
+	f, err := NewFrame(units, levels, annual, nil)
+	require.NoError(t, err)
+	p, err := NewPool(insp)
+	require.NoError(t, err)
+	seeds := []sampling.Seed{testSeed(60), testSeed(61)}
+	commits := []Commitment{Commit(seeds[0], date(2025, 12, 20)), Commit(seeds[1], date(2026, 1, 25))}
+	cfg.Rounds = cfg.Rounds[:2]
+	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+	require.NoError(t, err)
+
+	l, err := NewLedger(ds[0])
+	require.NoError(t, err)
+	for _, tk := range ds[0].Tasks {
+		require.NoError(t, l.Record(Outcome{TaskID: tk.ID, Result: risk.Pass}))
+	}
+	g, err := NewFrame(units, levels, annual, l.Inspections())
+	require.NoError(t, err)
+	b, err := ds[1].MarshalCanonical()
+	require.NoError(t, err)
+	d1, err := ParseDisclosure(b)
+	require.NoError(t, err)
+	diffs, err := Verify(d1, g, p)
+	require.NoError(t, err, "%v", diffs)
+	// Round 1 on the stale frame (no round-0 history) does not verify.
+	_, err = Verify(d1, f, p)
+	assert.ErrorIs(t, err, ErrVerify)
 }

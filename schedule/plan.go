@@ -116,6 +116,13 @@ func (c *Config) check() error {
 //     days after the visit), and every unit's leaf: published as such in
 //     open mode, as the Merkle root over the leaves in sealed mode.
 //
+// In Independent mode round t is planned on the frame as it stands
+// before the round (history up to date, e.g. NewFrame with the Ledger's
+// inspections, or Frame.After). In Rotation mode every round of a period
+// must be planned on the same frame, the one at the start of the period:
+// the phases are computed from it, and the directory and history hashes
+// in each disclosure let anyone check that it did not change.
+//
 // PlanRound returns a complete disclosure or an error; it never returns
 // a partial plan. The disclosure holds the leaves (for Proof in sealed
 // mode).
