@@ -196,7 +196,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "seed       %s (revealed in the disclosure)\n", seed)
 	}
 	fmt.Fprintf(stdout, "wrote      %s\n", strings.Join(files, ", "))
+	fmt.Fprintf(stdout, "verify:    go run ./examples/verify -disclosure %s%s -asof %s\n",
+		filepath.Join(o.out, "disclosure.json"), recordFlags(o.files), asOf.Format(time.DateOnly))
 	return nil
+}
+
+// recordFlags returns the record-file flags of the command line, for the
+// verify command the summary suggests.
+func recordFlags(f recordFiles) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{{"units", f.Units}, {"telemetry", f.Telemetry}, {"incidents", f.Incidents},
+		{"inspections", f.Inspections}, {"credit", f.Credit}, {"inspectors", f.Inspectors}} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, " -%s %s", kv[0], kv[1])
+		}
+	}
+	return b.String()
 }
 
 // progressUnits is the directory size above which stages are reported on

@@ -147,6 +147,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, d := range diffs {
 		fmt.Fprintf(stdout, "  %s\n", d)
 	}
+	if frame.Hash() != disc.Directory.SHA256 {
+		fmt.Fprintf(stdout, "note: the rebuilt directory differs from the draw's: were the same record files and -asof given as to the draw? (this run used -asof %s)\n", asOf.Format(time.DateOnly))
+	}
 	var ve *schedule.VerifyError
 	if errors.As(err, &ve) && ve.More > 0 {
 		fmt.Fprintf(stdout, "  … and %d more\n", ve.More)
