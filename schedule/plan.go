@@ -259,15 +259,21 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		return nil, err
 	}
 	drawID := c.DrawID(round)
-	d.Tasks = make([]Task, len(visits))
-	for j := range visits {
-		v := &visits[j]
-		k := frame.index[v.UnitID]
-		d.Tasks[j] = Task{
-			ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
-			Date: v.Date, ResultsDue: ds.addWorkingDays(v.Date, cfg.resultsDue()), Teams: teams[j],
-		}
+	due := make(map[Day]Day, len(workdays))
+	for _, w := range workdays {
+		due[w] = ds.addWorkingDays(w, cfg.resultsDue())
 	}
+	d.Tasks = make([]Task, len(visits))
+	parallel(len(visits), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			v := &visits[j]
+			k := frame.index[v.UnitID]
+			d.Tasks[j] = Task{
+				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
+				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
+			}
+		}
+	})
 	sort.Slice(d.Tasks, func(a, b int) bool { return d.Tasks[a].Unit < d.Tasks[b].Unit })
 
 	// Leaves; in sealed mode their Merkle root instead of the leaves.

@@ -349,13 +349,15 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 		ids[2*v], ids[2*v+1] = visits[v].UnitID+"/1", visits[v].UnitID+"/2"
 	}
 	u := sampling.PRNs(seed, TeamStream(round, dept), ids, nil)
-	var buf []int32
-	for v := range visits {
-		vi := &visits[v]
-		buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
-		a.cand[v] = slices.Clone(buf)
-		a.shuf[v].rng.Seed(seedWord(u[2*v]), seedWord(u[2*v+1]))
-	}
+	parallel(len(visits), func(lo, hi int) {
+		var buf []int32
+		for v := lo; v < hi; v++ {
+			vi := &visits[v]
+			buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
+			a.cand[v] = slices.Clone(buf)
+			a.shuf[v].rng.Seed(seedWord(u[2*v]), seedWord(u[2*v+1]))
+		}
+	})
 	return a
 }
 
