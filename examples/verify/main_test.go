@@ -96,13 +96,13 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// tamper writes a copy of the open disclosure with old replaced by new
-// (exactly once) and returns its path.
+// tamper writes a copy of the open disclosure with the first occurrence of
+// old replaced by new and returns its path.
 func tamper(t *testing.T, fx *fixture, old, new string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fx.open, "disclosure.json"))
 	require.NoError(t, err)
-	require.Equal(t, 1, strings.Count(string(b), old), "%q must occur once", old)
+	require.Contains(t, string(b), old)
 	path := filepath.Join(t.TempDir(), "disclosure.json")
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
 	return path
@@ -127,6 +127,8 @@ func TestTampered(t *testing.T) {
 		q, _ := json.Marshal(ids)
 		return string(q)
 	}
+	// Tasks come first in the canonical JSON, sorted by unit, so the first
+	// occurrence of the first task's team is that task's.
 	for _, tc := range []struct {
 		name, old, new, want string
 	}{
