@@ -1105,6 +1105,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 			L.used = append(L.used, false)
 			return int32(len(L.unit) - 1)
 		}
+		lastD := int32(-1)
 		for e := lo; e < hi; e++ {
 			t := &ev[e]
 			if t.Kind >= numEventKinds {
@@ -1114,6 +1115,18 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 			if t.DeviceType >= numDeviceTypes {
 				errs[g] = &RecordError{Source: "telemetry", Column: "device_type", RecordID: t.UnitID, Value: t.DeviceType.String(), Err: ErrBadEnum}
 				return
+			}
+			// Consecutive events of one device (batched uploads) skip
+			// the map.
+			if lastD >= 0 && t.DeviceID == L.id[lastD] && t.UnitID == units[L.unit[lastD]].ID {
+				if t.Time.UnixNano() >= a.asOf {
+					uidx[e] = -1
+					continue
+				}
+				uidx[e], didx[e] = L.unit[lastD], lastD
+				L.used[lastD] = true
+				capable[g][t.DeviceType] |= 1 << t.Kind
+				continue
 			}
 			d, ok := L.byID[t.DeviceID]
 			if !ok || units[L.unit[d]].ID != t.UnitID {
@@ -1134,6 +1147,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 					}
 				}
 			}
+			lastD = d
 			if t.Time.UnixNano() >= a.asOf {
 				uidx[e] = -1
 				continue
