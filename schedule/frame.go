@@ -98,6 +98,14 @@ func (t *leadTable) intern(id string) int32 {
 	return i
 }
 
+// snapshot returns the IDs interned so far; indices below its length
+// stay valid (the table only grows), so it can be read without the lock.
+func (t *leadTable) snapshot() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ids
+}
+
 func (t *leadTable) name(i int32) string {
 	if i < 0 {
 		return ""
@@ -270,12 +278,16 @@ func (u *FrameUnit) appendStatic(b []byte) []byte {
 // last random inspection, last visit, last lead, then the list of other
 // visits as (inspection ID, date) pairs.
 func (u *FrameUnit) appendHistory(b []byte) []byte {
-	b = appendString(b, u.ID)
-	b = appendDay(b, u.LastRandom)
-	b = appendDay(b, u.LastVisit)
-	b = appendString(b, u.LastLead)
-	b = appendInt(b, len(u.Other))
-	for _, o := range u.Other {
+	return appendHistory(b, u.ID, u.LastRandom, u.LastVisit, u.LastLead, u.Other)
+}
+
+func appendHistory(b []byte, id string, lastRandom, lastVisit Day, lead string, other []OtherVisit) []byte {
+	b = appendString(b, id)
+	b = appendDay(b, lastRandom)
+	b = appendDay(b, lastVisit)
+	b = appendString(b, lead)
+	b = appendInt(b, len(other))
+	for _, o := range other {
 		b = appendString(b, o.InspectionID)
 		b = appendDay(b, o.Date)
 	}
@@ -337,9 +349,15 @@ func (f *Frame) Hash() string {
 // of the chunk digests.
 func (f *Frame) HistoryHash() string {
 	f.hist1.once.Do(func() {
+		leads := f.leads.snapshot()
 		f.hist1.hash = chunkedHash(len(f.units), func(b []byte, k int) []byte {
-			u := f.full(k)
-			return u.appendHistory(b)
+			u := &f.units[k]
+			h := &f.hist[k]
+			lead := ""
+			if h.lead >= 0 {
+				lead = leads[h.lead]
+			}
+			return appendHistory(b, u.ID, h.lastRandom, h.lastVisit, lead, u.Other)
 		})
 	})
 	return f.hist1.hash
