@@ -24,12 +24,17 @@ var (
 	cityEvalFit      = risk.FitConfig{Lambda: 1e-3, Log1p: true}
 )
 
-const cityEvalFolds, cityEvalSeed = 5, 1
+// cityEvalFolds-fold cross-validation repeated with seeds 1 …
+// cityEvalRepeats: a single 5-fold split of 5,000 units moves the AUC by
+// about ±0.004 (seeds 1–6 give 0.741–0.751), so the table reports the
+// mean over repeats.
+const cityEvalFolds, cityEvalRepeats = 5, 3
 
 // TestCityEvaluation is the demonstration of issue #3 on the default
 // synthetic city: features as of City.AsOf, labels = Outcomes.Any (the
-// year after AsOf). Fitted models are evaluated out of fold (5-fold
-// cross-validation, seed 1, the same folds for every model). It asserts
+// year after AsOf). Fitted models are evaluated out of fold: 5-fold
+// cross-validation repeated with seeds 1, 2, 3 (the same folds for every
+// model), measures averaged over the repeats. It asserts
 // that the model fitted on every source reaches 95 % of the AUC of the
 // generator's true hazard, beats the default expert model, and beats each
 // single-source model. A single-source model is fitted the same way on
@@ -48,21 +53,35 @@ func TestCityEvaluation(t *testing.T) {
 		y[i], hazard[i] = o.Any, o.Hazard
 	}
 
+	// summary holds the measures of the table, averaged over repeats.
+	type summary struct{ auc, top10, brier float64 }
 	type row struct {
 		name, columns string
-		ev            risk.Evaluation
+		s             summary
 	}
 	var rows []row
-	evaluate := func(name, columns string, scores []float64) risk.Evaluation {
+	measure := func(name string, scores []float64) summary {
 		ev, err := risk.Evaluate(scores, y, risk.EvalConfig{TopShares: []float64{0.10}})
 		require.NoError(t, err, name)
-		rows = append(rows, row{name, columns, ev})
-		return ev
+		return summary{ev.AUC, ev.Top[0].Captured, ev.Brier}
 	}
-	cv := func(name, columns string, sub *risk.Table) risk.Evaluation {
-		res, err := risk.CrossValidate(sub, y, cityEvalFolds, cityEvalSeed, cityEvalFit)
-		require.NoError(t, err, name)
-		return evaluate(name, columns, res.Scores)
+	evaluate := func(name, columns string, scores []float64) summary {
+		s := measure(name, scores)
+		rows = append(rows, row{name, columns, s})
+		return s
+	}
+	cv := func(name, columns string, sub *risk.Table) summary {
+		var mean summary
+		for seed := uint64(1); seed <= cityEvalRepeats; seed++ {
+			res, err := risk.CrossValidate(sub, y, cityEvalFolds, seed, cityEvalFit)
+			require.NoError(t, err, name)
+			s := measure(name, res.Scores)
+			mean.auc += s.auc / cityEvalRepeats
+			mean.top10 += s.top10 / cityEvalRepeats
+			mean.brier += s.brier / cityEvalRepeats
+		}
+		rows = append(rows, row{name, columns, mean})
+		return mean
 	}
 
 	truth := evaluate("true hazard (generator)", "—", hazard)
@@ -70,7 +89,7 @@ func TestCityEvaluation(t *testing.T) {
 	def, err := risk.DefaultModel().Score(tab)
 	require.NoError(t, err)
 	expert := evaluate("default expert model (not fitted)", fmt.Sprintf("%d terms", len(risk.DefaultModel().Terms)), def.Prob)
-	single := map[string]risk.Evaluation{}
+	single := map[string]summary{}
 	for _, src := range []struct {
 		name     string
 		prefixes []string
@@ -89,19 +108,25 @@ func TestCityEvaluation(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| model | columns | AUC | AUC / true AUC | positives in top 10 %% | Brier |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.1f %% | %.4f |\n", r.name, r.columns, r.ev.AUC, r.ev.AUC/truth.AUC,
-			100*r.ev.Top[0].Captured, r.ev.Brier)
+		fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.1f %% | %.4f |\n", r.name, r.columns, r.s.auc, r.s.auc/truth.auc,
+			100*r.s.top10, r.s.brier)
 	}
-	t.Logf("default synthetic city: %d units, %d positives (Any, next year); fitted rows are %d-fold out-of-fold, seed %d\n\n%s",
-		n, truth.Positives, cityEvalFolds, cityEvalSeed, b.String())
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	t.Logf("default synthetic city: %d units, %d positives (Any, next year); fitted rows: %d-fold out-of-fold, mean of seeds 1–%d\n\n%s",
+		n, pos, cityEvalFolds, cityEvalRepeats, b.String())
 
-	assert.GreaterOrEqual(t, all.AUC, 0.95*truth.AUC, "fitted AUC vs 95 %% of the true hazard's")
-	assert.Greater(t, all.AUC, expert.AUC, "fitted vs default expert model")
+	assert.GreaterOrEqual(t, all.auc, 0.95*truth.auc, "fitted AUC vs 95 %% of the true hazard's")
+	assert.Greater(t, all.auc, expert.auc, "fitted vs default expert model")
 	for _, name := range []string{"telemetry only", "history only", "credit only"} {
-		assert.Greater(t, all.AUC, single[name].AUC, "fitted vs %s", name)
+		assert.Greater(t, all.auc, single[name].auc, "fitted vs %s", name)
 	}
 	// The expert model, fitted on nothing, still ranks far better than chance.
-	assert.Greater(t, expert.AUC, 0.6)
+	assert.Greater(t, expert.auc, 0.6)
 }
 
 // The -update flag rewrites the golden files (registered here unless
