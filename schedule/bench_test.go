@@ -83,12 +83,21 @@ func benchConfig(b *testing.B) *Config {
 }
 
 // BenchmarkPlanYear plans 12 monthly independent rounds (draw, dates,
-// teams, disclosure with Merkle root) for N units and 2,000 inspectors.
+// teams, disclosure with every leaf; with their Merkle root when sealed)
+// for N units and 2,000 inspectors.
 func BenchmarkPlanYear(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("units=%.0e", float64(n)), func(b *testing.B) {
-			f, p := benchCity(b, n, 2000)
+	for _, tc := range []struct {
+		n      int
+		sealed bool
+	}{{100_000, false}, {1_000_000, false}, {1_000_000, true}} {
+		name := "units=" + sizeName(tc.n)
+		if tc.sealed {
+			name += "/sealed"
+		}
+		b.Run(name, func(b *testing.B) {
+			f, p := benchCity(b, tc.n, 2000)
 			cfg := benchConfig(b)
+			cfg.Sealed = tc.sealed
 			seeds, commits := benchSeeds(12)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -111,7 +120,7 @@ func BenchmarkPlanYear(b *testing.B) {
 // the canonical JSON, re-run the draw, compare every task and leaf.
 func BenchmarkVerify(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("units=%.0e", float64(n)), func(b *testing.B) {
+		b.Run("units="+sizeName(n), func(b *testing.B) {
 			f, p := benchCity(b, n, 2000)
 			cfg := benchConfig(b)
 			seeds, commits := benchSeeds(1)
@@ -137,4 +146,14 @@ func BenchmarkVerify(b *testing.B) {
 			b.ReportMetric(float64(len(js)), "bytes")
 		})
 	}
+}
+
+// sizeName writes 100000 as "1e5".
+func sizeName(n int) string {
+	e := 0
+	for n >= 10 && n%10 == 0 {
+		n /= 10
+		e++
+	}
+	return fmt.Sprintf("%de%d", n, e)
 }
