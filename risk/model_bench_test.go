@@ -87,9 +87,11 @@ func BenchmarkScoreBinned(b *testing.B) {
 }
 
 // benchTelemetry returns units with 10 devices each and events spread
-// over the year before asOf, in time order across units (as a city-wide
-// log arrives), so that consecutive events rarely share a unit.
-func benchTelemetry(units, events int, asOf time.Time) *Records {
+// over the year before asOf. With byDevice false the events are in time
+// order across units (a city-wide log: consecutive events rarely share a
+// unit, every lookup is a cache miss); with byDevice true they are
+// grouped by unit and device (per-device uploads).
+func benchTelemetry(units, events int, asOf time.Time, byDevice bool) *Records {
 	rec := &Records{Units: make([]Unit, units)}
 	devs := make([]string, units*10)
 	for u := range rec.Units {
@@ -103,11 +105,17 @@ func benchTelemetry(units, events int, asOf time.Time) *Records {
 	start := asOf.AddDate(-1, 0, 0)
 	step := asOf.Sub(start) / time.Duration(events)
 	rec.Telemetry = make([]TelemetryEvent, events)
+	perDev := events / len(devs)
 	for e := range rec.Telemetry {
-		u := r.IntN(units)
-		d := r.IntN(10)
+		u, d := r.IntN(units), r.IntN(10)
+		t := start.Add(time.Duration(e) * step)
+		if byDevice {
+			k := min(e/max(perDev, 1), len(devs)-1)
+			u, d = k/10, k%10
+			t = start.Add(time.Duration(e%max(perDev, 1)) * (asOf.Sub(start) / time.Duration(max(perDev, 1))))
+		}
 		rec.Telemetry[e] = TelemetryEvent{UnitID: rec.Units[u].ID, DeviceID: devs[u*10+d],
-			Time: start.Add(time.Duration(e) * step), Kind: kinds[r.IntN(len(kinds))]}
+			Time: t, Kind: kinds[r.IntN(len(kinds))]}
 	}
 	return rec
 }
@@ -115,12 +123,16 @@ func benchTelemetry(units, events int, asOf time.Time) *Records {
 // BenchmarkExtract extracts features from in-memory telemetry (the
 // target: 50 million events at ≥ 20 million events/s):
 //
-//	go test ./risk -run '^$' -bench 'BenchmarkExtract/units=1e5,events=5e7' -benchtime 1x
+//	go test ./risk -run '^$' -bench 'BenchmarkExtract/order=time,units=1e5,events=5e7' -benchtime 1x
 func BenchmarkExtract(b *testing.B) {
 	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, sz := range []struct{ units, events int }{{1e4, 1e6}, {1e5, 5e7}} {
-		b.Run("units="+benchSize(sz.units)+",events="+benchSize(sz.events), func(b *testing.B) {
-			rec := benchTelemetry(sz.units, sz.events, asOf)
+	for _, sz := range []struct {
+		order         string
+		units, events int
+	}{{"time", 1e4, 1e6}, {"time", 1e5, 5e7}, {"device", 1e5, 5e7}} {
+		name := "order=" + sz.order + ",units=" + benchSize(sz.units) + ",events=" + benchSize(sz.events)
+		b.Run(name, func(b *testing.B) {
+			rec := benchTelemetry(sz.units, sz.events, asOf, sz.order == "device")
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
