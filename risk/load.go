@@ -140,10 +140,16 @@ type loader struct {
 	intern   interner
 	scratch  []byte
 	attrSlab []Attr
+	// recentIDs, if not nil, replaces intern for unit and device IDs.
+	recentIDs *recentStrings
 }
 
 func newLoader(opt LoadOptions, s *spec) *loader {
-	return &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
+	l := &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
+	if s == telemetrySpec {
+		l.recentIDs = newRecentStrings()
+	}
+	return l
 }
 
 // fatal ends loading with an error that concerns the whole input.
@@ -197,6 +203,28 @@ func finish[T any](l *loader, out []T) ([]T, []*RecordError, error) {
 		return nil, nil, l.err
 	}
 	return out, l.rejected, nil
+}
+
+// recentStrings shares the strings of values seen recently, in a small
+// direct-mapped cache. Telemetry uses it for unit and device IDs: a map
+// over hundreds of thousands of IDs costs a cache miss per lookup, more
+// than allocating the string, while events of one device often come
+// together.
+type recentStrings struct {
+	seed  maphash.Seed
+	slots [256]string
+}
+
+func newRecentStrings() *recentStrings { return &recentStrings{seed: maphash.MakeSeed()} }
+
+func (c *recentStrings) get(b []byte) string {
+	i := maphash.Bytes(c.seed, b) % uint64(len(c.slots))
+	if c.slots[i] == string(b) {
+		return c.slots[i]
+	}
+	s := string(b)
+	c.slots[i] = s
+	return s
 }
 
 // interner shares the strings of repeated values (unit and device IDs,
@@ -500,6 +528,9 @@ func (l *loader) unitID(r *row, c int) (string, *RecordError) {
 	}
 	if l.opt.Units != nil && !l.opt.Units.Has(string(v)) {
 		return "", r.bad(c, ErrUnknownUnit, "")
+	}
+	if l.recentIDs != nil {
+		return l.recentIDs.get(v), nil
 	}
 	return l.intern.get(v), nil
 }
@@ -814,9 +845,11 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]TelemetryEvent, []*RecordErr
 // StreamTelemetry reads telemetry events and calls fn for each good one,
 // in input order. The event passed to fn is reused: copy the value to
 // keep it (its strings may be kept). Memory does not grow with the number
-// of events, only with the number of distinct unit IDs, device IDs and
-// measures (which are shared, up to a few million). An error from fn
-// stops reading and is returned as is. CSV is parsed on up to four
+// of events: nothing is kept between events but a few blocks of input in
+// flight and the distinct measures. Unit and device IDs are shared
+// between nearby events through a small cache (a global table of IDs
+// costs a cache miss per event), so events kept by fn may hold copies of
+// the same ID. An error from fn stops reading and is returned as is. CSV is parsed on up to four
 // goroutines (bounded by GOMAXPROCS) a block of rows at a time, but fn is
 // called from the calling goroutine, one event at a time, in input order,
 // and the results do not depend on the number of goroutines. CSV columns
@@ -874,7 +907,7 @@ func (l *loader) parseTelemetry(r *row, ev *TelemetryEvent) *RecordError {
 	if e != nil {
 		return e
 	}
-	ev.DeviceID = l.intern.get(d)
+	ev.DeviceID = l.recentIDs.get(d)
 	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, ParseDeviceType); e != nil {
 		return e
 	}

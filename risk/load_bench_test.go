@@ -150,7 +150,7 @@ func BenchmarkStreamTelemetryCSV(b *testing.B) {
 	for _, n := range []struct {
 		name string
 		n    int
-	}{{"N=1e5", 1e5}, {"N=1e7", 1e7}} {
+	}{{"N=1e5", 1e5}, {"N=1e6", 1e6}, {"N=1e7", 1e7}} {
 		b.Run(n.name, func(b *testing.B) {
 			data := telemetryCSV(b, n.n)
 			b.SetBytes(int64(len(data)))
