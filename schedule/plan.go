@@ -44,8 +44,9 @@ type Config struct {
 	// leaves (risk levels are not public in many places).
 	Sealed bool
 	// HistoryStart is the date from which the inspection history is
-	// complete; a unit with no inspection since then starts its spacing
-	// clock there. Zero means the start of the period.
+	// complete; a unit with no inspection on record starts its spacing
+	// clock there (Spacing.DelayHazard), one with an older inspection
+	// counts from that inspection. Zero means the start of the period.
 	HistoryStart time.Time
 	// Policy is recorded in the disclosure: the frame's frequencies are
 	// expected to come from Policy.Annual.

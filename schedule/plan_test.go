@@ -417,29 +417,97 @@ func TestPlanPeriodRotation(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// TestGolden pins a small round's canonical disclosure.
+// TestGolden pins small rounds' canonical disclosures: independent open,
+// sealed with two departments, and rotation in quarters.
 func TestGolden(t *testing.T) {
-	cfg := testConfig(t)
-	cfg.Staffing.Departments = nil
-	f, p := buildCity(t, 40, 12, []risk.Inspection{{ID: "h1", UnitID: "U00001", Date: date(2025, 11, 20), Inspectors: []string{"I003", "I004"}}})
-	seed := testSeed(2026)
-	d, err := PlanRound(cfg, f, p, 1, seed, Commit(seed, date(2026, 1, 25)))
-	require.NoError(t, err)
-	got, err := d.MarshalCanonical()
-	require.NoError(t, err)
-	path := filepath.Join("..", "testdata", "schedule", "round.golden.json")
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+	for _, tc := range []struct {
+		file string
+		edit func(cfg *Config, insp []risk.Inspector)
+	}{
+		{"round.golden.json", func(*Config, []risk.Inspector) {}},
+		{"sealed-joint.golden.json", func(cfg *Config, insp []risk.Inspector) {
+			cfg.Sealed = true
+			cfg.Staffing.Departments = []string{"fire", "market"}
+			for i := range insp {
+				insp[i].Department = []string{"fire", "market"}[i%2]
+			}
+		}},
+		{"rotation-quarter.golden.json", func(cfg *Config, _ []risk.Inspector) {
+			rs, err := Period(date(2026, 1, 1), 4, Quarter)
+			require.NoError(t, err)
+			cfg.Rounds, cfg.Length, cfg.Mode = rs, Quarter, Rotation
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			cfg := testConfig(t)
+			units, levels, annual, insp := city(40, 24, 42)
+			tc.edit(cfg, insp)
+			f, err := NewFrame(units, levels, annual, []risk.Inspection{{ID: "h1", UnitID: "U00001", Date: date(2025, 11, 20), Inspectors: []string{"I003", "I004"}}})
+			require.NoError(t, err)
+			p, err := NewPool(insp)
+			require.NoError(t, err)
+			seed := testSeed(2026)
+			d, err := PlanRound(cfg, f, p, 1, seed, Commit(seed, date(2026, 1, 25)))
+			require.NoError(t, err)
+			got, err := d.MarshalCanonical()
+			require.NoError(t, err)
+			path := filepath.Join("..", "testdata", "schedule", tc.file)
+			if *update {
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			if !bytes.Equal(want, got) {
+				i := 0
+				for i < min(len(want), len(got)) && want[i] == got[i] {
+					i++
+				}
+				lo := max(0, i-80)
+				t.Fatalf("disclosure differs from %s at byte %d (run with -update if intended):\nwant …%s…\ngot  …%s…",
+					path, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
+			}
+		})
 	}
-	want, err := os.ReadFile(path)
+}
+
+// TestQuarterly plans a year of independent quarterly rounds: a unit due
+// twice a year (π = 1/2, every gap exactly 2 quarters) is inspected in
+// alternate quarters, one due 4 times in every quarter.
+func TestQuarterly(t *testing.T) {
+	rs, err := Period(date(2026, 1, 1), 4, Quarter)
 	require.NoError(t, err)
-	if !bytes.Equal(want, got) {
-		i := 0
-		for i < min(len(want), len(got)) && want[i] == got[i] {
-			i++
+	cfg := &Config{Rounds: rs, Length: Quarter}
+	units, levels, annual, insp := city(200, 30, 42)
+	for k := range annual {
+		annual[k] = []float64{2, 4}[k%2]
+	}
+	f, err := NewFrame(units, levels, annual, nil)
+	require.NoError(t, err)
+	p, err := NewPool(insp)
+	require.NoError(t, err)
+	var seeds []sampling.Seed
+	var commits []Commitment
+	for i := range 4 {
+		seeds = append(seeds, testSeed(uint64(300+i)))
+		commits = append(commits, Commit(seeds[i], date(2025, 12, 1)))
+	}
+	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+	require.NoError(t, err)
+	rounds := map[string][]int{}
+	for q, d := range ds {
+		checkDisclosure(t, cfg, f, p, d)
+		assert.Equal(t, "quarter", d.Period.Length)
+		for _, tk := range d.Tasks {
+			rounds[tk.Unit] = append(rounds[tk.Unit], q)
 		}
-		lo := max(0, i-80)
-		t.Fatalf("disclosure differs from %s at byte %d (run with -update if intended):\nwant …%s…\ngot  …%s…",
-			path, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
+	}
+	for k, u := range units {
+		rs := rounds[u.ID]
+		if k%2 == 1 {
+			assert.Equal(t, []int{0, 1, 2, 3}, rs, u.ID)
+			continue
+		}
+		require.Len(t, rs, 2, u.ID)
+		assert.Equal(t, 2, rs[1]-rs[0], u.ID)
 	}
 }
