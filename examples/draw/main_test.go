@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
@@ -184,6 +185,8 @@ func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "units.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("id,name,category,district\nU1,One,street-shop,East\nU2,Two,spaceship,East\n"), 0o644))
+	badModel := filepath.Join(dir, "model.json")
+	require.NoError(t, os.WriteFile(badModel, []byte(`{"intercept": 1, "terms": [{"feature": ""}]}`), 0o644))
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -198,6 +201,8 @@ func TestBadInput(t *testing.T) {
 		{"missing file", []string{"-units", filepath.Join(dir, "none.csv")}, 1, "none.csv"},
 		{"bad row", []string{"-units", bad}, 1, bad + ":3:"},
 		{"bad asof", []string{"-asof", "yesterday"}, 1, "-asof"},
+		{"bad model", []string{"-model", badModel}, 1, badModel},
+		{"missing model", []string{"-model", filepath.Join(dir, "none.json")}, 1, "none.json"},
 		{"bad period", []string{"-period", "2026-01-05..2026-12-31"}, 1, "-period"},
 		{"bad round", []string{"-round", "12"}, 1, "-round"},
 		{"round outside period", []string{"-period", "2026", "-round", "2027-03"}, 1, "outside the period"},
@@ -266,5 +271,27 @@ func TestPeriodAndRound(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.start, r.Start.Format(time.DateOnly))
 		})
+	}
+}
+
+func TestModelFile(t *testing.T) {
+	// The default model written as JSON draws exactly as the default.
+	b, err := json.Marshal(risk.DefaultModel())
+	require.NoError(t, err)
+	model := filepath.Join(t.TempDir(), "model.json")
+	require.NoError(t, os.WriteFile(model, b, 0o644))
+	args := append(cityFlags(t), "-asof", "2026-01-01", "-seed", testSeed, "-committed", "2025-12-31")
+	dirs := []string{t.TempDir(), t.TempDir()}
+	_, errOut, code := runDraw(append(args, "-out", dirs[0])...)
+	require.Equal(t, 0, code, errOut)
+	out, errOut, code := runDraw(append(args, "-model", model, "-out", dirs[1])...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "-model "+model)
+	for _, name := range []string{"disclosure.json", "levels.csv"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], name))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dirs[1], name))
+		require.NoError(t, err)
+		assert.Equal(t, a, b, name)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,6 +49,7 @@ type options struct {
 	commit    bool
 	sealed    bool
 	noProofs  bool
+	model     string
 	out       string
 }
 
@@ -106,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
 	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
 	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (each proof costs time proportional to the directory)")
+	fs.StringVar(&o.model, "model", "", "score with the model in `FILE` (JSON, as examples/tune -fit writes); default: the default expert model")
 	fs.StringVar(&o.out, "out", "out", "output `DIR`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -150,6 +154,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-committed: %q is not a date YYYY-MM-DD", o.committed)
 		}
 	}
+	model, err := loadModel(o.model)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	recs, asOf, err := loadRecords(o, stderr, start)
 	if err != nil {
@@ -176,7 +184,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	progress("loaded %d units, %d telemetry events, %d inspections", len(recs.Units), len(recs.Telemetry), len(recs.Inspections))
 
-	d, err := draw(o, recs, asOf, rounds, round, seed, committed, progress)
+	d, err := draw(o, model, recs, asOf, rounds, round, seed, committed, progress)
 	if err != nil {
 		return err
 	}
@@ -197,7 +205,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote      %s\n", strings.Join(files, ", "))
 	fmt.Fprintf(stdout, "verify:    go run ./examples/verify -disclosure %s%s -asof %s\n",
-		filepath.Join(o.out, "disclosure.json"), recordFlags(o.files), asOf.Format(time.DateOnly))
+		filepath.Join(o.out, "disclosure.json"), recordFlags(o.files)+modelFlag(o.model), asOf.Format(time.DateOnly))
 	return nil
 }
 
@@ -212,6 +220,13 @@ func recordFlags(f recordFiles) string {
 		}
 	}
 	return b.String()
+}
+
+func modelFlag(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " -model " + name
 }
 
 // progressUnits is the directory size above which stages are reported on
@@ -234,14 +249,14 @@ type result struct {
 
 // draw runs the pipeline: features → scores → levels → policy → frame →
 // the round's plan.
-func draw(o *options, recs *risk.Records, asOf time.Time, rounds []schedule.Round, round schedule.Round,
+func draw(o *options, model *risk.Model, recs *risk.Records, asOf time.Time, rounds []schedule.Round, round schedule.Round,
 	seed sampling.Seed, committed time.Time, progress func(string, ...any)) (*result, error) {
 	table, err := risk.Extract(recs, asOf, risk.FeatureConfig{})
 	if err != nil {
 		return nil, err
 	}
 	progress("extracted %d features", table.Cols())
-	scores, err := risk.DefaultModel().Score(table)
+	scores, err := model.Score(table)
 	if err != nil {
 		return nil, err
 	}
@@ -432,4 +447,26 @@ func pickRound(rounds []schedule.Round, s string) (schedule.Round, error) {
 	}
 	return schedule.Round{}, fmt.Errorf("-round: %s is outside the period (%s..%s)", s,
 		rounds[0].Start.Format(time.DateOnly), rounds[len(rounds)-1].End.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// loadModel reads a model written as JSON (examples/tune -fit writes one),
+// or returns the default expert model when name is empty.
+func loadModel(name string) (*risk.Model, error) {
+	if name == "" {
+		return risk.DefaultModel(), nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var m risk.Model
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &m, nil
 }

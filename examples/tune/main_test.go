@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -77,6 +79,12 @@ func TestFitSplit(t *testing.T) {
 	out, errOut, code := runTune(append(flags, "-split", "2025-01-01", "-fit", "-sims", "5", "-out", dir)...)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "fitted on 2024-01-01..2024-12-31")
+	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+	require.NoError(t, err)
+	var m risk.Model
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.NoError(t, m.Validate())
+	assert.NotEmpty(t, m.Terms)
 	assert.Len(t, tableRows(out), len(frequencyTables)*len(strengths), out)
 	checkPlots(t, dir)
 }

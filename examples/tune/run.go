@@ -2,6 +2,7 @@ package main
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -139,7 +141,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scores, modelName, err := score(o, d)
+	scores, modelName, fitted, err := score(o, d)
 	if err != nil {
 		return err
 	}
@@ -183,6 +185,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nplots: %s\n", strings.Join(files, ", "))
+	if fitted != nil {
+		path := filepath.Join(o.out, "model.json")
+		b, err := json.MarshalIndent(fitted, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "model: %s (draw with it: go run ./examples/draw -model %s)\n", path, path)
+	}
 	return nil
 }
 
@@ -276,40 +289,47 @@ func loadOutcomes(name string) ([]synthcity.Outcome, error) {
 	return synthcity.LoadOutcomes(r, name)
 }
 
-// score returns every unit's score and the model's name.
-func score(o *options, d *dataset) ([]float64, string, error) {
+// score returns every unit's score, the model's name and, with -fit, the
+// fitted model to save.
+func score(o *options, d *dataset) ([]float64, string, *risk.Model, error) {
 	if !o.fit {
 		m := risk.DefaultModel()
 		s, err := m.Score(d.table)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		return s.Prob, "default expert weights", nil
+		return s.Prob, "default expert weights", nil, nil
 	}
 	cfg := risk.FitConfig{Lambda: 1e-3}
 	if o.split == "" {
+		// Honest scores come from cross-validation; the model saved for
+		// drawing is fitted on every unit.
 		cv, err := risk.CrossValidate(d.table, d.any, 5, o.seed, cfg)
 		if err != nil {
-			return nil, "", fmt.Errorf("-fit: %w", err)
+			return nil, "", nil, fmt.Errorf("-fit: %w", err)
 		}
-		return cv.Scores, "fitted (5-fold out-of-fold scores)", nil
+		m, _, err := risk.Fit(d.table, d.any, cfg)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("-fit: %w", err)
+		}
+		return cv.Scores, "fitted (5-fold out-of-fold scores)", m, nil
 	}
 	// Fit on the year before the cut (features as of cut−1y, outcomes in
 	// the year up to the cut), then score the evaluation table.
 	cut := d.cut.AddDate(-1, 0, 0)
 	train, err := risk.TemporalSplit(d.recs, cut, risk.SplitConfig{})
 	if err != nil {
-		return nil, "", fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
+		return nil, "", nil, fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
 	}
 	m, _, err := risk.Fit(train.Table, train.Y, cfg)
 	if err != nil {
-		return nil, "", fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
+		return nil, "", nil, fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
 	}
 	s, err := m.Score(d.table)
 	if err != nil {
-		return nil, "", fmt.Errorf("-fit: %w", err)
+		return nil, "", nil, fmt.Errorf("-fit: %w", err)
 	}
-	return s.Prob, fmt.Sprintf("fitted on %s..%s", cut.Format(time.DateOnly), d.cut.AddDate(0, 0, -1).Format(time.DateOnly)), nil
+	return s.Prob, fmt.Sprintf("fitted on %s..%s", cut.Format(time.DateOnly), d.cut.AddDate(0, 0, -1).Format(time.DateOnly)), m, nil
 }
 
 // frequencyTable is one table of annual frequencies by level.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -42,6 +43,7 @@ type options struct {
 	disclosure string
 	unit       string
 	proof      string
+	model      string
 }
 
 const usageText = `usage: verify -disclosure FILE [record flags]
@@ -78,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.files.Credit, "credit", "", "credit records `FILE`")
 	fs.StringVar(&o.files.Inspectors, "inspectors", "", "inspector pool `FILE`")
 	fs.StringVar(&o.asOf, "asof", "", "the draw's feature `DATE` (YYYY-MM-DD); default as in draw")
+	fs.StringVar(&o.model, "model", "", "the model `FILE` the draw scored with (draw -model); default: the default expert model")
 	fs.StringVar(&o.unit, "unit", "", "check the sealed-mode proof of this unit `ID`")
 	fs.StringVar(&o.proof, "proof", "", "proof `FILE`: the draw's proofs.jsonl or one line of it")
 	if err := fs.Parse(args); err != nil {
@@ -122,11 +125,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.unit != "" {
 		return checkProof(o, disc, stdout)
 	}
+	model, err := loadModel(o.model)
+	if err != nil {
+		return err
+	}
 	recs, asOf, err := loadRecords(o)
 	if err != nil {
 		return err
 	}
-	frame, err := buildFrame(recs, asOf, disc)
+	frame, err := buildFrame(recs, asOf, model, disc)
 	if err != nil {
 		return err
 	}
@@ -148,7 +155,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %s\n", d)
 	}
 	if frame.Hash() != disc.Directory.SHA256 {
-		fmt.Fprintf(stdout, "note: the rebuilt directory differs from the draw's: were the same record files and -asof given as to the draw? (this run used -asof %s)\n", asOf.Format(time.DateOnly))
+		fmt.Fprintf(stdout, "note: the rebuilt directory differs from the draw's: were the same record files, -asof and -model given as to the draw? (this run used -asof %s)\n", asOf.Format(time.DateOnly))
 	}
 	var ve *schedule.VerifyError
 	if errors.As(err, &ve) && ve.More > 0 {
@@ -185,14 +192,14 @@ func loadRecords(o *options) (*risk.Records, time.Time, error) {
 }
 
 // buildFrame rebuilds the directory of the draw: the same steps as
-// examples/draw (features as of asOf, the default model, default level
+// examples/draw (features as of asOf, the model, default level
 // shares with overrides, the disclosure's policy).
-func buildFrame(recs *risk.Records, asOf time.Time, disc *schedule.Disclosure) (*schedule.Frame, error) {
+func buildFrame(recs *risk.Records, asOf time.Time, model *risk.Model, disc *schedule.Disclosure) (*schedule.Frame, error) {
 	table, err := risk.Extract(recs, asOf, risk.FeatureConfig{})
 	if err != nil {
 		return nil, err
 	}
-	scores, err := risk.DefaultModel().Score(table)
+	scores, err := model.Score(table)
 	if err != nil {
 		return nil, err
 	}
@@ -275,3 +282,25 @@ func checkProof(o *options, disc *schedule.Disclosure, stdout io.Writer) error {
 type osFS struct{}
 
 func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// loadModel reads a model written as JSON (examples/tune -fit writes one),
+// or returns the default expert model when name is empty.
+func loadModel(name string) (*risk.Model, error) {
+	if name == "" {
+		return risk.DefaultModel(), nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var m risk.Model
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &m, nil
+}
