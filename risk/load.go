@@ -2,6 +2,7 @@ package risk
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"fmt"
 	"hash/maphash"
@@ -602,21 +603,17 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 		// copies less than growing one slice.
 		chunks [][]Unit
 		cur    []Unit
-		n      int
-		seen   = newIDSet()
+		lines  []int
 	)
 	commit := func(line int, u *Unit) *RecordError {
-		if first, dup := seen.add(u.ID, line); dup {
-			return duplicate("id", u.ID, first)
-		}
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				chunks = append(chunks, cur)
 			}
-			cur = make([]Unit, 0, min(1<<16, max(1024, 2*n)))
+			cur = make([]Unit, 0, min(1<<16, max(1024, 2*len(lines))))
 		}
 		cur = append(cur, *u)
-		n++
+		lines = append(lines, line)
 		return nil
 	}
 	if opt.Format == CSV {
@@ -631,76 +628,101 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 		})
 	}
 	var out []Unit
-	if n > 0 {
-		out = make([]Unit, 0, n)
+	if len(lines) > 0 {
+		out = make([]Unit, 0, len(lines))
 		for _, c := range append(chunks, cur) {
 			out = append(out, c...)
 		}
 	}
-	return finish(l, out)
+	// Repeated IDs are found after parsing, by sorting hashes, which is
+	// cheaper than a table probe (a cache miss) per unit. Every unit read
+	// precedes l.err, so the first repeat, if any, is the first error.
+	seed := maphash.MakeSeed()
+	dups := findDuplicates(out, func(id string) uint64 { return maphash.String(seed, id) })
+	if len(dups) == 0 {
+		return finish(l, out)
+	}
+	errs := make([]*RecordError, len(dups))
+	isDup := make([]bool, len(out))
+	for i, d := range dups {
+		errs[i] = duplicate("id", out[d.later].ID, lines[d.first])
+		errs[i].Source, errs[i].Line = opt.Source, lines[d.later]
+		isDup[d.later] = true
+	}
+	if !opt.Lenient {
+		if re, ok := l.err.(*RecordError); l.err == nil || ok && errs[0].Line < re.Line {
+			l.err = errs[0]
+		}
+		return finish(l, out)
+	}
+	l.rejected = mergeByLine(l.rejected, errs)
+	w := 0
+	for i := range out {
+		if !isDup[i] {
+			out[w] = out[i]
+			w++
+		}
+	}
+	clear(out[w:])
+	return finish(l, out[:w:w])
 }
 
-// idSet detects repeated IDs among millions with less memory traffic
-// than a map[string]int: an open-addressing table (linear probing) of
-// 64-bit hashes, each with the first line and ID, checked on a hash match;
-// a different ID with the same hash goes to a plain map.
-type idSet struct {
-	seed  maphash.Seed
-	slots []idSlot // len is a power of two, at most half full
-	n     int
-	other map[string]int // IDs whose hash collides with another ID's
-}
+// dupPair is a record whose ID repeats that of an earlier one.
+type dupPair struct{ later, first int }
 
-type idSlot struct {
-	hash uint64 // 0: empty
-	line int
-	id   string
-}
-
-func newIDSet() *idSet {
-	return &idSet{seed: maphash.MakeSeed(), slots: make([]idSlot, 1024)}
-}
-
-// add records id first seen on line, or returns the line it was first
-// seen on.
-func (s *idSet) add(id string, line int) (first int, dup bool) {
-	if 2*(s.n+1) > len(s.slots) {
-		old := s.slots
-		s.slots = make([]idSlot, 2*len(old))
-		for _, sl := range old {
-			if sl.hash != 0 {
-				*s.slot(sl.hash) = sl
+// findDuplicates returns every unit whose ID repeats an earlier unit's,
+// with the index of the first unit with that ID, in index order. It sorts
+// 64-bit hashes of the IDs and compares the IDs of equal hashes.
+func findDuplicates(units []Unit, hash func(string) uint64) []dupPair {
+	type hashed struct {
+		h uint64
+		i int
+	}
+	hs := make([]hashed, len(units))
+	for i := range units {
+		hs[i] = hashed{hash(units[i].ID), i}
+	}
+	slices.SortFunc(hs, func(a, b hashed) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	var dups []dupPair
+	var firsts []int // distinct IDs among equal hashes, by first index
+	for s := 0; s < len(hs); {
+		e := s + 1
+		for e < len(hs) && hs[e].h == hs[s].h {
+			e++
+		}
+		firsts = append(firsts[:0], hs[s].i)
+	run:
+		for _, x := range hs[s+1 : e] {
+			for _, f := range firsts {
+				if units[f].ID == units[x.i].ID {
+					dups = append(dups, dupPair{x.i, f})
+					continue run
+				}
 			}
+			firsts = append(firsts, x.i)
 		}
+		s = e
 	}
-	h := maphash.String(s.seed, id) | 1
-	sl := s.slot(h)
-	if sl.hash == 0 {
-		*sl = idSlot{h, line, id}
-		s.n++
-		return 0, false
-	}
-	if sl.id == id {
-		return sl.line, true
-	}
-	if first, ok := s.other[id]; ok {
-		return first, true
-	}
-	if s.other == nil {
-		s.other = map[string]int{}
-	}
-	s.other[id] = line
-	return 0, false
+	slices.SortFunc(dups, func(a, b dupPair) int { return cmp.Compare(a.later, b.later) })
+	return dups
 }
 
-// slot returns the slot holding hash h or the empty slot where it goes.
-func (s *idSet) slot(h uint64) *idSlot {
-	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		if sl := &s.slots[i]; sl.hash == h || sl.hash == 0 {
-			return sl
+// mergeByLine merges two lists of errors sorted by line.
+func mergeByLine(a, b []*RecordError) []*RecordError {
+	out := make([]*RecordError, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Line < a[0].Line {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
 		}
 	}
+	return append(append(out, a...), b...)
 }
 
 func (l *loader) parseUnit(r *row, u *Unit) *RecordError {

@@ -670,25 +670,26 @@ func TestRecordsEnd(t *testing.T) {
 	}
 }
 
-func TestIDSet(t *testing.T) {
-	s := newIDSet()
-	for i := range 5000 {
-		_, dup := s.add(fmt.Sprint("U", i), i+2)
-		require.False(t, dup)
+func TestFindDuplicates(t *testing.T) {
+	units := make([]Unit, 5000)
+	for i := range units {
+		units[i].ID = fmt.Sprint("U", i%2000)
 	}
-	for i := range 5000 {
-		first, dup := s.add(fmt.Sprint("U", i), 9999)
-		require.True(t, dup)
-		require.Equal(t, i+2, first)
+	seed := maphash.MakeSeed()
+	dups := findDuplicates(units, func(s string) uint64 { return maphash.String(seed, s) })
+	require.Len(t, dups, 3000)
+	for k, d := range dups {
+		require.Equal(t, dupPair{2000 + k, k % 2000}, d)
 	}
-	// A different ID with the same 64-bit hash is told apart.
-	h := maphash.String(s.seed, "b") | 1
-	*s.slot(h) = idSlot{h, 7, "a"}
-	_, dup := s.add("b", 9)
-	assert.False(t, dup)
-	first, dup := s.add("b", 11)
-	assert.True(t, dup)
-	assert.Equal(t, 9, first)
+	// Distinct IDs with equal hashes are told apart.
+	units = []Unit{{ID: "a"}, {ID: "b"}, {ID: "a"}, {ID: "c"}, {ID: "b"}, {ID: "a"}, {ID: "d"}}
+	for _, hash := range []func(string) uint64{
+		func(string) uint64 { return 7 },
+		func(s string) uint64 { return uint64(len(s)) },
+		func(s string) uint64 { return maphash.String(seed, s) },
+	} {
+		assert.Equal(t, []dupPair{{2, 0}, {4, 1}, {5, 0}}, findDuplicates(units, hash))
+	}
 }
 
 // telemetrySource generates n telemetry CSV rows on the fly for 100
