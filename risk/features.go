@@ -1064,6 +1064,19 @@ type localDevs struct {
 	remap []int32 // local → global device
 }
 
+// find returns the local device of unit u with the given ID.
+func (L *localDevs) find(u int32, id string) (int32, bool) {
+	d, ok := L.byID[id]
+	if ok && L.unit[d] == u {
+		return d, true
+	}
+	if !ok {
+		return -1, false
+	}
+	d, ok = L.coll[devKey{u, id}]
+	return d, ok
+}
+
 // aggregateTelemetry computes the telemetry aggregates of every unit:
 //
 //  1. over halves of the events (2 goroutines): find each event's device
@@ -1096,7 +1109,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 	var capable [2][numDeviceTypes]uint16
 	var locals [2]*localDevs
 	parallel2(len(ev), func(g, lo, hi int) {
-		L := &localDevs{byID: map[string]int32{}, coll: map[devKey]int32{}}
+		L := &localDevs{byID: make(map[string]int32, n), coll: map[devKey]int32{}}
 		locals[g] = L
 		newDev := func(u int32, e *TelemetryEvent) int32 {
 			L.unit = append(L.unit, u)
@@ -1165,24 +1178,32 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 	for t := range a.capable {
 		a.capable[t] = capable[0][t] | capable[1][t]
 	}
-	// Number the devices by unit, then by first appearance.
+	// Number the devices by unit, then by first appearance. Devices are
+	// distinct within a goroutine; a device of the second half may be one
+	// of the first half.
 	start := make([]int32, n+1)
-	seen := make(map[devKey]int32)
 	type gdev struct {
 		unit int32
-		id   string
 		typ  DeviceType
 	}
 	var order []gdev
-	for _, L := range locals {
-		L.remap = make([]int32, len(L.unit))
+	ord := [2][]int32{}
+	for g, L := range locals {
+		ord[g] = make([]int32, len(L.unit))
 		for l := range L.unit {
-			k := devKey{L.unit[l], L.id[l]}
-			if _, dup := seen[k]; !dup && L.used[l] {
-				seen[k] = int32(len(order))
-				order = append(order, gdev{L.unit[l], L.id[l], L.typ[l]})
-				start[L.unit[l]+1]++
+			ord[g][l] = -1
+			if !L.used[l] {
+				continue
 			}
+			if g == 1 {
+				if d0, ok := locals[0].find(L.unit[l], L.id[l]); ok && locals[0].used[d0] {
+					ord[1][l] = ord[0][d0]
+					continue
+				}
+			}
+			ord[g][l] = int32(len(order))
+			order = append(order, gdev{L.unit[l], L.typ[l]})
+			start[L.unit[l]+1]++
 		}
 	}
 	for u := 0; u < n; u++ {
@@ -1200,10 +1221,11 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 		a.devices[o.unit]++
 		a.byType[int(o.unit)*int(numDeviceTypes)+int(o.typ)]++
 	}
-	for _, L := range locals {
-		for l := range L.unit {
-			if L.used[l] {
-				L.remap[l] = pos[seen[devKey{L.unit[l], L.id[l]}]]
+	for g, L := range locals {
+		L.remap = make([]int32, len(L.unit))
+		for l, k := range ord[g] {
+			if k >= 0 {
+				L.remap[l] = pos[k]
 			}
 		}
 	}
