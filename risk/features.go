@@ -1103,8 +1103,12 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 		return a, nil
 	}
 	// Pass 1.
+	// Compact copies of what pass 3 needs, so that it does not read the
+	// (large) events again.
 	uidx := make([]int32, len(ev)) // −1: at or after asOf
 	didx := make([]int32, len(ev))
+	times := make([]int64, len(ev))
+	kinds := make([]EventKind, len(ev))
 	errs := make([]error, 2)
 	var capable [2][numDeviceTypes]uint16
 	var locals [2]*localDevs
@@ -1131,8 +1135,10 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 			}
 			// Consecutive events of one device (batched uploads) skip
 			// the map.
+			tn := t.Time.UnixNano()
+			times[e], kinds[e] = tn, t.Kind
 			if lastD >= 0 && t.DeviceID == L.id[lastD] && t.UnitID == units[L.unit[lastD]].ID {
-				if t.Time.UnixNano() >= a.asOf {
+				if tn >= a.asOf {
 					uidx[e] = -1
 					continue
 				}
@@ -1161,7 +1167,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 				}
 			}
 			lastD = d
-			if t.Time.UnixNano() >= a.asOf {
+			if tn >= a.asOf {
 				uidx[e] = -1
 				continue
 			}
@@ -1241,30 +1247,30 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 	parallel2(n, func(_ int, lo, hi int) {
 		ulo, uhi := int32(lo), int32(hi)
 		unsorted := false
-		for e := range ev {
+		for e := range uidx {
 			u := uidx[e]
 			if u < ulo || u >= uhi {
 				continue
 			}
-			t := &ev[e]
+			k := kinds[e]
 			dv := &devs[didx[e]]
-			tn := t.Time.UnixNano()
+			tn := times[e]
 			a.first[u] = min(a.first[u], tn)
 			if tn >= a.winStart {
-				if c := kindColumn[t.Kind]; c >= 0 {
+				if c := kindColumn[k]; c >= 0 {
 					a.counts[int(u)*nk+int(c)]++
 				}
 			}
-			if tn < dv.lastT || (tn == dv.lastT && t.Kind < dv.lastKind) {
+			if tn < dv.lastT || (tn == dv.lastT && k < dv.lastKind) {
 				dv.unsorted, unsorted = true, true
 			}
 			if tn >= dv.lastT {
-				dv.lastT, dv.lastKind = tn, t.Kind
+				dv.lastT, dv.lastKind = tn, k
 			}
-			dv.step(tn, t.Kind, a.winStart)
+			dv.step(tn, k, a.winStart)
 		}
 		if unsorted {
-			a.replay(ev, uidx, didx, devs, ulo, uhi)
+			a.replay(times, kinds, uidx, didx, devs, ulo, uhi)
 		}
 		for i := start[lo]; i < start[hi]; i++ {
 			dv := &devs[i]
@@ -1283,19 +1289,19 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 
 // replay recomputes, in time order (ties by kind), the pairing state of
 // the devices whose events were not in time order.
-func (a *telAgg) replay(ev []TelemetryEvent, uidx, didx []int32, devs []telDevice, ulo, uhi int32) {
+func (a *telAgg) replay(times []int64, kinds []EventKind, uidx, didx []int32, devs []telDevice, ulo, uhi int32) {
 	type item struct {
 		t int64
 		k EventKind
 	}
 	lists := map[int32][]item{}
-	for e := range ev {
+	for e := range uidx {
 		u := uidx[e]
 		if u < ulo || u >= uhi {
 			continue
 		}
 		if d := didx[e]; devs[d].unsorted {
-			lists[d] = append(lists[d], item{ev[e].Time.UnixNano(), ev[e].Kind})
+			lists[d] = append(lists[d], item{times[e], kinds[e]})
 		}
 	}
 	for d, l := range lists {
