@@ -88,12 +88,16 @@ type StratumCount struct {
 // Merkle tree, is ID, level, π, PRN, selected (see the package's canonical
 // forms).
 type Leaf struct {
-	ID       string     `json:"id"`
-	Level    risk.Level `json:"-"`
-	LevelStr string     `json:"level"`
-	Pi       float64    `json:"pi"`
-	PRN      float64    `json:"prn"`
-	Selected bool       `json:"selected"`
+	ID    string     `json:"id"`
+	Level risk.Level `json:"-"`
+	// LevelStr is Level's name ("low" … "high"), the published form;
+	// ParseDisclosure sets both.
+	LevelStr string `json:"level"`
+	// Pi is the unit's inclusion probability in the round, PRN its
+	// permanent random number in the draw's stream.
+	Pi       float64 `json:"pi"`
+	PRN      float64 `json:"prn"`
+	Selected bool    `json:"selected"`
 }
 
 func (l *Leaf) appendCanonical(b []byte) []byte {
@@ -139,31 +143,42 @@ type Exclusion struct {
 //
 // Verify checks a disclosure against the directory and pool it names.
 type Disclosure struct {
-	Format         string          `json:"format"`
-	Library        string          `json:"library"`
-	Algorithms     Algorithms      `json:"algorithms"`
-	Mode           Mode            `json:"mode"`
-	Sealed         bool            `json:"sealed"`
-	Withheld       bool            `json:"withheld"`
-	Commitment     Commitment      `json:"commitment"`
-	Seed           string          `json:"seed"`
-	DrawID         string          `json:"draw_id"`
-	Period         PeriodInfo      `json:"period"`
-	Round          RoundInfo       `json:"round"`
-	Calendar       CalendarInfo    `json:"calendar"`
-	HistoryStart   Day             `json:"history_start"`
-	Policy         sampling.Policy `json:"policy"`
-	Staffing       StaffingInfo    `json:"staffing"`
-	ResultsDueDays int             `json:"results_due_days"`
-	ExcludeVisited bool            `json:"exclude_visited"`
-	Directory      Digest          `json:"directory"`
-	History        Digest          `json:"history"`
-	Pool           Digest          `json:"pool"`
-	Strata         []StratumCount  `json:"strata"`
-	MerkleRoot     string          `json:"merkle_root"`
-	Tasks          []Task          `json:"tasks"`
-	Excluded       []Exclusion     `json:"excluded"`
-	Units          []Leaf          `json:"units"`
+	Format     string     `json:"format"`  // FormatVersion
+	Library    string     `json:"library"` // LibraryVersion
+	Algorithms Algorithms `json:"algorithms"`
+	Mode       Mode       `json:"mode"`
+	Sealed     bool       `json:"sealed"`
+	Withheld   bool       `json:"withheld"` // see Withhold
+	// Commitment was published before the draw; Seed (64 hex digits) is
+	// the revealed seed it commits to ("" while withheld).
+	Commitment Commitment `json:"commitment"`
+	Seed       string     `json:"seed"`
+	DrawID     string     `json:"draw_id"` // Commitment.DrawID(round)
+	Period     PeriodInfo `json:"period"`
+	Round      RoundInfo  `json:"round"`
+	// Calendar, HistoryStart, Staffing, ResultsDueDays and ExcludeVisited
+	// are the configuration Verify re-runs the draw with.
+	Calendar       CalendarInfo `json:"calendar"`
+	HistoryStart   Day          `json:"history_start"`
+	Staffing       StaffingInfo `json:"staffing"`
+	ResultsDueDays int          `json:"results_due_days"`
+	ExcludeVisited bool         `json:"exclude_visited"`
+	// Policy is recorded as configured; the draw reads the frequencies
+	// the directory holds (covered by the Directory hash).
+	Policy sampling.Policy `json:"policy"`
+	// Directory, History and Pool identify the inputs: the units' static
+	// fields (Frame.Hash), their inspection history (Frame.HistoryHash)
+	// and the inspectors (Pool.Hash).
+	Directory Digest         `json:"directory"`
+	History   Digest         `json:"history"`
+	Pool      Digest         `json:"pool"`
+	Strata    []StratumCount `json:"strata"`
+	// MerkleRoot is the root over every unit's leaf (sealed mode only).
+	MerkleRoot string      `json:"merkle_root"`
+	Tasks      []Task      `json:"tasks"`
+	Excluded   []Exclusion `json:"excluded"`
+	// Units holds every unit's leaf (open mode only).
+	Units []Leaf `json:"units"`
 
 	leaves []hash // leaf hashes, in ID order (planner and Verify only)
 	all    []Leaf // every leaf, in ID order (planner and Verify only)
