@@ -3,7 +3,6 @@ package risk
 import (
 	"fmt"
 	"math"
-	"sort"
 	"sync"
 )
 
@@ -56,9 +55,18 @@ func (t *Term) Effect(x float64) float64 {
 	return t.Effects[binOf(t.Edges, x)]
 }
 
-// bin returns the number of edges ≤ x.
+// binOf returns the number of edges ≤ x (binary search).
 func binOf(edges []float64, x float64) int {
-	return sort.Search(len(edges), func(i int) bool { return edges[i] > x })
+	lo, hi := 0, len(edges)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if edges[mid] > x {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 // Features returns the feature names of the terms, in order.
@@ -163,8 +171,10 @@ func (m *Model) Score(t *Table) (*Scores, error) {
 	linear := true
 	coef := make([]float64, len(cols))
 	center := make([]float64, len(cols))
+	plain := make([]bool, len(cols)) // linear without transform
 	for j := range m.Terms {
-		linear = linear && !m.Terms[j].Binned() && m.Terms[j].Transform == ""
+		plain[j] = !m.Terms[j].Binned() && m.Terms[j].Transform == ""
+		linear = linear && plain[j]
 		coef[j], center[j] = m.Terms[j].Coef, m.Terms[j].Center
 	}
 	identity := len(cols) == p
@@ -206,6 +216,10 @@ func (m *Model) Score(t *Table) (*Scores, error) {
 			} else {
 				for j, c := range cols {
 					x := row[c]
+					if plain[j] {
+						sum += coef[j] * (x - center[j])
+						continue
+					}
 					if !isFinite(x) {
 						sum = math.NaN()
 					}
