@@ -381,7 +381,9 @@ var (
 //     penalties.
 //   - unit flags (key unit, crowded place, high fire risk) and one column
 //     per category (one-hot, every category, so that the names do not
-//     depend on the data).
+//     depend on the data); unless NoDistricts, one column per district
+//     "dist_<name>" ("dist_none" for an empty district, rare ones pooled
+//     as "dist_other").
 //   - attributes (sorted by name): numeric ones as "attr_<name>" (or
 //     "attr_log1p_<name>"), categorical ones one-hot as
 //     "attr_<name>=<level>" with rare levels pooled as
@@ -396,8 +398,9 @@ var (
 // still gets a complete row.
 //
 // Extract returns a *RecordError wrapping [ErrDuplicateID] or
-// [ErrUnknownUnit] for a duplicate unit or a record of an unknown unit,
-// and an error wrapping [ErrBadFeature] naming the unit and attribute of
+// [ErrUnknownUnit] for a duplicate unit or a record of an unknown unit (at
+// any date), or [ErrBadEnum] for an out-of-range event kind, device type,
+// severity or grade, and an error wrapping [ErrBadFeature] naming the unit and attribute of
 // a non-finite numeric attribute. It does not modify rec. Telemetry is
 // aggregated by 2 goroutines; the result does not depend on their
 // scheduling.
