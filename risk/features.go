@@ -1125,7 +1125,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 			L.used = append(L.used, false)
 			return int32(len(L.unit) - 1)
 		}
-		lastD := int32(-1)
+		lastD, lastID, lastUID := int32(-1), "", ""
 		for e := lo; e < hi; e++ {
 			t := &ev[e]
 			if t.Kind >= numEventKinds {
@@ -1140,7 +1140,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 			// the map.
 			tn := t.Time.UnixNano()
 			times[e], kinds[e] = tn, t.Kind
-			if lastD >= 0 && t.DeviceID == L.id[lastD] && t.UnitID == units[L.unit[lastD]].ID {
+			if lastD >= 0 && t.DeviceID == lastID && t.UnitID == lastUID {
 				if tn >= a.asOf {
 					uidx[e] = -1
 					continue
@@ -1169,7 +1169,7 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 					}
 				}
 			}
-			lastD = d
+			lastD, lastID, lastUID = d, t.DeviceID, t.UnitID
 			if tn >= a.asOf {
 				uidx[e] = -1
 				continue
