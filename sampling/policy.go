@@ -74,25 +74,28 @@ var defaultFrequencies = [risk.NumLevels]float64{
 type Policy struct {
 	// Frequencies holds the annual inspections per unit at each level,
 	// indexed by risk.Level; a zero entry uses the default.
-	Frequencies [risk.NumLevels]float64
+	Frequencies [risk.NumLevels]float64 `json:"frequencies"`
 	// CrowdedKeyFloor is the least annual frequency of a key unit that is
 	// a crowded place; zero means 1.
-	CrowdedKeyFloor float64
+	CrowdedKeyFloor float64 `json:"crowded_key_floor"`
 	// HighFireRiskFloor is the least annual frequency of a high-fire-risk
 	// unit; zero means 2.
-	HighFireRiskFloor float64
+	HighFireRiskFloor float64 `json:"high_fire_risk_floor"`
 	// Strength in [0, 1] is how strongly the score steers the draw inside
 	// a level: 0 gives every unit of a level an equal chance, 1 makes the
 	// chance proportional to the score (subject to MinShare).
-	Strength float64
+	Strength float64 `json:"strength"`
 	// MinShare in (0, 1] is the least within-level weight, as a share of
 	// the level's mean frequency, so that no unit is exempt; zero means 0.1.
-	MinShare float64
+	MinShare float64 `json:"min_share"`
 }
 
-// resolved returns p with zero fields replaced by their defaults, or an
-// error naming the first bad field.
-func (p Policy) resolved() (Policy, error) {
+// Resolved returns p with every zero field replaced by its default, or an
+// error wrapping ErrBadPolicy that names the first bad field. Resolving is
+// idempotent, and a resolved Policy gives the same frequencies as p; a
+// disclosure records the resolved form so that readers see the numbers
+// actually used.
+func (p Policy) Resolved() (Policy, error) {
 	bad := func(field string, v float64, why string) error {
 		return fmt.Errorf("sampling: policy field %s = %v: %s: %w", field, v, why, ErrBadPolicy)
 	}
@@ -147,7 +150,7 @@ func crowdedKey(u *risk.Unit) bool {
 // panics if the slices' lengths differ (scores may be nil when Strength is
 // 0).
 func (p Policy) Annual(units []risk.Unit, levels []risk.Level, scores []float64) ([]float64, error) {
-	q, err := p.resolved()
+	q, err := p.Resolved()
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,9 @@ func (c *Config) check() error {
 	if c.ResultsDue < 0 {
 		return fmt.Errorf("schedule: ResultsDue %d is negative: %w", c.ResultsDue, ErrBadInput)
 	}
+	if _, err := c.Policy.Resolved(); err != nil {
+		return fmt.Errorf("schedule: %w", err)
+	}
 	return nil
 }
 
@@ -180,7 +183,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 			MakeupDays: sortedDays(cfg.Calendar.MakeupDays),
 		},
 		HistoryStart: DayOf(cfg.historyStart()),
-		Policy:       cfg.Policy,
+		Policy:       resolvedPolicy(cfg.Policy),
 		Staffing: StaffingInfo{TeamSize: cfg.Staffing.teamSize(), DailyCap: cfg.Staffing.dailyCap(),
 			Departments: slices.Clone(cfg.Staffing.Departments)},
 		ResultsDueDays: cfg.resultsDue(),
@@ -618,4 +621,14 @@ func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, seeds []sampling.Seed, co
 		}
 	}
 	return out, nil
+}
+
+// resolvedPolicy is the policy with its defaults filled in, as recorded in
+// a disclosure; Config.check has already rejected a bad policy.
+func resolvedPolicy(p sampling.Policy) sampling.Policy {
+	q, err := p.Resolved()
+	if err != nil {
+		panic("schedule: unchecked policy: " + err.Error())
+	}
+	return q
 }
