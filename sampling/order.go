@@ -3,193 +3,256 @@ package sampling
 import (
 	"math"
 	"math/big"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
 )
 
-// unitRec is one unit in PRN order: its PRN, its π and its index in the
-// frame. Carrying π along keeps the passes over PRN order sequential in
-// memory; gathering π[i] in random order costs a cache miss per unit.
-type unitRec struct {
-	u  float64
-	pi float64
-	i  int32
+// ordRec is one unit in PRN order: its π, 32 bits of its PRN below the
+// bucket bits, and its index in the frame. 16 bytes: carrying π along keeps
+// the pass over PRN order sequential in memory (gathering π[i] in random
+// order costs a cache miss per unit), and the partial key keeps the sort
+// inside a bucket in cache; the rare ties in the key are resolved with the
+// full PRN and the ID.
+type ordRec struct {
+	pi  float64
+	key uint32
+	i   int32
 }
 
-// prnBuckets is the number of first-pass buckets of prnSort: 2048 write
-// streams stay within the caches while the frame is scattered.
-const prnBuckets = 2048
+// prnBucketBits is log2 of the number of first-pass buckets of prnOrder:
+// 2048 write streams stay within the caches while the frame is scattered.
+const (
+	prnBucketBits = 11
+	prnBuckets    = 1 << prnBucketBits
+)
 
-// prnSort returns every unit of the frame as a unitRec, sorted by
-// (u, ID) ascending — the PRN order — in O(N) expected time. PRNs are
-// uniform on (0, 1), so a two-pass bucket sort (2048 buckets by the leading
-// bits of u, then, inside each bucket, as many sub-buckets as units and an
-// insertion sort of the few units per sub-bucket) needs no comparison sort:
-// a comparison sort of 10^7 floats takes seconds. Ties in u (two IDs with
-// the same 52-bit PRN, likely somewhere in a frame of 10^7 units, and
-// certain for duplicate IDs) are broken by ID, so the order never depends on
-// the input order. The second pass runs on runtime.GOMAXPROCS goroutines.
-func prnSort(u, pi []float64, ids []string) []unitRec {
+// prnBits returns the 52-bit integer x of a PRN u = (x + 0.5)/2^52 (see PRN).
+func prnBits(u float64) uint64 { return uint64(u * 0x1p52) }
+
+// prnBucket is the first-pass bucket of u: the leading prnBucketBits bits
+// of its 52 bits, so buckets are in PRN order.
+func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
+
+// prnOrder returns every unit of the frame as an ordRec, sorted by (u, ID)
+// ascending — the PRN order — in O(N) expected time, and the indices
+// (first, second) of the first pair of units with the same ID in that order
+// (first = -1 when the IDs are distinct). PRNs are uniform on (0, 1), so a
+// two-pass bucket sort (2048 buckets by the leading bits of u, then, inside
+// each bucket, a counting sort on the next bits and an insertion sort of the
+// few units that share them) needs no comparison sort: a comparison sort of
+// 10^7 floats takes seconds. Ties in u (two IDs with the same 52-bit PRN,
+// likely somewhere in a frame of 10^7 units, and certain for duplicate IDs)
+// are broken by ID, so the order never depends on the input order (beyond
+// the order of copies of one ID). Equal IDs have equal PRNs and
+// end up adjacent, which finds duplicates without a hash set of 10^7
+// strings.
+//
+// counts, when not nil, holds per block w of the frame [w·n/p, (w+1)·n/p),
+// p = len(counts), the number of its units in each bucket (as selectInto
+// computes them along with the PRNs); otherwise prnOrder counts. Both
+// passes run on up to runtime.GOMAXPROCS goroutines.
+func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32) (recs []ordRec, first, second int) {
 	n := len(u)
-	recs := make([]unitRec, n)
+	recs = make([]ordRec, n)
 	if n <= 4*prnBuckets {
-		// Small frames: a comparison sort beats touching 2048 buckets.
+		// Small frames: a comparison sort beats touching 2048 buckets. The
+		// frame is one bucket, so the key is the leading 32 bits of u.
 		for i, x := range u {
-			recs[i] = unitRec{u: x, pi: pi[i], i: int32(i)}
+			recs[i] = ordRec{pi: pi[i], key: uint32(prnBits(x) >> 20), i: int32(i)}
 		}
-		slices.SortFunc(recs, func(a, b unitRec) int {
-			if lessRec(&a, &b, ids) {
+		// (slices.SortFunc, as before prnOrder existed: with three or more
+		// copies of an ID, which pair is reported depends on its order.)
+		slices.SortFunc(recs, func(a, b ordRec) int {
+			if lessOrd(&a, &b, u, ids) {
 				return -1
 			}
-			if lessRec(&b, &a, ids) {
+			if lessOrd(&b, &a, u, ids) {
 				return 1
 			}
 			return 0
 		})
-		return recs
+		a, b := firstDuplicate(recs, u, ids)
+		return recs, a, b
 	}
-	// First pass, in parallel blocks of the frame: each block counts its
-	// units per bucket, then scatters them into its own slice of each
-	// bucket (block w's units of bucket b follow those of blocks < w). The
-	// order inside a bucket is fixed by the second pass, so the split does
-	// not matter.
-	p := runtime.GOMAXPROCS(0)
-	if p > n/(1<<15) {
-		p = max(n/(1<<15), 1)
+	if counts == nil {
+		counts = prnCounts(u, prnBlocks(n))
 	}
-	counts := make([][prnBuckets]int, p)
-	blocks := func(f func(w, lo, hi int)) {
-		var wg sync.WaitGroup
-		for w := range p {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				f(w, w*n/p, (w+1)*n/p)
-			}()
-		}
-		wg.Wait()
-	}
-	blocks(func(w, lo, hi int) {
-		c := &counts[w]
-		for _, x := range u[lo:hi] {
-			c[bucketOf(x, prnBuckets)]++
-		}
-	})
+	p := len(counts)
+	// First pass, in parallel blocks of the frame: each block scatters its
+	// units into its own slice of each bucket (block w's units of bucket b
+	// follow those of blocks < w, so equal keys stay in frame order).
 	var start [prnBuckets + 1]int
-	next := make([][prnBuckets]int, p)
+	next := make([][prnBuckets]int32, p)
 	off := 0
 	for b := range prnBuckets {
 		start[b] = off
 		for w := range p {
-			next[w][b] = off
-			off += counts[w][b]
+			next[w][b] = int32(off)
+			off += int(counts[w][b])
 		}
 	}
 	start[prnBuckets] = n
-	blocks(func(w, lo, hi int) {
+	if off != n {
+		panic("sampling: prnOrder: bucket counts do not cover the frame")
+	}
+	runBlocks(p, func(w int) {
+		lo, hi := w*n/p, (w+1)*n/p
 		nx := &next[w]
-		for i := lo; i < hi; i++ {
-			x := u[i]
-			b := bucketOf(x, prnBuckets)
-			recs[nx[b]] = unitRec{u: x, pi: pi[i], i: int32(i)}
-			nx[b]++
+		uu, pp := u[lo:hi], pi[lo:hi]
+		pp = pp[:len(uu)]
+		for j, x := range uu {
+			bits := prnBits(x)
+			b := bits >> (52 - prnBucketBits)
+			k := nx[b&(prnBuckets-1)]
+			recs[k] = ordRec{pi: pp[j], key: uint32(bits >> (52 - prnBucketBits - 32)), i: int32(lo + j)}
+			nx[b&(prnBuckets-1)] = k + 1
 		}
 	})
 	// Second pass, bucket by bucket, in parallel; buckets are independent.
-	var scratch sync.Pool
+	// Each worker takes a contiguous range of buckets, so its first
+	// duplicate is the first in its range.
+	var mu sync.Mutex
+	first, second = -1, -1
+	dupBucket := prnBuckets
 	parallelFor(prnBuckets, 64, func(lo, hi int) {
-		buf, _ := scratch.Get().(*sortBuf)
-		if buf == nil {
-			buf = new(sortBuf)
-		}
+		var sb sortBuf
 		for b := lo; b < hi; b++ {
-			buf.sortBucket(recs[start[b]:start[b+1]], float64(b)/prnBuckets, ids)
+			s := recs[start[b]:start[b+1]]
+			sb.sortBucket(s, u, ids)
+			if a, c := firstDuplicate(s, u, ids); a >= 0 {
+				mu.Lock()
+				if b < dupBucket {
+					dupBucket, first, second = b, a, c
+				}
+				mu.Unlock()
+				return
+			}
 		}
-		scratch.Put(buf)
 	})
-	return recs
+	return recs, first, second
 }
 
-func bucketOf(x float64, nb int) int {
-	b := int(x * float64(nb))
-	if b >= nb { // unreachable for x < 1; a guard against rounding
-		b = nb - 1
+// prnBlocks is the number of blocks prnOrder's first pass splits a frame of
+// n units into.
+func prnBlocks(n int) int {
+	return max(min(runtime.GOMAXPROCS(0), n/(1<<15)), 1)
+}
+
+// prnCounts counts the units of each block in each bucket.
+func prnCounts(u []float64, p int) [][prnBuckets]int32 {
+	n := len(u)
+	counts := make([][prnBuckets]int32, p)
+	runBlocks(p, func(w int) {
+		c := &counts[w]
+		for _, x := range u[w*n/p : (w+1)*n/p] {
+			c[prnBucket(x)&(prnBuckets-1)]++
+		}
+	})
+	return counts
+}
+
+// runBlocks runs f(0), …, f(p-1) on p goroutines (f(0) on the caller's).
+func runBlocks(p int, f func(w int)) {
+	if p == 1 {
+		f(0)
+		return
 	}
-	return b
+	var wg sync.WaitGroup
+	for w := 1; w < p; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w)
+		}()
+	}
+	f(0)
+	wg.Wait()
+}
+
+// firstDuplicate returns the frame indices (smaller first) of the first
+// adjacent pair in s with the same ID, or (-1, -1).
+func firstDuplicate(s []ordRec, u []float64, ids []string) (int, int) {
+	for j := 1; j < len(s); j++ {
+		if s[j-1].key != s[j].key {
+			continue
+		}
+		a, b := s[j-1].i, s[j].i
+		if u[a] == u[b] && ids[a] == ids[b] {
+			return int(min(a, b)), int(max(a, b))
+		}
+	}
+	return -1, -1
 }
 
 type sortBuf struct {
-	tmp   []unitRec
+	tmp   []ordRec
 	count []int32
 }
 
-// sortBucket sorts s, whose PRNs lie in [base, base + 1/prnBuckets), by a
-// counting sort into len(s) sub-buckets and insertion sort inside them.
-func (sb *sortBuf) sortBucket(s []unitRec, base float64, ids []string) {
+// sortBucket sorts s, whose PRNs share their leading prnBucketBits bits, by
+// a counting sort on the leading bits of key (about as many sub-buckets as
+// units) and an insertion sort, which only moves units within a sub-bucket.
+func (sb *sortBuf) sortBucket(s []ordRec, u []float64, ids []string) {
 	m := len(s)
 	if m < 2 {
 		return
 	}
 	if m <= 16 {
-		insertionSortRecs(s, ids)
+		insertionSortOrd(s, u, ids)
 		return
 	}
+	shift := 32 - min(bits.Len(uint(m)), 20)
+	nsub := 1 << (32 - shift)
 	if cap(sb.tmp) < m {
-		sb.tmp = make([]unitRec, m)
-		sb.count = make([]int32, m+1)
+		sb.tmp = make([]ordRec, m+m/4)
 	}
-	tmp, count := sb.tmp[:m], sb.count[:m+1]
+	if cap(sb.count) < nsub {
+		sb.count = make([]int32, nsub)
+	}
+	tmp, count := sb.tmp[:m], sb.count[:nsub]
 	clear(count)
-	scale := float64(m) * prnBuckets
-	sub := func(x float64) int {
-		k := int((x - base) * scale)
-		return min(max(k, 0), m-1)
+	for j := range s {
+		count[s[j].key>>shift]++
 	}
-	for _, r := range s {
-		count[sub(r.u)+1]++
+	sum := int32(0)
+	for k, c := range count {
+		count[k] = sum
+		sum += c
 	}
-	for k := 1; k <= m; k++ {
-		count[k] += count[k-1]
-	}
-	for _, r := range s {
-		k := sub(r.u)
+	for j := range s {
+		r := s[j]
+		k := r.key >> shift
 		tmp[count[k]] = r
 		count[k]++
 	}
+	// Sub-buckets are in key order; only units of one sub-bucket can be
+	// out of order, and insertion sort fixes them in place.
+	insertionSortOrd(tmp, u, ids)
 	copy(s, tmp)
-	// count[k] is now the end of sub-bucket k.
-	lo := int32(0)
-	for k := 0; k < m; k++ {
-		hi := count[k]
-		if hi-lo > 1 {
-			insertionSortRecs(s[lo:hi], ids)
-		}
-		lo = hi
-	}
-	// The sub-bucket of x is monotone in x, so sub-buckets are in order;
-	// rounding at a sub-bucket edge could only misplace equal keys, and
-	// one insertion pass over the bucket repairs any such inversion cheaply.
-	insertionSortRecs(s, ids)
 }
 
-func lessRec(a, b *unitRec, ids []string) bool {
-	if a.u != b.u {
-		return a.u < b.u
+func lessOrd(a, b *ordRec, u []float64, ids []string) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	if ua, ub := u[a.i], u[b.i]; ua != ub {
+		return ua < ub
 	}
 	return ids[a.i] < ids[b.i]
 }
 
-// insertionSortRecs sorts s by (u, ID); on nearly sorted input it costs one
-// comparison per element.
-func insertionSortRecs(s []unitRec, ids []string) {
+// insertionSortOrd sorts s by (u, ID), stably; on nearly sorted input it
+// costs one comparison per element.
+func insertionSortOrd(s []ordRec, u []float64, ids []string) {
 	for i := 1; i < len(s); i++ {
-		if !lessRec(&s[i], &s[i-1], ids) {
+		if s[i].key > s[i-1].key || !lessOrd(&s[i], &s[i-1], u, ids) {
 			continue
 		}
 		r := s[i]
 		j := i
-		for j > 0 && lessRec(&r, &s[j-1], ids) {
+		for j > 0 && lessOrd(&r, &s[j-1], u, ids) {
 			s[j] = s[j-1]
 			j--
 		}

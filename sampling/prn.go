@@ -60,20 +60,26 @@ func PRNs(seed Seed, stream string, ids []string, dst []float64) []float64 {
 	dst = dst[:len(ids)]
 	k0, k1 := prnKey(seed, prnLabel, stream)
 	parallelFor(len(ids), 1<<14, func(lo, hi int) {
-		i := lo
-		for ; i+1 < hi; i += 2 {
-			if a, b := ids[i], ids[i+1]; len(a) == len(b) {
-				x, y := sipHash24x2(k0, k1, a, b)
-				dst[i], dst[i+1] = toUnit(x), toUnit(y)
-			} else {
-				dst[i], dst[i+1] = toUnit(sipHash24(k0, k1, a)), toUnit(sipHash24(k0, k1, b))
-			}
-		}
-		if i < hi {
-			dst[i] = toUnit(sipHash24(k0, k1, ids[i]))
-		}
+		prnRange(k0, k1, ids[lo:hi], dst[lo:hi])
 	})
 	return dst
+}
+
+// prnRange sets dst[i] to the PRN of ids[i] under the SipHash key (k0, k1).
+func prnRange(k0, k1 uint64, ids []string, dst []float64) {
+	dst = dst[:len(ids)]
+	i := 0
+	for ; i+1 < len(ids); i += 2 {
+		if a, b := ids[i], ids[i+1]; len(a) == len(b) {
+			x, y := sipHash24x2(k0, k1, a, b)
+			dst[i], dst[i+1] = toUnit(x), toUnit(y)
+		} else {
+			dst[i], dst[i+1] = toUnit(sipHash24(k0, k1, a)), toUnit(sipHash24(k0, k1, b))
+		}
+	}
+	if i < len(ids) {
+		dst[i] = toUnit(sipHash24(k0, k1, ids[i]))
+	}
 }
 
 // Domain-separation labels of the key derivation (step 1 of PRN).

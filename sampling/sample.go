@@ -128,45 +128,40 @@ func Select(design Design, ids []string, pi []float64, seed Seed, stream string)
 // selectInto fills s.PRN, s.Pi, s.Selected and s.Size from s.IDs and
 // s.Target; part names the sub-frame (stratum) for the systematic start.
 func selectInto(s *Sample, seed Seed, stream, part string) error {
-	if len(s.IDs) >= math.MaxInt32 {
+	n := len(s.IDs)
+	if n >= math.MaxInt32 {
 		panic("sampling: frame of 2^31 units or more")
 	}
-	if len(s.IDs) == 0 {
+	if n == 0 {
 		return fmt.Errorf("sampling: no units: %w", ErrEmptyFrame)
 	}
 	if s.Design >= numDesigns {
 		return fmt.Errorf("sampling: unknown design %d", uint8(s.Design))
 	}
-	if err := checkProbabilities(s.IDs, s.Target); err != nil {
-		return err
+	if cap(s.PRN) < n {
+		s.PRN = make([]float64, n)
 	}
-	s.PRN = PRNs(seed, stream, s.IDs, s.PRN)
-	s.Selected = make([]bool, len(s.IDs))
-	drawable := false
-	for i, p := range s.Target {
-		if p == 1 {
-			s.Selected[i] = true
-		}
-		drawable = drawable || p > 0
+	s.PRN = s.PRN[:n]
+	s.Selected = make([]bool, n)
+	k0, k1 := prnKey(seed, prnLabel, stream)
+	sc := scanFrame(k0, k1, s.IDs, s.Target, s.PRN, s.Selected)
+	if sc.bad >= 0 {
+		return checkProbabilities(s.IDs[:sc.bad+1], s.Target[:sc.bad+1])
 	}
-	if !drawable {
-		return fmt.Errorf("sampling: all %d units have π = 0: %w", len(s.IDs), ErrBadSize)
+	if !sc.drawable {
+		return fmt.Errorf("sampling: all %d units have π = 0: %w", n, ErrBadSize)
 	}
-	// Sorting every unit by (PRN, ID) also finds duplicate IDs without a
-	// hash set of 10^7 strings: equal IDs have equal PRNs and end up
-	// adjacent.
-	recs := prnSort(s.PRN, s.Target, s.IDs)
-	for j := 1; j < len(recs); j++ {
-		a, b := recs[j-1].i, recs[j].i
-		if recs[j-1].u == recs[j].u && s.IDs[a] == s.IDs[b] {
-			first, second := min(a, b), max(a, b)
-			return &UnitError{Index: int(second), ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
-		}
+	// Sorting every unit by (PRN, ID) also finds duplicate IDs (see
+	// prnOrder).
+	recs, first, second := prnOrder(s.PRN, s.Target, s.IDs, sc.counts)
+	if first >= 0 {
+		return &UnitError{Index: second, ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
 	}
 	s.Pi = s.Target
 	switch s.Design {
 	case Systematic:
-		systematic(recs, startPRN(seed, stream, part), s.Selected)
+		s.Size = sc.certain + systematicOrd(recs, startPRN(seed, stream, part), s.Selected)
+		return nil
 	case Poisson:
 		poisson(s.Target, s.PRN, s.Selected)
 	case Pareto:
@@ -185,6 +180,71 @@ func selectInto(s *Sample, seed Seed, stream, part string) error {
 		}
 	}
 	return nil
+}
+
+// frameScan is what scanFrame finds in one pass over the frame.
+type frameScan struct {
+	counts   [][prnBuckets]int32 // per block, units per bucket (see prnOrder); nil for small frames
+	bad      int                 // the first unit whose π is NaN or outside [0, 1], or -1
+	certain  int                 // units with π = 1
+	drawable bool                // some π > 0
+}
+
+// scanFrame computes the PRNs u of ids under the SipHash key (k0, k1),
+// marks the certain units (π = 1) in selected, checks pi and counts the
+// units per bucket of prnOrder, in one pass over the frame in parallel
+// blocks. When a π is bad it stops early: only sc.bad is then meaningful.
+func scanFrame(k0, k1 uint64, ids []string, pi, u []float64, selected []bool) frameScan {
+	n := len(ids)
+	p := prnBlocks(n)
+	sc := frameScan{bad: -1}
+	count := n > 4*prnBuckets
+	if count {
+		sc.counts = make([][prnBuckets]int32, p)
+	}
+	type result struct {
+		bad, certain int
+		drawable     bool
+	}
+	res := make([]result, p)
+	runBlocks(p, func(w int) {
+		lo, hi := w*n/p, (w+1)*n/p
+		r := result{bad: -1}
+		const chunk = 512
+		for c := lo; c < hi; c += chunk {
+			e := min(c+chunk, hi)
+			prnRange(k0, k1, ids[c:e], u[c:e])
+			pp, sel := pi[c:e], selected[c:e]
+			sel = sel[:len(pp)]
+			for j, x := range pp {
+				if !(x >= 0 && x <= 1) {
+					r.bad = c + j
+					res[w] = r
+					return
+				}
+				if x == 1 {
+					sel[j] = true
+					r.certain++
+				}
+				r.drawable = r.drawable || x > 0
+			}
+			if count {
+				cnt := &sc.counts[w]
+				for _, x := range u[c:e] {
+					cnt[prnBucket(x)&(prnBuckets-1)]++
+				}
+			}
+		}
+		res[w] = r
+	})
+	for _, r := range res {
+		if r.bad >= 0 && (sc.bad < 0 || r.bad < sc.bad) {
+			sc.bad = r.bad
+		}
+		sc.certain += r.certain
+		sc.drawable = sc.drawable || r.drawable
+	}
+	return sc
 }
 
 // uncertainUnits lists the units with 0 < π < 1.

@@ -200,13 +200,8 @@ func (st Stratified) Select(ids, keys []string, w []float64, seed Seed, stream s
 	}
 	// A duplicate ID in two strata escapes the per-stratum checks; equal
 	// IDs have equal PRNs, so the PRN order finds them.
-	recs := prnSort(out.PRN, out.Target, ids)
-	for j := 1; j < len(recs); j++ {
-		a, b := recs[j-1].i, recs[j].i
-		if recs[j-1].u == recs[j].u && ids[a] == ids[b] {
-			first, second := min(a, b), max(a, b)
-			return nil, &UnitError{Index: int(second), ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
-		}
+	if _, first, second := prnOrder(out.PRN, out.Target, ids, nil); first >= 0 {
+		return nil, &UnitError{Index: second, ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
 	}
 	return out, nil
 }

@@ -1,0 +1,27 @@
+package sampling
+
+// unitRec, prnSort and systematic are the record form the order and
+// systematic tests were written against, on top of prnOrder and
+// systematicOrd.
+type unitRec struct {
+	u  float64
+	pi float64
+	i  int32
+}
+
+func prnSort(u, pi []float64, ids []string) []unitRec {
+	recs, _, _ := prnOrder(u, pi, ids, nil)
+	out := make([]unitRec, len(recs))
+	for j, r := range recs {
+		out[j] = unitRec{u: u[r.i], pi: r.pi, i: r.i}
+	}
+	return out
+}
+
+func systematic(recs []unitRec, a float64, selected []bool) {
+	ord := make([]ordRec, len(recs))
+	for j, r := range recs {
+		ord[j] = ordRec{pi: r.pi, i: r.i}
+	}
+	systematicOrd(ord, a, selected)
+}
