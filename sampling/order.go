@@ -35,30 +35,36 @@ func prnBits(u float64) uint64 { return uint64(u * 0x1p52) }
 // of its 52 bits, so buckets are in PRN order.
 func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
 
-// prnOrder returns every unit of the frame as an ordRec, sorted by (u, ID)
-// ascending — the PRN order — in O(N) expected time, and the indices
-// (first, second) of the first pair of units with the same ID in that order
-// (first = -1 when the IDs are distinct). PRNs are uniform on (0, 1), so a
-// two-pass bucket sort (2048 buckets by the leading bits of u, then, inside
-// each bucket, a counting sort on the next bits and an insertion sort of the
-// few units that share them) needs no comparison sort: a comparison sort of
-// 10^7 floats takes seconds. Ties in u (two IDs with the same 52-bit PRN,
-// likely somewhere in a frame of 10^7 units, and certain for duplicate IDs)
-// are broken by ID, so the order never depends on the input order (beyond
-// the order of copies of one ID). Equal IDs have equal PRNs and
-// end up adjacent, which finds duplicates without a hash set of 10^7
-// strings.
+// prnOrder passes every unit of the frame as an ordRec to visit, sorted by
+// (u, ID) ascending — the PRN order — in consecutive slices (which visit must
+// not keep: their memory is reused), in O(N) expected time, and returns the
+// indices (first, second) of the first pair of units with the same ID in
+// that order (first = -1 when the IDs are distinct; the units after the
+// bucket of that pair are then not visited). PRNs are uniform on (0, 1), so
+// a two-pass bucket sort (2048 buckets by the leading bits of u, then,
+// inside each bucket, a counting sort on the next bits and an insertion sort
+// of the few units that share them) needs no comparison sort: a comparison
+// sort of 10^7 floats takes seconds. Ties in u (two IDs with the same 52-bit
+// PRN, likely somewhere in a frame of 10^7 units, and certain for duplicate
+// IDs) are broken by ID, so the order never depends on the input order
+// (beyond the order of copies of one ID). Equal IDs have equal PRNs and end
+// up adjacent, which finds duplicates without a hash set of 10^7 strings.
+//
+// The buckets are sorted in prnChunks consecutive groups through one buffer
+// of about N/prnChunks records: each group costs a pass over u and pi, but
+// 16·N bytes of fresh memory would cost more (the kernel zeroes and maps
+// every page on first touch, about 0.8 ms per MB here).
 //
 // counts, when not nil, holds per block w of the frame [w·n/p, (w+1)·n/p),
 // p = len(counts), the number of its units in each bucket (as selectInto
 // computes them along with the PRNs); otherwise prnOrder counts. Both
 // passes run on up to runtime.GOMAXPROCS goroutines.
-func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32) (recs []ordRec, first, second int) {
+func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, visit func([]ordRec)) (first, second int) {
 	n := len(u)
-	recs = make([]ordRec, n)
 	if n <= 4*prnBuckets {
 		// Small frames: a comparison sort beats touching 2048 buckets. The
 		// frame is one bucket, so the key is the leading 32 bits of u.
+		recs := make([]ordRec, n)
 		for i, x := range u {
 			recs[i] = ordRec{pi: pi[i], key: uint32(prnBits(x) >> 20), i: int32(i)}
 		}
@@ -73,66 +79,108 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32) (recs [
 			}
 			return 0
 		})
-		a, b := firstDuplicate(recs, u, ids)
-		return recs, a, b
+		if first, second = firstDuplicate(recs, u, ids); first >= 0 {
+			return first, second
+		}
+		visit(recs)
+		return -1, -1
 	}
 	if counts == nil {
 		counts = prnCounts(u, prnBlocks(n))
 	}
 	p := len(counts)
-	// First pass, in parallel blocks of the frame: each block scatters its
-	// units into its own slice of each bucket (block w's units of bucket b
-	// follow those of blocks < w, so equal keys stay in frame order).
 	var start [prnBuckets + 1]int
-	next := make([][prnBuckets]int32, p)
 	off := 0
 	for b := range prnBuckets {
 		start[b] = off
 		for w := range p {
-			next[w][b] = int32(off)
 			off += int(counts[w][b])
 		}
 	}
-	start[prnBuckets] = n
+	start[prnBuckets] = off
 	if off != n {
 		panic("sampling: prnOrder: bucket counts do not cover the frame")
 	}
-	runBlocks(p, func(w int) {
-		lo, hi := w*n/p, (w+1)*n/p
-		nx := &next[w]
-		uu, pp := u[lo:hi], pi[lo:hi]
-		pp = pp[:len(uu)]
-		for j, x := range uu {
-			bits := prnBits(x)
-			b := bits >> (52 - prnBucketBits)
-			k := nx[b&(prnBuckets-1)]
-			recs[k] = ordRec{pi: pp[j], key: uint32(bits >> (52 - prnBucketBits - 32)), i: int32(lo + j)}
-			nx[b&(prnBuckets-1)] = k + 1
-		}
-	})
-	// Second pass, bucket by bucket, in parallel; buckets are independent.
-	// Each worker takes a contiguous range of buckets, so its first
-	// duplicate is the first in its range.
+	size := 0
+	for c := range prnChunks {
+		size = max(size, start[(c+1)*prnBuckets/prnChunks]-start[c*prnBuckets/prnChunks])
+	}
+	// The buffer ends with one trash slot per block: units outside the
+	// current group are written there, which avoids a branch per unit.
+	buf := make([]ordRec, size+p)
+	next := make([][prnBuckets]int32, p)
+	var inc [prnBuckets]int32
 	var mu sync.Mutex
-	first, second = -1, -1
-	dupBucket := prnBuckets
-	parallelFor(prnBuckets, 64, func(lo, hi int) {
-		var sb sortBuf
-		for b := lo; b < hi; b++ {
-			s := recs[start[b]:start[b+1]]
-			sb.sortBucket(s, u, ids)
-			if a, c := firstDuplicate(s, u, ids); a >= 0 {
-				mu.Lock()
-				if b < dupBucket {
-					dupBucket, first, second = b, a, c
-				}
-				mu.Unlock()
-				return
+	for c := range prnChunks {
+		blo, bhi := c*prnBuckets/prnChunks, (c+1)*prnBuckets/prnChunks
+		base := start[blo]
+		recs := buf[:start[bhi]-base]
+		// First pass, in parallel blocks of the frame: each block scatters
+		// its units of the group into its own slice of each bucket (block
+		// w's units of bucket b follow those of blocks < w, so equal keys
+		// stay in frame order).
+		for b := range prnBuckets {
+			inc[b] = 0
+			if b >= blo && b < bhi {
+				inc[b] = 1
 			}
 		}
-	})
-	return recs, first, second
+		for w := range p {
+			for b := range prnBuckets {
+				next[w][b] = int32(size + w)
+			}
+		}
+		o := 0
+		for b := blo; b < bhi; b++ {
+			for w := range p {
+				next[w][b] = int32(o)
+				o += int(counts[w][b])
+			}
+		}
+		runBlocks(p, func(w int) {
+			lo, hi := w*n/p, (w+1)*n/p
+			nx := &next[w]
+			uu, pp := u[lo:hi], pi[lo:hi]
+			pp = pp[:len(uu)]
+			for j, x := range uu {
+				bits := prnBits(x)
+				b := bits >> (52 - prnBucketBits) & (prnBuckets - 1)
+				k := nx[b]
+				buf[k] = ordRec{pi: pp[j], key: uint32(bits >> (52 - prnBucketBits - 32)), i: int32(lo + j)}
+				nx[b] = k + inc[b]
+			}
+		})
+		// Second pass, bucket by bucket, in parallel; buckets are
+		// independent. Each worker takes a contiguous range of buckets, so
+		// its first duplicate is the first in its range.
+		first, second = -1, -1
+		dupBucket := prnBuckets
+		parallelFor(bhi-blo, 16, func(lo, hi int) {
+			var sb sortBuf
+			for b := blo + lo; b < blo+hi; b++ {
+				s := recs[start[b]-base : start[b+1]-base]
+				sb.sortBucket(s, u, ids)
+				if a, c := firstDuplicate(s, u, ids); a >= 0 {
+					mu.Lock()
+					if b < dupBucket {
+						dupBucket, first, second = b, a, c
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+		if first >= 0 {
+			return first, second
+		}
+		visit(recs)
+	}
+	return -1, -1
 }
+
+// prnChunks is the number of groups of buckets prnOrder sorts one after the
+// other.
+const prnChunks = 4
 
 // prnBlocks is the number of blocks prnOrder's first pass splits a frame of
 // n units into.

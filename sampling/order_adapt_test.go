@@ -2,7 +2,7 @@ package sampling
 
 // unitRec, prnSort and systematic are the record form the order and
 // systematic tests were written against, on top of prnOrder and
-// systematicOrd.
+// systematicPass.
 type unitRec struct {
 	u  float64
 	pi float64
@@ -10,11 +10,12 @@ type unitRec struct {
 }
 
 func prnSort(u, pi []float64, ids []string) []unitRec {
-	recs, _, _ := prnOrder(u, pi, ids, nil)
-	out := make([]unitRec, len(recs))
-	for j, r := range recs {
-		out[j] = unitRec{u: u[r.i], pi: r.pi, i: r.i}
-	}
+	out := make([]unitRec, 0, len(u))
+	prnOrder(u, pi, ids, nil, func(recs []ordRec) {
+		for _, r := range recs {
+			out = append(out, unitRec{u: u[r.i], pi: r.pi, i: r.i})
+		}
+	})
 	return out
 }
 
@@ -23,5 +24,7 @@ func systematic(recs []unitRec, a float64, selected []bool) {
 	for j, r := range recs {
 		ord[j] = ordRec{pi: r.pi, i: r.i}
 	}
-	systematicOrd(ord, a, selected)
+	st := systematicPass{a: a}
+	st.feed(ord, selected)
+	st.finish(selected)
 }

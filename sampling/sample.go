@@ -153,14 +153,19 @@ func selectInto(s *Sample, seed Seed, stream, part string) error {
 	}
 	// Sorting every unit by (PRN, ID) also finds duplicate IDs (see
 	// prnOrder).
-	recs, first, second := prnOrder(s.PRN, s.Target, s.IDs, sc.counts)
-	if first >= 0 {
+	var sys *systematicPass
+	visit := func([]ordRec) {}
+	if s.Design == Systematic {
+		sys = &systematicPass{a: startPRN(seed, stream, part)}
+		visit = func(recs []ordRec) { sys.feed(recs, s.Selected) }
+	}
+	if first, second := prnOrder(s.PRN, s.Target, s.IDs, sc.counts, visit); first >= 0 {
 		return &UnitError{Index: second, ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
 	}
 	s.Pi = s.Target
 	switch s.Design {
 	case Systematic:
-		s.Size = sc.certain + systematicOrd(recs, startPRN(seed, stream, part), s.Selected)
+		s.Size = sc.certain + sys.finish(s.Selected)
 		return nil
 	case Poisson:
 		poisson(s.Target, s.PRN, s.Selected)

@@ -3,7 +3,7 @@ package sampling
 import "math"
 
 // systematic is systematic πps sampling (Madow 1949; Tillé 2006, Algorithm
-// 7.1) over the units in PRN order (recs, as prnOrder returns them; units
+// 7.1) over the units in PRN order (as prnOrder visits them; units
 // with π = 0 or 1 are skipped): with V_j the cumulated π of the uncertain
 // units in that order and start a ∈ (0, 1), unit j is selected when some
 // a + m, m = 0, 1, …, lies in [V_{j-1}, V_j). Because a is uniform and
@@ -13,9 +13,19 @@ import "math"
 // are still zero, as in any systematic design). When the total Σπ is an
 // integer R (to 1e-9 relative) the last boundary is set to R exactly, so
 // rounding in the running sum can never lose or add a unit and the size is
-// exactly R. One sequential pass, O(N). It returns the number of units it
-// selects (the uncertain ones).
-func systematicOrd(recs []ordRec, a float64, selected []bool) int {
+// exactly R. One sequential pass, O(N).
+//
+// The units come in consecutive slices of the order: feed each, then call
+// finish, which returns the number of units selected (the uncertain ones).
+// The last uncertain unit of each slice is held back until the next one
+// arrives, as the last unit of the order gets the rounding fix.
+type systematicPass struct {
+	a, s, c, m float64 // start, Neumaier sum (s, c) and next point a + m
+	pend       ordRec  // the held-back uncertain unit
+	hasPend    bool
+}
+
+func (st *systematicPass) feed(recs []ordRec, selected []bool) {
 	last := -1
 	for j := len(recs) - 1; j >= 0; j-- {
 		if p := recs[j].pi; p > 0 && p < 1 {
@@ -23,9 +33,14 @@ func systematicOrd(recs []ordRec, a float64, selected []bool) int {
 			break
 		}
 	}
+	if last < 0 {
+		return
+	}
+	if st.hasPend {
+		st.step(st.pend, selected)
+	}
 	// The running sum is a Neumaier sum (see neumaier), inlined.
-	var s, c float64
-	m := 0.0 // the next point is a + m
+	a, s, c, m := st.a, st.s, st.c, st.m
 	for j := 0; j < last; j++ {
 		p := recs[j].pi
 		if !(p > 0 && p < 1) {
@@ -43,18 +58,34 @@ func systematicOrd(recs []ordRec, a float64, selected []bool) int {
 			m++
 		}
 	}
-	if last >= 0 {
-		var v neumaier
-		v.s, v.c = s, c
-		v.add(recs[last].pi)
+	st.s, st.c, st.m = s, c, m
+	st.pend, st.hasPend = recs[last], true
+}
+
+// step adds one uncertain unit that is not the last.
+func (st *systematicPass) step(r ordRec, selected []bool) {
+	v := neumaier{st.s, st.c}
+	v.add(r.pi)
+	st.s, st.c = v.s, v.c
+	for st.a+st.m < v.value() {
+		selected[r.i] = true
+		st.m++
+	}
+}
+
+func (st *systematicPass) finish(selected []bool) int {
+	if st.hasPend {
+		v := neumaier{st.s, st.c}
+		v.add(st.pend.pi)
 		c := v.value()
 		if rt := math.Round(c); math.Abs(c-rt) <= 1e-9*math.Max(1, c) {
 			c = rt
 		}
-		for a+m < c {
-			selected[recs[last].i] = true
-			m++
+		for st.a+st.m < c {
+			selected[st.pend.i] = true
+			st.m++
 		}
+		st.hasPend = false
 	}
-	return int(m)
+	return int(st.m)
 }
