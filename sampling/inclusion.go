@@ -97,12 +97,24 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	// capped iff (n-k)·top[k] ≥ S_k. The scale (n-k)/S_k grows with k while
 	// this holds, so the first k where it fails is the fixed point R's
 	// iteration reaches (ties are never split: equal weights get equal π).
-	slices.SortFunc(top, func(a, b float64) int { return cmp.Compare(b, a) })
+	// Only a prefix of top is sorted: the walk stops after the capped
+	// units, typically a few hundred; the prefix grows 8-fold if the walk
+	// reaches its end.
+	desc := func(a, b float64) int { return cmp.Compare(b, a) }
 	k := 0
 	rest := sum
-	for k < len(top) && n-float64(k) > 0 && (n-float64(k))*top[k] >= rest {
-		rest -= top[k]
-		k++
+	for sorted := 0; ; {
+		want := min(max(8*sorted, 1024), len(top))
+		largest(top[sorted:], want-sorted)
+		slices.SortFunc(top[sorted:want], desc)
+		sorted = want
+		for k < sorted && n-float64(k) > 0 && (n-float64(k))*top[k] >= rest {
+			rest -= top[k]
+			k++
+		}
+		if k < sorted || sorted == len(top) {
+			break
+		}
 	}
 	if k == positive {
 		// n equals the number of positive weights: all of them are certain.
@@ -167,16 +179,20 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, positive, bad int) {
 	thr := 0.0
 	buf := make([]float64, 0, 2*m)
-	for i := lo; i < hi; i++ {
-		x := w[i]
-		if !(x >= 0) || math.IsInf(x, 1) {
-			return sum, nil, 0, i
+	// Two sets of bins, for even and odd units: consecutive weights often
+	// share an exponent, and one set would chain every addition to the
+	// previous one through memory.
+	bins := new([2]expBins)
+	ws := w[lo:hi]
+	for j, x := range ws {
+		if !(x >= 0 && x <= math.MaxFloat64) {
+			return sum, nil, 0, lo + j
 		}
 		if x == 0 {
 			continue
 		}
 		positive++
-		sum.add(x)
+		bins[j&1].add(x)
 		if x > thr {
 			buf = append(buf, x)
 			if len(buf) == 2*m {
@@ -185,7 +201,31 @@ func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, posit
 			}
 		}
 	}
+	for k := range bins {
+		sum.addBins(&bins[k])
+	}
 	return sum, buf, positive, -1
+}
+
+// expBins is an exact sum of positive finite float64 values as fixed
+// bins, one per exponent field, of 128-bit integer counts of units of
+// 2^(e−1075): exactSum without its growth logic, for hot loops.
+type expBins struct{ lo, hi [2048]uint64 }
+
+func (b *expBins) add(x float64) {
+	u := math.Float64bits(x)
+	e := u >> 52 & 0x7ff
+	m := u & (1<<52 - 1)
+	if e != 0 {
+		m |= 1 << 52
+	} else {
+		e = 1 // subnormal: same scale as the smallest normal exponent
+	}
+	s := b.lo[e] + m
+	if s < m {
+		b.hi[e]++
+	}
+	b.lo[e] = s
 }
 
 // largest reorders x so that its k largest values come first and returns

@@ -376,6 +376,22 @@ func (s *exactSum) bin(e int) int {
 	return e - s.base
 }
 
+// addBins adds the total of b into s.
+func (s *exactSum) addBins(b *expBins) {
+	for e := range b.lo {
+		if b.lo[e] == 0 && b.hi[e] == 0 {
+			continue
+		}
+		k := s.bin(e)
+		lo := s.lo[k] + b.lo[e]
+		if lo < b.lo[e] {
+			s.hi[k]++
+		}
+		s.lo[k] = lo
+		s.hi[k] += b.hi[e]
+	}
+}
+
 // merge adds the total of t into s.
 func (s *exactSum) merge(t *exactSum) {
 	for j := range t.lo {
