@@ -225,100 +225,87 @@ func parallelFor(n, minBlock int, f func(lo, hi int)) {
 }
 
 // sipHash24x2 is sipHash24 of two strings of equal length at once; the
-// two independent round chains interleave in the CPU's pipelines.
+// two independent round chains interleave in the CPU's pipelines. The
+// rounds are unrolled, each 8-byte word is one load, and for strings of 8
+// bytes or more the final partial word is one load of the last 8 bytes.
 func sipHash24x2(k0, k1 uint64, p, q string) (uint64, uint64) {
+	n := len(p)
+	q = q[:n]
 	v0 := k0 ^ 0x736f6d6570736575
 	v1 := k1 ^ 0x646f72616e646f6d
 	v2 := k0 ^ 0x6c7967656e657261
 	v3 := k1 ^ 0x7465646279746573
 	w0, w1, w2, w3 := v0, v1, v2, v3
-	b := uint64(len(p)) << 56
-	c := b
-	q = q[:len(p)]
-	for len(p) >= 8 {
-		m := uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16 | uint64(p[3])<<24 |
-			uint64(p[4])<<32 | uint64(p[5])<<40 | uint64(p[6])<<48 | uint64(p[7])<<56
-		n := uint64(q[0]) | uint64(q[1])<<8 | uint64(q[2])<<16 | uint64(q[3])<<24 |
-			uint64(q[4])<<32 | uint64(q[5])<<40 | uint64(q[6])<<48 | uint64(q[7])<<56
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		m := le64(p[i : i+8])
+		o := le64(q[i : i+8])
 		v3 ^= m
-		w3 ^= n
-		for r := 0; r < 2; r++ {
-			v0 += v1
-			w0 += w1
-			v1 = bits.RotateLeft64(v1, 13)
-			w1 = bits.RotateLeft64(w1, 13)
-			v1 ^= v0
-			w1 ^= w0
-			v0 = bits.RotateLeft64(v0, 32)
-			w0 = bits.RotateLeft64(w0, 32)
-			v2 += v3
-			w2 += w3
-			v3 = bits.RotateLeft64(v3, 16)
-			w3 = bits.RotateLeft64(w3, 16)
-			v3 ^= v2
-			w3 ^= w2
-			v0 += v3
-			w0 += w3
-			v3 = bits.RotateLeft64(v3, 21)
-			w3 = bits.RotateLeft64(w3, 21)
-			v3 ^= v0
-			w3 ^= w0
-			v2 += v1
-			w2 += w1
-			v1 = bits.RotateLeft64(v1, 17)
-			w1 = bits.RotateLeft64(w1, 17)
-			v1 ^= v2
-			w1 ^= w2
-			v2 = bits.RotateLeft64(v2, 32)
-			w2 = bits.RotateLeft64(w2, 32)
-		}
+		w3 ^= o
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
 		v0 ^= m
-		w0 ^= n
-		p = p[8:]
-		q = q[8:]
+		w0 ^= o
 	}
-	q = q[:len(p)]
-	for i := len(p) - 1; i >= 0; i-- {
-		b |= uint64(p[i]) << (8 * uint(i))
-		c |= uint64(q[i]) << (8 * uint(i))
+	b := uint64(n) << 56
+	c := b
+	if r := uint(n - i); r > 0 {
+		if n >= 8 {
+			// The last r bytes are the top r bytes of the last 8.
+			b |= le64(p[n-8:]) >> (64 - 8*r)
+			c |= le64(q[n-8:]) >> (64 - 8*r)
+		} else {
+			for j := n - 1; j >= 0; j-- {
+				b |= uint64(p[j]) << (8 * uint(j))
+				c |= uint64(q[j]) << (8 * uint(j))
+			}
+		}
 	}
 	v3 ^= b
 	w3 ^= c
-	for r := 0; r < 6; r++ {
-		if r == 2 {
-			v0 ^= b
-			w0 ^= c
-			v2 ^= 0xff
-			w2 ^= 0xff
-		}
-		v0 += v1
-		w0 += w1
-		v1 = bits.RotateLeft64(v1, 13)
-		w1 = bits.RotateLeft64(w1, 13)
-		v1 ^= v0
-		w1 ^= w0
-		v0 = bits.RotateLeft64(v0, 32)
-		w0 = bits.RotateLeft64(w0, 32)
-		v2 += v3
-		w2 += w3
-		v3 = bits.RotateLeft64(v3, 16)
-		w3 = bits.RotateLeft64(w3, 16)
-		v3 ^= v2
-		w3 ^= w2
-		v0 += v3
-		w0 += w3
-		v3 = bits.RotateLeft64(v3, 21)
-		w3 = bits.RotateLeft64(w3, 21)
-		v3 ^= v0
-		w3 ^= w0
-		v2 += v1
-		w2 += w1
-		v1 = bits.RotateLeft64(v1, 17)
-		w1 = bits.RotateLeft64(w1, 17)
-		v1 ^= v2
-		w1 ^= w2
-		v2 = bits.RotateLeft64(v2, 32)
-		w2 = bits.RotateLeft64(w2, 32)
-	}
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+	v0 ^= b
+	w0 ^= c
+	v2 ^= 0xff
+	w2 ^= 0xff
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	w0, w1, w2, w3 = sipRound(w0, w1, w2, w3)
 	return v0 ^ v1 ^ v2 ^ v3, w0 ^ w1 ^ w2 ^ w3
+}
+
+// sipRound is one SipRound of SipHash.
+func sipRound(v0, v1, v2, v3 uint64) (uint64, uint64, uint64, uint64) {
+	v0 += v1
+	v1 = bits.RotateLeft64(v1, 13)
+	v1 ^= v0
+	v0 = bits.RotateLeft64(v0, 32)
+	v2 += v3
+	v3 = bits.RotateLeft64(v3, 16)
+	v3 ^= v2
+	v0 += v3
+	v3 = bits.RotateLeft64(v3, 21)
+	v3 ^= v0
+	v2 += v1
+	v1 = bits.RotateLeft64(v1, 17)
+	v1 ^= v2
+	v2 = bits.RotateLeft64(v2, 32)
+	return v0, v1, v2, v3
+}
+
+// le64 is the little-endian uint64 of the first 8 bytes of s (one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
