@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // ordRec is one unit in PRN order: its π, 32 bits of its PRN below the
@@ -37,10 +38,11 @@ func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
 
 // prnOrder passes every unit of the frame as an ordRec to visit, sorted by
 // (u, ID) ascending — the PRN order — in consecutive slices (which visit must
-// not keep: their memory is reused), in O(N) expected time, and returns the
-// indices (first, second) of the first pair of units with the same ID in
-// that order (first = -1 when the IDs are distinct; the units after the
-// bucket of that pair are then not visited). PRNs are uniform on (0, 1), so
+// not keep: their memory is reused; visit runs on any of the goroutines,
+// never two at a time), in O(N) expected time, and returns the indices
+// (first, second) of the first pair of units with the same ID in that order
+// (first = -1 when the IDs are distinct; visit has then seen only a part of
+// the order). PRNs are uniform on (0, 1), so
 // a two-pass bucket sort (2048 buckets by the leading bits of u, then,
 // inside each bucket, a counting sort on the next bits and an insertion sort
 // of the few units that share them) needs no comparison sort: a comparison
@@ -150,14 +152,39 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, visit f
 				nx[b] = k + inc[b]
 			}
 		})
-		// Second pass, bucket by bucket, in parallel; buckets are
-		// independent. Each worker takes a contiguous range of buckets, so
-		// its first duplicate is the first in its range.
+		// Second pass: the workers sort the buckets in the order they claim
+		// them, and a worker that finds the next buckets of the order
+		// sorted passes them to visit (one worker at a time, in order), so
+		// the sequential visitor overlaps the sorting of later buckets.
+		nb := bhi - blo
+		var claim, cursor atomic.Int64
+		done := make([]atomic.Bool, nb)
+		var feed sync.Mutex
+		drain := func() {
+			for feed.TryLock() {
+				for c := cursor.Load(); c < int64(nb) && done[c].Load(); c++ {
+					b := blo + int(c)
+					visit(recs[start[b]-base : start[b+1]-base])
+					cursor.Store(c + 1)
+				}
+				feed.Unlock()
+				// A bucket finished while this worker held the lock is
+				// visited by this worker: the other one's TryLock failed.
+				if c := cursor.Load(); c >= int64(nb) || !done[c].Load() {
+					return
+				}
+			}
+		}
 		first, second = -1, -1
 		dupBucket := prnBuckets
-		parallelFor(bhi-blo, 16, func(lo, hi int) {
+		runBlocks(min(runtime.GOMAXPROCS(0), nb), func(int) {
 			var sb sortBuf
-			for b := blo + lo; b < blo+hi; b++ {
+			for {
+				r := int(claim.Add(1)) - 1
+				if r >= nb {
+					return
+				}
+				b := blo + r
 				s := recs[start[b]-base : start[b+1]-base]
 				sb.sortBucket(s, u, ids)
 				if a, c := firstDuplicate(s, u, ids); a >= 0 {
@@ -166,14 +193,17 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, visit f
 						dupBucket, first, second = b, a, c
 					}
 					mu.Unlock()
-					return
 				}
+				done[r].Store(true)
+				drain()
 			}
 		})
 		if first >= 0 {
 			return first, second
 		}
-		visit(recs)
+		if cursor.Load() != int64(nb) {
+			panic("sampling: prnOrder: a sorted bucket was not visited")
+		}
 	}
 	return -1, -1
 }
