@@ -176,8 +176,29 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 // largest (selection, O(m)) and the threshold raised to the m-th largest,
 // so the pass costs O(hi−lo) plus O(m) per cut — a heap would pay a
 // cache-missing O(log m) sift for every candidate.
+//
+// The threshold starts at a guess from the block's first 2^16 weights: the
+// weight with about 2m·2^16/(hi−lo) of them above it, so that about 2m
+// weights of the block exceed it. The guess only saves cuts: when fewer
+// than m positive weights of the block exceed it (a frame sorted in
+// decreasing order, say), the block is scanned again from threshold 0.
 func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, positive, bad int) {
-	thr := 0.0
+	const sample = 1 << 16
+	if B := hi - lo; B >= 4*sample && 4*m <= B {
+		s := slices.Clone(w[lo : lo+sample])
+		r := min(sample*2*m/B+1, sample)
+		if t := slices.Min(largest(s, r)); t > 0 && t <= math.MaxFloat64 {
+			sum, top, positive, bad = scanWeightsFrom(w, lo, hi, m, t)
+			if bad >= 0 || len(top) >= m {
+				return sum, top, positive, bad
+			}
+		}
+	}
+	return scanWeightsFrom(w, lo, hi, m, 0)
+}
+
+// scanWeightsFrom is scanWeights keeping only weights above thr.
+func scanWeightsFrom(w []float64, lo, hi, m int, thr float64) (sum exactSum, top []float64, positive, bad int) {
 	buf := make([]float64, 0, 2*m)
 	// Two sets of bins, for even and odd units: consecutive weights often
 	// share an exponent, and one set would chain every addition to the
