@@ -1,14 +1,18 @@
 package risk
 
 import (
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // FeatureConfig configures [Extract]. The zero FeatureConfig is ready to
@@ -977,17 +981,16 @@ const noTime = math.MinInt64
 
 // device is the pairing state of one device.
 type telDevice struct {
-	unit      int32
-	typ       DeviceType
 	lastT     int64
-	lastKind  EventKind
-	unsorted  bool
 	fault     int64 // start of the open fault episode, or noTime
 	offline   int64
 	pressure  int64
 	restoreS  float64
-	restoreN  int32
 	pressureH float64
+	unit      int32
+	restoreN  int32
+	lastKind  EventKind
+	unsorted  bool
 }
 
 var kindColumn = func() [numEventKinds]int8 {
@@ -1054,210 +1057,253 @@ type devKey struct {
 	id   string
 }
 
-// localDevs indexes the devices seen by one goroutine of pass 1: one
-// string-map lookup by device ID per event, and a second map for IDs
-// shared by devices of different units.
-type localDevs struct {
-	byID  map[string]int32
-	coll  map[devKey]int32
-	unit  []int32
-	id    []string
-	typ   []DeviceType
-	used  []bool  // reported an event before asOf
-	remap []int32 // local → global device
+// telRec is one telemetry event as pass 2 of [aggregateTelemetry] needs
+// it, in 24 bytes free of pointers (pass 1 writes one per event).
+type telRec struct {
+	dk uint64 // token of the DeviceID string (bits 0–55, see token), kind (56–62), recLate
+	uk uint64 // token of the UnitID string (bits 0–55), device type (56–63)
+	t  int64  // time, Unix nanoseconds
 }
 
-// find returns the local device of unit u with the given ID.
-func (L *localDevs) find(u int32, id string) (int32, bool) {
-	d, ok := L.byID[id]
-	if ok && L.unit[d] == u {
-		return d, true
+const (
+	tokMask   = 1<<56 - 1
+	tokPtr    = 1<<48 - 1
+	tokEscape = 255 << 48 // the token indexes recSink.esc
+	recLate   = 1 << 63   // at or after asOf
+	// recChunk is the number of records per chunk of a bucket.
+	recChunk = 1024
+	// telBucketBits bounds the number of buckets: each has a chunk
+	// being written in pass 1.
+	telBucketBits = 10
+)
+
+// token returns an identity token of the bytes of s, non-zero and under
+// 2^56: the address of its data (bits 0–47) and its length (48–55), so
+// that two strings with the same token are equal (strings are immutable,
+// and their data, referenced by the events, cannot be reused while the
+// tokens are in use); 1 for all empty strings. A string whose address
+// or length does not fit is kept in k.esc and gets a token of its own,
+// tokEscape|index, and is then looked up by value. Loaders share the
+// strings of repeated IDs, so that the tokens of the events of one
+// device are almost always equal and pass 2 seldom reads a string.
+func (k *recSink) token(s string) uint64 {
+	if len(s) == 0 {
+		return 1
 	}
+	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+	if p > tokPtr || len(s) >= 255 || len(k.esc) > tokPtr {
+		k.esc = append(k.esc, s)
+		return tokEscape | uint64(len(k.esc)-1)
+	}
+	return p | uint64(len(s))<<48
+}
+
+// str returns the string of a token of k.
+func (k *recSink) str(tok uint64) string {
+	if tok&tokEscape == tokEscape {
+		return k.esc[tok&tokPtr]
+	}
+	p, n := uintptr(tok&tokPtr), int(tok>>48)
+	if n == 0 {
+		return ""
+	}
+	// The data is referenced by an event: reading the address back
+	// through memory (not a uintptr conversion) is safe as the garbage
+	// collector does not move heap objects.
+	return unsafe.String(*(**byte)(unsafe.Pointer(&p)), n)
+}
+
+// tokTable maps a pair of non-zero tokens to an int32 by open addressing
+// (linear probing); a small table per bucket stays in cache.
+type tokTable struct {
+	slots []tokSlot
+	n     int
+}
+
+type tokSlot struct {
+	k1, k2 uint64
+	v      int32
+}
+
+func (t *tokTable) reset() {
+	if len(t.slots) == 0 {
+		t.slots = make([]tokSlot, 1024)
+	}
+	clear(t.slots)
+	t.n = 0
+}
+
+func tokHash(k1, k2 uint64) uint64 {
+	h := (k1 ^ k2*0xbf58476d1ce4e5b9) * 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
+
+func (t *tokTable) get(k1, k2 uint64) (int32, bool) {
+	mask := uint64(len(t.slots) - 1)
+	for h := tokHash(k1, k2) & mask; ; h = (h + 1) & mask {
+		s := &t.slots[h]
+		if s.k1 == k1 && s.k2 == k2 {
+			return s.v, true
+		}
+		if s.k1 == 0 {
+			return 0, false
+		}
+	}
+}
+
+// put adds a pair not yet in t.
+func (t *tokTable) put(k1, k2 uint64, v int32) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]tokSlot, 2*len(old))
+		t.n = 0
+		for _, s := range old {
+			if s.k1 != 0 {
+				t.put(s.k1, s.k2, s.v)
+			}
+		}
+	}
+	mask := uint64(len(t.slots) - 1)
+	h := tokHash(k1, k2) & mask
+	for t.slots[h].k1 != 0 {
+		h = (h + 1) & mask
+	}
+	t.slots[h] = tokSlot{k1, k2, v}
+	t.n++
+}
+
+// recSink collects the records of one half of the events into buckets of
+// chunks carved out of one arena.
+type recSink struct {
+	arena  []telRec
+	esc    []string // strings of escaped tokens
+	next   int
+	pos    []int   // per bucket: next free record
+	lim    []int   // per bucket: end of the current chunk
+	chunks [][]int // per bucket: chunk starts
+}
+
+func newRecSink(events, buckets int) *recSink {
+	return &recSink{arena: make([]telRec, events+buckets*recChunk),
+		pos: make([]int, buckets), lim: make([]int, buckets), chunks: make([][]int, buckets)}
+}
+
+func (s *recSink) add(b int, r telRec) {
+	if s.pos[b] == s.lim[b] {
+		s.chunks[b] = append(s.chunks[b], s.next)
+		s.pos[b], s.lim[b] = s.next, s.next+recChunk
+		s.next += recChunk
+	}
+	s.arena[s.pos[b]] = r
+	s.pos[b]++
+}
+
+// each calls f on the records of bucket b in order.
+func (s *recSink) each(b int, f func(r *telRec)) {
+	for k, c := range s.chunks[b] {
+		end := c + recChunk
+		if k == len(s.chunks[b])-1 {
+			end = s.pos[b]
+		}
+		for i := c; i < end; i++ {
+			f(&s.arena[i])
+		}
+	}
+}
+
+// bucketDev is the state of one device in pass 2: the pairing state and
+// what decides its place among the devices of its unit.
+type bucketDev struct {
+	telDevice
+	first [2]int64      // rank of its first event (any time) among the bucket's events of each half, or −1
+	typ   [2]DeviceType // of that event
+	used  [2]bool       // reported an event before asOf in that half
+}
+
+// telWorker aggregates the buckets of pass 2 of [aggregateTelemetry].
+type telWorker struct {
+	a       *telAgg
+	index   map[string]int32
+	devTab  tokTable // (device token, unit token) → device
+	unitTb  tokTable // (unit token, 1) → unit
+	byKey   map[devKey]int32
+	devs    []bucketDev
+	ids     []int32
+	items   map[int32][]telItem
+	unknown bool    // an event had an unknown unit
+	b       int32   // the bucket
+	owner   []int32 // bucket of each unit seen, or −1; nil if bucketed by value
+	split   *atomic.Bool
+}
+
+type telItem struct {
+	t int64
+	k EventKind
+}
+
+// device returns the device of the event of r, from sink k, creating it
+// on its first event, or −1 if its unit is unknown.
+func (w *telWorker) device(k *recSink, r *telRec) int32 {
+	dk, uk := r.dk&tokMask, r.uk&tokMask
+	if d, ok := w.devTab.get(dk, uk); ok {
+		return d
+	}
+	u, ok := w.unitTb.get(uk, 1)
 	if !ok {
-		return -1, false
+		if u, ok = w.index[k.str(uk)]; !ok {
+			w.unknown = true
+			return -1
+		}
+		if w.owner != nil && !atomic.CompareAndSwapInt32(&w.owner[u], -1, w.b) && atomic.LoadInt32(&w.owner[u]) != w.b {
+			// Another bucket has u: leave it alone.
+			w.split.Store(true)
+			return -1
+		}
+		if uk&tokEscape != tokEscape {
+			w.unitTb.put(uk, 1, u)
+		}
 	}
-	d, ok = L.coll[devKey{u, id}]
-	return d, ok
+	key := devKey{u, k.str(dk)}
+	d, ok := w.byKey[key]
+	if !ok {
+		d = int32(len(w.devs))
+		w.devs = append(w.devs, bucketDev{telDevice: telDevice{unit: u, lastT: noTime}, first: [2]int64{-1, -1}})
+		w.devs[d].reset()
+		w.byKey[key] = d
+	}
+	if dk&tokEscape != tokEscape && uk&tokEscape != tokEscape {
+		w.devTab.put(dk, uk, d)
+	}
+	return d
 }
 
-// aggregateTelemetry computes the telemetry aggregates of every unit:
-//
-//  1. over halves of the events (2 goroutines): find each event's device
-//     (one map lookup by device ID, the unit checked by comparing IDs)
-//     and unit; validate kinds, device types and unit IDs;
-//  2. number the devices globally, grouped by unit (so that the devices
-//     of the two unit halves do not share cache lines), and translate the
-//     per-event device numbers;
-//  3. over halves of the units (2 goroutines): count events and pair
-//     fault/pressure-low episodes with restored events, in input order;
-//     devices whose events were not in time order are replayed sorted.
-func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
-	n := len(units)
+// bucket aggregates the events of one bucket of units, in input order.
+func (w *telWorker) bucket(sinks [2]*recSink, b int) {
+	a := w.a
 	nk := len(telemetryKinds)
-	a := &telAgg{
-		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
-		down: make([]int32, n), restoreS: make([]float64, n), restoreN: make([]int32, n),
-		pressureH: make([]float64, n), byType: make([]int32, n*int(numDeviceTypes)), asOf: asOf.UnixNano(), winStart: asOf.Add(-window).UnixNano(),
-	}
-	for i := range a.first {
-		a.first[i] = math.MaxInt64
-	}
-	if len(ev) == 0 {
-		return a, nil
-	}
-	// Pass 1.
-	// Compact copies of what pass 3 needs, so that it does not read the
-	// (large) events again.
-	uidx := make([]int32, len(ev)) // −1: at or after asOf
-	didx := make([]int32, len(ev))
-	times := make([]int64, len(ev))
-	kinds := make([]EventKind, len(ev))
-	errs := make([]error, 2)
-	var capable [2][numDeviceTypes]uint16
-	var locals [2]*localDevs
-	parallel2(len(ev), func(g, lo, hi int) {
-		L := &localDevs{byID: make(map[string]int32, n), coll: map[devKey]int32{}}
-		locals[g] = L
-		newDev := func(u int32, e *TelemetryEvent) int32 {
-			L.unit = append(L.unit, u)
-			L.id = append(L.id, e.DeviceID)
-			L.typ = append(L.typ, e.DeviceType)
-			L.used = append(L.used, false)
-			return int32(len(L.unit) - 1)
-		}
-		lastD, lastID, lastUID := int32(-1), "", ""
-		for e := lo; e < hi; e++ {
-			t := &ev[e]
-			if t.Kind >= numEventKinds {
-				errs[g] = &RecordError{Source: "telemetry", Column: "kind", RecordID: t.UnitID, Value: t.Kind.String(), Err: ErrBadEnum}
+	w.b = int32(b)
+	w.devTab.reset()
+	w.unitTb.reset()
+	clear(w.byKey)
+	w.devs = w.devs[:0]
+	unsorted := false
+	for h, s := range sinks {
+		rank := int64(0)
+		s.each(b, func(r *telRec) {
+			rank++
+			d := w.device(s, r)
+			if d < 0 {
 				return
 			}
-			if t.DeviceType >= numDeviceTypes {
-				errs[g] = &RecordError{Source: "telemetry", Column: "device_type", RecordID: t.UnitID, Value: t.DeviceType.String(), Err: ErrBadEnum}
+			dv := &w.devs[d]
+			if dv.first[h] < 0 {
+				dv.first[h], dv.typ[h] = rank, DeviceType(r.uk>>56)
+			}
+			if r.dk&recLate != 0 {
 				return
 			}
-			// Consecutive events of one device (batched uploads) skip
-			// the map.
-			tn := t.Time.UnixNano()
-			times[e], kinds[e] = tn, t.Kind
-			if lastD >= 0 && t.DeviceID == lastID && t.UnitID == lastUID {
-				if tn >= a.asOf {
-					uidx[e] = -1
-					continue
-				}
-				uidx[e], didx[e] = L.unit[lastD], lastD
-				L.used[lastD] = true
-				capable[g][t.DeviceType] |= 1 << t.Kind
-				continue
-			}
-			d, ok := L.byID[t.DeviceID]
-			if !ok || units[L.unit[d]].ID != t.UnitID {
-				u, known := index[t.UnitID]
-				if !known {
-					errs[g] = &RecordError{Source: "telemetry", Column: "unit_id", RecordID: t.UnitID, Value: t.UnitID, Err: ErrUnknownUnit}
-					return
-				}
-				switch {
-				case !ok:
-					d = newDev(u, t)
-					L.byID[t.DeviceID] = d
-				default: // the same device ID at another unit
-					k := devKey{u, t.DeviceID}
-					if d, ok = L.coll[k]; !ok {
-						d = newDev(u, t)
-						L.coll[k] = d
-					}
-				}
-			}
-			lastD, lastID, lastUID = d, t.DeviceID, t.UnitID
-			if tn >= a.asOf {
-				uidx[e] = -1
-				continue
-			}
-			uidx[e], didx[e] = L.unit[d], d
-			L.used[d] = true
-			capable[g][t.DeviceType] |= 1 << t.Kind
-		}
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	for t := range a.capable {
-		a.capable[t] = capable[0][t] | capable[1][t]
-	}
-	// Number the devices by unit, then by first appearance. Devices are
-	// distinct within a goroutine; a device of the second half may be one
-	// of the first half.
-	start := make([]int32, n+1)
-	type gdev struct {
-		unit int32
-		typ  DeviceType
-	}
-	var order []gdev
-	ord := [2][]int32{}
-	for g, L := range locals {
-		ord[g] = make([]int32, len(L.unit))
-		for l := range L.unit {
-			ord[g][l] = -1
-			if !L.used[l] {
-				continue
-			}
-			if g == 1 {
-				if d0, ok := locals[0].find(L.unit[l], L.id[l]); ok && locals[0].used[d0] {
-					ord[1][l] = ord[0][d0]
-					continue
-				}
-			}
-			ord[g][l] = int32(len(order))
-			order = append(order, gdev{L.unit[l], L.typ[l]})
-			start[L.unit[l]+1]++
-		}
-	}
-	for u := 0; u < n; u++ {
-		start[u+1] += start[u]
-	}
-	devs := make([]telDevice, len(order))
-	next := append([]int32(nil), start[:n]...)
-	pos := make([]int32, len(order))
-	for k, o := range order {
-		d := next[o.unit]
-		next[o.unit]++
-		pos[k] = d
-		devs[d] = telDevice{unit: o.unit, typ: o.typ, lastT: noTime}
-		devs[d].reset()
-		a.devices[o.unit]++
-		a.byType[int(o.unit)*int(numDeviceTypes)+int(o.typ)]++
-	}
-	for g, L := range locals {
-		L.remap = make([]int32, len(L.unit))
-		for l, k := range ord[g] {
-			if k >= 0 {
-				L.remap[l] = pos[k]
-			}
-		}
-	}
-	parallel2(len(ev), func(g, lo, hi int) {
-		remap := locals[g].remap
-		for e := lo; e < hi; e++ {
-			if uidx[e] >= 0 {
-				didx[e] = remap[didx[e]]
-			}
-		}
-	})
-	// Pass 3: goroutine g owns units [ulo, uhi) and their devices.
-	parallel2(n, func(_ int, lo, hi int) {
-		ulo, uhi := int32(lo), int32(hi)
-		unsorted := false
-		for e := range uidx {
-			u := uidx[e]
-			if u < ulo || u >= uhi {
-				continue
-			}
-			k := kinds[e]
-			dv := &devs[didx[e]]
-			tn := times[e]
+			dv.used[h] = true
+			u, tn, k := dv.unit, r.t, EventKind(r.dk>>56&0x7f)
 			a.first[u] = min(a.first[u], tn)
 			if tn >= a.winStart {
 				if c := kindColumn[k]; c >= 0 {
@@ -1271,58 +1317,225 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 				dv.lastT, dv.lastKind = tn, k
 			}
 			dv.step(tn, k, a.winStart)
+		})
+	}
+	if unsorted {
+		w.replay(sinks, b)
+	}
+	// Devices of a unit in the order of the former global numbering: the
+	// devices used in the first half of the events by their first event
+	// there, then the others by their first event in the second half.
+	w.ids = w.ids[:0]
+	for d := range w.devs {
+		dv := &w.devs[d]
+		if !dv.used[0] && !dv.used[1] {
+			continue
 		}
-		if unsorted {
-			a.replay(times, kinds, uidx, didx, devs, ulo, uhi)
+		h := 0
+		if !dv.used[0] {
+			h = 1
 		}
-		for i := start[lo]; i < start[hi]; i++ {
-			dv := &devs[i]
-			dv.closeAt(a.asOf, a.winStart)
-			u := dv.unit
-			if dv.fault != noTime || dv.offline != noTime {
-				a.down[u]++
-			}
-			a.restoreS[u] += dv.restoreS
-			a.restoreN[u] += dv.restoreN
-			a.pressureH[u] += dv.pressureH
+		dv.typ[0], dv.first[0] = dv.typ[h], int64(h)<<40|dv.first[h]
+		w.ids = append(w.ids, int32(d))
+	}
+	slices.SortFunc(w.ids, func(x, y int32) int {
+		dx, dy := &w.devs[x], &w.devs[y]
+		if dx.unit != dy.unit {
+			return int(dx.unit) - int(dy.unit)
 		}
+		return cmpInt64(dx.first[0], dy.first[0])
 	})
-	return a, nil
+	for _, d := range w.ids {
+		dv := &w.devs[d]
+		dv.closeAt(a.asOf, a.winStart)
+		u := dv.unit
+		a.devices[u]++
+		a.byType[int(u)*int(numDeviceTypes)+int(dv.typ[0])]++
+		if dv.fault != noTime || dv.offline != noTime {
+			a.down[u]++
+		}
+		a.restoreS[u] += dv.restoreS
+		a.restoreN[u] += dv.restoreN
+		a.pressureH[u] += dv.pressureH
+	}
+}
+
+func cmpInt64(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // replay recomputes, in time order (ties by kind), the pairing state of
-// the devices whose events were not in time order.
-func (a *telAgg) replay(times []int64, kinds []EventKind, uidx, didx []int32, devs []telDevice, ulo, uhi int32) {
-	type item struct {
-		t int64
-		k EventKind
+// the devices of bucket b whose events were not in time order.
+func (w *telWorker) replay(sinks [2]*recSink, b int) {
+	if w.items == nil {
+		w.items = map[int32][]telItem{}
 	}
-	lists := map[int32][]item{}
-	for e := range uidx {
-		u := uidx[e]
-		if u < ulo || u >= uhi {
-			continue
-		}
-		if d := didx[e]; devs[d].unsorted {
-			lists[d] = append(lists[d], item{times[e], kinds[e]})
-		}
+	clear(w.items)
+	for _, s := range sinks {
+		s.each(b, func(r *telRec) {
+			if r.dk&recLate != 0 {
+				return
+			}
+			if d := w.device(s, r); d >= 0 && w.devs[d].unsorted {
+				w.items[d] = append(w.items[d], telItem{r.t, EventKind(r.dk >> 56 & 0x7f)})
+			}
+		})
 	}
-	for d, l := range lists {
-		slices.SortFunc(l, func(x, y item) int {
+	for d, l := range w.items {
+		slices.SortFunc(l, func(x, y telItem) int {
 			if x.t != y.t {
-				if x.t < y.t {
-					return -1
-				}
-				return 1
+				return cmpInt64(x.t, y.t)
 			}
 			return int(x.k) - int(y.k)
 		})
-		dv := &devs[d]
+		dv := &w.devs[d]
 		dv.reset()
 		for _, it := range l {
-			dv.step(it.t, it.k, a.winStart)
+			dv.step(it.t, it.k, w.a.winStart)
 		}
 	}
+}
+
+// aggregateTelemetry computes the telemetry aggregates of every unit.
+// A city-wide log in time order visits a million devices at random, and
+// random memory accesses (a device-ID map lookup, a device's state) cost
+// more than the rest of the work, so it works in two passes:
+//
+//  1. over halves of the events (2 goroutines): validate kinds and device
+//     types and append a compact record of each event to the bucket of
+//     its unit (a hash of the unit ID); the buckets' write positions stay
+//     in cache;
+//  2. over the buckets (2 goroutines, each bucket holding about a hundred
+//     units and their devices, which fit in cache): find each event's
+//     device, by the identity of its ID strings (one probe of a small
+//     table) and else by value, and count events and pair
+//     fault/pressure-low episodes with restored events in input order;
+//     devices whose events were not in time order are replayed sorted.
+//
+// The results do not depend on the bucketing: per-unit sums over devices
+// are taken in a fixed order (see bucket).
+func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
+	a, err := aggregateTelemetryBy(ev, units, index, asOf, window, false)
+	if errors.Is(err, errSplitUnit) {
+		a, err = aggregateTelemetryBy(ev, units, index, asOf, window, true)
+	}
+	return a, err
+}
+
+// errSplitUnit reports that the events of a unit went to two buckets.
+var errSplitUnit = errors.New("risk: unit ID strings not shared")
+
+// aggregateTelemetryBy runs the passes of [aggregateTelemetry]. The
+// bucket of an event is a hash of the identity of its UnitID string,
+// which costs no memory access; it returns errSplitUnit if the events of
+// a unit have unit IDs in different strings that went to different
+// buckets. With byValue, the bucket is a hash of the unit ID itself.
+func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration, byValue bool) (*telAgg, error) {
+	n := len(units)
+	nk := len(telemetryKinds)
+	a := &telAgg{
+		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
+		down: make([]int32, n), restoreS: make([]float64, n), restoreN: make([]int32, n),
+		pressureH: make([]float64, n), byType: make([]int32, n*int(numDeviceTypes)), asOf: asOf.UnixNano(), winStart: asOf.Add(-window).UnixNano(),
+	}
+	for i := range a.first {
+		a.first[i] = math.MaxInt64
+	}
+	if len(ev) == 0 {
+		return a, nil
+	}
+	// About 128 units per bucket, at most 1<<telBucketBits buckets, and
+	// at least 4 chunks of records per bucket.
+	bits := 0
+	for bits < telBucketBits && 128<<bits < n && 4*recChunk<<bits < len(ev) {
+		bits++
+	}
+	nb := 1 << bits
+	seed := maphash.MakeSeed()
+	// Pass 1.
+	var sinks [2]*recSink
+	var capable [2][numDeviceTypes]uint16
+	bad := [2]bool{}
+	parallel2(len(ev), func(g, lo, hi int) {
+		s := newRecSink(hi-lo, nb)
+		sinks[g] = s
+		var capa [numDeviceTypes]uint16 // local: capable[0] and [1] share a cache line
+		defer func() { capable[g] = capa }()
+		for e := lo; e < hi; e++ {
+			t := &ev[e]
+			if t.Kind >= numEventKinds || t.DeviceType >= numDeviceTypes {
+				bad[g] = true
+				return
+			}
+			tn := t.Time.UnixNano()
+			dk := s.token(t.DeviceID) | uint64(t.Kind)<<56
+			if tn >= a.asOf {
+				dk |= recLate
+			} else {
+				capa[t.DeviceType] |= 1 << t.Kind
+			}
+			uk := s.token(t.UnitID)
+			var h uint64
+			if uk&tokEscape != tokEscape && !byValue {
+				h = tokHash(uk, 0)
+			} else {
+				h = maphash.String(seed, t.UnitID)
+			}
+			s.add(int(h>>(64-bits)&uint64(nb-1)), telRec{dk: dk, uk: uk | uint64(t.DeviceType)<<56, t: tn})
+		}
+	})
+	// Pass 2.
+	var workers [2]*telWorker
+	var nextB atomic.Int64
+	var owner []int32
+	if !byValue {
+		owner = make([]int32, n)
+		for i := range owner {
+			owner[i] = -1
+		}
+	}
+	var split atomic.Bool
+	parallel2(2, func(g, _, _ int) {
+		w := &telWorker{a: a, index: index, owner: owner, split: &split, byKey: map[devKey]int32{}}
+		workers[g] = w
+		for b := int(nextB.Add(1) - 1); b < nb && !split.Load(); b = int(nextB.Add(1) - 1) {
+			w.bucket(sinks, b)
+		}
+	})
+	if bad[0] || bad[1] || workers[0].unknown || workers[1].unknown {
+		return nil, firstTelemetryError(ev, index)
+	}
+	if split.Load() {
+		return nil, errSplitUnit
+	}
+	for t := range a.capable {
+		a.capable[t] = capable[0][t] | capable[1][t]
+	}
+	return a, nil
+}
+
+// firstTelemetryError returns the error of the first event with a bad
+// kind or device type or an unknown unit.
+func firstTelemetryError(ev []TelemetryEvent, index map[string]int32) error {
+	for e := range ev {
+		t := &ev[e]
+		if t.Kind >= numEventKinds {
+			return &RecordError{Source: "telemetry", Column: "kind", RecordID: t.UnitID, Value: t.Kind.String(), Err: ErrBadEnum}
+		}
+		if t.DeviceType >= numDeviceTypes {
+			return &RecordError{Source: "telemetry", Column: "device_type", RecordID: t.UnitID, Value: t.DeviceType.String(), Err: ErrBadEnum}
+		}
+		if _, ok := index[t.UnitID]; !ok {
+			return &RecordError{Source: "telemetry", Column: "unit_id", RecordID: t.UnitID, Value: t.UnitID, Err: ErrUnknownUnit}
+		}
+	}
+	panic("risk: no telemetry error found")
 }
 
 // fill writes the telemetry columns of x.

@@ -129,7 +129,7 @@ func BenchmarkExtract(b *testing.B) {
 	for _, sz := range []struct {
 		order         string
 		units, events int
-	}{{"time", 1e4, 1e6}, {"time", 1e5, 5e7}, {"device", 1e5, 5e7}} {
+	}{{"time", 1e4, 1e6}, {"time", 1e5, 5e6}, {"device", 1e5, 5e6}, {"time", 1e5, 5e7}, {"device", 1e5, 5e7}} {
 		name := "order=" + sz.order + ",units=" + benchSize(sz.units) + ",events=" + benchSize(sz.events)
 		b.Run(name, func(b *testing.B) {
 			rec := benchTelemetry(sz.units, sz.events, asOf, sz.order == "device")
