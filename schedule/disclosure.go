@@ -37,7 +37,7 @@ type Algorithms struct {
 
 // CurrentAlgorithms are the algorithms of this version of the library.
 var CurrentAlgorithms = Algorithms{
-	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v1", Team: "team/v1",
+	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
 	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
 }
 
@@ -156,13 +156,15 @@ type Disclosure struct {
 	DrawID     string     `json:"draw_id"` // Commitment.DrawID(round)
 	Period     PeriodInfo `json:"period"`
 	Round      RoundInfo  `json:"round"`
-	// Calendar, HistoryStart, Staffing, ResultsDueDays and ExcludeVisited
-	// are the configuration Verify re-runs the draw with.
+	// Calendar, HistoryStart, Staffing, ResultsDueDays, ExcludeVisited
+	// and MaxQuiet are the configuration Verify re-runs the draw with.
 	Calendar       CalendarInfo `json:"calendar"`
 	HistoryStart   Day          `json:"history_start"`
 	Staffing       StaffingInfo `json:"staffing"`
 	ResultsDueDays int          `json:"results_due_days"`
 	ExcludeVisited bool         `json:"exclude_visited"`
+	// MaxQuiet is Config.MaxQuiet with its default applied (-1: no cap).
+	MaxQuiet int `json:"max_quiet_rounds"`
 	// Policy is recorded as configured; the draw reads the frequencies
 	// the directory holds (covered by the Directory hash).
 	Policy sampling.Policy `json:"policy"`

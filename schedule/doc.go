@@ -58,14 +58,18 @@
 // every round, so a revealed seed says nothing about the next round. The
 // spreading comes from the unit's history instead: its π in a round is
 // the hazard of a gap law with mean exactly 1/π_k rounds (π_k = f_k per
-// round) supported on about [1/(2π_k), 3/(2π_k)] (see Spacing), so a unit
-// is never drawn in the round right after an inspection unless its
-// frequency demands it, is certain to be drawn once the longest gap is
-// reached, and is inspected f_k times a year on average — exactly, from
-// the first round, thanks to the stationary start of units with no
-// history. The price: counts per unit vary (a unit due 4 times a year has
-// gaps of 2 to 4 months, hence 3 to 6 inspections in a year) and the
-// exact round within the window is left to chance.
+// round; see Spacing). For frequent units the gaps lie within about
+// [1/(2π_k), 3/(2π_k)], so a unit is never drawn in the round right after
+// an inspection unless its frequency demands it and is certain to be drawn
+// once the longest gap is reached. For rare units that quiet window would
+// tell a unit it is safe for years (ten years at 0.05 a year), so it is
+// capped at Config.MaxQuiet rounds (half a year by default), after which
+// the unit has the same, memoryless chance every round. Either way a unit
+// is inspected f_k times a year on average — exactly, from the first
+// round, thanks to the stationary start of units with no history. The
+// price: counts per unit vary (a unit due 4 times a year has gaps of 2 to
+// 4 months, hence 3 to 6 inspections in a year) and the exact round within
+// the window is left to chance.
 //
 // Rotation keeps one period seed, committed at the start and revealed
 // only at the end of the period; unit k is drawn in round t iff

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -75,6 +76,98 @@ func merklePath(m int, leaves []hash) []hash {
 		return append(merklePath(m, leaves[:k]), merkleRoot(leaves[k:]))
 	}
 	return append(merklePath(m-k, leaves[k:]), merkleRoot(leaves[:k]))
+}
+
+// merkleLevels returns every level of the tree over the leaf hashes, from
+// the leaves (levels[0], not copied) up to the root. Each level pairs the
+// nodes of the one below and carries a last unpaired node up unchanged,
+// which builds the same tree as RFC 9162's split at the largest power of
+// two below n (a left subtree of 2^k leaves is always complete). It costs
+// n−1 node hashes and about n hashes of memory.
+func merkleLevels(leaves []hash) [][]hash {
+	levels := [][]hash{leaves}
+	for cur := leaves; len(cur) > 1; {
+		next := make([]hash, (len(cur)+1)/2)
+		pairs := func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				if 2*j+1 < len(cur) {
+					next[j] = nodeHash(cur[2*j], cur[2*j+1])
+				} else {
+					next[j] = cur[2*j]
+				}
+			}
+		}
+		// Large levels are hashed on every core, in contiguous chunks.
+		if w := runtime.GOMAXPROCS(0); w > 1 && len(next) >= 1<<14 {
+			var wg sync.WaitGroup
+			for c := range w {
+				wg.Add(1)
+				go func() { defer wg.Done(); pairs(c*len(next)/w, (c+1)*len(next)/w) }()
+			}
+			wg.Wait()
+		} else {
+			pairs(0, len(next))
+		}
+		levels = append(levels, next)
+		cur = next
+	}
+	return levels
+}
+
+// levelsPath returns the audit path of leaf m from the tree's levels, from
+// the leaf up: at each level the sibling of m's ancestor, skipping a level
+// where that ancestor is carried up unpaired. It is merklePath without
+// recomputing subtree roots.
+func levelsPath(m int, levels [][]hash, path []hash) []hash {
+	path = path[:0]
+	for _, lv := range levels[:len(levels)-1] {
+		if s := m ^ 1; s < len(lv) {
+			path = append(path, lv[s])
+		}
+		m >>= 1
+	}
+	return path
+}
+
+// Proofs calls fn with every unit's leaf and inclusion proof under
+// MerkleRoot, in leaf (unit-ID) order: the Leaf and Proof that Proof
+// returns for each unit, for the cost of building the tree once
+// (O(n log n) in all and O(n) memory, where n calls of Proof cost O(n²)).
+// It stops at, and returns, the first error fn returns. Like Proof, it
+// needs the planner's (or Verify's) copy of the leaves: on an open,
+// parsed or withheld disclosure it returns Proof's error, wrapping
+// ErrProof, without calling fn.
+//
+// fn may keep the Proof: each has its own Path.
+func (d *Disclosure) Proofs(fn func(Leaf, Proof) error) error {
+	if !d.Sealed || len(d.leaves) == 0 {
+		// The conditions under which Proof fails for every unit: let it
+		// report them, in its words.
+		if _, _, err := d.Proof(""); err != nil {
+			return err
+		}
+	}
+	levels := merkleLevels(d.leaves)
+	var path []hash
+	var buf []byte
+	for i := range d.all {
+		path = levelsPath(i, levels, path)
+		// One string per proof holds the whole path; Path's entries are
+		// its 64-digit slices.
+		buf = slices.Grow(buf[:0], len(path)*2*sha256.Size)[:len(path)*2*sha256.Size]
+		for j := range path {
+			hex.Encode(buf[j*2*sha256.Size:], path[j][:])
+		}
+		s := string(buf)
+		p := Proof{Index: i, Size: len(d.leaves), Path: make([]string, len(path))}
+		for j := range p.Path {
+			p.Path[j] = s[j*2*sha256.Size : (j+1)*2*sha256.Size]
+		}
+		if err := fn(d.all[i], p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Proof is the inclusion proof of one unit's leaf: its position in the

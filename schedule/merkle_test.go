@@ -3,9 +3,11 @@ package schedule
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/firedraw/firedraw/risk"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -136,4 +138,126 @@ func TestSealed(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = o.Proof("U00001")
 	assert.ErrorIs(t, err, ErrProof)
+}
+
+// sealedDisclosure is a planner's sealed disclosure of n synthetic leaves,
+// built without a draw.
+func sealedDisclosure(n int) *Disclosure {
+	d := &Disclosure{Sealed: true, all: make([]Leaf, n), leaves: make([]hash, n)}
+	for i := range d.all {
+		lv := risk.Level(i % int(risk.NumLevels))
+		d.all[i] = Leaf{ID: fmt.Sprintf("u%07d", i), Level: lv, LevelStr: lv.String(),
+			Pi: 0.5 / float64(i%7+1), PRN: float64(i+1) / float64(n+2), Selected: i%5 == 0}
+		d.leaves[i] = leafHash(d.all[i].appendCanonical(nil))
+	}
+	root := merkleRoot(d.leaves)
+	d.MerkleRoot = hex.EncodeToString(root[:])
+	return d
+}
+
+// checkProofs asserts that Proofs hands out, in leaf order, exactly what
+// Proof returns for every unit, and that every proof verifies.
+func checkProofs(t *testing.T, d *Disclosure) {
+	t.Helper()
+	i := 0
+	require.NoError(t, d.Proofs(func(leaf Leaf, p Proof) error {
+		wantLeaf, wantProof, err := d.Proof(d.all[i].ID)
+		require.NoError(t, err)
+		assert.Equal(t, wantLeaf, leaf, "leaf %d", i)
+		assert.Equal(t, wantProof, p, "proof of leaf %d", i)
+		assert.NoError(t, VerifyProof(d.MerkleRoot, leaf, p), "leaf %d", i)
+		i++
+		return nil
+	}))
+	assert.Equal(t, len(d.all), i, "one call per leaf")
+}
+
+func TestProofs(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 31, 33, 100, 255, 256, 257, 300} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) { checkProofs(t, sealedDisclosure(n)) })
+	}
+	t.Run("planned", func(t *testing.T) {
+		// A real sealed draw of 500 units, its leaves filled by Verify.
+		f, p, b, _ := verifyFixture(t, true)
+		d, err := ParseDisclosure(b)
+		require.NoError(t, err)
+		_, err = Verify(d, f, p)
+		require.NoError(t, err)
+		require.Len(t, d.Leaves(), 500)
+		checkProofs(t, d)
+	})
+	t.Run("parallel levels", func(t *testing.T) {
+		// Above the size at which levels are hashed on every core: the
+		// root, and a sample of proofs, must not change.
+		d := sealedDisclosure(1<<15 + 5)
+		levels := merkleLevels(d.leaves)
+		top := levels[len(levels)-1]
+		require.Len(t, top, 1)
+		assert.Equal(t, merkleRoot(d.leaves), top[0])
+		for _, m := range []int{0, 1, 1 << 14, 1<<15 - 1, 1 << 15, 1<<15 + 4} {
+			assert.Equal(t, merklePath(m, d.leaves), levelsPath(m, levels, nil), "leaf %d", m)
+		}
+	})
+}
+
+func TestProofsErrors(t *testing.T) {
+	_, _, open, _ := verifyFixture(t, false)
+	o, err := ParseDisclosure(open)
+	require.NoError(t, err)
+	_, _, sealed, _ := verifyFixture(t, true)
+	parsed, err := ParseDisclosure(sealed)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		d    *Disclosure
+	}{
+		{"open", o},
+		{"parsed sealed", parsed},
+		{"withheld", sealedDisclosure(10).Withhold()},
+		{"empty", sealedDisclosure(0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, want := tc.d.Proof("u0000001")
+			require.ErrorIs(t, want, ErrProof)
+			called := false
+			err := tc.d.Proofs(func(Leaf, Proof) error { called = true; return nil })
+			assert.ErrorIs(t, err, ErrProof)
+			assert.Equal(t, want.Error(), err.Error(), "the error Proof gives")
+			assert.False(t, called)
+		})
+	}
+	t.Run("fn error stops", func(t *testing.T) {
+		stop := errors.New("stop")
+		calls := 0
+		err := sealedDisclosure(20).Proofs(func(Leaf, Proof) error {
+			calls++
+			if calls == 3 {
+				return stop
+			}
+			return nil
+		})
+		assert.Equal(t, stop, err)
+		assert.Equal(t, 3, calls)
+	})
+}
+
+func BenchmarkProofs(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		n    int
+	}{{"units=1e3", 1e3}, {"units=1e5", 1e5}} {
+		d := sealedDisclosure(bc.n)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				steps := 0
+				if err := d.Proofs(func(_ Leaf, p Proof) error { steps += len(p.Path); return nil }); err != nil {
+					b.Fatal(err)
+				}
+				if steps == 0 {
+					b.Fatal("no proof steps")
+				}
+			}
+		})
+	}
 }

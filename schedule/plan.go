@@ -40,6 +40,12 @@ type Config struct {
 	// visits), recording them in Disclosure.Excluded; it also lets any
 	// visit restart a unit's spacing clock.
 	ExcludeVisited bool
+	// MaxQuiet caps, in independent mode, the rounds after an inspection
+	// in which a unit cannot be drawn (see Spacing): zero means half a
+	// year (6 monthly or 2 quarterly rounds), a negative value means no cap
+	// (gaps within about [m/2, 3m/2] for every unit, which tells a rarely
+	// inspected unit that it is safe for years).
+	MaxQuiet int
 	// Sealed publishes only the Merkle root of the units' leaves, not the
 	// leaves (risk levels are not public in many places).
 	Sealed bool
@@ -58,6 +64,17 @@ func (c *Config) monthsPerRound() int {
 		return 3
 	}
 	return 1
+}
+
+// maxQuiet returns MaxQuiet with its default applied; -1 means no cap.
+func (c *Config) maxQuiet() int {
+	switch {
+	case c.MaxQuiet < 0:
+		return -1
+	case c.MaxQuiet == 0:
+		return 6 / c.monthsPerRound()
+	}
+	return c.MaxQuiet
 }
 
 func (c *Config) resultsDue() int {
@@ -188,6 +205,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 			Departments: slices.Clone(cfg.Staffing.Departments)},
 		ResultsDueDays: cfg.resultsDue(),
 		ExcludeVisited: cfg.ExcludeVisited,
+		MaxQuiet:       cfg.maxQuiet(),
 		Directory:      Digest{Count: n},
 		History:        Digest{Count: n},
 		Pool:           Digest{Count: pool.Len()},
@@ -345,6 +363,7 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 	if d := monthIndex(start) - monthIndex(hs); d > 0 {
 		sinceHistory = d/months + 1
 	}
+	quiet := cfg.maxQuiet()
 	parallel(len(units), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			u := &units[k]
@@ -358,7 +377,7 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 			if cfg.ExcludeVisited {
 				last = max(last, h.lastVisit)
 			}
-			s := NewSpacing(p)
+			s := NewSpacing(p, quiet)
 			if last != NoDay {
 				pi[k] = s.Hazard(roundsBetween(start, last, months))
 			} else {

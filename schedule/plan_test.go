@@ -254,7 +254,7 @@ func TestPlanPeriodIndependent(t *testing.T) {
 		sum[u.Level] += float64(len(rounds[u.ID]))
 		cnt[u.Level]++
 		if pi := u.Annual / 12; pi < 1 {
-			lo, hi := NewSpacing(pi).Range()
+			lo, hi := NewSpacing(pi, cfg.maxQuiet()).Range()
 			rs := rounds[u.ID]
 			for i := 1; i < len(rs); i++ {
 				g := rs[i] - rs[i-1]

@@ -60,19 +60,32 @@ func (m *Mode) UnmarshalText(b []byte) error {
 
 // Spacing is the gap distribution of independent rounds for a unit drawn
 // with per-round probability π = 1/m (m > 1 rounds between inspections on
-// average). The gap G, in rounds, between two consecutive inspections is
-// the mixture
+// average). It has two forms.
+//
+// The spread law, for frequent units, is the mixture
 //
 //	G ~ (1−φ)·U{a−w, …, a+w} + φ·U{a−w+1, …, a+w+1},
 //	a = ⌊m⌋, φ = m − a, w = ⌊(a−1)/2⌋,
 //
 // of two discrete uniform laws, so that E[G] = a + φ = m exactly and every
-// gap lies within [a−w, a+w+1] ≈ [m/2, 3m/2]. A unit inspected g rounds ago
-// is drawn in this round with the hazard h(g) = P(G = g)/P(G ≥ g): zero
-// just after an inspection (for m ≥ 2), rising to one when the gap reaches
-// its maximum. The inspections then form a renewal process with mean gap
-// m, hence exactly 1/m inspections per round, π·R = f per period of R
-// rounds, in the long run (the elementary renewal theorem).
+// gap lies within [a−w, a+w+1] ≈ [m/2, 3m/2].
+//
+// The spread law keeps a unit out of the draw for about m/2 rounds after an
+// inspection, which for a rarely inspected unit (m = 240 monthly rounds at
+// 0.05 a year) would tell it that it is safe for ten years: deterrence
+// forbids that. So when the spread law's quiet window (a−w−1 rounds)
+// exceeds maxQuiet rounds, the quiet law is used instead:
+//
+//	G = c + Y,  c = maxQuiet,  Y ~ Geometric{1, 2, …} with q = 1/(m − c),
+//
+// again with E[G] = m exactly: no draw for c rounds after an inspection
+// (so a unit is not drawn again at once), then the same chance q in every
+// round — memoryless, so nobody learns anything from the time elapsed.
+//
+// A unit inspected g rounds ago is drawn in this round with the hazard
+// h(g) = P(G = g)/P(G ≥ g). The inspections form a renewal process with
+// mean gap m, hence exactly 1/m inspections per round, π·R = f per period
+// of R rounds, in the long run (the elementary renewal theorem).
 //
 // A unit with no inspection on record is treated as a stationary renewal
 // process observed from the start of the history: its first inspection
@@ -86,13 +99,18 @@ func (m *Mode) UnmarshalText(b []byte) error {
 // round is random within the window.
 type Spacing struct {
 	m      float64
-	lo, hi int     // support of the first uniform; the second is shifted by one
-	phi    float64 // weight of the shifted uniform
+	lo, hi int     // spread law: support of the first uniform; the second is shifted by one
+	phi    float64 // spread law: weight of the shifted uniform
+	quiet  bool    // the quiet law is in use
+	c      int     // quiet law: rounds without a draw after an inspection
+	q      float64 // quiet law: hazard after the quiet rounds
 }
 
-// NewSpacing returns the gap law for per-round probability pi. It panics
-// if pi is not in (0, 1).
-func NewSpacing(pi float64) Spacing {
+// NewSpacing returns the gap law for per-round probability pi with at
+// most maxQuiet rounds without a draw after an inspection (see Spacing);
+// a negative maxQuiet means no cap (always the spread law). It panics if
+// pi is not in (0, 1).
+func NewSpacing(pi float64, maxQuiet int) Spacing {
 	if !(pi > 0 && pi < 1) {
 		panic(fmt.Sprintf("schedule: NewSpacing(%v): π must be in (0, 1)", pi))
 	}
@@ -101,14 +119,22 @@ func NewSpacing(pi float64) Spacing {
 	phi := m - a
 	ai := int(a)
 	w := (ai - 1) / 2
-	return Spacing{m: m, lo: ai - w, hi: ai + w, phi: phi}
+	s := Spacing{m: m, lo: ai - w, hi: ai + w, phi: phi}
+	if maxQuiet >= 0 && s.lo-1 > maxQuiet {
+		return Spacing{m: m, quiet: true, c: maxQuiet, q: 1 / (m - float64(maxQuiet))}
+	}
+	return s
 }
 
 // Mean returns the mean gap m = 1/π.
 func (s Spacing) Mean() float64 { return s.m }
 
-// Range returns the shortest and longest possible gaps.
+// Range returns the shortest and longest possible gaps; the longest is
+// math.MaxInt under the quiet law, whose gaps are unbounded.
 func (s Spacing) Range() (lo, hi int) {
+	if s.quiet {
+		return s.c + 1, math.MaxInt
+	}
 	if s.phi > 0 {
 		return s.lo, s.hi + 1
 	}
@@ -119,6 +145,12 @@ func (s Spacing) width() float64 { return float64(s.hi - s.lo + 1) }
 
 // pmf returns P(G = g).
 func (s Spacing) pmf(g int) float64 {
+	if s.quiet {
+		if g <= s.c {
+			return 0
+		}
+		return s.q * math.Pow(1-s.q, float64(g-s.c-1))
+	}
 	p := 0.0
 	if g >= s.lo && g <= s.hi {
 		p += 1 - s.phi
@@ -154,16 +186,29 @@ func uniformExcess(lo, hi, c int) float64 {
 
 // survival returns P(G ≥ g).
 func (s Spacing) survival(g int) float64 {
+	if s.quiet {
+		if g <= s.c+1 {
+			return 1
+		}
+		return math.Pow(1-s.q, float64(g-s.c-1))
+	}
 	return (1-s.phi)*uniformTail(s.lo, s.hi, g) + s.phi*uniformTail(s.lo+1, s.hi+1, g)
 }
 
 // Hazard returns the probability of an inspection in the round g ≥ 1
 // rounds after the last one, given none in between: P(G = g)/P(G ≥ g).
-// It is 0 for g ≤ 0 (inspected in this round already) and 1 once the
-// longest gap is reached.
+// It is 0 for g ≤ 0 (inspected in this round already); under the spread
+// law it reaches 1 at the longest gap, under the quiet law it is q after
+// the quiet rounds.
 func (s Spacing) Hazard(g int) float64 {
 	if g <= 0 {
 		return 0
+	}
+	if s.quiet {
+		if g <= s.c {
+			return 0
+		}
+		return s.q
 	}
 	sv := s.survival(g)
 	if sv <= 0 {
@@ -179,6 +224,13 @@ func (s Spacing) Hazard(g int) float64 {
 func (s Spacing) DelayHazard(t int) float64 {
 	if t <= 0 {
 		t = 1
+	}
+	if s.quiet {
+		// G ≥ c+1 ≥ t: E[(G−t+1)⁺] = m−t+1; past c+1 the law is memoryless.
+		if t <= s.c+1 {
+			return 1 / (s.m - float64(t) + 1)
+		}
+		return s.q
 	}
 	sv := s.survival(t)
 	ex := (1-s.phi)*uniformExcess(s.lo, s.hi, t-1) + s.phi*uniformExcess(s.lo+1, s.hi+1, t-1)

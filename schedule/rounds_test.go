@@ -14,34 +14,69 @@ import (
 // (0.05, 0.2, 0.6, 1, 2, 4 a year) in monthly rounds, and large ones.
 var spacingPis = []float64{0.05 / 12, 0.2 / 12, 0.6 / 12, 1.0 / 12, 2.0 / 12, 4.0 / 12, 0.45, 0.7, 0.3}
 
+// spacingLaws lists the gap laws worth checking: every per-round π with
+// no cap (the spread law everywhere) and with the default cap of 6 quiet
+// rounds (the quiet law for the rare units).
+func spacingLaws() []struct {
+	pi    float64
+	quiet int
+} {
+	var out []struct {
+		pi    float64
+		quiet int
+	}
+	for _, q := range []int{-1, 6} {
+		for _, pi := range spacingPis {
+			out = append(out, struct {
+				pi    float64
+				quiet int
+			}{pi, q})
+		}
+	}
+	return out
+}
+
 func TestSpacingLaw(t *testing.T) {
-	for _, pi := range spacingPis {
-		t.Run(fmt.Sprint(pi), func(t *testing.T) {
-			s := NewSpacing(pi)
+	for _, tc := range spacingLaws() {
+		pi := tc.pi
+		t.Run(fmt.Sprintf("pi=%v/quiet=%d", pi, tc.quiet), func(t *testing.T) {
+			s := NewSpacing(pi, tc.quiet)
 			lo, hi := s.Range()
+			// Sum the law far enough that the quiet law's geometric tail
+			// is below 1e-13: (1−q)^g < 1e-13 needs g ≈ 30/q ≤ 30m.
+			top := hi + 2
+			if s.quiet {
+				top = lo + int(31/s.q)
+				assert.LessOrEqual(t, lo-1, tc.quiet, "quiet rounds capped")
+				assert.Greater(t, NewSpacing(pi, -1).lo-1, tc.quiet, "quiet law only where the spread law is quieter than the cap")
+			} else {
+				assert.GreaterOrEqual(t, float64(lo), math.Floor(1/pi)/2-0.5)
+				assert.LessOrEqual(t, float64(hi), 1.5/pi+1)
+				assert.Equal(t, 1.0, s.Hazard(hi))
+				assert.Equal(t, 1.0, s.Hazard(hi+5))
+			}
 			sum, mean := 0.0, 0.0
-			for g := 0; g <= hi+2; g++ {
+			for g := 0; g <= top; g++ {
 				p := s.pmf(g)
 				if g < lo || g > hi {
 					assert.Zero(t, p, "g=%d", g)
 				}
 				sum += p
 				mean += float64(g) * p
+				if g >= 1 && s.survival(g) > 1e-300 {
+					assert.InDelta(t, p/s.survival(g), s.Hazard(g), 1e-12, "hazard at %d", g)
+				}
 			}
 			assert.InDelta(t, 1, sum, 1e-12)
 			assert.InDelta(t, 1/pi, mean, 1e-9)
-			assert.GreaterOrEqual(t, float64(lo), math.Floor(1/pi)/2-0.5)
-			assert.LessOrEqual(t, float64(hi), 1.5/pi+1)
 			assert.InDelta(t, pi, s.DelayHazard(1), 1e-12)
-			assert.Equal(t, 1.0, s.Hazard(hi))
-			assert.Equal(t, 1.0, s.Hazard(hi+5))
 			assert.Zero(t, s.Hazard(0))
 			if 1/pi >= 2 {
 				assert.Zero(t, s.Hazard(1), "no inspection in the round right after one")
 			}
 			// Delay law sums to one and has the stationary mean.
 			surv := 1.0
-			for tt := 1; tt <= hi+2; tt++ {
+			for tt := 1; tt <= top; tt++ {
 				h := s.DelayHazard(tt)
 				require.True(t, h >= 0 && h <= 1)
 				assert.InDelta(t, s.survival(tt)*pi, surv*h, 1e-12, "P(D=%d)", tt)
@@ -50,8 +85,8 @@ func TestSpacingLaw(t *testing.T) {
 			assert.InDelta(t, 0, surv, 1e-12)
 		})
 	}
-	assert.Panics(t, func() { NewSpacing(1) })
-	assert.Panics(t, func() { NewSpacing(math.NaN()) })
+	assert.Panics(t, func() { NewSpacing(1, -1) })
+	assert.Panics(t, func() { NewSpacing(math.NaN(), 6) })
 }
 
 // TestSpacingSimulation simulates independent rounds with the hazards:
@@ -60,9 +95,10 @@ func TestSpacingLaw(t *testing.T) {
 // gap lies in the law's range.
 func TestSpacingSimulation(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	for _, pi := range spacingPis {
-		t.Run(fmt.Sprint(pi), func(t *testing.T) {
-			s := NewSpacing(pi)
+	for _, tc := range spacingLaws() {
+		pi := tc.pi
+		t.Run(fmt.Sprintf("pi=%v/quiet=%d", pi, tc.quiet), func(t *testing.T) {
+			s := NewSpacing(pi, tc.quiet)
 			lo, hi := s.Range()
 			const units, years = 4000, 6
 			var firstYear, total, gaps int
@@ -89,9 +125,11 @@ func TestSpacingSimulation(t *testing.T) {
 					}
 				}
 			}
-			// First year: mean count 12π per unit. The count of one unit is
-			// at most ⌈12π⌉+1 apart from its mean, so its variance is
-			// below 12π(1+12π); 5 standard errors of the mean over 4000 units.
+			// First year: mean count 12π per unit. Under the spread law the
+			// count of one unit is at most ⌈12π⌉+1 apart from its mean, so
+			// its variance is below 12π(1+12π); under the quiet law the
+			// count is at most a Poisson-like count with the same bound.
+			// 5 standard errors of the mean over 4000 units.
 			mean := float64(firstYear) / units
 			se := math.Sqrt(12*pi*(1+12*pi)/units) + 1e-9
 			assert.InDelta(t, 12*pi, mean, 5*se, "first-year frequency")
@@ -227,4 +265,27 @@ func TestModeText(t *testing.T) {
 
 func prnForTest(seed [32]byte, id string) float64 {
 	return samplingPRN(seed, "rotation", id)
+}
+
+// TestQuietCap checks the deterrence property of independent rounds: with
+// the default cap, no unit of any default frequency is out of the draw for
+// more than 6 monthly rounds after an inspection, and a never-inspected
+// unit can be drawn in every round. Without the cap a unit inspected at
+// 0.05 a year would be safe for about ten years.
+func TestQuietCap(t *testing.T) {
+	cfg := &Config{Length: Month}
+	require.Equal(t, 6, cfg.maxQuiet())
+	require.Equal(t, 2, (&Config{Length: Quarter}).maxQuiet())
+	require.Equal(t, -1, (&Config{MaxQuiet: -3}).maxQuiet())
+	for _, f := range []float64{0.05, 0.2, 0.6, 1, 2, 4} {
+		s := NewSpacing(f/12, cfg.maxQuiet())
+		for g := 7; g <= 400; g++ {
+			require.Positive(t, s.Hazard(g), "f=%v: π = 0 %d rounds after an inspection", f, g)
+		}
+		for tt := 1; tt <= 400; tt++ {
+			require.Positive(t, s.DelayHazard(tt), "f=%v: π = 0 in round %d of the history", f, tt)
+		}
+	}
+	lo, _ := NewSpacing(0.05/12, -1).Range()
+	assert.Greater(t, lo, 100, "uncapped, a rare unit is out of the draw for years")
 }

@@ -198,6 +198,7 @@ func (d *Disclosure) config() (*Config, error) {
 		Staffing:       Staffing{TeamSize: d.Staffing.TeamSize, DailyCap: d.Staffing.DailyCap, Departments: d.Staffing.Departments},
 		ResultsDue:     d.ResultsDueDays,
 		ExcludeVisited: d.ExcludeVisited,
+		MaxQuiet:       d.MaxQuiet,
 		Sealed:         d.Sealed,
 		Policy:         d.Policy,
 	}
