@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -114,21 +113,6 @@ func merkleLevels(leaves []hash) [][]hash {
 	return levels
 }
 
-// levelsPath returns the audit path of leaf m from the tree's levels, from
-// the leaf up: at each level the sibling of m's ancestor, skipping a level
-// where that ancestor is carried up unpaired. It is merklePath without
-// recomputing subtree roots.
-func levelsPath(m int, levels [][]hash, path []hash) []hash {
-	path = path[:0]
-	for _, lv := range levels[:len(levels)-1] {
-		if s := m ^ 1; s < len(lv) {
-			path = append(path, lv[s])
-		}
-		m >>= 1
-	}
-	return path
-}
-
 // Proofs calls fn with every unit's leaf and inclusion proof under
 // MerkleRoot, in leaf (unit-ID) order: the Leaf and Proof that Proof
 // returns for each unit, for the cost of building the tree once
@@ -148,20 +132,37 @@ func (d *Disclosure) Proofs(fn func(Leaf, Proof) error) error {
 		}
 	}
 	levels := merkleLevels(d.leaves)
-	var path []hash
-	var buf []byte
+	levels = levels[:len(levels)-1] // the root is on no path
+	// The audit path of leaf m holds, at each level ℓ from the leaf up,
+	// the sibling (m>>ℓ)^1 of m's ancestor, unless that ancestor is carried
+	// up unpaired. Consecutive leaves share most of their path, so each
+	// level keeps the hex of the sibling it last encoded.
+	const digits = 2 * sha256.Size
+	hexes := make([][digits]byte, len(levels))
+	encoded := make([]int, len(levels))
+	for l := range encoded {
+		encoded[l] = -1
+	}
+	buf := make([]byte, 0, len(levels)*digits)
 	for i := range d.all {
-		path = levelsPath(i, levels, path)
+		buf = buf[:0]
+		for l, lv := range levels {
+			s := (i >> l) ^ 1
+			if s >= len(lv) {
+				continue
+			}
+			if encoded[l] != s {
+				hex.Encode(hexes[l][:], lv[s][:])
+				encoded[l] = s
+			}
+			buf = append(buf, hexes[l][:]...)
+		}
 		// One string per proof holds the whole path; Path's entries are
 		// its 64-digit slices.
-		buf = slices.Grow(buf[:0], len(path)*2*sha256.Size)[:len(path)*2*sha256.Size]
-		for j := range path {
-			hex.Encode(buf[j*2*sha256.Size:], path[j][:])
-		}
-		s := string(buf)
-		p := Proof{Index: i, Size: len(d.leaves), Path: make([]string, len(path))}
+		str := string(buf)
+		p := Proof{Index: i, Size: len(d.leaves), Path: make([]string, len(buf)/digits)}
 		for j := range p.Path {
-			p.Path[j] = s[j*2*sha256.Size : (j+1)*2*sha256.Size]
+			p.Path[j] = str[j*digits : (j+1)*digits]
 		}
 		if err := fn(d.all[i], p); err != nil {
 			return err
