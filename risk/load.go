@@ -629,10 +629,18 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	}
 	var out []Unit
 	if len(lines) > 0 {
-		out = make([]Unit, 0, len(lines))
-		for _, c := range append(chunks, cur) {
-			out = append(out, c...)
+		// Join on 2 goroutines: the parse is over, a core is free.
+		out = make([]Unit, len(lines))
+		chunks = append(chunks, cur)
+		at := make([]int, len(chunks)+1)
+		for k, c := range chunks {
+			at[k+1] = at[k] + len(c)
 		}
+		parallel2(len(chunks), func(_, lo, hi int) {
+			for k := lo; k < hi; k++ {
+				copy(out[at[k]:], chunks[k])
+			}
+		})
 	}
 	// Repeated IDs are found after parsing, by sorting hashes, which is
 	// cheaper than a table probe (a cache miss) per unit. Every unit read
@@ -678,16 +686,42 @@ func findDuplicates(units []Unit, hash func(string) uint64) []dupPair {
 		h uint64
 		i int
 	}
-	hs := make([]hashed, len(units))
-	for i := range units {
-		hs[i] = hashed{hash(units[i].ID), i}
+	// Sort by (hash, index): a counting sort on the top bits of the
+	// (uniform) hashes, which keeps index order, then an insertion sort
+	// by hash of each small run. Linear, unlike a comparison sort.
+	bits := 0
+	for bits < 20 && 8<<bits < len(units) {
+		bits++
 	}
-	slices.SortFunc(hs, func(a, b hashed) int {
-		if c := cmp.Compare(a.h, b.h); c != 0 {
-			return c
+	count := make([]int, 1<<bits+1)
+	top := func(h uint64) int { return int(h >> (63 - bits) >> 1) }
+	tmp := make([]hashed, len(units))
+	parallel2(len(units), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			tmp[i] = hashed{hash(units[i].ID), i}
 		}
-		return cmp.Compare(a.i, b.i)
 	})
+	for _, x := range tmp {
+		count[top(x.h)+1]++
+	}
+	for b := 1; b < len(count); b++ {
+		count[b] += count[b-1]
+	}
+	hs := make([]hashed, len(units))
+	for _, x := range tmp {
+		b := top(x.h)
+		hs[count[b]] = x
+		count[b]++
+	}
+	for b, lo := 0, 0; b < 1<<bits; b++ {
+		run := hs[lo:count[b]]
+		lo = count[b]
+		for j := 1; j < len(run); j++ {
+			for k := j; k > 0 && run[k].h < run[k-1].h; k-- {
+				run[k], run[k-1] = run[k-1], run[k]
+			}
+		}
+	}
 	var dups []dupPair
 	var firsts []int // distinct IDs among equal hashes, by first index
 	for s := 0; s < len(hs); {
