@@ -38,6 +38,29 @@
 // ParetoProbabilities computes them alone. Certain units (π = 1) are taken
 // and units with π = 0 are never taken by every design.
 //
+// # Policy
+//
+// A Policy turns risk levels into annual inspection frequencies —
+// classified supervision's defaults are Low 0.05, General 0.2, Higher 0.6
+// and High 1 a year, with floors for crowded-place key units (1 a year) and
+// high-fire-risk units (2 a year) — and an optional within-level score
+// weighting whose Strength runs from 0 (equal chance inside a level) to 1
+// (proportional to the score). Nobody is exempt: every unit keeps a
+// positive frequency. Policy.Probabilities divides by the rounds of a year
+// and caps at 1, redistributing the excess within the level.
+//
+// # Estimation
+//
+// Horvitz–Thompson (1952) totals and means and Hájek (1971) ratio means
+// and rates, overall or by domain (EstimateByDomain), with the variance
+// that suits the design (VarianceFor): the exact unbiased variance for
+// Poisson sampling, Sen–Yates–Grundy when joint probabilities are known,
+// and Deville's approximation — R's sampling::varest — for fixed-size
+// designs such as systematic πps and Pareto, whose many zero joint
+// probabilities rule out an unbiased estimator. Intervals are normal
+// (95 % unless Estimator.Level says otherwise); they under-cover for rare
+// outcomes in small samples.
+//
 // # Successive sampling is not πps
 //
 // gonum's sampleuv.Weighted, numpy's choice(replace=False, p=…) and
