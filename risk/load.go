@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Format is the encoding of a record file.
@@ -140,6 +141,7 @@ type loader struct {
 	err      error
 	intern   interner
 	scratch  []byte
+	strSlab  []byte // backs the ID and name strings of many units; bytes written once
 	attrSlab []Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
 	recentIDs *recentStrings
@@ -764,10 +766,19 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 	if e != nil {
 		return e
 	}
-	// One allocation for both strings.
+	// The ID and name of many units share one allocation: their bytes
+	// are appended to l.strSlab, never written again, and viewed as a
+	// string.
 	name := r.vals[uName]
-	l.scratch = append(append(l.scratch[:0], id...), name...)
-	idName := string(l.scratch)
+	var idName string
+	if n := len(id) + len(name); n > 0 {
+		if cap(l.strSlab)-len(l.strSlab) < n {
+			l.strSlab = make([]byte, 0, max(64<<10, n))
+		}
+		off := len(l.strSlab)
+		l.strSlab = append(append(l.strSlab, id...), name...)
+		idName = unsafe.String(&l.strSlab[off], n)
+	}
 	u.ID, u.Name = idName[:len(id)], idName[len(id):]
 	if u.Category, e = enumCol(r, uCategory, categoryIndex, ParseCategory); e != nil {
 		return e
