@@ -140,7 +140,6 @@ type loader struct {
 	rejected []*RecordError
 	err      error
 	intern   interner
-	scratch  []byte
 	strSlab  []byte // backs the ID and name strings of many units; bytes written once
 	attrSlab []Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
