@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -151,10 +152,34 @@ func TestSealed(t *testing.T) {
 	assert.Empty(t, d.Units, "sealed mode publishes no leaves")
 	proofs := readLines(t, filepath.Join(dir, "proofs.jsonl"))
 	require.Len(t, proofs, 300)
-	var p proofLine
-	require.NoError(t, json.Unmarshal([]byte(proofs[0]), &p))
-	assert.Equal(t, d.MerkleRoot, p.Root)
-	assert.Equal(t, 300, p.Proof.Size)
+	levels := readCSV(t, filepath.Join(dir, "levels.csv"))
+	require.Len(t, levels, 301)
+	ids := make([]string, 0, 300)
+	for _, row := range levels[1:] {
+		ids = append(ids, row[0])
+	}
+	slices.Sort(ids)
+	for i, line := range proofs {
+		// Every unit's line, in ID order, checks against the published root.
+		var p proofLine
+		require.NoError(t, json.Unmarshal([]byte(line), &p))
+		assert.Equal(t, d.MerkleRoot, p.Root)
+		assert.Equal(t, ids[i], p.Unit)
+		assert.Equal(t, p.Unit, p.Leaf.ID)
+		assert.Equal(t, schedule.Proof{Index: i, Size: 300, Path: p.Proof.Path}, p.Proof)
+		lv, err := risk.ParseLevel(p.Leaf.LevelStr)
+		require.NoError(t, err)
+		p.Leaf.Level = lv
+		assert.NoError(t, schedule.VerifyProof(d.MerkleRoot, p.Leaf, p.Proof), "unit %s", p.Unit)
+	}
+
+	none := t.TempDir()
+	_, errOut, code = runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-sealed", "-no-proofs", "-seed", testSeed, "-out", none)...)
+	require.Equal(t, 0, code, errOut)
+	assert.NoFileExists(t, filepath.Join(none, "proofs.jsonl"))
+	b2, err := os.ReadFile(filepath.Join(none, "disclosure.json"))
+	require.NoError(t, err)
+	assert.Equal(t, b, b2, "-no-proofs changes no other output")
 }
 
 func readCSV(t *testing.T, path string) [][]string {

@@ -23,8 +23,8 @@ import (
 const reasonsPerUnit = 3
 
 // write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode
-// when proofs is set, proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to the
-// unit) into dir and returns their paths.
+// when proofs is set, proofs.jsonl (one line per unit: its leaf and Merkle
+// proof, to hand to the unit) into dir and returns their paths.
 func (d *result) write(dir string, proofs bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -149,18 +149,12 @@ type proofLine struct {
 	Proof schedule.Proof `json:"proof"`
 }
 
+// writeProofs writes every unit's proof, from one Merkle tree built once.
 func (d *result) writeProofs(w io.Writer) error {
 	enc := json.NewEncoder(w)
-	for _, l := range d.disc.Leaves() {
-		leaf, proof, err := d.disc.Proof(l.ID)
-		if err != nil {
-			return err
-		}
-		if err := enc.Encode(proofLine{Unit: l.ID, Root: d.disc.MerkleRoot, Leaf: leaf, Proof: proof}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return d.disc.Proofs(func(leaf schedule.Leaf, proof schedule.Proof) error {
+		return enc.Encode(proofLine{Unit: leaf.ID, Root: d.disc.MerkleRoot, Leaf: leaf, Proof: proof})
+	})
 }
 
 // summarize prints the draw: units and drawn per level and district, the

@@ -108,7 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.committed, "committed", "", "the `DATE` the seed's commitment was published (YYYY-MM-DD); default: today")
 	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
 	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
-	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (each proof costs time proportional to the directory)")
+	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (by default every unit's proof is written: about 1 KB a unit)")
 	fs.StringVar(&o.model, "model", "", "score with the model in `FILE` (JSON, as examples/tune -fit writes); default: the default expert model")
 	fs.StringVar(&o.out, "out", "out", "output `DIR`")
 	if err := fs.Parse(args); err != nil {
