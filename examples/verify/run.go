@@ -2,40 +2,24 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"time"
 
+	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
 )
 
-var (
-	errUsage = errors.New("usage")
-	// errMismatch reports a draw or proof that does not verify; the
-	// differences have been printed already.
-	errMismatch = errors.New("does not verify")
-)
+// errMismatch reports a draw or proof that does not verify; the
+// differences have been printed already.
+var errMismatch = errors.New("does not verify")
 
-// exitCode reports err on stderr and returns the process exit status: 0 on
-// success or -h, 2 on a usage error, 1 otherwise.
-func exitCode(err error, stderr io.Writer) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	fmt.Fprintf(stderr, "verify: %v\n", err)
-	return 1
-}
+// exitCode reports err on stderr and returns the process exit status.
+func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("verify", err, stderr) }
 
 type options struct {
 	files      risk.Files
@@ -66,45 +50,23 @@ flags:
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("verify", usageText, stderr)
 	fs.StringVar(&o.disclosure, "disclosure", "", "the published disclosure `FILE` (disclosure.json)")
-	fs.StringVar(&o.files.Units, "units", "", "units `FILE`; without it the default city is used")
-	fs.StringVar(&o.files.Telemetry, "telemetry", "", "telemetry events `FILE`")
-	fs.StringVar(&o.files.Incidents, "incidents", "", "incidents `FILE`")
-	fs.StringVar(&o.files.Inspections, "inspections", "", "inspections and violations `FILE`")
-	fs.StringVar(&o.files.Credit, "credit", "", "credit records `FILE`")
-	fs.StringVar(&o.files.Inspectors, "inspectors", "", "inspector pool `FILE`")
+	cli.RecordFlags(fs, &o.files, true)
 	fs.StringVar(&o.asOf, "asof", "", "the draw's feature `DATE` (YYYY-MM-DD); default as in draw")
 	fs.StringVar(&o.model, "model", "", "the model `FILE` the draw scored with (draw -model); default: the default expert model")
 	fs.StringVar(&o.unit, "unit", "", "check the sealed-mode proof of this unit `ID`")
 	fs.StringVar(&o.proof, "proof", "", "proof `FILE`: the draw's proofs.jsonl or one line of it")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if err := cli.Parse(fs, args); err != nil {
+		return nil, err
 	}
 	switch {
 	case (o.unit == "") != (o.proof == ""):
 		return nil, errors.New("-unit and -proof go together")
 	case o.unit == "" && o.disclosure == "":
-		fmt.Fprintln(stderr, "-disclosure is required")
-		fs.Usage()
-		return nil, fmt.Errorf("%w: -disclosure is required", errUsage)
-	case o.files != (risk.Files{}) && o.files.Units == "":
-		return nil, errors.New("record files need -units, the directory they refer to")
+		return nil, cli.UsageError(fs, "-disclosure is required")
 	}
-	return o, nil
+	return o, cli.CheckFiles(o.files)
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -125,18 +87,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.unit != "" {
 		return checkProof(o, disc, stdout)
 	}
-	model, err := loadModel(o.model)
+	model, err := cli.LoadModel(o.model)
 	if err != nil {
 		return err
 	}
-	recs, asOf, err := loadRecords(o)
+	recs, asOf, err := cli.Records(o.files, o.asOf, nil)
 	if err != nil {
 		return err
 	}
-	frame, err := buildFrame(recs, asOf, model, disc)
+	// The directory of the draw, as examples/draw builds it, under the
+	// policy the disclosure records.
+	dir, err := schedule.BuildDirectory(recs, asOf, schedule.DirectoryConfig{Model: model, Policy: disc.Policy})
 	if err != nil {
 		return err
 	}
+	frame := dir.Frame
 	pool, err := schedule.NewPool(recs.Inspectors)
 	if err != nil {
 		return fmt.Errorf("inspectors: %w", err)
@@ -162,60 +127,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  … and %d more\n", ve.More)
 	}
 	return fmt.Errorf("%s %w", o.disclosure, errMismatch)
-}
-
-// loadRecords returns the records named by the flags, or the default city,
-// and the as-of date: -asof, else the city's, else today (as draw does).
-func loadRecords(o *options) (*risk.Records, time.Time, error) {
-	var (
-		recs *risk.Records
-		asOf time.Time
-	)
-	if o.files.Units == "" {
-		c := synthcity.Default()
-		recs, asOf = &c.Records, c.AsOf
-	} else {
-		var err error
-		if recs, _, err = risk.LoadRecords(osFS{}, o.files, risk.LoadOptions{}); err != nil {
-			return nil, time.Time{}, err
-		}
-		now := time.Now().UTC()
-		asOf = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	if o.asOf != "" {
-		var err error
-		if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
-			return nil, time.Time{}, fmt.Errorf("-asof: %q is not a date YYYY-MM-DD", o.asOf)
-		}
-	}
-	return recs, asOf, nil
-}
-
-// buildFrame rebuilds the directory of the draw: the same steps as
-// examples/draw (features as of asOf, the model, default level
-// shares with overrides, the disclosure's policy).
-func buildFrame(recs *risk.Records, asOf time.Time, model *risk.Model, disc *schedule.Disclosure) (*schedule.Frame, error) {
-	table, err := risk.Extract(recs, asOf, risk.FeatureConfig{})
-	if err != nil {
-		return nil, err
-	}
-	scores, err := model.Score(table)
-	if err != nil {
-		return nil, err
-	}
-	as, err := risk.AssignLevels(recs.Units, table, scores.Prob, risk.LevelConfig{})
-	if err != nil {
-		return nil, err
-	}
-	levels := make([]risk.Level, len(as))
-	for k := range as {
-		levels[k] = as[k].Level
-	}
-	annual, err := disc.Policy.Annual(recs.Units, levels, scores.Prob)
-	if err != nil {
-		return nil, err
-	}
-	return schedule.NewFrame(recs.Units, levels, annual, recs.Inspections)
 }
 
 // proofLine is one line of the draw's proofs.jsonl.
@@ -275,32 +186,4 @@ func checkProof(o *options, disc *schedule.Disclosure, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "verified: unit %s — level %s, π %g, PRN %g, %s — is under %s %s\n",
 		o.unit, p.Leaf.LevelStr, p.Leaf.Pi, p.Leaf.PRN, sel, against, root)
 	return nil
-}
-
-// osFS opens file names as given on the command line, so that the
-// loaders' errors name each file as the user typed it.
-type osFS struct{}
-
-func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
-
-// loadModel reads a model written as JSON (examples/tune -fit writes one),
-// or returns the default expert model when name is empty.
-func loadModel(name string) (*risk.Model, error) {
-	if name == "" {
-		return risk.DefaultModel(), nil
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	var m risk.Model
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return &m, nil
 }
