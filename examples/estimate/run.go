@@ -3,36 +3,23 @@ package main
 import (
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
 
-var errUsage = errors.New("usage")
-
-// exitCode reports err on stderr and returns the process exit status: 0 on
-// success or -h, 2 on a usage error, 1 otherwise.
-func exitCode(err error, stderr io.Writer) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	fmt.Fprintf(stderr, "estimate: %v\n", err)
-	return 1
-}
+// exitCode reports err on stderr and returns the process exit status.
+func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("estimate", err, stderr) }
 
 type options struct {
 	levels   string
@@ -62,27 +49,14 @@ flags:
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("estimate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("estimate", usageText, stderr)
 	fs.StringVar(&o.levels, "levels", "", "the draw's levels.csv `FILE`")
 	fs.StringVar(&o.results, "results", "", "inspection results `FILE` of the round's drawn units")
 	fs.StringVar(&o.severity, "severity", "major", "count a unit as violating when a violation of at least this `SEVERITY` (minor, general, major) was found")
 	fs.StringVar(&o.seed, "seed", strings.Repeat("5e", 32), "demonstration only: the draw's seed, 64 `HEX` digits")
 	fs.StringVar(&o.out, "out", "", "also write the estimates as CSV to `FILE`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if err := cli.Parse(fs, args); err != nil {
+		return nil, err
 	}
 	if (o.levels == "") != (o.results == "") {
 		return nil, errors.New("-levels and -results go together (neither: a demonstration on the default city)")
@@ -213,7 +187,7 @@ func readLevels(name string) (*round, error) {
 // readResults sets y from the random-draw inspections in the results file:
 // 1 for a drawn unit where a violation of at least sev was found.
 func (r *round) readResults(name string, sev risk.Severity) error {
-	recs, _, err := risk.LoadRecords(osFS{}, risk.Files{Inspections: name}, risk.LoadOptions{})
+	recs, err := cli.LoadRecords(risk.Files{Inspections: name}, nil)
 	if err != nil {
 		return err
 	}
@@ -258,33 +232,12 @@ func (r *round) readResults(name string, sev risk.Severity) error {
 // next-year major violation.
 func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	c := synthcity.Default()
-	recs := &c.Records
-	table, err := risk.Extract(recs, c.AsOf, risk.FeatureConfig{})
+	dir, err := schedule.BuildDirectory(&c.Records, c.AsOf, schedule.DirectoryConfig{})
 	if err != nil {
 		return nil, err
 	}
-	scores, err := risk.DefaultModel().Score(table)
-	if err != nil {
-		return nil, err
-	}
-	as, err := risk.AssignLevels(recs.Units, table, scores.Prob, risk.LevelConfig{})
-	if err != nil {
-		return nil, err
-	}
-	levels := make([]risk.Level, len(as))
-	for k := range as {
-		levels[k] = as[k].Level
-	}
-	var policy sampling.Policy
-	annual, err := policy.Annual(recs.Units, levels, scores.Prob)
-	if err != nil {
-		return nil, err
-	}
-	frame, err := schedule.NewFrame(recs.Units, levels, annual, recs.Inspections)
-	if err != nil {
-		return nil, err
-	}
-	pool, err := schedule.NewPool(recs.Inspectors)
+	frame := dir.Frame
+	pool, err := schedule.NewPool(c.Inspectors)
 	if err != nil {
 		return nil, err
 	}
@@ -294,12 +247,7 @@ func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	}
 	// As examples/draw: the history is complete from the first inspection
 	// on record.
-	cfg := &schedule.Config{Rounds: rounds, Policy: policy}
-	for i := range recs.Inspections {
-		if d := recs.Inspections[i].Date; cfg.HistoryStart.IsZero() || d.Before(cfg.HistoryStart) {
-			cfg.HistoryStart = d
-		}
-	}
+	cfg := &schedule.Config{Rounds: rounds, HistoryStart: dir.HistoryStart}
 	disc, err := schedule.PlanRound(cfg, frame, pool, 0, seed, schedule.Commit(seed, c.AsOf.AddDate(0, 0, -7)))
 	if err != nil {
 		return nil, err
@@ -485,9 +433,3 @@ func writeRows(name string, rows []row, truth bool) (err error) {
 	cw.Flush()
 	return cw.Error()
 }
-
-// osFS opens file names as given on the command line, so that the
-// loaders' errors name each file as the user typed it.
-type osFS struct{}
-
-func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
