@@ -4,10 +4,8 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,25 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 )
 
-var errUsage = errors.New("usage")
-
-// exitCode reports err on stderr and returns the process exit status: 0 on
-// success or -h, 2 on a usage error, 1 otherwise.
-func exitCode(err error, stderr io.Writer) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	fmt.Fprintf(stderr, "tune: %v\n", err)
-	return 1
-}
+// exitCode reports err on stderr and returns the process exit status.
+func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("tune", err, stderr) }
 
 type options struct {
 	files    risk.Files
@@ -67,17 +54,8 @@ flags:
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("tune", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&o.files.Units, "units", "", "units `FILE`; without it the default city is used")
-	fs.StringVar(&o.files.Telemetry, "telemetry", "", "telemetry events `FILE`")
-	fs.StringVar(&o.files.Incidents, "incidents", "", "incidents `FILE`")
-	fs.StringVar(&o.files.Inspections, "inspections", "", "inspections and violations `FILE`")
-	fs.StringVar(&o.files.Credit, "credit", "", "credit records `FILE`")
+	fs := cli.NewFlagSet("tune", usageText, stderr)
+	cli.RecordFlags(fs, &o.files, false)
 	fs.StringVar(&o.outcomes, "outcomes", "", "outcomes `FILE` (CSV) of the record files' units, the year after -split or the records")
 	fs.BoolVar(&o.fit, "fit", false, "fit a model with risk.Fit instead of the default expert model (scores are out-of-fold from 5-fold cross-validation, or, with -split, from a model fitted on the year before DATE)")
 	fs.StringVar(&o.split, "split", "", "temporal split at `DATE` (YYYY-MM-DD): features as of DATE, outcomes from the records of the year after it")
@@ -86,16 +64,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the simulated rounds and of cross-validation")
 	fs.Float64Var(&o.strength, "strength", 0.5, "weighting strength of the π-versus-score plot")
 	fs.StringVar(&o.out, "out", "out/tune", "output `DIR` for the plots")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	if err := cli.Parse(fs, args); err != nil {
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	if err := cli.CheckFiles(o.files); err != nil {
+		return nil, err
 	}
 	switch {
 	case o.rounds < 1:
@@ -104,8 +77,6 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-sims %d: want at least 1", o.sims)
 	case !(o.strength >= 0 && o.strength <= 1):
 		return nil, fmt.Errorf("-strength %v: want a number in [0, 1]", o.strength)
-	case o.files != (risk.Files{}) && o.files.Units == "":
-		return nil, errors.New("record files need -units, the directory they refer to")
 	case o.files.Units != "" && o.outcomes == "" && o.split == "":
 		return nil, errors.New("record files need -outcomes FILE or -split DATE to know what happened")
 	case o.outcomes != "" && o.files.Units == "":
@@ -213,7 +184,7 @@ func load(o *options) (*dataset, error) {
 		desc = "default synthetic city"
 	} else {
 		var err error
-		if recs, _, err = risk.LoadRecords(osFS{}, o.files, risk.LoadOptions{}); err != nil {
+		if recs, err = cli.LoadRecords(o.files, nil); err != nil {
 			return nil, err
 		}
 		desc = o.files.Units
@@ -464,12 +435,6 @@ func b2f(b bool) float64 {
 	}
 	return 0
 }
-
-// osFS opens file names as given on the command line, so that the
-// loaders' errors name each file as the user typed it.
-type osFS struct{}
-
-func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
 
 // assignLevels gives every unit its level by the default shares and
 // overrides.
