@@ -1198,15 +1198,21 @@ func (s *recSink) add(b int, r telRec) {
 	s.pos[b]++
 }
 
+// chunk returns the records of chunk k of bucket b.
+func (s *recSink) chunk(b, k int) []telRec {
+	c := s.chunks[b][k]
+	if k == len(s.chunks[b])-1 {
+		return s.arena[c:s.pos[b]]
+	}
+	return s.arena[c : c+recChunk]
+}
+
 // each calls f on the records of bucket b in order.
 func (s *recSink) each(b int, f func(r *telRec)) {
-	for k, c := range s.chunks[b] {
-		end := c + recChunk
-		if k == len(s.chunks[b])-1 {
-			end = s.pos[b]
-		}
-		for i := c; i < end; i++ {
-			f(&s.arena[i])
+	for k := range s.chunks[b] {
+		recs := s.chunk(b, k)
+		for i := range recs {
+			f(&recs[i])
 		}
 	}
 }
@@ -1289,35 +1295,39 @@ func (w *telWorker) bucket(sinks [2]*recSink, b int) {
 	unsorted := false
 	for h, s := range sinks {
 		rank := int64(0)
-		s.each(b, func(r *telRec) {
-			rank++
-			d := w.device(s, r)
-			if d < 0 {
-				return
-			}
-			dv := &w.devs[d]
-			if dv.first[h] < 0 {
-				dv.first[h], dv.typ[h] = rank, DeviceType(r.uk>>56)
-			}
-			if r.dk&recLate != 0 {
-				return
-			}
-			dv.used[h] = true
-			u, tn, k := dv.unit, r.t, EventKind(r.dk>>56&0x7f)
-			a.first[u] = min(a.first[u], tn)
-			if tn >= a.winStart {
-				if c := kindColumn[k]; c >= 0 {
-					a.counts[int(u)*nk+int(c)]++
+		for c := range s.chunks[b] {
+			recs := s.chunk(b, c)
+			for i := range recs {
+				r := &recs[i]
+				rank++
+				d := w.device(s, r)
+				if d < 0 {
+					continue
 				}
+				dv := &w.devs[d]
+				if dv.first[h] < 0 {
+					dv.first[h], dv.typ[h] = rank, DeviceType(r.uk>>56)
+				}
+				if r.dk&recLate != 0 {
+					continue
+				}
+				dv.used[h] = true
+				u, tn, k := dv.unit, r.t, EventKind(r.dk>>56&0x7f)
+				a.first[u] = min(a.first[u], tn)
+				if tn >= a.winStart {
+					if c := kindColumn[k]; c >= 0 {
+						a.counts[int(u)*nk+int(c)]++
+					}
+				}
+				if tn < dv.lastT || (tn == dv.lastT && k < dv.lastKind) {
+					dv.unsorted, unsorted = true, true
+				}
+				if tn >= dv.lastT {
+					dv.lastT, dv.lastKind = tn, k
+				}
+				dv.step(tn, k, a.winStart)
 			}
-			if tn < dv.lastT || (tn == dv.lastT && k < dv.lastKind) {
-				dv.unsorted, unsorted = true, true
-			}
-			if tn >= dv.lastT {
-				dv.lastT, dv.lastKind = tn, k
-			}
-			dv.step(tn, k, a.winStart)
-		})
+		}
 	}
 	if unsorted {
 		w.replay(sinks, b)
@@ -1483,7 +1493,7 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 			uk := s.token(t.UnitID)
 			var h uint64
 			if uk&tokEscape != tokEscape && !byValue {
-				h = tokHash(uk, 0)
+				h = uk * 0x9e3779b97f4a7c15 // the top bits mix all bits of uk
 			} else {
 				h = maphash.String(seed, t.UnitID)
 			}
