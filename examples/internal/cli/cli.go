@@ -69,12 +69,15 @@ func UsageError(fs *flag.FlagSet, msg string) error {
 	return fmt.Errorf("%w: %s", ErrUsage, msg)
 }
 
-// recordFlags are the record-file flags, in the order risk.LoadRecords
-// reads the files after the units.
-var recordFlags = []struct {
+// recordFlag is a record-file flag and the field of risk.Files it sets.
+type recordFlag struct {
 	name, usage string
 	field       func(*risk.Files) *string
-}{
+}
+
+// recordFlags are the record-file flags, in the order of the usage text:
+// the units first, the inspectors last.
+var recordFlags = []recordFlag{
 	{"units", "units `FILE` (the directory); without it the default city is used", func(f *risk.Files) *string { return &f.Units }},
 	{"telemetry", "telemetry events `FILE`", func(f *risk.Files) *string { return &f.Telemetry }},
 	{"incidents", "incidents `FILE`", func(f *risk.Files) *string { return &f.Incidents }},
@@ -135,7 +138,9 @@ func LoadRecords(f risk.Files, progress func(units int, msg string)) (*risk.Reco
 		}
 		progress(len(recs.Units), fmt.Sprintf("loaded %d units from %s", len(recs.Units), f.Units))
 	}
-	for _, r := range recordFlags[1:] {
+	// After the units, risk.LoadRecords's order: the inspectors first.
+	last := len(recordFlags) - 1
+	for _, r := range append([]recordFlag{recordFlags[last]}, recordFlags[1:last]...) {
 		name := *r.field(&f)
 		if name == "" {
 			continue
