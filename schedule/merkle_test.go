@@ -252,6 +252,10 @@ func TestProofsErrors(t *testing.T) {
 	})
 }
 
+// BenchmarkProofs: every unit's proof from one tree. On 2 shared cores,
+// units=1e5 takes about 0.17 s and 147 MB (the 100,000 proofs' paths),
+// where one call of Proof at that size takes about 20 ms (it recomputes
+// the subtree roots), so 1e5 calls would take about 2,000 s.
 func BenchmarkProofs(b *testing.B) {
 	for _, bc := range []struct {
 		name string
