@@ -32,6 +32,7 @@ type options struct {
 	seed     uint64
 	strength float64
 	out      string
+	asOf     string
 }
 
 const usageText = `usage: tune [flags]
@@ -46,7 +47,8 @@ gains.png, calibration.png, pi.png (π versus score) and frontier.png.
 
 Data: the embedded default synthetic city and its true outcomes, or record
 files (-units …) with -outcomes FILE (columns unit_id, fire,
-major_violation, any, as written by synthcity.WriteOutcomesCSV), or record
+major_violation, any, as written by synthcity.WriteOutcomesCSV) and -asof
+DATE (features as of DATE, when the outcomes' year starts), or record
 files with -split DATE (outcomes read from the records after DATE).
 
 flags:
@@ -64,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the simulated rounds and of cross-validation")
 	fs.Float64Var(&o.strength, "strength", 0.5, "weighting strength of the π-versus-score plot")
 	fs.StringVar(&o.out, "out", "out/tune", "output `DIR` for the plots")
+	fs.StringVar(&o.asOf, "asof", "", "with -outcomes: features use the records before this `DATE` (YYYY-MM-DD), the start of the outcomes' year (required there)")
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -191,6 +194,14 @@ func load(o *options) (*dataset, error) {
 		if o.outcomes != "" {
 			if out, err = loadOutcomes(o.outcomes); err != nil {
 				return nil, err
+			}
+			if o.split == "" {
+				if o.asOf == "" {
+					return nil, fmt.Errorf("-outcomes needs -asof DATE: the date the features are computed at, when the outcomes' year starts")
+				}
+				if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
+					return nil, fmt.Errorf("-asof: %q is not a date YYYY-MM-DD", o.asOf)
+				}
 			}
 		}
 	}
