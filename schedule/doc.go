@@ -9,7 +9,9 @@
 // Calendar (weekdays minus Holidays plus MakeupDays, China's adjusted
 // weekends). The directory of a draw is a Frame: every unit's ID,
 // district, category, risk level, annual frequency f_k (from
-// sampling.Policy.Annual) and inspection history (NewFrame). Inspectors
+// sampling.Policy.Annual) and inspection history (NewFrame, or
+// BuildDirectory straight from risk.Records: features, scores, levels and
+// frequencies in one call). Inspectors
 // form a Pool (NewPool). Before a round the authority publishes a
 // Commitment to a secret seed (SHA-256 of the seed, with the date);
 // PlanRound then
@@ -42,8 +44,8 @@
 // and every unit's leaf (ID, level, π, PRN, selected) — drawn or not. The
 // open mode publishes the leaves; the sealed mode (Config.Sealed), where
 // risk levels are not public, publishes only their Merkle root and gives
-// each unit a proof of its own leaf (Disclosure.Proof, VerifyProof;
-// RFC 9162 tree). Verify re-runs the draw
+// each unit a proof of its own leaf (Disclosure.Proof for one,
+// Disclosure.Proofs for all in O(n log n), VerifyProof; RFC 9162 tree). Verify re-runs the draw
 // from the disclosure, the directory and the pool and lists every
 // difference. A Ledger records outcomes against task IDs, lists results
 // due for publication and turns outcomes into next period's history.
