@@ -409,33 +409,31 @@ func (s *exactSum) bin(e int) int {
 // addBins adds the total of b into s.
 func (s *exactSum) addBins(b *expBins) {
 	for e := range b.lo {
-		if b.lo[e] == 0 && b.hi[e] == 0 {
-			continue
+		if b.lo[e] != 0 || b.hi[e] != 0 {
+			s.add128(e, b.lo[e], b.hi[e])
 		}
-		k := s.bin(e)
-		lo := s.lo[k] + b.lo[e]
-		if lo < b.lo[e] {
-			s.hi[k]++
-		}
-		s.lo[k] = lo
-		s.hi[k] += b.hi[e]
 	}
 }
 
 // merge adds the total of t into s.
 func (s *exactSum) merge(t *exactSum) {
 	for j := range t.lo {
-		if t.lo[j] == 0 && t.hi[j] == 0 {
-			continue
+		if t.lo[j] != 0 || t.hi[j] != 0 {
+			s.add128(t.base+j, t.lo[j], t.hi[j])
 		}
-		k := s.bin(t.base + j)
-		lo := s.lo[k] + t.lo[j]
-		if lo < t.lo[j] {
-			s.hi[k]++
-		}
-		s.lo[k] = lo
-		s.hi[k] += t.hi[j]
 	}
+}
+
+// add128 adds the 128-bit value hi:lo to the bin of exponent e, carrying
+// from the low word into the high one.
+func (s *exactSum) add128(e int, lo, hi uint64) {
+	k := s.bin(e)
+	sum := s.lo[k] + lo
+	if sum < lo {
+		s.hi[k]++
+	}
+	s.lo[k] = sum
+	s.hi[k] += hi
 }
 
 // sub subtracts the total of t from s; t must be a sub-multiset of the
