@@ -1,6 +1,9 @@
 package schedule
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Sentinel errors wrapped by every error of this package, for use with
 // errors.Is. The wrapping error names the round, unit, inspector or date
@@ -28,3 +31,18 @@ var (
 	// ErrUnknownTask reports a result recorded against an unknown task.
 	ErrUnknownTask = errors.New("unknown task")
 )
+
+// writeCapped writes the first show items joined by "; ", then more(n)
+// for the n items left out, if any.
+func writeCapped(b *strings.Builder, items []string, show int, more func(n int) string) {
+	for i, it := range items {
+		if i == show {
+			b.WriteString(more(len(items) - show))
+			return
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(it)
+	}
+}

@@ -292,16 +292,7 @@ func (e *InfeasibleError) Error() string {
 	const show = 20
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: round %d: %d team(s) cannot be staffed: ", e.Round, len(e.Problems))
-	for i, p := range e.Problems {
-		if i == show {
-			fmt.Fprintf(&b, "; … and %d more", len(e.Problems)-show)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(p)
-	}
+	writeCapped(&b, e.Problems, show, func(rest int) string { return fmt.Sprintf("; … and %d more", rest) })
 	b.WriteString(": ")
 	b.WriteString(ErrInfeasible.Error())
 	return b.String()

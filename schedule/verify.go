@@ -24,16 +24,7 @@ func (e *VerifyError) Error() string {
 	const show = 5
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: disclosure of round %d: %d difference(s): ", e.Round, len(e.Diffs)+e.More)
-	for i, d := range e.Diffs {
-		if i == show {
-			fmt.Fprintf(&b, "; … (%d more)", len(e.Diffs)+e.More-show)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(d)
-	}
+	writeCapped(&b, e.Diffs, show, func(rest int) string { return fmt.Sprintf("; … (%d more)", rest+e.More) })
 	b.WriteString(": ")
 	b.WriteString(ErrVerify.Error())
 	return b.String()
