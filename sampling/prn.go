@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // PRN returns the permanent random number of unit id in the given stream of a
@@ -66,7 +67,39 @@ func PRNs(seed Seed, stream string, ids []string, dst []float64) []float64 {
 }
 
 // prnRange sets dst[i] to the PRN of ids[i] under the SipHash key (k0, k1).
+// Runs of 8 IDs of one length (8 bytes or more) go to the vector SipHash
+// where the CPU has one (AVX2: 8 IDs in two groups of 4 lanes, about 3
+// times the throughput of the scalar code); the rest two at a time.
 func prnRange(k0, k1 uint64, ids []string, dst []float64) {
+	dst = dst[:len(ids)]
+	i := 0
+	if haveSIMD {
+		init := [4]uint64{k0 ^ 0x736f6d6570736575, k1 ^ 0x646f72616e646f6d, k0 ^ 0x6c7967656e657261, k1 ^ 0x7465646279746573}
+		var p [8]*byte
+		var h [8]uint64
+		for ; i+8 <= len(ids); i += 8 {
+			g := ids[i : i+8]
+			n := len(g[0])
+			if n < 8 || len(g[1]) != n || len(g[2]) != n || len(g[3]) != n ||
+				len(g[4]) != n || len(g[5]) != n || len(g[6]) != n || len(g[7]) != n {
+				prnPairs(k0, k1, g, dst[i:i+8])
+				continue
+			}
+			for j, id := range g {
+				p[j] = unsafe.StringData(id)
+			}
+			sipHash24x8SIMD(&init, &p, n, &h)
+			d := dst[i : i+8]
+			for j, x := range h {
+				d[j] = toUnit(x)
+			}
+		}
+	}
+	prnPairs(k0, k1, ids[i:], dst[i:])
+}
+
+// prnPairs is prnRange with the scalar SipHash, two IDs at a time.
+func prnPairs(k0, k1 uint64, ids []string, dst []float64) {
 	dst = dst[:len(ids)]
 	i := 0
 	for ; i+1 < len(ids); i += 2 {

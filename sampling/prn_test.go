@@ -84,6 +84,61 @@ func TestSipHashPairs(t *testing.T) {
 	}
 }
 
+// TestSipHashVector: the vector SipHash (8 IDs of one length at a time,
+// where the CPU has it) equals the scalar one for every length, runs of
+// mixed lengths, the reference vectors and IDs that end at a page edge of
+// their buffer; with the vector code switched off, the portable code gives
+// the same numbers.
+func TestSipHashVector(t *testing.T) {
+	if !haveSIMD {
+		t.Log("no vector SipHash on this CPU: checking the portable code only")
+	}
+	k0, k1 := uint64(0x0706050403020100), uint64(0x0f0e0d0c0b0a0908)
+	var ids []string
+	for n := range 70 {
+		for j := range 8 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(31*i + 7*j + n)
+			}
+			ids = append(ids, string(b))
+		}
+	}
+	for n := range sipVectors {
+		for range 8 {
+			ids = append(ids, refMsg(n))
+		}
+	}
+	// Runs broken by one odd length, and a tail shorter than 8.
+	ids = append(ids, "91110000000000000017", "9111000000000000001", "91110000000000000018",
+		"91110000000000000019", "91110000000000000020", "91110000000000000021",
+		"91110000000000000022", "91110000000000000023", "91110000000000000024", "x")
+	// IDs in the last bytes of a buffer, so a wide load past the end would
+	// read outside it.
+	buf := []byte("0123456789abcdefghijklmnopqrstuvwxyz")
+	for j := range 8 {
+		ids = append(ids, string(buf[len(buf)-12-j:len(buf)-j]))
+	}
+	check := func(t *testing.T) {
+		got := make([]float64, len(ids))
+		for off := range 8 { // every alignment of the runs of 8
+			prnRange(k0, k1, ids[off:], got[off:])
+			for i := off; i < len(ids); i++ {
+				require.Equalf(t, toUnit(sipHash24(k0, k1, ids[i])), got[i], "ID %q at %d, offset %d", ids[i], i, off)
+			}
+		}
+		for n, want := range sipVectors {
+			require.Equal(t, toUnit(want), got[70*8+8*n])
+		}
+	}
+	t.Run("default", check)
+	t.Run("portable", func(t *testing.T) {
+		defer func(v bool) { haveSIMD = v }(haveSIMD)
+		haveSIMD = false
+		check(t)
+	})
+}
+
 func refMsg(n int) string {
 	b := make([]byte, n)
 	for i := range b {
