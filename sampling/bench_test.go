@@ -116,3 +116,37 @@ func BenchmarkSelect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSelectInto is BenchmarkSelect for a service that draws again
+// and again: InclusionProbabilitiesInto and SelectInto reuse the previous
+// draw's memory, so a draw allocates nothing large and touches no fresh
+// memory. The target of issue #4 (π, PRNs and a fixed-size exact-π draw
+// at N = 1e7 in ≤ 0.25 s, memory ≤ 1 GB):
+//
+//	go test ./sampling -run '^$' -bench 'SelectInto/design=systematic/N=1e7' -benchtime 10x -benchmem
+func BenchmarkSelectInto(b *testing.B) {
+	var seed sampling.Seed
+	for _, d := range []sampling.Design{sampling.Systematic, sampling.Poisson} {
+		for _, sz := range sizes {
+			b.Run(fmt.Sprintf("design=%v/%s", d, sz.name), func(b *testing.B) {
+				f := frame(sz.N)
+				runtime.GC()
+				var pi []float64
+				var s sampling.Sample
+				b.ReportAllocs()
+				for b.Loop() {
+					var err error
+					if pi, err = sampling.InclusionProbabilitiesInto(pi, f.w, float64(sz.n)); err != nil {
+						b.Fatal(err)
+					}
+					if err = sampling.SelectInto(&s, d, f.ids, pi, seed, "bench"); err != nil {
+						b.Fatal(err)
+					}
+					if d != sampling.Poisson && s.Size != sz.n {
+						b.Fatalf("size %d, want %d", s.Size, sz.n)
+					}
+				}
+			})
+		}
+	}
+}

@@ -28,11 +28,24 @@ import (
 // index); no positive weight (ErrBadWeight); n not finite, n ≤ 0 or n above
 // the number of positive weights (ErrBadSize).
 func InclusionProbabilities(w []float64, n float64) ([]float64, error) {
-	pi := make([]float64, len(w))
-	if err := inclusionInto(pi, w, n, nil); err != nil {
+	return InclusionProbabilitiesInto(nil, w, n)
+}
+
+// InclusionProbabilitiesInto is InclusionProbabilities writing into dst,
+// which is reallocated when its capacity is below len(w), and returning
+// it. Repeated draws that pass the previous result as dst touch no fresh
+// memory: at 10^7 units a fresh 80 MB result costs about 50 ms of page
+// faults on a typical virtual machine, as much as the computation. On
+// error the contents of dst are unspecified.
+func InclusionProbabilitiesInto(dst, w []float64, n float64) ([]float64, error) {
+	if cap(dst) < len(w) {
+		dst = make([]float64, len(w))
+	}
+	dst = dst[:len(w)]
+	if err := inclusionInto(dst, w, n, nil); err != nil {
 		return nil, err
 	}
-	return pi, nil
+	return dst, nil
 }
 
 // inclusionInto writes InclusionProbabilities(w, n) into pi; ids, when not

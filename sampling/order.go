@@ -23,9 +23,10 @@ type ordRec struct {
 }
 
 // prnBucketBits is log2 of the number of first-pass buckets of prnOrder:
-// 2048 write streams stay within the caches while the frame is scattered.
+// 256 write streams stay within the caches and the TLB while the frame is
+// scattered.
 const (
-	prnBucketBits = 11
+	prnBucketBits = 8
 	prnBuckets    = 1 << prnBucketBits
 )
 
@@ -43,25 +44,28 @@ func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
 // (first, second) of the first pair of units with the same ID in that order
 // (first = -1 when the IDs are distinct; visit has then seen only a part of
 // the order). PRNs are uniform on (0, 1), so
-// a two-pass bucket sort (2048 buckets by the leading bits of u, then,
-// inside each bucket, a counting sort on the next bits and an insertion sort
-// of the few units that share them) needs no comparison sort: a comparison
+// a bucket sort (256 buckets by the leading bits of u, then, inside each
+// bucket, counting sorts on the next bits and an insertion sort of the few
+// units that share them; see sortBucket) needs no comparison sort: a comparison
 // sort of 10^7 floats takes seconds. Ties in u (two IDs with the same 52-bit
 // PRN, likely somewhere in a frame of 10^7 units, and certain for duplicate
 // IDs) are broken by ID, so the order never depends on the input order
 // (beyond the order of copies of one ID). Equal IDs have equal PRNs and end
 // up adjacent, which finds duplicates without a hash set of 10^7 strings.
 //
-// The buckets are sorted in prnChunks consecutive groups through one buffer
-// of about N/prnChunks records: each group costs a pass over u and pi, but
-// 16·N bytes of fresh memory would cost more (the kernel zeroes and maps
-// every page on first touch, about 0.8 ms per MB here).
+// The first pass scatters 16-byte records into one buffer of N records.
+// Only 256 buckets: the scatter writes to one page per bucket at a time,
+// and with 2048 buckets (tried first) those pages overflow the TLB and the
+// scatter costs 3 times as much. scratch, when not nil, is that buffer to
+// reuse (at 10^7 units a fresh 160 MB buffer costs about 0.1 s of page
+// faults on a virtual machine, as much as the sort); prnOrder replaces it
+// with a larger one when needed.
 //
 // counts, when not nil, holds per block w of the frame [w·n/p, (w+1)·n/p),
 // p = len(counts), the number of its units in each bucket (as selectInto
 // computes them along with the PRNs); otherwise prnOrder counts. Both
 // passes run on up to runtime.GOMAXPROCS goroutines.
-func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, visit func([]ordRec)) (first, second int) {
+func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, scratch *[]ordRec, visit func([]ordRec)) (first, second int) {
 	n := len(u)
 	if n <= 4*prnBuckets {
 		// Small frames: a comparison sort beats touching 2048 buckets. The
@@ -103,114 +107,88 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, visit f
 	if off != n {
 		panic("sampling: prnOrder: bucket counts do not cover the frame")
 	}
-	size := 0
-	for c := range prnChunks {
-		size = max(size, start[(c+1)*prnBuckets/prnChunks]-start[c*prnBuckets/prnChunks])
+	var buf []ordRec
+	if scratch != nil && cap(*scratch) >= n {
+		buf = (*scratch)[:n]
+	} else {
+		buf = make([]ordRec, n)
+		if scratch != nil {
+			*scratch = buf
+		}
 	}
-	// The buffer ends with one trash slot per block: units outside the
-	// current group are written there, which avoids a branch per unit.
-	buf := make([]ordRec, size+p)
+	// First pass, in parallel blocks of the frame: each block scatters its
+	// units into its own slice of each bucket (block w's units of bucket b
+	// follow those of blocks < w, so equal keys stay in frame order).
 	next := make([][prnBuckets]int32, p)
-	var inc [prnBuckets]int32
-	var mu sync.Mutex
-	for c := range prnChunks {
-		blo, bhi := c*prnBuckets/prnChunks, (c+1)*prnBuckets/prnChunks
-		base := start[blo]
-		recs := buf[:start[bhi]-base]
-		// First pass, in parallel blocks of the frame: each block scatters
-		// its units of the group into its own slice of each bucket (block
-		// w's units of bucket b follow those of blocks < w, so equal keys
-		// stay in frame order).
-		for b := range prnBuckets {
-			inc[b] = 0
-			if b >= blo && b < bhi {
-				inc[b] = 1
-			}
-		}
+	o := 0
+	for b := range prnBuckets {
 		for w := range p {
-			for b := range prnBuckets {
-				next[w][b] = int32(size + w)
+			next[w][b] = int32(o)
+			o += int(counts[w][b])
+		}
+	}
+	runBlocks(p, func(w int) {
+		lo, hi := w*n/p, (w+1)*n/p
+		nx := &next[w]
+		uu, pp := u[lo:hi], pi[lo:hi]
+		pp = pp[:len(uu)]
+		for j, x := range uu {
+			bits := prnBits(x)
+			b := bits >> (52 - prnBucketBits) & (prnBuckets - 1)
+			k := nx[b]
+			buf[k] = ordRec{pi: pp[j], key: uint32(bits >> (52 - prnBucketBits - 32)), i: int32(lo + j)}
+			nx[b] = k + 1
+		}
+	})
+	// Second pass: the workers sort the buckets in the order they claim
+	// them, and a worker that finds the next buckets of the order sorted
+	// passes them to visit (one worker at a time, in order), so the
+	// sequential visitor overlaps the sorting of later buckets.
+	var claim, cursor atomic.Int64
+	var done [prnBuckets]atomic.Bool
+	var feed, mu sync.Mutex
+	drain := func() {
+		for feed.TryLock() {
+			for c := cursor.Load(); c < prnBuckets && done[c].Load(); c++ {
+				visit(buf[start[c]:start[c+1]])
+				cursor.Store(c + 1)
+			}
+			feed.Unlock()
+			// A bucket finished while this worker held the lock is visited
+			// by this worker: the other one's TryLock failed.
+			if c := cursor.Load(); c >= prnBuckets || !done[c].Load() {
+				return
 			}
 		}
-		o := 0
-		for b := blo; b < bhi; b++ {
-			for w := range p {
-				next[w][b] = int32(o)
-				o += int(counts[w][b])
+	}
+	first, second = -1, -1
+	dupBucket := prnBuckets
+	runBlocks(runtime.GOMAXPROCS(0), func(int) {
+		var sb sortBuf
+		for {
+			b := int(claim.Add(1)) - 1
+			if b >= prnBuckets {
+				return
 			}
-		}
-		runBlocks(p, func(w int) {
-			lo, hi := w*n/p, (w+1)*n/p
-			nx := &next[w]
-			uu, pp := u[lo:hi], pi[lo:hi]
-			pp = pp[:len(uu)]
-			for j, x := range uu {
-				bits := prnBits(x)
-				b := bits >> (52 - prnBucketBits) & (prnBuckets - 1)
-				k := nx[b]
-				buf[k] = ordRec{pi: pp[j], key: uint32(bits >> (52 - prnBucketBits - 32)), i: int32(lo + j)}
-				nx[b] = k + inc[b]
-			}
-		})
-		// Second pass: the workers sort the buckets in the order they claim
-		// them, and a worker that finds the next buckets of the order
-		// sorted passes them to visit (one worker at a time, in order), so
-		// the sequential visitor overlaps the sorting of later buckets.
-		nb := bhi - blo
-		var claim, cursor atomic.Int64
-		done := make([]atomic.Bool, nb)
-		var feed sync.Mutex
-		drain := func() {
-			for feed.TryLock() {
-				for c := cursor.Load(); c < int64(nb) && done[c].Load(); c++ {
-					b := blo + int(c)
-					visit(recs[start[b]-base : start[b+1]-base])
-					cursor.Store(c + 1)
+			if a, c := sb.sortBucket(buf[start[b]:start[b+1]], u, ids); a >= 0 {
+				mu.Lock()
+				if b < dupBucket {
+					dupBucket, first, second = b, a, c
 				}
-				feed.Unlock()
-				// A bucket finished while this worker held the lock is
-				// visited by this worker: the other one's TryLock failed.
-				if c := cursor.Load(); c >= int64(nb) || !done[c].Load() {
-					return
-				}
+				mu.Unlock()
 			}
+			done[b].Store(true)
+			drain()
 		}
-		first, second = -1, -1
-		dupBucket := prnBuckets
-		runBlocks(min(runtime.GOMAXPROCS(0), nb), func(int) {
-			var sb sortBuf
-			for {
-				r := int(claim.Add(1)) - 1
-				if r >= nb {
-					return
-				}
-				b := blo + r
-				s := recs[start[b]-base : start[b+1]-base]
-				sb.sortBucket(s, u, ids)
-				if a, c := firstDuplicate(s, u, ids); a >= 0 {
-					mu.Lock()
-					if b < dupBucket {
-						dupBucket, first, second = b, a, c
-					}
-					mu.Unlock()
-				}
-				done[r].Store(true)
-				drain()
-			}
-		})
-		if first >= 0 {
-			return first, second
-		}
-		if cursor.Load() != int64(nb) {
-			panic("sampling: prnOrder: a sorted bucket was not visited")
-		}
+	})
+	if first >= 0 {
+		return first, second
+	}
+	if cursor.Load() != prnBuckets {
+		panic("sampling: prnOrder: a sorted bucket was not visited")
 	}
 	return -1, -1
 }
-
-// prnChunks is the number of groups of buckets prnOrder sorts one after the
-// other.
-const prnChunks = 4
 
 // prnBlocks is the number of blocks prnOrder's first pass splits a frame of
 // n units into.
@@ -270,45 +248,87 @@ type sortBuf struct {
 }
 
 // sortBucket sorts s, whose PRNs share their leading prnBucketBits bits, by
-// a counting sort on the leading bits of key (about as many sub-buckets as
-// units) and an insertion sort, which only moves units within a sub-bucket.
-func (sb *sortBuf) sortBucket(s []ordRec, u []float64, ids []string) {
+// counting sorts on the leading bits of key and insertion sorts, which
+// only move units that share those bits (about one in two), and returns
+// firstDuplicate of the sorted s. A bucket of up to 2^12 units takes one
+// counting pass; a larger one two: by the leading 8 bits into sb.tmp (256
+// write streams stay within the caches, where one pass over 2^16
+// sub-buckets of a 600 kB bucket misses them on every unit), then each of
+// those parts, while it is in the first-level cache, by the next bits back
+// into s, sorted by insertion and checked for duplicates.
+func (sb *sortBuf) sortBucket(s []ordRec, u []float64, ids []string) (first, second int) {
 	m := len(s)
-	if m < 2 {
-		return
-	}
 	if m <= 16 {
 		insertionSortOrd(s, u, ids)
-		return
+		return firstDuplicate(s, u, ids)
 	}
-	shift := 32 - min(bits.Len(uint(m)), 20)
-	nsub := 1 << (32 - shift)
+	l := bits.Len(uint(m))
 	if cap(sb.tmp) < m {
 		sb.tmp = make([]ordRec, m+m/4)
 	}
-	if cap(sb.count) < nsub {
-		sb.count = make([]int32, nsub)
+	tmp := sb.tmp[:m]
+	if l <= 12 {
+		countingSort(s, tmp, 32-l, 1<<l-1, sb.counts(1<<l))
+		insertionSortOrd(tmp, u, ids)
+		copy(s, tmp)
+		return firstDuplicate(s, u, ids)
 	}
-	tmp, count := sb.tmp[:m], sb.count[:nsub]
-	clear(count)
-	for j := range s {
-		count[s[j].key>>shift]++
+	const hiBits = 8
+	var starts [1<<hiBits + 1]int32
+	count := sb.counts(1 << hiBits)
+	countingSort(s, tmp, 32-hiBits, 1<<hiBits-1, count)
+	// count[k] is now the end of part k.
+	for k := range 1 << hiBits {
+		starts[k+1] = count[k]
+	}
+	lo := min(l-hiBits, 12)
+	shift := 32 - hiBits - lo
+	first, second = -1, -1
+	for k := range 1 << hiBits {
+		a, b := starts[k], starts[k+1]
+		part := s[a:b]
+		if b-a <= 16 {
+			copy(part, tmp[a:b])
+		} else {
+			countingSort(tmp[a:b], part, shift, 1<<lo-1, sb.counts(1<<lo))
+		}
+		insertionSortOrd(part, u, ids)
+		if first < 0 {
+			first, second = firstDuplicate(part, u, ids)
+		}
+	}
+	return first, second
+}
+
+// counts returns sb's counter slice of length n, zeroed.
+func (sb *sortBuf) counts(n int) []int32 {
+	if cap(sb.count) < n {
+		sb.count = make([]int32, n)
+	}
+	c := sb.count[:n]
+	clear(c)
+	return c
+}
+
+// countingSort writes src into dst ordered by key>>shift&mask, stably;
+// count (zeroed, mask+1 long) ends up holding the end of each key's run.
+func countingSort(src, dst []ordRec, shift int, mask uint32, count []int32) {
+	dst = dst[:len(src)]
+	count = count[:mask+1]
+	for j := range src {
+		count[src[j].key>>shift&mask]++
 	}
 	sum := int32(0)
 	for k, c := range count {
 		count[k] = sum
 		sum += c
 	}
-	for j := range s {
-		r := s[j]
-		k := r.key >> shift
-		tmp[count[k]] = r
+	for j := range src {
+		r := src[j]
+		k := r.key >> shift & mask
+		dst[count[k]] = r
 		count[k]++
 	}
-	// Sub-buckets are in key order; only units of one sub-bucket can be
-	// out of order, and insertion sort fixes them in place.
-	insertionSortOrd(tmp, u, ids)
-	copy(s, tmp)
 }
 
 func lessOrd(a, b *ordRec, u []float64, ids []string) bool {

@@ -11,7 +11,7 @@ type unitRec struct {
 
 func prnSort(u, pi []float64, ids []string) []unitRec {
 	out := make([]unitRec, 0, len(u))
-	prnOrder(u, pi, ids, nil, func(recs []ordRec) {
+	prnOrder(u, pi, ids, nil, nil, func(recs []ordRec) {
 		for _, r := range recs {
 			out = append(out, unitRec{u: u[r.i], pi: r.pi, i: r.i})
 		}

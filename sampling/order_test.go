@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestPRNSortSorts(t *testing.T) {
@@ -50,6 +51,63 @@ func TestPRNSortSorts(t *testing.T) {
 			assert.Equal(t, pi[rec.i], rec.pi)
 		}
 		assert.Equal(t, want, got, "n=%d", n)
+	}
+}
+
+// TestSortBucketSizes checks sortBucket against a comparison sort on
+// buckets of every regime: insertion sort alone, one counting pass, and
+// two passes (buckets above 2^12 units, as in frames above a million), with
+// clustered keys, ties in the key broken by u and ties in u broken by ID.
+func TestSortBucketSizes(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, m := range []int{2, 16, 17, 4095, 4096, 4097, 40_000, 70_000} {
+		ids := testIDs(m)
+		slices.Reverse(ids)
+		u := make([]float64, m)
+		recs := make([]ordRec, m)
+		for i := range recs {
+			x := r.Uint64()
+			if i%7 == 0 {
+				x &^= 1<<60 - 1 // clustered in a few sub-buckets
+			}
+			u[i] = toUnit(x)
+			if i%50 == 49 {
+				u[i] = u[i-1]
+			}
+			recs[i] = ordRec{pi: float64(i), key: uint32(prnBits(u[i]) >> (52 - prnBucketBits - 32)), i: int32(i)}
+			if i%31 == 30 {
+				// Same key, different u below the key's bits.
+				u[i] = u[i-1] + 0x1p-52
+				recs[i].key = recs[i-1].key
+			}
+		}
+		want := slices.Clone(recs)
+		slices.SortStableFunc(want, func(a, b ordRec) int {
+			if lessOrd(&a, &b, u, ids) {
+				return -1
+			}
+			if lessOrd(&b, &a, u, ids) {
+				return 1
+			}
+			return 0
+		})
+		var sb sortBuf
+		first, second := sb.sortBucket(recs, u, ids)
+		require.Equal(t, want, recs, "m=%d", m)
+		require.Equal(t, [2]int{-1, -1}, [2]int{first, second}, "m=%d", m)
+		// A duplicate ID: same PRN, same ID, anywhere in the bucket.
+		if m >= 4 {
+			ids[m/3] = ids[m/2]
+			u[m/3] = u[m/2]
+			for j := range recs {
+				if recs[j].i == int32(m/3) {
+					recs[j].key = uint32(prnBits(u[m/2]) >> (52 - prnBucketBits - 32))
+				}
+			}
+			r.Shuffle(m, func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+			first, second = sb.sortBucket(recs, u, ids)
+			require.Equal(t, [2]int{m / 3, m / 2}, [2]int{first, second}, "m=%d", m)
+		}
 	}
 }
 
