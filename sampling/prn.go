@@ -76,7 +76,6 @@ func prnRange(k0, k1 uint64, ids []string, dst []float64) {
 	if haveSIMD {
 		init := [4]uint64{k0 ^ 0x736f6d6570736575, k1 ^ 0x646f72616e646f6d, k0 ^ 0x6c7967656e657261, k1 ^ 0x7465646279746573}
 		var p [8]*byte
-		var h [8]uint64
 		for ; i+8 <= len(ids); i += 8 {
 			g := ids[i : i+8]
 			n := len(g[0])
@@ -88,11 +87,7 @@ func prnRange(k0, k1 uint64, ids []string, dst []float64) {
 			for j, id := range g {
 				p[j] = unsafe.StringData(id)
 			}
-			sipHash24x8SIMD(&init, &p, n, &h)
-			d := dst[i : i+8]
-			for j, x := range h {
-				d[j] = toUnit(x)
-			}
+			prn8(&init, &p, n, dst[i:i+8])
 		}
 	}
 	prnPairs(k0, k1, ids[i:], dst[i:])

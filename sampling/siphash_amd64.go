@@ -2,20 +2,22 @@
 
 package sampling
 
-// sipHash24x8AVX2 computes SipHash-2-4 of the 8 strings of n ≥ 8 bytes
+// prn8AVX2 computes toUnit(SipHash-2-4) of the 8 strings of n ≥ 8 bytes
 // whose data p points to, from the initial state init (v0…v3, the key
-// mixed with the constants), into out, with 4 lanes per AVX2 register.
+// mixed with the constants), into out[0:8], with 4 lanes per AVX2
+// register.
 //
 //go:noescape
-func sipHash24x8AVX2(init *[4]uint64, p *[8]*byte, n int, out *[8]uint64)
+func prn8AVX2(init *[4]uint64, p *[8]*byte, n int, out *float64)
 
 // cpuidAVX2 reports whether the CPU has AVX2 and the OS saves its registers.
 func cpuidAVX2() bool
 
-// haveSIMD reports whether sipHash24x8 runs the AVX2 code; tests switch it
-// off to check the portable code against it.
+// haveSIMD reports whether prn8 runs the AVX2 code; tests switch it off to
+// check the portable code against it.
 var haveSIMD = cpuidAVX2()
 
-func sipHash24x8SIMD(init *[4]uint64, p *[8]*byte, n int, out *[8]uint64) {
-	sipHash24x8AVX2(init, p, n, out)
+func prn8(init *[4]uint64, p *[8]*byte, n int, out []float64) {
+	_ = out[7]
+	prn8AVX2(init, p, n, &out[0])
 }

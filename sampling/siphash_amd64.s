@@ -48,8 +48,8 @@
 	VPINSRQ     $1, (BX)(off*1), X12, X12;  \
 	VINSERTI128 $1, X12, Y11, Y11
 
-// func sipHash24x8AVX2(init *[4]uint64, p *[8]*byte, n int, out *[8]uint64)
-TEXT ·sipHash24x8AVX2(SB), NOSPLIT, $0-32
+// func prn8AVX2(init *[4]uint64, p *[8]*byte, n int, out *float64)
+TEXT ·prn8AVX2(SB), NOSPLIT, $0-32
 	MOVQ init+0(FP), AX
 	VPBROADCASTQ 0(AX), Y0
 	VPBROADCASTQ 8(AX), Y1
@@ -129,9 +129,22 @@ final:
 	VPXOR Y5, Y4, Y4
 	VPXOR Y6, Y4, Y4
 	VPXOR Y7, Y4, Y4
+	// toUnit: x = h>>12 < 2^52; the bits 0x3ff0000000000000|x are the
+	// float64 1 + x·2^-52 exactly, so subtracting 1 gives x·2^-52 and
+	// adding 2^-53 gives (x + 0.5)·2^-52, each step exact.
+	VPSRLQ $12, Y0, Y0
+	VPSRLQ $12, Y4, Y4
+	VPBROADCASTQ one<>(SB), Y12
+	VPBROADCASTQ halfulp<>(SB), Y13
+	VPOR   Y12, Y0, Y0
+	VPOR   Y12, Y4, Y4
+	VSUBPD Y12, Y0, Y0
+	VSUBPD Y12, Y4, Y4
+	VADDPD Y13, Y0, Y0
+	VADDPD Y13, Y4, Y4
 	MOVQ out+24(FP), AX
-	VMOVDQU Y0, 0(AX)
-	VMOVDQU Y4, 32(AX)
+	VMOVUPD Y0, 0(AX)
+	VMOVUPD Y4, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -174,3 +187,9 @@ GLOBL rot16<>(SB), RODATA|NOPTR, $32
 
 DATA ff<>+0(SB)/8, $0xff
 GLOBL ff<>(SB), RODATA|NOPTR, $8
+
+DATA one<>+0(SB)/8, $0x3ff0000000000000
+GLOBL one<>(SB), RODATA|NOPTR, $8
+
+DATA halfulp<>+0(SB)/8, $0x3ca0000000000000
+GLOBL halfulp<>(SB), RODATA|NOPTR, $8

@@ -5,6 +5,6 @@ package sampling
 // haveSIMD is false: there is no vector SipHash for this platform.
 var haveSIMD = false
 
-func sipHash24x8SIMD(*[4]uint64, *[8]*byte, int, *[8]uint64) {
+func prn8(*[4]uint64, *[8]*byte, int, []float64) {
 	panic("sampling: no SIMD SipHash on this platform")
 }
