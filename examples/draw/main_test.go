@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/examples/internal/clitest"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
@@ -22,43 +23,24 @@ import (
 )
 
 // smallCity writes a 300-unit synthetic city to a temporary directory once
-// per test binary and returns the directory.
-var smallCity = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "draw-city-")
+// per test binary and returns its record-file flags.
+var smallCity = sync.OnceValues(func() ([]string, error) {
+	dir, err := clitest.TempDir("draw-city-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	cityDir = dir
-	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 7})
-	if err != nil {
-		return "", err
-	}
-	return dir, c.WriteDir(dir)
+	_, flags, err := clitest.City(dir, synthcity.Config{Units: 300, Seed: 7})
+	return flags, err
 })
 
-// cityDir is the directory of smallCity, removed after the tests (empty
-// if smallCity did not run).
-var cityDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if cityDir != "" {
-		os.RemoveAll(cityDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 // cityFlags returns the record-file flags of the small city.
 func cityFlags(t *testing.T) []string {
 	t.Helper()
-	dir, err := smallCity()
+	flags, err := smallCity()
 	require.NoError(t, err)
-	f := func(name string) string { return filepath.Join(dir, name) }
-	return []string{
-		"-units", f("units.csv.gz"), "-telemetry", f("telemetry.csv.gz"),
-		"-incidents", f("incidents.csv.gz"), "-inspections", f("inspections.csv.gz"),
-		"-credit", f("credit.csv.gz"), "-inspectors", f("inspectors.csv.gz"),
-	}
+	return slices.Clip(flags) // callers append to it
 }
 
 // runDraw runs the program in-process and returns its stdout, stderr and

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/examples/internal/clitest"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
@@ -27,44 +28,28 @@ type drawn struct {
 }
 
 var setup = sync.OnceValues(func() (*drawn, error) {
-	dir, err := os.MkdirTemp("", "estimate-")
+	dir, err := clitest.TempDir("estimate-")
 	if err != nil {
 		return nil, err
 	}
-	setupDir = dir
 	d := &drawn{dir: dir, levels: filepath.Join(dir, "out", "levels.csv")}
-	if d.city, err = synthcity.Generate(synthcity.Config{Units: 400, Seed: 3}); err != nil {
+	city, flags, err := clitest.City(filepath.Join(dir, "city"), synthcity.Config{Units: 400, Seed: 3})
+	if err != nil {
 		return d, err
 	}
-	city := filepath.Join(dir, "city")
-	if err := d.city.WriteDir(city); err != nil {
+	d.city = city
+	bin, err := clitest.BuildDraw(dir)
+	if err != nil {
 		return d, err
 	}
-	bin := filepath.Join(dir, "draw")
-	if out, err := exec.Command("go", "build", "-o", bin, "../draw").CombinedOutput(); err != nil {
-		return d, fmt.Errorf("building examples/draw: %v\n%s", err, out)
-	}
-	args := []string{"-asof", "2026-01-01", "-seed", strings.Repeat("0f", 32), "-out", filepath.Join(dir, "out")}
-	for _, f := range []string{"units", "telemetry", "incidents", "inspections", "credit", "inspectors"} {
-		args = append(args, "-"+f, filepath.Join(city, f+".csv.gz"))
-	}
+	args := append([]string{"-asof", "2026-01-01", "-seed", strings.Repeat("0f", 32), "-out", filepath.Join(dir, "out")}, flags...)
 	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 		return d, fmt.Errorf("examples/draw: %v\n%s", err, out)
 	}
 	return d, nil
 })
 
-// setupDir is the temporary directory of setup, removed after the tests
-// (empty if setup did not run).
-var setupDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if setupDir != "" {
-		os.RemoveAll(setupDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 func runEstimate(args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer

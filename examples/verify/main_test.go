@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/examples/internal/clitest"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -27,27 +28,18 @@ type fixture struct {
 }
 
 var setup = sync.OnceValues(func() (*fixture, error) {
-	dir, err := os.MkdirTemp("", "verify-")
+	dir, err := clitest.TempDir("verify-")
 	if err != nil {
 		return nil, err
 	}
-	setupDir = dir
 	fx := &fixture{dir: dir, open: filepath.Join(dir, "open"), sealed: filepath.Join(dir, "sealed")}
-	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 5})
-	if err != nil {
+	if _, fx.flags, err = clitest.City(filepath.Join(dir, "city"), synthcity.Config{Units: 300, Seed: 5}); err != nil {
 		return fx, err
-	}
-	city := filepath.Join(dir, "city")
-	if err := c.WriteDir(city); err != nil {
-		return fx, err
-	}
-	for _, f := range []string{"units", "telemetry", "incidents", "inspections", "credit", "inspectors"} {
-		fx.flags = append(fx.flags, "-"+f, filepath.Join(city, f+".csv.gz"))
 	}
 	fx.flags = append(fx.flags, "-asof", "2026-01-01")
-	bin := filepath.Join(dir, "draw")
-	if out, err := exec.Command("go", "build", "-o", bin, "../draw").CombinedOutput(); err != nil {
-		return fx, fmt.Errorf("building examples/draw: %v\n%s", err, out)
+	bin, err := clitest.BuildDraw(dir)
+	if err != nil {
+		return fx, err
 	}
 	seed := strings.Repeat("ab", 32)
 	for _, d := range []struct {
@@ -62,17 +54,7 @@ var setup = sync.OnceValues(func() (*fixture, error) {
 	return fx, nil
 })
 
-// setupDir is the temporary directory of setup, removed after the tests
-// (empty if setup did not run).
-var setupDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if setupDir != "" {
-		os.RemoveAll(setupDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 func fixtureOf(t *testing.T) *fixture {
 	t.Helper()
