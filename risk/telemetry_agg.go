@@ -63,6 +63,7 @@ const (
 	devPairs = 4
 )
 
+
 // telRoundEvents is the number of events per round of
 // [aggregateTelemetry]; a variable so that tests can make rounds tiny.
 var telRoundEvents = 1 << 22
@@ -103,25 +104,24 @@ func (k *recSink) str(tok uint64) string {
 	return unsafe.String(*(**byte)(unsafe.Pointer(&p)), n)
 }
 
-// tokTable maps a non-zero token and a uint32 to an int32 by open
-// addressing (linear probing), in 16 bytes a slot.
+// tokTable maps a pair of a non-zero token and another to an int32 by
+// open addressing (linear probing).
 type tokTable struct {
 	slots []tokSlot
 	n     int
 }
 
 type tokSlot struct {
-	k1 uint64
-	k2 uint32
-	v  int32
+	k1, k2 uint64
+	v      int32
 }
 
-func tokHash(k1 uint64, k2 uint32) uint64 {
-	h := (k1 ^ uint64(k2)*0xbf58476d1ce4e5b9) * 0x9e3779b97f4a7c15
+func tokHash(k1, k2 uint64) uint64 {
+	h := (k1 ^ k2*0xbf58476d1ce4e5b9) * 0x9e3779b97f4a7c15
 	return h ^ h>>29
 }
 
-func (t *tokTable) get(k1 uint64, k2 uint32) (int32, bool) {
+func (t *tokTable) get(k1, k2 uint64) (int32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
@@ -138,7 +138,7 @@ func (t *tokTable) get(k1 uint64, k2 uint32) (int32, bool) {
 }
 
 // put adds a pair not yet in t.
-func (t *tokTable) put(k1 uint64, k2 uint32, v int32) {
+func (t *tokTable) put(k1, k2 uint64, v int32) {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
 		t.slots = make([]tokSlot, max(2*len(old), 64))
@@ -299,7 +299,7 @@ type bucketUnit struct {
 type telBucket struct {
 	units  []bucketUnit
 	unitTb tokTable // (unit token, 0) → local unit
-	devTab tokTable // (device token, local unit) → device
+	devTab tokTable // (device token, unit token) → device
 	devs   []bucketDev
 	// The devices by value, for tokens not in devTab: their device ID
 	// tokens (escaped ones index esc), and (local unit, device ID) →
@@ -418,6 +418,9 @@ type telItem struct {
 func (w *telWorker) device(k *recSink, r *telRec) int32 {
 	tb := w.tb
 	dk, uk := r.dk&tokMask, r.uk&tokMask
+	if d, ok := tb.devTab.get(dk, uk); ok {
+		return d
+	}
 	lu, ok := tb.unitTb.get(uk, 0)
 	if !ok {
 		u, ok := w.index[k.str(uk)]
@@ -442,13 +445,10 @@ func (w *telWorker) device(k *recSink, r *telRec) int32 {
 			tb.unitTb.put(uk, 0, lu)
 		}
 	}
-	if d, ok := tb.devTab.get(dk, uint32(lu)); ok {
-		return d
-	}
 	d := tb.lookup(k, w.seed, lu, dk)
-	if dv := &tb.devs[d]; dk&tokEscape != tokEscape && dv.pairs < devPairs {
+	if dv := &tb.devs[d]; dk&tokEscape != tokEscape && uk&tokEscape != tokEscape && dv.pairs < devPairs {
 		dv.pairs++
-		tb.devTab.put(dk, uint32(lu), d)
+		tb.devTab.put(dk, uk, d)
 	}
 	return d
 }
