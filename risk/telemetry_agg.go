@@ -63,7 +63,6 @@ const (
 	devPairs = 4
 )
 
-
 // telRoundEvents is the number of events per round of
 // [aggregateTelemetry]; a variable so that tests can make rounds tiny.
 var telRoundEvents = 1 << 22
