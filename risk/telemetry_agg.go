@@ -307,6 +307,7 @@ type telBucket struct {
 	esc      []string
 	byVal    []int32
 	unsorted bool // a device's events were not in time order
+	old      int  // events of the last round of devices of former rounds
 	sink     uint64
 }
 
@@ -461,9 +462,12 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 		return
 	} else if tb.devs == nil {
 		tb.alloc(int(w.hint.Load()))
-	} else if recs >= len(tb.devs) {
+	} else if recs >= len(tb.devs) && 2*tb.old >= len(tb.devs) {
+		// The last round visited the devices of the former rounds
+		// (a log in time order, not grouped by device): warm them.
 		tb.warm()
 	}
+	known, old := int32(len(tb.devs)), 0
 	for _, s := range sinks {
 		h := s.half
 		for c := range s.chunks[b] {
@@ -473,6 +477,9 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 				d := w.device(s, r)
 				if d < 0 {
 					continue
+				}
+				if d < known {
+					old++
 				}
 				dv := &tb.devs[d]
 				un := &tb.units[dv.lu]
@@ -499,6 +506,7 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 			}
 		}
 	}
+	tb.old = old
 	if n := int64(len(tb.devs)); n > w.hint.Load() {
 		w.hint.Store(n) // a race between workers only loses a hint
 	}
