@@ -311,10 +311,12 @@ type telBucket struct {
 	sink     uint64
 }
 
-// alloc sizes the empty tb for about n devices.
+// alloc sizes the empty tb for about n devices. The slices have room
+// for more, as later rounds may add devices: the kernel maps the pages
+// of the room only if they are used.
 func (tb *telBucket) alloc(n int) {
-	tb.devs = make([]bucketDev, 0, n)
-	tb.keys = make([]uint64, 0, n)
+	tb.devs = make([]bucketDev, 0, n+n/4)
+	tb.keys = make([]uint64, 0, n+n/4)
 	size := 64
 	for size < 2*n {
 		size *= 2
