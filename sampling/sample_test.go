@@ -62,7 +62,25 @@ func TestSelectErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := Select(Pareto, []string{"a", "b", "c"}, []float64{0.5, 0.7, 0.2}, seed, "")
+	// In a frame large enough for the bucket sort (and its reuse form),
+	// with one copy and with a thousand copies of an ID.
+	ids := testIDs(50_000)
+	pi := make([]float64, len(ids))
+	for i := range pi {
+		pi[i] = 0.1
+	}
+	ids[40_000] = ids[123]
+	var s Sample
+	err := SelectInto(&s, Systematic, ids, pi, seed, "")
+	assert.ErrorIs(t, err, ErrDuplicateID)
+	assert.ErrorContains(t, err, `unit 40000 ("`+ids[123]+`"): same ID as unit 123`)
+	for i := 1000; i < 2000; i++ {
+		ids[i] = ids[999]
+	}
+	_, err = Select(Poisson, ids, pi, seed, "")
+	assert.ErrorContains(t, err, "unit 1000 (")
+	assert.ErrorContains(t, err, "same ID as unit 999")
+	_, err = Select(Pareto, []string{"a", "b", "c"}, []float64{0.5, 0.7, 0.2}, seed, "")
 	assert.True(t, errors.Is(err, ErrBadProbability), "Pareto with Σπ = 1.4: %v", err)
 	_, err = Select(Design(7), []string{"a"}, []float64{0.5}, seed, "")
 	assert.Error(t, err)
@@ -395,5 +413,39 @@ func TestGonumAcceptsBadWeights(t *testing.T) {
 		_, err := InclusionProbabilities(w, 1)
 		assert.True(t, errors.Is(err, ErrBadWeight), "%v", err)
 		assert.Contains(t, err.Error(), "unit 1")
+	}
+}
+
+// TestSelectIntoReuses: SelectInto gives Select's draw, reuses the memory
+// of the previous draw (PRNs, flags, sort buffer) when it is large enough,
+// and a smaller frame after a larger one leaves no stale flags.
+func TestSelectIntoReuses(t *testing.T) {
+	seed := testSeed(9)
+	w := make([]float64, 20_000)
+	for i := range w {
+		w[i] = float64(1 + i%13)
+	}
+	var s Sample
+	var pi []float64
+	for _, n := range []int{20_000, 20_000, 5_000} {
+		var err error
+		pi, err = InclusionProbabilitiesInto(pi, w[:n], float64(n/50))
+		require.NoError(t, err)
+		want, err := Select(Systematic, testIDs(n), pi, seed, "r")
+		require.NoError(t, err)
+		prn, sel, scratch := s.PRN, s.Selected, s.scratch
+		require.NoError(t, SelectInto(&s, Systematic, testIDs(n), pi, seed, "r"))
+		assert.Equal(t, want.PRN, s.PRN)
+		assert.Equal(t, want.Selected, s.Selected)
+		assert.Equal(t, want.Size, s.Size)
+		assert.Equal(t, n/50, s.Size)
+		if prn != nil {
+			assert.Same(t, &prn[0], &s.PRN[0], "PRN memory reused")
+			assert.Same(t, &sel[0], &s.Selected[0], "flag memory reused")
+			assert.Same(t, &scratch[0], &s.scratch[0], "sort buffer reused")
+		}
+		p2, err := InclusionProbabilities(w[:n], float64(n/50))
+		require.NoError(t, err)
+		assert.Equal(t, p2, pi)
 	}
 }
