@@ -249,21 +249,34 @@ func (d *bucketDev) reset() {
 	d.restoreS, d.restoreN, d.pressureH = 0, 0, 0
 }
 
-// step advances the pairing state of d by one event, in time order.
+// kindOpens tells which episodes an event kind opens: 1 a fault
+// episode, 2 a low-pressure one.
+var kindOpens = func() (o [numEventKinds]int64) {
+	o[Fault], o[PowerFault], o[Shielded], o[Offline] = 1, 1, 1, 1
+	o[PressureLow] = 2
+	return o
+}()
+
+// step advances the pairing state of d by one event, in time order. It
+// branches on the kind only for Restored: a log of mixed kinds would
+// defeat the branch predictor.
 func (d *bucketDev) step(tn int64, k EventKind, winStart int64) {
-	switch k {
-	case Fault, PowerFault, Shielded, Offline:
-		if d.fault == noTime {
-			d.fault = tn
-		}
-	case PressureLow:
-		if d.pressure == noTime {
-			d.pressure = tn
-		}
-	case Restored:
+	if k == Restored {
 		d.close(tn, winStart)
 		d.fault, d.pressure = noTime, noTime
+		return
 	}
+	o := kindOpens[k]
+	f, p := d.fault, d.pressure
+	if f == noTime {
+		f = tn
+	}
+	if p == noTime {
+		p = tn
+	}
+	mf, mp := -(o & 1), -(o >> 1) // all ones if k opens the episode
+	d.fault = f&mf | d.fault&^mf
+	d.pressure = p&mp | d.pressure&^mp
 }
 
 // close accounts for the episodes closed by a restored event at tn.

@@ -233,3 +233,38 @@ func TestExtractTelemetryRoundsBench(t *testing.T) {
 func TestBucketDevSize(t *testing.T) {
 	assert.Equal(t, uintptr(64), unsafe.Sizeof(bucketDev{}))
 }
+
+// TestBucketDevStep checks the branch-free pairing step against its
+// plain statement, for every kind from every state.
+func TestBucketDevStep(t *testing.T) {
+	const winStart, tn = 100, 500
+	for _, k := range EventKinds() {
+		for _, fault := range []int64{noTime, 50, 200} {
+			for _, pressure := range []int64{noTime, 60, 300} {
+				want := bucketDev{fault: fault, pressure: pressure, restoreS: 1, pressureH: 2, restoreN: 3}
+				got := want
+				switch k {
+				case Fault, PowerFault, Shielded, Offline:
+					if want.fault == noTime {
+						want.fault = tn
+					}
+				case PressureLow:
+					if want.pressure == noTime {
+						want.pressure = tn
+					}
+				case Restored:
+					if want.fault != noTime && want.fault >= winStart {
+						want.restoreS += float64(tn-want.fault) / float64(time.Hour)
+						want.restoreN++
+					}
+					if want.pressure != noTime {
+						want.pressureH += float64(tn-max(want.pressure, winStart)) / float64(time.Hour)
+					}
+					want.fault, want.pressure = noTime, noTime
+				}
+				got.step(tn, k, winStart)
+				require.Equal(t, want, got, "kind %v, fault %d, pressure %d", k, fault, pressure)
+			}
+		}
+	}
+}
