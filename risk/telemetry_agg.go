@@ -112,7 +112,7 @@ type tokTable struct {
 
 type tokSlot struct {
 	k1, k2 uint64
-	v      int32
+	v, w   int32
 }
 
 func tokHash(k1, k2 uint64) uint64 {
@@ -120,31 +120,31 @@ func tokHash(k1, k2 uint64) uint64 {
 	return h ^ h>>29
 }
 
-func (t *tokTable) get(k1, k2 uint64) (int32, bool) {
+func (t *tokTable) get(k1, k2 uint64) (v, w int32, ok bool) {
 	if len(t.slots) == 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	mask := uint64(len(t.slots) - 1)
 	for h := tokHash(k1, k2) & mask; ; h = (h + 1) & mask {
 		s := &t.slots[h]
 		if s.k1 == k1 && s.k2 == k2 {
-			return s.v, true
+			return s.v, s.w, true
 		}
 		if s.k1 == 0 {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 }
 
-// put adds a pair not yet in t.
-func (t *tokTable) put(k1, k2 uint64, v int32) {
+// put adds a pair not yet in t, with its values v and w.
+func (t *tokTable) put(k1, k2 uint64, v, w int32) {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
 		t.slots = make([]tokSlot, max(2*len(old), 64))
 		t.n = 0
 		for _, s := range old {
 			if s.k1 != 0 {
-				t.put(s.k1, s.k2, s.v)
+				t.put(s.k1, s.k2, s.v, s.w)
 			}
 		}
 	}
@@ -153,7 +153,7 @@ func (t *tokTable) put(k1, k2 uint64, v int32) {
 	for t.slots[h].k1 != 0 {
 		h = (h + 1) & mask
 	}
-	t.slots[h] = tokSlot{k1, k2, v}
+	t.slots[h] = tokSlot{k1, k2, v, w}
 	t.n++
 }
 
@@ -311,7 +311,7 @@ type bucketUnit struct {
 type telBucket struct {
 	units  []bucketUnit
 	unitTb tokTable // (unit token, 0) → local unit
-	devTab tokTable // (device token, unit token) → device
+	devTab tokTable // (device token, unit token) → (device, local unit)
 	devs   []bucketDev
 	// The devices by value, for tokens not in devTab: their device ID
 	// tokens (escaped ones index esc), and (local unit, device ID) →
@@ -429,24 +429,26 @@ type telItem struct {
 }
 
 // device returns the device of the event of r, from sink k, creating it
-// on its first event, or −1 if its unit is unknown.
-func (w *telWorker) device(k *recSink, r *telRec) int32 {
+// on its first event, and its local unit (which devTab holds too, so
+// that the unit's state need not wait for the device's), or −1s if its
+// unit is unknown.
+func (w *telWorker) device(k *recSink, r *telRec) (int32, int32) {
 	tb := w.tb
 	dk, uk := r.dk&tokMask, r.uk&tokMask
-	if d, ok := tb.devTab.get(dk, uk); ok {
-		return d
+	if d, lu, ok := tb.devTab.get(dk, uk); ok {
+		return d, lu
 	}
-	lu, ok := tb.unitTb.get(uk, 0)
+	lu, _, ok := tb.unitTb.get(uk, 0)
 	if !ok {
 		u, ok := w.index[k.str(uk)]
 		if !ok {
 			w.unknown = true
-			return -1
+			return -1, -1
 		}
 		if w.owner != nil && !atomic.CompareAndSwapInt32(&w.owner[u], -1, w.b) && atomic.LoadInt32(&w.owner[u]) != w.b {
 			// Another bucket has u: leave it alone.
 			w.split.Store(true)
-			return -1
+			return -1, -1
 		}
 		// Only this bucket has u.
 		if lu = w.local[u]; lu < 0 {
@@ -457,15 +459,15 @@ func (w *telWorker) device(k *recSink, r *telRec) int32 {
 		// Bounded: with a unit ID copied per event, every event has a
 		// token of its own.
 		if uk&tokEscape != tokEscape && tb.unitTb.n < 2*len(tb.units)+64 {
-			tb.unitTb.put(uk, 0, lu)
+			tb.unitTb.put(uk, 0, lu, 0)
 		}
 	}
 	d := tb.lookup(k, w.seed, lu, dk)
 	if dv := &tb.devs[d]; dk&tokEscape != tokEscape && uk&tokEscape != tokEscape && dv.pairs < devPairs {
 		dv.pairs++
-		tb.devTab.put(dk, uk, d)
+		tb.devTab.put(dk, uk, d, lu)
 	}
-	return d
+	return d, lu
 }
 
 // bucket aggregates the records of bucket b of one round, in input
@@ -489,7 +491,7 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 			recs := s.chunk(b, c)
 			for i := range recs {
 				r := &recs[i]
-				d := w.device(s, r)
+				d, lu := w.device(s, r)
 				if d < 0 {
 					continue
 				}
@@ -497,7 +499,7 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 					old++
 				}
 				dv := &tb.devs[d]
-				un := &tb.units[dv.lu]
+				un := &tb.units[lu]
 				if dv.seq[h] < 0 {
 					dv.seq[h], dv.typ[h] = un.devs[h], DeviceType(r.uk>>56)
 					un.devs[h]++
@@ -604,7 +606,7 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 			if r.dk&recLate != 0 {
 				return
 			}
-			if d := w.device(s, r); d >= 0 && tb.devs[d].unsorted {
+			if d, _ := w.device(s, r); d >= 0 && tb.devs[d].unsorted {
 				w.items[d] = append(w.items[d], telItem{r.t, EventKind(r.dk >> 56 & 0x7f)})
 			}
 		})
