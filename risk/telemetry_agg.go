@@ -224,9 +224,9 @@ func (s *recSink) each(b int, f func(r *telRec)) {
 	}
 }
 
-// bucketDev is the state of one device in pass 2, in one cache line: the
-// pairing state and what decides its place among the devices of its
-// unit. A device is down at asOf if and only if its fault episode is
+// bucketDev is the state of one device in pass 2, in 64 bytes (a cache
+// line): the pairing state and what decides its place among the devices
+// of its unit. A device is down at asOf if and only if its fault episode is
 // open (an Offline event opens one too).
 type bucketDev struct {
 	fault     int64 // start of the open fault episode, or noTime
@@ -642,8 +642,9 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 //     fault/pressure-low episodes with restored events in input order;
 //     devices whose events were not in time order are replayed sorted.
 //
-// Fresh memory costs as much as the work (the kernel clears each page on
-// first touch), so a long log goes through both passes in rounds of
+// Fresh memory is dear (the kernel clears each page on first touch: a
+// record per event cost about a third of the time), so a long log goes
+// through both passes in rounds of
 // telRoundEvents events, through one arena of records, while the
 // buckets keep their devices' state between rounds. Replaying a device
 // needs all its events: if a round finds one out of time order, the
