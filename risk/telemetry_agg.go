@@ -644,11 +644,10 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 //
 // Fresh memory is dear (the kernel clears each page on first touch: a
 // record per event cost about a third of the time), so a long log goes
-// through both passes in rounds of
-// telRoundEvents events, through one arena of records, while the
-// buckets keep their devices' state between rounds. Replaying a device
-// needs all its events: if a round finds one out of time order, the
-// aggregation starts again in one round.
+// through both passes in rounds of telRoundEvents events, through one
+// arena of records, while the buckets keep their devices' state between
+// rounds. Replaying a device needs all its events: if a round finds one
+// out of time order, the aggregation starts again in one round.
 //
 // The results do not depend on the bucketing nor on the rounds: per-unit
 // sums over devices are taken in a fixed order (see finish).
