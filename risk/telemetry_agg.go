@@ -338,6 +338,16 @@ func (tb *telBucket) alloc(n int) {
 	tb.byVal = make([]int32, size)
 }
 
+// empty empties tb, keeping its memory.
+func (tb *telBucket) empty() {
+	clear(tb.unitTb.slots)
+	clear(tb.devTab.slots)
+	clear(tb.byVal)
+	clear(tb.esc)
+	*tb = telBucket{units: tb.units[:0], unitTb: tokTable{slots: tb.unitTb.slots}, devTab: tokTable{slots: tb.devTab.slots},
+		devs: tb.devs[:0], keys: tb.keys[:0], esc: tb.esc[:0], byVal: tb.byVal}
+}
+
 // warm reads the state of tb in address order, which the hardware
 // prefetches, so that the random accesses of a round hit the cache.
 func (tb *telBucket) warm() {
@@ -412,6 +422,7 @@ type telWorker struct {
 	index    map[string]int32
 	seed     maphash.Seed
 	tb       *telBucket // the bucket
+	scratch  telBucket  // the state of each bucket in one round
 	b        int32
 	hint     *atomic.Int64 // devices of the largest bucket so far
 	ids      []int32
@@ -479,7 +490,7 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 		return
 	} else if tb.devs == nil {
 		tb.alloc(int(w.hint.Load()))
-	} else if recs >= len(tb.devs) && 2*tb.old >= len(tb.devs) {
+	} else if len(tb.devs) > 0 && recs >= len(tb.devs) && 2*tb.old >= len(tb.devs) {
 		// The last round visited the devices of the former rounds
 		// (a log in time order, not grouped by device): warm them.
 		tb.warm()
@@ -785,6 +796,12 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 			w := workers[g]
 			for b := int(nextB.Add(1) - 1); b < nb && !split.Load(); b = int(nextB.Add(1) - 1) {
 				tb := &buckets[b]
+				if whole {
+					// A bucket is done at once: its state can serve
+					// the next one, which spares fresh memory.
+					tb = &w.scratch
+					tb.empty()
+				}
 				w.bucket(tb, sinks, b)
 				if tb.unsorted {
 					if !whole {
@@ -792,6 +809,9 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 						return
 					}
 					w.replay(sinks, b)
+				}
+				if whole {
+					w.finish(tb)
 				}
 			}
 		})
@@ -805,12 +825,14 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 			return nil, errUnsorted
 		}
 	}
-	var nextB atomic.Int64
-	parallel2(2, func(g, _, _ int) {
-		for b := int(nextB.Add(1) - 1); b < nb; b = int(nextB.Add(1) - 1) {
-			workers[g].finish(&buckets[b])
-		}
-	})
+	if !whole {
+		var nextB atomic.Int64
+		parallel2(2, func(g, _, _ int) {
+			for b := int(nextB.Add(1) - 1); b < nb; b = int(nextB.Add(1) - 1) {
+				workers[g].finish(&buckets[b])
+			}
+		})
+	}
 	for t := range a.capable {
 		a.capable[t] = capable[0][t] | capable[1][t]
 	}
