@@ -658,12 +658,16 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 // through both passes in rounds of telRoundEvents events, through one
 // arena of records, while the buckets keep their devices' state between
 // rounds. Replaying a device needs all its events: if a round finds one
-// out of time order, the aggregation starts again in one round.
+// out of time order, the aggregation starts again in one round. A log
+// shorter than 4 rounds goes in one round.
 //
 // The results do not depend on the bucketing nor on the rounds: per-unit
 // sums over devices are taken in a fixed order (see finish).
 func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
-	byValue, whole := false, len(ev) <= telRoundEvents
+	// Rounds spare at most a record per event but keep about 200 bytes
+	// per device between rounds: a log shorter than 4 rounds does not
+	// repay them (at 5 events per device, it is 20% slower in rounds).
+	byValue, whole := false, len(ev)/4 < telRoundEvents
 	for {
 		a, err := aggregateTelemetryBy(ev, units, index, asOf, window, byValue, whole)
 		switch {
@@ -720,7 +724,10 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 	if !whole {
 		rounds = rounds[:0]
 		for h, r := range [2][2]int{{0, mid}, {mid, len(ev)}} {
-			k := (r[1] - r[0] + telRoundEvents - 1) / telRoundEvents
+			k := 0
+			if r[1] > r[0] {
+				k = (r[1]-r[0]-1)/telRoundEvents + 1
+			}
 			for i := range k {
 				rounds = append(rounds, round{r[0] + (r[1]-r[0])*i/k, r[0] + (r[1]-r[0])*(i+1)/k, h})
 			}
