@@ -86,12 +86,18 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		return &UnitError{Index: bad, ID: idAt(ids, bad), What: "weight " + strconv.FormatFloat(w[bad], 'g', -1, 64), Err: ErrBadWeight}
 	}
 	var total exactSum
-	var top []float64
+	nt := 0
+	for _, p := range parts {
+		nt += len(p.top)
+	}
+	top := getFloats(nt)[:0]
+	defer putFloats(top)
 	positive := 0
 	for _, p := range parts {
 		total.merge(&p.sum)
 		positive += p.positive
 		top = append(top, p.top...)
+		putFloats(p.top)
 	}
 	sum := total.value()
 	if positive == 0 {
@@ -198,13 +204,17 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, positive, bad int) {
 	const sample = 1 << 16
 	if B := hi - lo; B >= 4*sample && 4*m <= B {
-		s := slices.Clone(w[lo : lo+sample])
+		s := getFloats(sample)
+		copy(s, w[lo:lo+sample])
 		r := min(sample*2*m/B+1, sample)
-		if t := slices.Min(largest(s, r)); t > 0 && t <= math.MaxFloat64 {
+		t := slices.Min(largest(s, r))
+		putFloats(s)
+		if t > 0 && t <= math.MaxFloat64 {
 			sum, top, positive, bad = scanWeightsFrom(w, lo, hi, m, t)
 			if bad >= 0 || len(top) >= m {
 				return sum, top, positive, bad
 			}
+			putFloats(top)
 		}
 	}
 	return scanWeightsFrom(w, lo, hi, m, 0)
@@ -212,11 +222,15 @@ func scanWeights(w []float64, lo, hi, m int) (sum exactSum, top []float64, posit
 
 // scanWeightsFrom is scanWeights keeping only weights above thr.
 func scanWeightsFrom(w []float64, lo, hi, m int, thr float64) (sum exactSum, top []float64, positive, bad int) {
-	buf := make([]float64, 0, 2*m)
+	buf := getFloats(2 * m)[:0]
 	// Two sets of bins, for even and odd units: consecutive weights often
 	// share an exponent, and one set would chain every addition to the
 	// previous one through memory.
-	bins := new([2]expBins)
+	bins, _ := binsPool.Get().(*[2]expBins)
+	if bins == nil {
+		bins = new([2]expBins)
+	}
+	defer func() { clear(bins[:]); binsPool.Put(bins) }()
 	ws := w[lo:hi]
 	for j, x := range ws {
 		if !(x >= 0 && x <= math.MaxFloat64) {
@@ -300,4 +314,27 @@ func largest(x []float64, k int) []float64 {
 	}
 	slices.SortFunc(x[lo:hi], func(a, b float64) int { return cmp.Compare(b, a) })
 	return x[:k]
+}
+
+// Scratch memory of inclusionInto and prnOrder, kept between calls so that
+// repeated draws (InclusionProbabilitiesInto, SelectInto) make no garbage:
+// at 10^7 units a few MB a draw would start collections that rescan the
+// frame's ID strings while the next draws run.
+var (
+	floatPool sync.Pool // *[]float64
+	binsPool  sync.Pool // *[2]expBins, zeroed
+)
+
+// getFloats returns a slice of length n from floatPool, or a new one.
+func getFloats(n int) []float64 {
+	if p, ok := floatPool.Get().(*[]float64); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]float64, n)
+}
+
+// putFloats returns b's array to floatPool; b must not be used afterwards.
+func putFloats(b []float64) {
+	b = b[:cap(b)]
+	floatPool.Put(&b)
 }

@@ -164,7 +164,11 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, scratch
 	first, second = -1, -1
 	dupBucket := prnBuckets
 	runBlocks(runtime.GOMAXPROCS(0), func(int) {
-		var sb sortBuf
+		sb, _ := sortBufs.Get().(*sortBuf)
+		if sb == nil {
+			sb = new(sortBuf)
+		}
+		defer sortBufs.Put(sb)
 		for {
 			b := int(claim.Add(1)) - 1
 			if b >= prnBuckets {
@@ -241,6 +245,10 @@ func firstDuplicate(s []ordRec, u []float64, ids []string) (int, int) {
 	}
 	return -1, -1
 }
+
+// sortBufs keeps the sortBuf of prnOrder's workers between calls (see
+// floatPool).
+var sortBufs sync.Pool // *sortBuf
 
 type sortBuf struct {
 	tmp   []ordRec
