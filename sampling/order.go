@@ -68,7 +68,7 @@ func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
 func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, scratch *[]ordRec, visit func([]ordRec)) (first, second int) {
 	n := len(u)
 	if n <= 4*prnBuckets {
-		// Small frames: a comparison sort beats touching 2048 buckets. The
+		// Small frames: a comparison sort beats touching 256 buckets. The
 		// frame is one bucket, so the key is the leading 32 bits of u.
 		recs := make([]ordRec, n)
 		for i, x := range u {
