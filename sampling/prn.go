@@ -44,9 +44,8 @@ import (
 // checks cost more than the AES-NI rounds) and 10 times less than
 // HMAC-SHA-256 per unit (see BenchmarkPRF); PRNs hashes 8 IDs of one
 // length at a time with AVX2 where the CPU has it (about 6 ns per 18-byte
-// ID per core),
-// else two at a time to overlap their round chains. Its 64-bit output is
-// more than the 52 bits used.
+// ID per core), else two at a time to overlap their round chains. Its
+// 64-bit output is more than the 52 bits used.
 func PRN(seed Seed, stream, id string) float64 {
 	k0, k1 := prnKey(seed, prnLabel, stream)
 	return toUnit(sipHash24(k0, k1, id))
