@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -77,7 +76,7 @@ func TestRecordFiles(t *testing.T) {
 	assert.Len(t, disc.Units, 300, "open mode publishes every unit")
 	require.NotEmpty(t, disc.Tasks)
 
-	tasks := readCSV(t, filepath.Join(dir, "tasks.csv"))
+	tasks := clitest.ReadCSV(t, filepath.Join(dir, "tasks.csv"))
 	assert.Equal(t, []string{"task_id", "unit", "date", "results_due", "pi", "team"}, tasks[0])
 	require.Len(t, tasks, len(disc.Tasks)+1)
 	for i, task := range disc.Tasks {
@@ -85,7 +84,7 @@ func TestRecordFiles(t *testing.T) {
 		assert.Equal(t, task.Unit, tasks[i+1][1])
 		assert.Len(t, strings.Split(tasks[i+1][5], ";"), 2, "a team of two")
 	}
-	levels := readCSV(t, filepath.Join(dir, "levels.csv"))
+	levels := clitest.ReadCSV(t, filepath.Join(dir, "levels.csv"))
 	require.Len(t, levels, 301)
 	assert.Equal(t, []string{"unit", "district", "category", "score", "level", "pi", "prn", "selected", "rule", "reasons"}, levels[0])
 	drawn := 0
@@ -117,8 +116,8 @@ func TestDefaultCity(t *testing.T) {
 	d, err := schedule.ParseDisclosure(b)
 	require.NoError(t, err)
 	assert.Len(t, d.Units, 5000)
-	assert.Len(t, readCSV(t, filepath.Join(dir, "levels.csv")), 5001)
-	assert.Len(t, readCSV(t, filepath.Join(dir, "tasks.csv")), len(d.Tasks)+1)
+	assert.Len(t, clitest.ReadCSV(t, filepath.Join(dir, "levels.csv")), 5001)
+	assert.Len(t, clitest.ReadCSV(t, filepath.Join(dir, "tasks.csv")), len(d.Tasks)+1)
 }
 
 func TestSealed(t *testing.T) {
@@ -134,7 +133,7 @@ func TestSealed(t *testing.T) {
 	assert.Empty(t, d.Units, "sealed mode publishes no leaves")
 	proofs := readLines(t, filepath.Join(dir, "proofs.jsonl"))
 	require.Len(t, proofs, 300)
-	levels := readCSV(t, filepath.Join(dir, "levels.csv"))
+	levels := clitest.ReadCSV(t, filepath.Join(dir, "levels.csv"))
 	require.Len(t, levels, 301)
 	ids := make([]string, 0, 300)
 	for _, row := range levels[1:] {
@@ -162,16 +161,6 @@ func TestSealed(t *testing.T) {
 	b2, err := os.ReadFile(filepath.Join(none, "disclosure.json"))
 	require.NoError(t, err)
 	assert.Equal(t, b, b2, "-no-proofs changes no other output")
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err, path)
-	return rows
 }
 
 func readLines(t *testing.T, path string) []string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -57,16 +56,6 @@ func runEstimate(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), code
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err, path)
-	return rows
-}
-
 // writeResults writes the inspections of the given units, each failing
 // with a major violation when the city says so, and returns the path.
 func writeResults(t *testing.T, city *synthcity.City, units []string) string {
@@ -97,7 +86,7 @@ func TestDemonstration(t *testing.T) {
 	stdout, errOut, code := runEstimate("-out", out)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, stdout, "demonstration on the default synthetic city (5000 units)")
-	rows := readCSV(t, out)
+	rows := clitest.ReadCSV(t, out)
 	assert.Equal(t, []string{"by", "domain", "units", "covered", "sampled", "rate", "se", "lower", "upper", "true_rate"}, rows[0])
 	// all units, 4 levels, 8 districts.
 	assert.Len(t, rows, 1+1+risk.NumLevels+8)
@@ -107,7 +96,7 @@ func TestDemonstration(t *testing.T) {
 func TestFromFiles(t *testing.T) {
 	d, err := setup()
 	require.NoError(t, err)
-	levels := readCSV(t, d.levels)
+	levels := clitest.ReadCSV(t, d.levels)
 	var sel []string
 	for _, l := range levels[1:] {
 		if l[7] == "true" {
@@ -120,7 +109,7 @@ func TestFromFiles(t *testing.T) {
 	stdout, errOut, code := runEstimate("-levels", d.levels, "-results", results, "-out", out)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, stdout, "all units")
-	rows := readCSV(t, out)
+	rows := clitest.ReadCSV(t, out)
 	require.Greater(t, len(rows), 1+risk.NumLevels)
 	assert.Equal(t, "400", rows[1][2])
 	assert.Equal(t, fmt.Sprint(len(sel)), rows[1][4], "every drawn unit is in the sample")

@@ -5,12 +5,15 @@
 package clitest
 
 import (
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
@@ -76,4 +79,16 @@ func BuildDraw(dir string) (string, error) {
 		return "", fmt.Errorf("building examples/draw: %v\n%s", err, out)
 	}
 	return bin, nil
+}
+
+// ReadCSV returns every row of the CSV file at path, failing t if it cannot
+// be read.
+func ReadCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err, path)
+	return rows
 }
