@@ -316,10 +316,10 @@ func largest(x []float64, k int) []float64 {
 	return x[:k]
 }
 
-// Scratch memory of inclusionInto and prnOrder, kept between calls so that
-// repeated draws (InclusionProbabilitiesInto, SelectInto) make no garbage:
-// at 10^7 units a few MB a draw would start collections that rescan the
-// frame's ID strings while the next draws run.
+// Scratch memory of inclusionInto, kept between calls so that repeated
+// draws (InclusionProbabilitiesInto, SelectInto, which keeps prnOrder's
+// in sortBufs) make no garbage: at 10^7 units a few MB a draw would start
+// collections that rescan the frame's ID strings while the next draws run.
 var (
 	floatPool sync.Pool // *[]float64
 	binsPool  sync.Pool // *[2]expBins, zeroed
