@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -955,15 +954,4 @@ func selectKth(v []float64, k int) float64 {
 		}
 	}
 	return v[k]
-}
-
-// parallel2 runs f on 2 goroutines over the halves [0, n/2) and
-// [n/2, n), passing the goroutine number, and waits for both.
-func parallel2(n int, f func(g, lo, hi int)) {
-	var wg sync.WaitGroup
-	mid := n / 2
-	wg.Add(1)
-	go func() { defer wg.Done(); f(1, mid, n) }()
-	f(0, 0, mid)
-	wg.Wait()
 }

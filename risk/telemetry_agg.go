@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/firedraw/firedraw/risk/internal/par"
 )
 
 // telAgg holds the per-unit telemetry aggregates.
@@ -762,7 +764,7 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 	bad := [2]bool{}
 	for _, rd := range rounds {
 		// Pass 1.
-		parallel2(rd.hi-rd.lo, func(g, lo, hi int) {
+		par.Halves(rd.hi-rd.lo, func(g, lo, hi int) {
 			s := sinks[g]
 			if rd.half < 0 {
 				s.rewind(g)
@@ -799,7 +801,7 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 		}
 		// Pass 2.
 		var nextB atomic.Int64
-		parallel2(2, func(g, _, _ int) {
+		par.Halves(2, func(g, _, _ int) {
 			w := workers[g]
 			for b := int(nextB.Add(1) - 1); b < nb && !split.Load(); b = int(nextB.Add(1) - 1) {
 				tb := &buckets[b]
@@ -834,7 +836,7 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 	}
 	if !whole {
 		var nextB atomic.Int64
-		parallel2(2, func(g, _, _ int) {
+		par.Halves(2, func(g, _, _ int) {
 			for b := int(nextB.Add(1) - 1); b < nb; b = int(nextB.Add(1) - 1) {
 				workers[g].finish(&buckets[b])
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
@@ -22,7 +23,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("draw", err
 
 // options are the parsed flags.
 type options struct {
-	files     risk.Files
+	files     recordio.Files
 	asOf      string
 	period    string
 	round     string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 )
 
@@ -22,7 +23,7 @@ var errMismatch = errors.New("does not verify")
 func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("verify", err, stderr) }
 
 type options struct {
-	files      risk.Files
+	files      recordio.Files
 	asOf       string
 	disclosure string
 	unit       string

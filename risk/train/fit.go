@@ -1,8 +1,11 @@
-package risk
+package train
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/internal/par"
 
 	"gonum.org/v1/gonum/optimize"
 )
@@ -68,14 +71,14 @@ type FitInfo struct {
 // threshold, or if Lambda is 0 and the data are separable (every unit
 // classified correctly, or a standardised coefficient beyond 30, which
 // the error names). The FitInfo is filled in even with an error.
-func Fit(t *Table, y []bool, cfg FitConfig) (*Model, FitInfo, error) {
+func Fit(t *risk.Table, y []bool, cfg FitConfig) (*risk.Model, FitInfo, error) {
 	var info FitInfo
 	n := t.Rows()
 	if len(y) != n {
 		return nil, info, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
 	}
 	if len(t.X) != n*t.Cols() {
-		return nil, info, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), ErrFeatureMismatch)
+		return nil, info, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), risk.ErrFeatureMismatch)
 	}
 	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0) {
 		return nil, info, fmt.Errorf("risk: Lambda %v, want finite ≥ 0", cfg.Lambda)
@@ -203,7 +206,7 @@ type design struct {
 	names []string
 }
 
-func newDesign(t *Table, bins int, log bool) *design {
+func newDesign(t *risk.Table, bins int, log bool) *design {
 	n, p := t.Rows(), t.Cols()
 	d := &design{n: n, names: t.Names, edges: make([][]float64, p), logT: make([]bool, p)}
 	binned := false
@@ -221,7 +224,7 @@ func newDesign(t *Table, bins int, log bool) *design {
 				}
 			}
 			if bins >= 2 {
-				d.edges[j] = QuantileEdges(col, bins)
+				d.edges[j] = risk.QuantileEdges(col, bins)
 				binned = binned || len(d.edges[j]) > 0
 			}
 		}
@@ -285,12 +288,12 @@ func newDesign(t *Table, bins int, log bool) *design {
 }
 
 // model converts standardised coefficients (intercept first) to a Model.
-func (d *design) model(beta []float64) *Model {
-	m := &Model{Intercept: beta[0]}
+func (d *design) model(beta []float64) *risk.Model {
+	m := &risk.Model{Intercept: beta[0]}
 	for k := 0; k < d.q; {
 		j := d.src[k]
 		if d.lvl[k] == 0 {
-			t := Term{Feature: d.names[j], Center: d.mean[k], Transform: d.transform(j)}
+			t := risk.Term{Feature: d.names[j], Center: d.mean[k], Transform: d.transform(j)}
 			if d.sd[k] > 0 {
 				t.Coef = beta[1+k] / d.sd[k]
 			}
@@ -299,7 +302,7 @@ func (d *design) model(beta []float64) *Model {
 			continue
 		}
 		nb := len(d.edges[j])
-		t := Term{Feature: d.names[j], Transform: d.transform(j), Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
+		t := risk.Term{Feature: d.names[j], Transform: d.transform(j), Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
 		var acc, meanEff float64
 		for b := 0; b < nb; b++ {
 			var w float64
@@ -321,7 +324,7 @@ func (d *design) model(beta []float64) *Model {
 
 func (d *design) transform(j int) string {
 	if d.logT[j] {
-		return TransformLog1p
+		return risk.TransformLog1p
 	}
 	return ""
 }
@@ -392,7 +395,7 @@ func (o *logistic) eval(x []float64) (float64, []float64) {
 	if len(o.parts) != nch*stride {
 		o.parts = make([]float64, nch*stride)
 	}
-	parallel2(nch, func(_ int, lo, hi int) {
+	par.Halves(nch, func(_ int, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			part := o.parts[c*stride : (c+1)*stride]
 			clear(part)
@@ -486,4 +489,11 @@ func equalSlices(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+func boolF(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,9 +1,10 @@
-package risk
+package recordio
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/firedraw/firedraw/risk"
 	"io"
 	"runtime"
 	"slices"
@@ -216,17 +217,17 @@ type csvHeader struct {
 // readCSVHeader reads and checks the header. Unknown columns are extra
 // attribute columns (sorted by name) if the spec allows them, else an
 // ErrUnknownField; a missing required column is an ErrMissingColumn.
-func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
+func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *risk.RecordError) {
 	fields, line, err := c.next()
 	if err == io.EOF {
-		return nil, &RecordError{Line: 1, Column: s.cols[0].name,
-			Err: fmt.Errorf("%w: empty input, no header line", ErrMissingColumn)}
+		return nil, &risk.RecordError{Line: 1, Column: s.cols[0].name,
+			Err: fmt.Errorf("%w: empty input, no header line", risk.ErrMissingColumn)}
 	}
 	if err != nil {
 		if re, ok := err.(*csvRowError); ok {
-			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", ErrMalformed, re.msg)}
+			return nil, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", risk.ErrMalformed, re.msg)}
 		}
-		return nil, &RecordError{Line: c.lineNo, Err: err}
+		return nil, &risk.RecordError{Line: c.lineNo, Err: err}
 	}
 	h := &csvHeader{n: len(fields), index: make([]int, len(s.cols))}
 	for i := range h.index {
@@ -241,11 +242,11 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
 	for i, f := range fields {
 		name := strings.TrimSpace(string(f))
 		if name == "" {
-			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: column %d has no name", ErrMalformed, i+1)}
+			return nil, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: header: column %d has no name", risk.ErrMalformed, i+1)}
 		}
 		if j, dup := seen[name]; dup {
-			return nil, &RecordError{Line: line, Column: name,
-				Err: fmt.Errorf("%w: header: columns %d and %d have the same name", ErrMalformed, j+1, i+1)}
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: columns %d and %d have the same name", risk.ErrMalformed, j+1, i+1)}
 		}
 		seen[name] = i
 		if k, ok := s.index[name]; ok {
@@ -253,14 +254,14 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
 			continue
 		}
 		if !s.attrs {
-			return nil, &RecordError{Line: line, Column: name,
-				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", ErrUnknownField, name, s.kind, s.names())}
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", risk.ErrUnknownField, name, s.kind, s.names())}
 		}
 		extras = append(extras, extra{name, i})
 	}
 	for k, col := range s.cols {
 		if col.required && h.index[k] < 0 {
-			return nil, &RecordError{Line: line, Column: col.name, Err: ErrMissingColumn}
+			return nil, &risk.RecordError{Line: line, Column: col.name, Err: risk.ErrMissingColumn}
 		}
 	}
 	sort.Slice(extras, func(a, b int) bool { return extras[a].name < extras[b].name })
@@ -278,7 +279,7 @@ func newCSVRow(s *spec, h *csvHeader) *row {
 }
 
 // runCSV feeds each CSV record to fn as a row.
-func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
+func (l *loader) runCSV(r io.Reader, fn func(*row) *risk.RecordError) {
 	c := newCSVReader(r)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
@@ -289,7 +290,7 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 }
 
 // csvLoop feeds the records after the header to fn.
-func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *RecordError) {
+func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *risk.RecordError) {
 	for {
 		fields, line, err := c.next()
 		if err == io.EOF {
@@ -299,12 +300,12 @@ func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *Rec
 			if re, ok := err.(*csvRowError); ok {
 				rw.line = line
 				clear(rw.vals)
-				if !l.reject(rw, &RecordError{Line: line, Err: fmt.Errorf("%w: %s", ErrMalformed, re.msg)}) {
+				if !l.reject(rw, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: %s", risk.ErrMalformed, re.msg)}) {
 					return
 				}
 				continue
 			}
-			l.fatal(&RecordError{Line: c.lineNo, Err: err})
+			l.fatal(&risk.RecordError{Line: c.lineNo, Err: err})
 			return
 		}
 		rw.line = line
@@ -316,8 +317,8 @@ func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *Rec
 			}
 		}
 		if len(fields) != h.n {
-			if !l.reject(rw, &RecordError{Line: line,
-				Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformed, len(fields), h.n)}) {
+			if !l.reject(rw, &risk.RecordError{Line: line,
+				Err: fmt.Errorf("%w: %d fields, the header has %d", risk.ErrMalformed, len(fields), h.n)}) {
 				return
 			}
 			continue
@@ -416,8 +417,8 @@ func (c *csvReader) readBlock(buf []byte) ([]byte, error) {
 type parsedBlock[T any] struct {
 	recs  []T
 	lines []int
-	errs  []*RecordError // rejected rows in line order
-	fatal *RecordError   // the input cannot be read further
+	errs  []*risk.RecordError // rejected rows in line order
+	fatal *risk.RecordError   // the input cannot be read further
 }
 
 // runParallelCSV parses the rows of r with parse in worker goroutines,
@@ -425,8 +426,8 @@ type parsedBlock[T any] struct {
 // input order in the calling goroutine. Rejections are merged in line
 // order, so results do not depend on the number of workers. Each worker
 // has a loader of its own (for interning), passed to parse.
-func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *RecordError,
-	commit func(line int, v *T) *RecordError) {
+func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *risk.RecordError,
+	commit func(line int, v *T) *risk.RecordError) {
 	c := newCSVReader(r)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
@@ -434,7 +435,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		return
 	}
 	var v, zero T
-	sequential := func(rw *row) *RecordError {
+	sequential := func(rw *row) *risk.RecordError {
 		v = zero
 		if e := parse(l, rw, &v); e != nil {
 			return e
@@ -493,7 +494,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 			}
 			if err != nil {
 				res := make(chan *parsedBlock[T], 1)
-				res <- &parsedBlock[T]{fatal: &RecordError{Source: l.opt.Source, Line: line + 1, Err: err}}
+				res <- &parsedBlock[T]{fatal: &risk.RecordError{Source: l.opt.Source, Line: line + 1, Err: err}}
 				select {
 				case order <- res:
 				case <-done:
@@ -530,7 +531,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 					p = &parsedBlock[T]{}
 				}
 				w.rejected, w.err = nil, nil
-				w.csvLoop(bc, h, rw, func(rw *row) *RecordError {
+				w.csvLoop(bc, h, rw, func(rw *row) *risk.RecordError {
 					p.recs = append(p.recs, zero)
 					if e := parse(w, rw, &p.recs[len(p.recs)-1]); e != nil {
 						p.recs = p.recs[:len(p.recs)-1]
@@ -541,7 +542,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 				})
 				p.errs = w.rejected
 				if w.err != nil {
-					p.fatal = w.err.(*RecordError)
+					p.fatal = w.err.(*risk.RecordError)
 				}
 				select { // the rows are parsed into strings: reuse the bytes
 				case freeBlocks <- j.block[:0]:

@@ -1,10 +1,11 @@
-package risk_test
+package recordio_test
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 )
 
 func ExampleLoadUnits() {
@@ -14,7 +15,7 @@ func ExampleLoadUnits() {
 91330106MA2B0003Z3,,street-shop,西湖区,,NaN,
 91330106MA2B0004A4,便利店,shop,西湖区,no,60,
 `
-	got, rejected, err := risk.LoadUnits(strings.NewReader(units), risk.LoadOptions{Source: "units.csv", Lenient: true})
+	got, rejected, err := recordio.LoadUnits(strings.NewReader(units), recordio.LoadOptions{Source: "units.csv", Lenient: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,7 +41,7 @@ U1,S-7,smoke,2025-11-02 08:00:00,fault,,
 U1,S-7,smoke,2025-11-03T09:00:00+08:00,restored,,
 `
 	faults := 0
-	_, err := risk.StreamTelemetry(strings.NewReader(events), risk.LoadOptions{Source: "telemetry.csv"},
+	_, err := recordio.StreamTelemetry(strings.NewReader(events), recordio.LoadOptions{Source: "telemetry.csv"},
 		func(e *risk.TelemetryEvent) error {
 			if e.Kind != risk.Restored {
 				faults++
