@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/internal/par"
@@ -143,7 +142,7 @@ type loader struct {
 	rejected []*risk.RecordError
 	err      error
 	intern   interner
-	strSlab  []byte // backs the ID and name strings of many units; bytes written once
+	strBuf   []byte // scratch for a unit's ID and name
 	attrSlab []risk.Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
 	recentIDs *recentStrings
@@ -768,19 +767,9 @@ func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
 	if e != nil {
 		return e
 	}
-	// The ID and name of many units share one allocation: their bytes
-	// are appended to l.strSlab, never written again, and viewed as a
-	// string.
-	name := r.vals[uName]
-	var idName string
-	if n := len(id) + len(name); n > 0 {
-		if cap(l.strSlab)-len(l.strSlab) < n {
-			l.strSlab = make([]byte, 0, max(64<<10, n))
-		}
-		off := len(l.strSlab)
-		l.strSlab = append(append(l.strSlab, id...), name...)
-		idName = unsafe.String(&l.strSlab[off], n)
-	}
+	// The ID and name of a unit share one allocation.
+	l.strBuf = append(append(l.strBuf[:0], id...), r.vals[uName]...)
+	idName := string(l.strBuf)
 	u.ID, u.Name = idName[:len(id)], idName[len(id):]
 	if u.Category, e = enumCol(r, uCategory, categoryIndex, risk.ParseCategory); e != nil {
 		return e
