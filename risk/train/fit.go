@@ -73,35 +73,8 @@ type FitInfo struct {
 // the error names). The FitInfo is filled in even with an error.
 func Fit(t *risk.Table, y []bool, cfg FitConfig) (*risk.Model, FitInfo, error) {
 	var info FitInfo
-	n := t.Rows()
-	if len(y) != n {
-		return nil, info, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
-	}
-	if len(t.X) != n*t.Cols() {
-		return nil, info, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), risk.ErrFeatureMismatch)
-	}
-	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0) {
-		return nil, info, fmt.Errorf("risk: Lambda %v, want finite ≥ 0", cfg.Lambda)
-	}
-	cw := cfg.ClassWeights
-	for k := range cw {
-		if !(cw[k] >= 0) || math.IsInf(cw[k], 0) {
-			return nil, info, fmt.Errorf("risk: ClassWeights[%d] = %v, want finite ≥ 0", k, cw[k])
-		}
-		if cw[k] == 0 {
-			cw[k] = 1
-		}
-	}
-	pos := 0
-	for _, v := range y {
-		if v {
-			pos++
-		}
-	}
-	if pos == 0 || pos == n {
-		return nil, info, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, n, ErrBadOutcome)
-	}
-	if err := t.Validate(); err != nil {
+	cw, err := checkFit(t, y, cfg)
+	if err != nil {
 		return nil, info, err
 	}
 	maxIter := cfg.MaxIter
@@ -112,45 +85,17 @@ func Fit(t *risk.Table, y []bool, cfg FitConfig) (*risk.Model, FitInfo, error) {
 	if tol <= 0 {
 		tol = 1e-7
 	}
-
 	d := newDesign(t, cfg.Bins, cfg.Log1p)
-	q := d.q
-	for j := 0; j < q; j++ {
+	for j := 0; j < d.q; j++ {
 		if d.sd[j] == 0 {
 			info.Constant = append(info.Constant, t.Names[d.src[j]])
 		}
 	}
-	yf := make([]float64, n)
-	wt := make([]float64, n)
-	var wsum float64
-	for i, v := range y {
-		wt[i] = cw[0]
-		if v {
-			yf[i], wt[i] = 1, cw[1]
-		}
-		wsum += wt[i]
+	obj, err := newLogistic(d, y, cw, cfg)
+	if err != nil {
+		return nil, info, err
 	}
-	if wsum == 0 {
-		return nil, info, fmt.Errorf("risk: class weights %v give every unit zero weight: %w", cfg.ClassWeights, ErrBadOutcome)
-	}
-	obj := &logistic{d: d, y: yf, w: wt, wsum: wsum, lambda: cfg.Lambda}
-
-	x0 := make([]float64, q+1)
-	var wpos float64
-	for i := range yf {
-		wpos += wt[i] * yf[i]
-	}
-	x0[0] = math.Log(wpos / (wsum - wpos))
-	prob := optimize.Problem{
-		Func: func(x []float64) float64 { f, _ := obj.eval(x); return f },
-		Grad: func(g, x []float64) { _, gg := obj.eval(x); copy(g, gg) },
-	}
-	settings := &optimize.Settings{
-		GradientThreshold: tol,
-		MajorIterations:   maxIter,
-		Converger:         optimize.NeverTerminate{},
-	}
-	res, err := optimize.Minimize(prob, x0, settings, &optimize.LBFGS{})
+	res, err := minimize(obj, d.q, tol, maxIter)
 	if res == nil {
 		return nil, info, fmt.Errorf("risk: fit: %v: %w", err, ErrNotConverged)
 	}
@@ -164,22 +109,105 @@ func Fit(t *risk.Table, y []bool, cfg FitConfig) (*risk.Model, FitInfo, error) {
 	for _, v := range g {
 		info.GradNorm = max(info.GradNorm, math.Abs(v))
 	}
+	if err := checkConverged(t, d, obj, res, info, tol, cfg.Lambda); err != nil {
+		return nil, info, err
+	}
+	return d.model(beta), info, nil
+}
+
+// checkFit validates the arguments of [Fit] and returns the class
+// weights with zeros made ones.
+func checkFit(t *risk.Table, y []bool, cfg FitConfig) ([2]float64, error) {
+	cw := cfg.ClassWeights
+	n := t.Rows()
+	if len(y) != n {
+		return cw, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
+	}
+	if len(t.X) != n*t.Cols() {
+		return cw, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), risk.ErrFeatureMismatch)
+	}
+	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0) {
+		return cw, fmt.Errorf("risk: Lambda %v, want finite ≥ 0", cfg.Lambda)
+	}
+	for k := range cw {
+		if !(cw[k] >= 0) || math.IsInf(cw[k], 0) {
+			return cw, fmt.Errorf("risk: ClassWeights[%d] = %v, want finite ≥ 0", k, cw[k])
+		}
+		if cw[k] == 0 {
+			cw[k] = 1
+		}
+	}
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos == 0 || pos == n {
+		return cw, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, n, ErrBadOutcome)
+	}
+	return cw, t.Validate()
+}
+
+// newLogistic returns the penalised, weighted log-loss of design d.
+func newLogistic(d *design, y []bool, cw [2]float64, cfg FitConfig) (*logistic, error) {
+	yf := make([]float64, len(y))
+	wt := make([]float64, len(y))
+	var wsum float64
+	for i, v := range y {
+		wt[i] = cw[0]
+		if v {
+			yf[i], wt[i] = 1, cw[1]
+		}
+		wsum += wt[i]
+	}
+	if wsum == 0 {
+		return nil, fmt.Errorf("risk: class weights %v give every unit zero weight: %w", cfg.ClassWeights, ErrBadOutcome)
+	}
+	return &logistic{d: d, y: yf, w: wt, wsum: wsum, lambda: cfg.Lambda}, nil
+}
+
+// minimize runs L-BFGS from the intercept of the base rate and zero
+// coefficients of the q standardised columns.
+func minimize(obj *logistic, q int, tol float64, maxIter int) (*optimize.Result, error) {
+	x0 := make([]float64, q+1)
+	var wpos float64
+	for i := range obj.y {
+		wpos += obj.w[i] * obj.y[i]
+	}
+	x0[0] = math.Log(wpos / (obj.wsum - wpos))
+	prob := optimize.Problem{
+		Func: func(x []float64) float64 { f, _ := obj.eval(x); return f },
+		Grad: func(g, x []float64) { _, gg := obj.eval(x); copy(g, gg) },
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: tol,
+		MajorIterations:   maxIter,
+		Converger:         optimize.NeverTerminate{},
+	}
+	return optimize.Minimize(prob, x0, settings, &optimize.LBFGS{})
+}
+
+// checkConverged rejects a fit that stopped short of the optimum and,
+// without a penalty, separable data.
+func checkConverged(t *risk.Table, d *design, obj *logistic, res *optimize.Result, info FitInfo, tol, lambda float64) error {
 	// A line search that fails at the optimum (no representable
 	// improvement) is accepted when the gradient is nearly zero.
 	if res.Status != optimize.GradientThreshold && !(info.GradNorm <= 100*tol) {
-		return nil, info, fmt.Errorf("risk: fit stopped with status %s after %d iterations, gradient norm %.3g > %.3g: %w",
+		return fmt.Errorf("risk: fit stopped with status %s after %d iterations, gradient norm %.3g > %.3g: %w",
 			res.Status, info.Iterations, info.GradNorm, tol, ErrNotConverged)
 	}
-	if cfg.Lambda == 0 {
+	if lambda == 0 {
+		beta := res.X
 		if j, b := maxAbs(beta[1:]); b > 30 {
-			return nil, info, fmt.Errorf("risk: standardised coefficient of feature %q is %.3g: data separable without regularisation (set Lambda > 0): %w",
+			return fmt.Errorf("risk: standardised coefficient of feature %q is %.3g: data separable without regularisation (set Lambda > 0): %w",
 				t.Names[d.src[j]], beta[1+j], ErrNotConverged)
 		}
 		if obj.separated(beta) {
-			return nil, info, fmt.Errorf("risk: every unit classified correctly: data separable without regularisation (set Lambda > 0): %w", ErrNotConverged)
+			return fmt.Errorf("risk: every unit classified correctly: data separable without regularisation (set Lambda > 0): %w", ErrNotConverged)
 		}
 	}
-	return d.model(beta), info, nil
+	return nil
 }
 
 func maxAbs(v []float64) (int, float64) {
