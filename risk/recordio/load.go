@@ -110,12 +110,15 @@ func newSpec(kind string, idCol, nJSON int, attrs bool, cols ...column) *spec {
 	return s
 }
 
-func (s *spec) names() string {
+func (s *spec) names() string { return strings.Join(s.colNames(), ", ") }
+
+// colNames returns the names of the columns of s, in order.
+func (s *spec) colNames() []string {
 	names := make([]string, len(s.cols))
 	for i, c := range s.cols {
 		names[i] = c.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // row is one record's values by spec column, from CSV or JSON. Byte

@@ -563,15 +563,21 @@ func TestLoadRecords(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestSpecsMatchWriters(t *testing.T) {
+// TestSpecColumns pins the column names and order of every record type:
+// they are the file format (the writers' headers come from the same specs).
+func TestSpecColumns(t *testing.T) {
 	for _, tc := range []struct {
 		s    *spec
-		cols []string
+		cols string
 	}{
-		{unitSpec, unitColumns}, {telemetrySpec, telemetryColumns}, {incidentSpec, incidentColumns},
-		{inspectionSpec, inspectionColumns}, {creditSpec, creditColumns}, {inspectorSpec, inspectorColumns},
+		{unitSpec, "id, name, category, district, key_unit, crowded_place, high_fire_risk, lat, lon"},
+		{telemetrySpec, "unit_id, device_id, device_type, time, kind, value, measure"},
+		{incidentSpec, "unit_id, time, type, loss, casualties"},
+		{inspectionSpec, "inspection_id, unit_id, date, inspectors, result, reason, code, severity, deadline, rectified"},
+		{creditSpec, "unit_id, grade, dishonest, penalties, as_of"},
+		{inspectorSpec, "id, name, certificate, department, districts, categories, max_per_round, leave, conflicts"},
 	} {
-		assert.Equal(t, strings.Join(tc.cols, ", "), tc.s.names(), tc.s.kind)
+		assert.Equal(t, tc.cols, tc.s.names(), tc.s.kind)
 	}
 }
 

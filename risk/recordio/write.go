@@ -30,13 +30,15 @@ const (
 	listSep    = ';'
 )
 
+// The CSV headers of the writers: the columns of the loaders' specs, in
+// the same order, so that the names are written once.
 var (
-	unitColumns       = []string{"id", "name", "category", "district", "key_unit", "crowded_place", "high_fire_risk", "lat", "lon"}
-	telemetryColumns  = []string{"unit_id", "device_id", "device_type", "time", "kind", "value", "measure"}
-	incidentColumns   = []string{"unit_id", "time", "type", "loss", "casualties"}
-	inspectionColumns = []string{"inspection_id", "unit_id", "date", "inspectors", "result", "reason", "code", "severity", "deadline", "rectified"}
-	creditColumns     = []string{"unit_id", "grade", "dishonest", "penalties", "as_of"}
-	inspectorColumns  = []string{"id", "name", "certificate", "department", "districts", "categories", "max_per_round", "leave", "conflicts"}
+	unitColumns       = unitSpec.colNames()
+	telemetryColumns  = telemetrySpec.colNames()
+	incidentColumns   = incidentSpec.colNames()
+	inspectionColumns = inspectionSpec.colNames()
+	creditColumns     = creditSpec.colNames()
+	inspectorColumns  = inspectorSpec.colNames()
 )
 
 // lineWriter accumulates one output line at a time and keeps the first
