@@ -729,6 +729,10 @@ func (run *telRun) pass1(rd telRound) {
 		}
 		capa := run.capable[g] // local: capable[0] and [1] share a cache line
 		defer func() { run.capable[g] = capa }()
+		// Events of one unit often come together: reuse the hash of the
+		// last unit ID (a shared string compares by pointer).
+		var lastUnit string
+		var lastH uint64
 		for e := rd.lo + lo; e < rd.lo+hi; e++ {
 			t := &ev[e]
 			if t.Kind >= numEventKinds || t.DeviceType >= numDeviceTypes {
@@ -736,7 +740,10 @@ func (run *telRun) pass1(rd telRound) {
 				return
 			}
 			tn := t.Time.UnixNano()
-			h := maphash.String(seed, t.UnitID)
+			if t.UnitID != lastUnit || e == rd.lo+lo {
+				lastUnit, lastH = t.UnitID, maphash.String(seed, t.UnitID)
+			}
+			h := lastH
 			meta := h&metaHash | uint64(t.DeviceType)<<8 | uint64(t.Kind)
 			if tn >= asOf {
 				meta |= recLate
