@@ -35,10 +35,15 @@ type Algorithms struct {
 	Hashing string `json:"hashing"` // canonical binary encoding of units, inspectors and leaves
 }
 
-// CurrentAlgorithms are the algorithms of this version of the library.
-var CurrentAlgorithms = Algorithms{
-	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
-	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
+// CurrentAlgorithms returns the algorithms of this version of the
+// library, the ones a new disclosure records and Verify accepts. It is a
+// function, not a variable, so that no importer can change what a draw
+// means.
+func CurrentAlgorithms() Algorithms {
+	return Algorithms{
+		PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
+		Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
+	}
 }
 
 // PeriodInfo describes the period a round belongs to.

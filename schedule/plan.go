@@ -190,7 +190,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	}
 
 	d := &Disclosure{
-		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms,
+		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms(),
 		Mode: cfg.Mode, Sealed: cfg.Sealed, Commitment: c, Seed: seed.String(),
 		DrawID: c.DrawID(round).String(),
 		Period: PeriodInfo{Start: DayOf(cfg.Rounds[0].Start), Rounds: len(cfg.Rounds), Length: cfg.Length.String()},
