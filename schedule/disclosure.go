@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
 // Versions written into every disclosure. A change to any algorithm that
@@ -172,7 +171,7 @@ type Disclosure struct {
 	MaxQuiet int `json:"max_quiet_rounds"`
 	// Policy is recorded as configured; the draw reads the frequencies
 	// the directory holds (covered by the Directory hash).
-	Policy sampling.Policy `json:"policy"`
+	Policy Policy `json:"policy"`
 	// Directory, History and Pool identify the inputs: the units' static
 	// fields (Frame.Hash), their inspection history (Frame.HistoryHash)
 	// and the inspectors (Pool.Hash).

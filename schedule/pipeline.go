@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
 // DirectoryConfig configures BuildDirectory. The zero value scores with
@@ -18,7 +17,7 @@ type DirectoryConfig struct {
 	// Policy turns levels and scores into annual frequencies. Give the
 	// same Policy to Config.Policy (a disclosure records it, and Verify's
 	// caller rebuilds the directory with the disclosure's Policy).
-	Policy sampling.Policy
+	Policy Policy
 }
 
 // Directory is the frame a draw runs on and the steps that built it, kept

@@ -79,7 +79,7 @@ func TestBuildDirectory(t *testing.T) {
 		{name: "model", cfg: schedule.DirectoryConfig{Model: small}},
 		{name: "features", cfg: schedule.DirectoryConfig{Features: risk.FeatureConfig{HalfLife: 90 * 24 * time.Hour}}},
 		{name: "levels", cfg: schedule.DirectoryConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.25, 0.25, 0.25, 0.25}, NoOverrides: true}}},
-		{name: "policy", cfg: schedule.DirectoryConfig{Policy: sampling.Policy{Frequencies: [risk.NumLevels]float64{0.1, 0.5, 2, 6}, Strength: 0.5}}},
+		{name: "policy", cfg: schedule.DirectoryConfig{Policy: schedule.Policy{Frequencies: [risk.NumLevels]float64{0.1, 0.5, 2, 6}, Strength: 0.5}}},
 		{name: "shuffled records", edit: func(r *risk.Records) {
 			rng := rand.New(rand.NewPCG(7, 8))
 			rng.Shuffle(len(r.Units), func(i, j int) { r.Units[i], r.Units[j] = r.Units[j], r.Units[i] })
@@ -145,7 +145,7 @@ func TestBuildDirectoryErrors(t *testing.T) {
 		{name: "inspection of an unknown unit", edit: func(r *risk.Records) { r.Inspections[0].UnitID = "nobody" }, want: risk.ErrUnknownUnit},
 		{name: "model of an unknown feature", cfg: schedule.DirectoryConfig{Model: &risk.Model{Terms: []risk.Term{{Feature: "no_such_feature", Coef: 1}}}}},
 		{name: "bad level shares", cfg: schedule.DirectoryConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.5, 0.1, 0.1, 0.1}}}},
-		{name: "bad policy", cfg: schedule.DirectoryConfig{Policy: sampling.Policy{Strength: 2}}, want: sampling.ErrBadPolicy},
+		{name: "bad policy", cfg: schedule.DirectoryConfig{Policy: schedule.Policy{Strength: 2}}, want: schedule.ErrBadPolicy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := copyRecords(&city.Records)

@@ -56,7 +56,7 @@ type Config struct {
 	HistoryStart time.Time
 	// Policy is recorded in the disclosure: the frame's frequencies are
 	// expected to come from Policy.Annual.
-	Policy sampling.Policy
+	Policy Policy
 }
 
 func (c *Config) monthsPerRound() int {
@@ -644,7 +644,7 @@ func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, seeds []sampling.Seed, co
 
 // resolvedPolicy is the policy with its defaults filled in, as recorded in
 // a disclosure; Config.check has already rejected a bad policy.
-func resolvedPolicy(p sampling.Policy) sampling.Policy {
+func resolvedPolicy(p Policy) Policy {
 	q, err := p.Resolved()
 	if err != nil {
 		panic("schedule: unchecked policy: " + err.Error())
