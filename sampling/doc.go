@@ -81,7 +81,7 @@
 // weights, probabilities outside [0, 1], duplicate IDs, an empty frame, an
 // impossible sample size — returns an error that names the unit (a
 // *UnitError with its index and ID) and wraps one of the sentinels
-// ErrBadWeight, ErrBadProbability, ErrDuplicateID, ErrEmptyFrame,
+// ErrBadWeight, ErrBadProbability, ErrDuplicateUnit, ErrEmptyFrame,
 // ErrBadSize. Functions run on up to runtime.GOMAXPROCS goroutines where it
 // pays; their results do not depend on the number of goroutines. All
 // functions are safe for concurrent use, except that one Sample must not be

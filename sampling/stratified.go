@@ -201,7 +201,7 @@ func (st Stratified) Select(ids, keys []string, w []float64, seed Seed, stream s
 	// A duplicate ID in two strata escapes the per-stratum checks; equal
 	// IDs have equal PRNs, so the PRN order finds them.
 	if first, second := prnOrder(out.PRN, out.Target, ids, nil, nil, func([]ordRec) {}); first >= 0 {
-		return nil, &UnitError{Index: second, ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
+		return nil, &UnitError{Index: second, ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateUnit}
 	}
 	return out, nil
 }

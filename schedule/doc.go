@@ -10,7 +10,7 @@
 // weekends). The directory of a draw is a Frame: every unit's ID,
 // district, category, risk level, annual frequency f_k (from
 // Policy.Annual) and inspection history (NewFrame, or
-// BuildDirectory straight from risk.Records: features, scores, levels and
+// Assess straight from risk.Records: features, scores, levels and
 // frequencies in one call). Inspectors
 // form a Pool (NewPool). Before a round the authority publishes a
 // Commitment to a secret seed (SHA-256 of the seed, with the date);

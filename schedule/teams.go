@@ -35,8 +35,8 @@ type poolKey struct {
 }
 
 // NewPool validates and indexes the inspectors: IDs must be non-empty and
-// unique, MaxPerRound non-negative. An empty pool is an error wrapping
-// ErrPool. The inspectors are copied and sorted by ID, so the pool does not
+// unique (a repeated ID wraps risk.ErrDuplicateID and ErrBadInput),
+// MaxPerRound non-negative. An empty pool is an error wrapping ErrPool. The inspectors are copied and sorted by ID, so the pool does not
 // depend on the input order.
 func NewPool(inspectors []risk.Inspector) (*Pool, error) {
 	if len(inspectors) == 0 {
@@ -56,7 +56,7 @@ func NewPool(inspectors []risk.Inspector) (*Pool, error) {
 			return nil, fmt.Errorf("schedule: inspector %q (%s) has an empty ID: %w", in.Name, in.Certificate, ErrBadInput)
 		}
 		if _, dup := p.index[in.ID]; dup {
-			return nil, fmt.Errorf("schedule: inspector %q: duplicate ID: %w", in.ID, ErrBadInput)
+			return nil, fmt.Errorf("schedule: inspector %q: %w: %w", in.ID, risk.ErrDuplicateID, ErrBadInput)
 		}
 		if in.MaxPerRound < 0 {
 			return nil, fmt.Errorf("schedule: inspector %q: MaxPerRound %d is negative: %w", in.ID, in.MaxPerRound, ErrBadInput)
