@@ -129,7 +129,7 @@ func TestAssess(t *testing.T) {
 	assert.Equal(t, a.HistoryStart, b.HistoryStart)
 }
 
-func TestBuildDirectoryErrors(t *testing.T) {
+func TestAssessErrors(t *testing.T) {
 	city, err := smallCity()
 	require.NoError(t, err)
 	for _, tc := range []struct {
