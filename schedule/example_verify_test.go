@@ -1,6 +1,7 @@
 package schedule_test
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -80,4 +81,32 @@ func ExampleNewLedger() {
 	// 913307 visited 2026-03-16 results due 2026-04-13 recorded false
 	// 913303 visited 2026-03-26 results due 2026-04-23 recorded true
 	// history: 913303 2026-03-26 fail 1 violation(s)
+}
+
+// A year of independent monthly rounds: one seed and commitment per
+// round, each round planned on the history the earlier rounds made. A
+// unit due 6 times a year is drawn about every other month.
+func ExamplePlanPeriod() {
+	_, frame, pool := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
+	cfg := &schedule.Config{Rounds: must(schedule.Period(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month))}
+	seeds := make([]sampling.Seed, len(cfg.Rounds))
+	commits := make([]schedule.Commitment, len(cfg.Rounds))
+	for t := range seeds {
+		seeds[t] = sampling.Seed(sha256.Sum256([]byte(fmt.Sprint("example round ", t)))) // crypto/rand in real use
+		commits[t] = schedule.Commit(seeds[t], cfg.Rounds[t].Start.AddDate(0, 0, -7))
+	}
+	ds := must(schedule.PlanPeriod(cfg, frame, pool, seeds, commits))
+	visits := map[string]int{}
+	for _, d := range ds {
+		for _, t := range d.Tasks {
+			visits[t.Unit]++
+		}
+	}
+	fmt.Println("rounds:", len(ds))
+	fmt.Println("visits in 2026 to 913303 (due 6 a year):", visits["913303"])
+	fmt.Println("visits in 2026 to 913300 (due once a year):", visits["913300"])
+	// Output:
+	// rounds: 12
+	// visits in 2026 to 913303 (due 6 a year): 6
+	// visits in 2026 to 913300 (due once a year): 1
 }
