@@ -157,6 +157,34 @@ func (d *result) writeProofs(w io.Writer) error {
 	})
 }
 
+// levelAgg is one level's line of the summary.
+type levelAgg struct {
+	units, drawn int
+	waiting      int // π = 0 after a recent inspection: outside the round's estimates
+	expected     float64
+	minPi, maxPi float64
+}
+
+// levelTable prints the per-level lines and their total.
+func levelTable(w io.Writer, lv *[risk.NumLevels]levelAgg) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "level\tunits\twaiting (π=0)\texpected\tdrawn\tmin π\tmax π\t")
+	var tu, td, tw0 int
+	var te float64
+	for l := range risk.NumLevels {
+		a := lv[l]
+		tu, td, te, tw0 = tu+a.units, td+a.drawn, te+a.expected, tw0+a.waiting
+		lo, hi := "-", "-"
+		if a.units > 0 {
+			lo, hi = strconv.FormatFloat(a.minPi, 'f', 4, 64), strconv.FormatFloat(a.maxPi, 'f', 4, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.waiting, a.expected, a.drawn, lo, hi)
+	}
+	fmt.Fprintf(tw, "total\t%d\t%d\t%.1f\t%d\t\t\t\n", tu, tw0, te, td)
+	tw.Flush()
+	fmt.Fprintln(w, "units waiting after a recent inspection have π = 0: this round's estimates describe the others only")
+}
+
 // summarize prints the draw: units and drawn per level and district, the
 // π range per level, the inspectors' loads.
 func (d *result) summarize(w io.Writer) {
@@ -166,13 +194,7 @@ func (d *result) summarize(w io.Writer) {
 
 	// Per level: units, expected and drawn (from the strata), π range
 	// (from the leaves).
-	type agg struct {
-		units, drawn int
-		waiting      int // π = 0 after a recent inspection: outside the round's estimates
-		expected     float64
-		minPi, maxPi float64
-	}
-	var lv [risk.NumLevels]agg
+	var lv [risk.NumLevels]levelAgg
 	for l := range lv {
 		lv[l].minPi, lv[l].maxPi = math.Inf(1), math.Inf(-1)
 	}
@@ -196,25 +218,10 @@ func (d *result) summarize(w io.Writer) {
 		a := &lv[leaf.Level]
 		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tunits\twaiting (π=0)\texpected\tdrawn\tmin π\tmax π\t")
-	var tu, td, tw0 int
-	var te float64
-	for l := range risk.NumLevels {
-		a := lv[l]
-		tu, td, te, tw0 = tu+a.units, td+a.drawn, te+a.expected, tw0+a.waiting
-		lo, hi := "-", "-"
-		if a.units > 0 {
-			lo, hi = strconv.FormatFloat(a.minPi, 'f', 4, 64), strconv.FormatFloat(a.maxPi, 'f', 4, 64)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.waiting, a.expected, a.drawn, lo, hi)
-	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%.1f\t%d\t\t\t\n", tu, tw0, te, td)
-	tw.Flush()
-	fmt.Fprintln(w, "units waiting after a recent inspection have π = 0: this round's estimates describe the others only")
+	levelTable(w, &lv)
 
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	// The district comes last: tabwriter cannot align wide (CJK) runes.
 	for l := range risk.NumLevels {
 		fmt.Fprintf(tw, "%s\t", risk.Level(l))
