@@ -77,10 +77,8 @@ func ExampleNewLedger() {
 	}
 	// Output:
 	// recorded: <nil>
-	// 913306 visited 2026-03-05 results due 2026-04-02 recorded false
-	// 913307 visited 2026-03-16 results due 2026-04-13 recorded false
-	// 913303 visited 2026-03-26 results due 2026-04-23 recorded true
-	// history: 913303 2026-03-26 fail 1 violation(s)
+	// 913307 visited 2026-03-16 results due 2026-04-13 recorded true
+	// history: 913307 2026-03-16 fail 1 violation(s)
 }
 
 // A year of independent monthly rounds: one seed and commitment per
@@ -108,5 +106,5 @@ func ExamplePlanPeriod() {
 	// Output:
 	// rounds: 12
 	// visits in 2026 to 913303 (due 6 a year): 6
-	// visits in 2026 to 913300 (due once a year): 1
+	// visits in 2026 to 913300 (due once a year): 0
 }

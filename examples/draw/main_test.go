@@ -51,7 +51,7 @@ func runDraw(args ...string) (string, string, int) {
 }
 
 // testSeed is a fixed seed for reproducible test draws.
-var testSeed = strings.Repeat("0", 63) + "7"
+var testSeed = strings.Repeat("0", 63) + "8"
 
 func TestRecordFiles(t *testing.T) {
 	dir := t.TempDir()
