@@ -89,6 +89,13 @@ type Estimate struct {
 	// counts them: sampled units minus the parts (strata, rounds) they
 	// fall in; for a domain, only the domain's units and parts count.
 	DF int
+	// EffectiveDF is Satterthwaite's degrees of freedom of the variance,
+	// (Σ_k c_k)²/Σ_k c_k² for the variance written as a sum Σ_k c_k of
+	// per-unit terms (Satterthwaite 1946; Potthoff, Woodbury & Manton
+	// 1992), capped at DF: small when a few heavily weighted units carry
+	// most of the variance, as rare outcomes among rarely drawn units do.
+	// Proportion intervals use it unless Estimator.DesignDF is set.
+	EffectiveDF float64
 	// Deff is the design effect (Kish 1965): Variance over the variance
 	// of the same estimator under simple random sampling without
 	// replacement of as many units from each round's estimated population
@@ -127,6 +134,10 @@ type Estimator struct {
 	// Interval is the method of the interval of a proportion
 	// (Proportion, SurveyProportion, DomainEstimate.Rate).
 	Interval IntervalMethod
+	// DesignDF makes proportion intervals use the design's degrees of
+	// freedom Estimate.DF, as R's svyciprop does by default, instead of
+	// Estimate.EffectiveDF.
+	DesignDF bool
 	// Joint returns the joint inclusion probability π_kl of the sampled
 	// units k ≠ l (indices into y and pi). SYGVariance needs it; the other
 	// methods ignore it.
@@ -151,11 +162,11 @@ func (e Estimator) total(y []float64, lay *layout, z float64) (Estimate, error) 
 	}
 	t *= lay.scale
 	var ws []Warning
-	v, err := e.partsVariance(y, lay, &ws)
+	w, err := e.partsVariance(y, lay, &ws)
 	if err != nil {
 		return Estimate{}, err
 	}
-	est := lay.estimate(t, v, z, ws)
+	est := lay.estimate(t, w, z, ws)
 	est.setDeff(lay.srs(y, nil).total)
 	return est, nil
 }
@@ -171,7 +182,7 @@ func (e Estimator) Mean(y, pi []float64, popSize float64) (Estimate, error) {
 		return Estimate{}, err
 	}
 	est := interval(t.Value/popSize, t.Variance/(popSize*popSize), e.z(), t.N)
-	est.DF, est.Deff, est.NEff, est.Warnings = t.DF, t.Deff, t.NEff, t.Warnings
+	est.DF, est.EffectiveDF, est.Deff, est.NEff, est.Warnings = t.DF, t.EffectiveDF, t.Deff, t.NEff, t.Warnings
 	return est, nil
 }
 
@@ -409,11 +420,11 @@ func (e Estimator) domains(fn string, sv Survey, y []float64, domain, names []st
 			value float64
 		}{{&out[j].Size, in, den}, {&out[j].Total, yd, num}} {
 			var ws []Warning
-			v, err := e.partsVariance(t.x, lay, &ws)
+			w, err := e.partsVariance(t.x, lay, &ws)
 			if err != nil {
 				return nil, err
 			}
-			*t.dst = lay.estimate(t.value*lay.scale, v, z, ws)
+			*t.dst = lay.estimate(t.value*lay.scale, w, z, ws)
 			t.dst.N = m
 			t.dst.setDeff(lay.srs(t.x, nil).total)
 		}

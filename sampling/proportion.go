@@ -16,12 +16,36 @@ import (
 // of freedom (R's default df = degf(design)):
 //
 //	method   R name   interval
+//	Logit    "logit"  p̂ ± t·√v on the logit scale: expit(logit p̂ ± t·√v/(p̂(1−p̂)))
 //	Beta     "beta"   Korn & Graubard (1998): Clopper–Pearson with the effective
 //	                  sample size n* = p̂(1−p̂)/v · (t_{n−1}/t_df)²
-//	Logit    "logit"  p̂ ± t·√v on the logit scale: expit(logit p̂ ± t·√v/(p̂(1−p̂)))
 //	Normal   "mean"   p̂ ± t·√v (may leave [0, 1])
 //
-// The zero value is BetaInterval, chosen by measured coverage: MEASURE
+// The zero value is LogitInterval, with Satterthwaite's effective degrees
+// of freedom (Estimate.EffectiveDF), chosen by measured coverage of the
+// citywide prevalence of major violations (12.9 %) on the default
+// synthetic city, monthly rounds of the default policy drawn by
+// systematic πps, 2,000 seeded rounds each (TestCoverageMonthlyRound,
+// TestCoveragePooledYear):
+//
+//	                         one round, n ≈ 124      pooled year, n ≈ 1,491
+//	method   df              coverage  mean width    coverage  mean width
+//	logit    effective       95.05 %   0.231         95.80 %   0.0499
+//	beta     effective       95.25 %   0.240         96.45 %   0.0511
+//	normal   effective       90.75 %   0.220         95.45 %   0.0497
+//	logit    design (R)      91.85 %   0.157         94.60 %   0.0476
+//	beta     design (R)      92.55 %   0.165         95.25 %   0.0487
+//	normal   design (R)      88.05 %   0.154         94.35 %   0.0475
+//
+// In a small round the variance rests on a few heavily weighted units
+// (about ten Low units with π ≈ 0.004, a rare positive among which moves
+// the estimate by 5 points), so the design's n − 1 degrees of freedom
+// overstate its precision and every interval misses, almost only on the
+// low side; Satterthwaite's degrees of freedom (about 10 there) restore
+// the coverage. Logit and beta then both cover; logit is nearer 95 % at
+// both sizes and narrower, so it is the default (as in svyciprop). The
+// normal interval under-covers small rounds and its lower bound is
+// negative in a quarter of them.
 //
 // At p̂ = 0 or 1 the variance is 0 and every method returns the
 // Clopper–Pearson interval for n* = n·(t_{n−1}/t_df)² (a NoVariation
@@ -29,18 +53,17 @@ import (
 type IntervalMethod uint8
 
 const (
-	// BetaInterval is the Korn–Graubard interval, svyciprop's "beta"
-	// (the default).
-	BetaInterval IntervalMethod = iota
 	// LogitInterval is the Wald interval on the logit scale,
-	// svyciprop's "logit".
-	LogitInterval
+	// svyciprop's "logit" (the default).
+	LogitInterval IntervalMethod = iota
+	// BetaInterval is the Korn–Graubard interval, svyciprop's "beta".
+	BetaInterval
 	// NormalInterval is the Wald interval p̂ ± t·SE, svyciprop's "mean".
 	NormalInterval
 	numIntervalMethods
 )
 
-var intervalNames = [...]string{"beta", "logit", "normal"}
+var intervalNames = [...]string{"logit", "beta", "normal"}
 
 func (m IntervalMethod) String() string {
 	if int(m) < len(intervalNames) {
@@ -49,7 +72,7 @@ func (m IntervalMethod) String() string {
 	return "IntervalMethod(" + strconv.Itoa(int(m)) + ")"
 }
 
-// ParseIntervalMethod parses the name String returns ("beta", "logit",
+// ParseIntervalMethod parses the name String returns ("logit", "beta",
 // "normal"), ignoring case and surrounding spaces.
 func ParseIntervalMethod(s string) (IntervalMethod, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
@@ -58,7 +81,7 @@ func ParseIntervalMethod(s string) (IntervalMethod, error) {
 			return IntervalMethod(m), nil
 		}
 	}
-	return 0, fmt.Errorf("sampling: unknown interval method %q (want beta, logit or normal): %w", s, ErrBadEstimate)
+	return 0, fmt.Errorf("sampling: unknown interval method %q (want logit, beta or normal): %w", s, ErrBadEstimate)
 }
 
 // Proportion returns the Hájek estimate of the proportion of units with
@@ -72,8 +95,8 @@ func (e Estimator) Proportion(y, pi []float64) (Estimate, error) {
 }
 
 // SurveyProportion is Proportion for a Survey (strata, pooled rounds; see
-// Survey for what a pooled estimate describes), with n − parts degrees of
-// freedom. Errors and panics are those of SurveyTotal, and ErrBadEstimate
+// Survey for what a pooled estimate describes); the design's degrees of
+// freedom are n − parts. Errors and panics are those of SurveyTotal, and ErrBadEstimate
 // for a y outside [0, 1].
 func (e Estimator) SurveyProportion(sv Survey, y []float64) (Estimate, error) {
 	return e.proportion("SurveyProportion", sv, y)
@@ -107,29 +130,34 @@ func (e Estimator) proportionOf(est *Estimate, exact bool) {
 	if level == 0 {
 		level = 0.95
 	}
+	df := est.EffectiveDF
+	if e.DesignDF {
+		df = float64(est.DF)
+	}
 	var ws []Warning
-	est.Lower, est.Upper, ws = ProportionInterval(e.Interval, *est, level)
+	est.Lower, est.Upper, ws = ProportionInterval(e.Interval, est.Value, est.Variance, est.N, df, level)
 	for _, w := range ws {
 		est.Warnings = addWarning(est.Warnings, w)
 	}
 }
 
 // ProportionInterval returns the confidence interval at level (in (0, 1))
-// for a proportion estimated as est.Value with variance est.Variance from
-// est.N sampled units with est.DF degrees of freedom, by method m as R's
-// survey::svyciprop computes it (see IntervalMethod), and the warnings of
-// a fallback. Use it to compare methods on one estimate. It panics for an
-// unknown method or a level outside (0, 1).
-func ProportionInterval(m IntervalMethod, est Estimate, level float64) (lower, upper float64, warnings []Warning) {
+// for a proportion estimated as p with variance v from n sampled units,
+// with df degrees of freedom, by method m as R's survey::svyciprop(…,
+// method, level, df) computes it (see IntervalMethod), and the warnings of
+// a fallback. The estimators call it with Estimate.EffectiveDF (or
+// Estimate.DF under Estimator.DesignDF); call it yourself to compare
+// methods on one estimate. It panics for an unknown method or a level
+// outside (0, 1).
+func ProportionInterval(m IntervalMethod, p, v float64, n int, df, level float64) (lower, upper float64, warnings []Warning) {
 	if m >= numIntervalMethods || !(level > 0 && level < 1) {
 		panic(fmt.Sprintf("sampling: ProportionInterval: method %v, level %v", m, level))
 	}
-	p, v, n, df := est.Value, est.Variance, est.N, est.DF
-	if df <= 0 || math.IsInf(v, 1) || math.IsNaN(v) {
+	if !(df > 0) || n < 2 || math.IsInf(v, 1) || math.IsNaN(v) {
 		return 0, 1, []Warning{{Kind: NoDegreesOfFreedom}}
 	}
 	alpha := 1 - level
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(1 - alpha/2)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - alpha/2)
 	// The Korn–Graubard degrees-of-freedom factor (t_{n−1}/t_df)².
 	dfFactor := func() float64 {
 		r := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1-alpha/2) / t

@@ -191,36 +191,57 @@ func partName(sv Survey, pk partKey) string {
 	return "round " + strconv.Itoa(pk.round) + ", stratum " + pk.stratum
 }
 
+// varEst is an estimated variance v = Σ_k c_k written as a sum of
+// per-unit terms, and c2 = Σ_k c_k², for Satterthwaite's degrees of
+// freedom (Σ c_k)²/Σ c_k² (Satterthwaite 1946; Potthoff, Woodbury & Manton
+// 1992).
+type varEst struct{ v, c2 float64 }
+
+// effectiveDF is the Satterthwaite degrees of freedom, at most df and at
+// least 1 (0 when df ≤ 0); df itself when the variance is 0.
+func (w varEst) effectiveDF(df int) float64 {
+	if df <= 0 {
+		return 0
+	}
+	if !(w.v > 0 && w.c2 > 0) {
+		return float64(df)
+	}
+	return math.Max(1, math.Min(float64(df), w.v*w.v/w.c2))
+}
+
 // partsVariance is the estimated variance of the (scaled) HT total of x:
 // the sum over the parts of each part's variance, times scale². Parts
 // where the method is undefined use the Poisson variance and add a
 // LonelyUnit warning to ws.
-func (e Estimator) partsVariance(x []float64, lay *layout, ws *[]Warning) (float64, error) {
-	var v float64
+func (e Estimator) partsVariance(x []float64, lay *layout, ws *[]Warning) (varEst, error) {
+	var w varEst
+	s2 := lay.scale * lay.scale
 	for p, mem := range lay.members {
-		vp, lonely, err := e.partVariance(x, lay.pi, mem)
+		wp, lonely, err := e.partVariance(x, lay.pi, mem)
 		if err != nil {
-			return 0, err
+			return varEst{}, err
 		}
 		if lonely {
 			*ws = addWarning(*ws, Warning{Kind: LonelyUnit, Part: lay.names[p]})
 		}
-		v += vp
+		w.v += wp.v * s2
+		w.c2 += wp.c2 * s2 * s2
 	}
-	return v * lay.scale * lay.scale, nil
+	return w, nil
 }
 
 // partVariance estimates the variance of Σ_mem x_k/π_k by the Estimator's
 // method, reporting whether it fell back to the Poisson variance because
 // the part has a single unit with π < 1 and the method needs two.
-func (e Estimator) partVariance(x, pi []float64, mem []int) (float64, bool, error) {
-	poissonVar := func() float64 {
-		var v float64
+func (e Estimator) partVariance(x, pi []float64, mem []int) (varEst, bool, error) {
+	var w varEst
+	add := func(c float64) { w.v += c; w.c2 += c * c }
+	poissonVar := func() varEst {
 		for _, k := range mem {
 			c := x[k] / pi[k]
-			v += (1 - pi[k]) * c * c
+			add((1 - pi[k]) * c * c)
 		}
-		return v
+		return w
 	}
 	if e.Variance == PoissonVariance {
 		return poissonVar(), false, nil
@@ -235,13 +256,13 @@ func (e Estimator) partVariance(x, pi []float64, mem []int) (float64, bool, erro
 	}
 	switch uncertain {
 	case 0:
-		return 0, false, nil // every unit taken with certainty: no sampling error
+		return w, false, nil // every unit taken with certainty: no sampling error
 	case 1:
 		return poissonVar(), true, nil
 	}
 	if e.Variance == SYGVariance {
-		v, err := e.sygVariance(x, pi, mem)
-		return v, false, err
+		w, err := e.sygVariance(x, pi, mem)
+		return w, false, err
 	}
 	// Deville: units with π = 1 have weight a_k = 0 and add nothing.
 	var ahat, sa2 float64
@@ -250,30 +271,37 @@ func (e Estimator) partVariance(x, pi []float64, mem []int) (float64, bool, erro
 		ahat += a * x[k] / pi[k]
 		sa2 += a * a
 	}
-	var v float64
 	for _, k := range mem {
 		d := x[k]/pi[k] - ahat
-		v += (1 - pi[k]) * d * d
+		add((1 - pi[k]) * d * d / (1 - sa2))
 	}
-	return v / (1 - sa2), false, nil
+	return w, false, nil
 }
 
 // sygVariance is the Sen–Yates–Grundy variance over the pairs of units of
-// one part.
-func (e Estimator) sygVariance(x, pi []float64, mem []int) (float64, error) {
-	var v float64
+// one part; each unit's term is half the sum of its pairs'.
+func (e Estimator) sygVariance(x, pi []float64, mem []int) (varEst, error) {
+	half := make([]float64, len(mem))
 	for a, k := range mem {
 		ck := x[k] / pi[k]
-		for _, l := range mem[a+1:] {
+		for b := a + 1; b < len(mem); b++ {
+			l := mem[b]
 			pkl := e.Joint(k, l)
 			if !(pkl > 0 && pkl <= math.Min(pi[k], pi[l])) {
-				return 0, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
+				return varEst{}, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
 			}
 			d := ck - x[l]/pi[l]
-			v += (pi[k]*pi[l] - pkl) / pkl * d * d
+			term := (pi[k]*pi[l] - pkl) / pkl * d * d
+			half[a] += term / 2
+			half[b] += term / 2
 		}
 	}
-	return v, nil
+	var w varEst
+	for _, c := range half {
+		w.v += c
+		w.c2 += c * c
+	}
+	return w, nil
 }
 
 // SurveyTotal returns the Horvitz–Thompson estimate of the total of y over
@@ -289,20 +317,7 @@ func (e Estimator) SurveyTotal(sv Survey, y []float64) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	var t float64
-	for k := range y {
-		t += y[k] / sv.Pi[k]
-	}
-	t *= lay.scale
-	var ws []Warning
-	v, err := e.partsVariance(y, lay, &ws)
-	if err != nil {
-		return Estimate{}, err
-	}
-	est := lay.estimate(t, v, z, ws)
-	d := lay.srs(y, nil)
-	est.setDeff(d.total)
-	return est, nil
+	return e.total(y, lay, z)
 }
 
 // SurveyMean returns the Hájek estimate of the mean of y over the units
@@ -345,7 +360,7 @@ func (e Estimator) hajek(y, in []float64, lay *layout, z float64) (Estimate, err
 			res[k] = (y[k] - mean) / den
 		}
 	}
-	v, err := e.partsVariance(res, lay, &ws)
+	w, err := e.partsVariance(res, lay, &ws)
 	if err != nil {
 		return Estimate{}, err
 	}
@@ -353,7 +368,7 @@ func (e Estimator) hajek(y, in []float64, lay *layout, z float64) (Estimate, err
 	if in != nil {
 		sub = lay.domain(in)
 	}
-	est := sub.estimate(mean, v, z, ws)
+	est := sub.estimate(mean, w, z, ws)
 	est.N = m
 	d := lay.srs(y, in)
 	est.setDeff(d.total / (den * den))
@@ -382,10 +397,11 @@ func (lay *layout) domain(in []float64) *layout {
 	return &d
 }
 
-// estimate returns the Estimate of value with variance v: exact when every
+// estimate returns the Estimate of value with variance w: exact when every
 // unit is certain, with an infinite variance and a NoDegreesOfFreedom
 // warning when DF ≤ 0, else with a normal interval.
-func (lay *layout) estimate(value, v, z float64, ws []Warning) Estimate {
+func (lay *layout) estimate(value float64, w varEst, z float64, ws []Warning) Estimate {
+	v := w.v
 	switch {
 	case lay.exact:
 		v = 0
@@ -395,6 +411,7 @@ func (lay *layout) estimate(value, v, z float64, ws []Warning) Estimate {
 	}
 	est := interval(value, v, z, lay.n)
 	est.DF = lay.df
+	est.EffectiveDF = w.effectiveDF(lay.df)
 	est.Warnings = ws
 	return est
 }
