@@ -67,8 +67,6 @@ func TestParetoFrameErrors(t *testing.T) {
 	})
 }
 
-func math.NaN() float64 { var z float64; return z / z }
-
 // BenchmarkParetoSelect compares a Pareto draw that recomputes the true π
 // (Select) with one from a ParetoFrame that computed them once, at N = 200
 // uncertain units (the largest size with the exact Poisson-binomial
