@@ -190,3 +190,58 @@ func FuzzParseIntervalMethod(f *testing.F) {
 		}
 	})
 }
+
+// TestStratifiedDomains: a stratified draw estimated with its strata.
+// When the domains are the strata themselves, each domain's total and
+// variance are that stratum's own (the other strata add 0), and the
+// Survey route (SurveyOf, SurveyDomains) gives the same numbers.
+func TestStratifiedDomains(t *testing.T) {
+	const N = 300
+	ids := testIDs(N)
+	keys := make([]string, N)
+	y := make([]float64, N)
+	for k := range keys {
+		keys[k] = []string{"high", "low", "mid"}[k%3]
+		y[k] = float64((k * 13) % 7)
+	}
+	st := Stratified{Allocation: FixedCount, Strata: map[string]Stratum{"high": {Count: 30}, "low": {Count: 5}, "mid": {Count: 1}}}
+	s, err := st.Select(ids, keys, nil, Seed{7}, "strat")
+	require.NoError(t, err)
+	e := Estimator{}
+	got, err := e.StratifiedDomains(&s.Sample, keys, y, keys)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	sv, idx := SurveyOf(&s.Sample, keys)
+	ys := make([]float64, len(idx))
+	ds := make([]string, len(idx))
+	for i, k := range idx {
+		ys[i], ds[i] = y[k], keys[k]
+	}
+	viaSurvey, err := e.SurveyDomains(sv, ys, ds)
+	require.NoError(t, err)
+	for j, d := range got {
+		assert.Equal(t, 100, d.Units)
+		var yh, ph []float64
+		for i := range ys {
+			if ds[i] == d.Domain {
+				yh, ph = append(yh, ys[i]), append(ph, sv.Pi[i])
+			}
+		}
+		own, err := e.Total(yh, ph)
+		require.NoError(t, err)
+		assert.InDelta(t, own.Value, d.Total.Value, 1e-9, d.Domain)
+		if d.Domain != "mid" {
+			assert.InDelta(t, own.Variance, d.Total.Variance, 1e-9, d.Domain)
+		}
+		assert.Equal(t, viaSurvey[j].Total.Value, d.Total.Value)
+		assert.Equal(t, viaSurvey[j].Mean.Variance, d.Mean.Variance)
+		if d.Domain == "mid" {
+			// One unit: alone it has no degrees of freedom; as a domain
+			// of the whole sample its total falls back to the Poisson
+			// variance, and its mean has none.
+			assert.Equal(t, math.Inf(1), own.Variance)
+			assert.Contains(t, d.Mean.Warnings, Warning{Kind: NoDegreesOfFreedom})
+			assert.Contains(t, d.Total.Warnings, Warning{Kind: LonelyUnit, Part: "stratum mid"})
+		}
+	}
+}
