@@ -69,8 +69,8 @@
 //
 // A round estimates only the units it could draw (π > 0); a pooled period
 // estimates the mean over its rounds (see Survey). Proportions get the
-// intervals of R's svyciprop — logit (the default), Korn–Graubard beta and
-// normal — on Student's t with Satterthwaite's effective degrees of
+// intervals of R's svyciprop — Korn–Graubard beta (the default), logit
+// and normal — on Student's t with Satterthwaite's effective degrees of
 // freedom, which keep their coverage near 95 % in rounds of about 130
 // units where a few heavily weighted units carry the variance (see
 // IntervalMethod for the measurements). Estimates report their design

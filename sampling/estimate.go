@@ -89,12 +89,14 @@ type Estimate struct {
 	// counts them: sampled units minus the parts (strata, rounds) they
 	// fall in; for a domain, only the domain's units and parts count.
 	DF int
-	// EffectiveDF is Satterthwaite's degrees of freedom of the variance,
-	// (Σ_k c_k)²/Σ_k c_k² for the variance written as a sum Σ_k c_k of
-	// per-unit terms (Satterthwaite 1946; Potthoff, Woodbury & Manton
-	// 1992), capped at DF: small when a few heavily weighted units carry
-	// most of the variance, as rare outcomes among rarely drawn units do.
-	// Proportion intervals use it unless Estimator.DesignDF is set.
+	// EffectiveDF is Satterthwaite's degrees of freedom of the variance
+	// under a working model where every y has the same variance:
+	// (Σ_k a_k)²/Σ_k a_k² with a_k = (1−π_k)/π_k² over the estimate's
+	// sampled units (Satterthwaite 1946; Potthoff, Woodbury & Manton 1992),
+	// capped at DF and at least 1. It depends on the weights only, and is
+	// small when a few heavily weighted units carry most of the variance,
+	// as rarely drawn units do. Proportion intervals use it unless
+	// Estimator.DesignDF is set.
 	EffectiveDF float64
 	// Deff is the design effect (Kish 1965): Variance over the variance
 	// of the same estimator under simple random sampling without
@@ -162,7 +164,7 @@ func (e Estimator) total(y []float64, lay *layout, z float64) (Estimate, error) 
 	}
 	t *= lay.scale
 	var ws []Warning
-	w, err := e.partsVariance(y, lay, &ws)
+	w, err := e.partsVariance(y, nil, lay, &ws)
 	if err != nil {
 		return Estimate{}, err
 	}
@@ -420,7 +422,7 @@ func (e Estimator) domains(fn string, sv Survey, y []float64, domain, names []st
 			value float64
 		}{{&out[j].Size, in, den}, {&out[j].Total, yd, num}} {
 			var ws []Warning
-			w, err := e.partsVariance(t.x, lay, &ws)
+			w, err := e.partsVariance(t.x, nil, lay, &ws)
 			if err != nil {
 				return nil, err
 			}

@@ -8,11 +8,11 @@ import (
 
 // The share of units with a major violation with the three intervals of
 // R's svyciprop: the normal one leaves [0, 1] for a rare outcome in a
-// small sample, the logit (default) and beta ones do not.
+// small sample, the beta (default) and logit ones do not.
 func ExampleEstimator_Proportion() {
 	y := []float64{0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}
 	pi := []float64{0.2, 0.2, 0.2, 0.2, 0.2, 0.25, 0.25, 0.25, 0.25, 0.25, 0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.5, 0.5, 0.5, 1}
-	for _, m := range []sampling.IntervalMethod{sampling.LogitInterval, sampling.BetaInterval, sampling.NormalInterval} {
+	for _, m := range []sampling.IntervalMethod{sampling.BetaInterval, sampling.LogitInterval, sampling.NormalInterval} {
 		e, err := sampling.Estimator{Interval: m}.Proportion(y, pi)
 		if err != nil {
 			panic(err)
@@ -22,10 +22,10 @@ func ExampleEstimator_Proportion() {
 	e, _ := sampling.Estimator{}.Proportion(y, pi)
 	fmt.Printf("n = %d, design df %d, effective df %.1f, deff %.2f, n_eff %.1f\n", e.N, e.DF, e.EffectiveDF, e.Deff, e.NEff)
 	// Output:
-	// logit  rate 0.173, 95% CI [0.035, 0.548]
-	// beta   rate 0.173, 95% CI [0.017, 0.530]
-	// normal rate 0.173, 95% CI [-0.079, 0.424]
-	// n = 20, design df 19, effective df 3.3, deff 1.32, n_eff 15.2
+	// beta   rate 0.173, 95% CI [0.041, 0.412]
+	// logit  rate 0.173, 95% CI [0.056, 0.425]
+	// normal rate 0.173, 95% CI [-0.008, 0.354]
+	// n = 20, design df 19, effective df 12.4, deff 1.32, n_eff 15.2
 }
 
 // Three monthly rounds drawn with independent seeds, pooled: the estimate
@@ -47,6 +47,6 @@ func ExamplePool() {
 		fmt.Println("warning:", w)
 	}
 	// Output:
-	// rate 0.311, 95% CI [0.022, 0.903], n = 8, df 5
+	// rate 0.311, 95% CI [0.015, 0.844], n = 8, df 5
 	// warning: round 2: one unit with π < 1: Poisson variance used
 }

@@ -191,41 +191,50 @@ func partName(sv Survey, pk partKey) string {
 	return "round " + strconv.Itoa(pk.round) + ", stratum " + pk.stratum
 }
 
-// varEst is an estimated variance v = Σ_k c_k written as a sum of
-// per-unit terms, and c2 = Σ_k c_k², for Satterthwaite's degrees of
-// freedom (Σ c_k)²/Σ c_k² (Satterthwaite 1946; Potthoff, Woodbury & Manton
-// 1992).
-type varEst struct{ v, c2 float64 }
+// varEst is an estimated variance v with what Satterthwaite's degrees of
+// freedom need: under a working model in which every unit's y has the same
+// variance, unit k adds a_k ∝ (1−π_k)/π_k² to the variance of the
+// estimate, and the degrees of freedom are (Σ a_k)²/Σ a_k² (Satterthwaite
+// 1946; Potthoff, Woodbury & Manton 1992). They depend on the weights
+// only, not on which units happened to have y = 1.
+type varEst struct{ v, a, a2 float64 }
 
 // effectiveDF is the Satterthwaite degrees of freedom, at most df and at
-// least 1 (0 when df ≤ 0); df itself when the variance is 0.
+// least 1 (0 when df ≤ 0); df itself when no unit has π < 1.
 func (w varEst) effectiveDF(df int) float64 {
 	if df <= 0 {
 		return 0
 	}
-	if !(w.v > 0 && w.c2 > 0) {
+	if !(w.a > 0 && w.a2 > 0) {
 		return float64(df)
 	}
-	return math.Max(1, math.Min(float64(df), w.v*w.v/w.c2))
+	return math.Max(1, math.Min(float64(df), w.a*w.a/w.a2))
 }
 
 // partsVariance is the estimated variance of the (scaled) HT total of x:
 // the sum over the parts of each part's variance, times scale². Parts
 // where the method is undefined use the Poisson variance and add a
-// LonelyUnit warning to ws.
-func (e Estimator) partsVariance(x []float64, lay *layout, ws *[]Warning) (varEst, error) {
+// LonelyUnit warning to ws. The working-model terms of the degrees of
+// freedom count the units with in[k] = 1 (all when in is nil).
+func (e Estimator) partsVariance(x, in []float64, lay *layout, ws *[]Warning) (varEst, error) {
 	var w varEst
 	s2 := lay.scale * lay.scale
 	for p, mem := range lay.members {
-		wp, lonely, err := e.partVariance(x, lay.pi, mem)
+		vp, lonely, err := e.partVariance(x, lay.pi, mem)
 		if err != nil {
 			return varEst{}, err
 		}
 		if lonely {
 			*ws = addWarning(*ws, Warning{Kind: LonelyUnit, Part: lay.names[p]})
 		}
-		w.v += wp.v * s2
-		w.c2 += wp.c2 * s2 * s2
+		w.v += vp * s2
+		for _, k := range mem {
+			if pk := lay.pi[k]; in == nil || in[k] == 1 {
+				a := (1 - pk) / (pk * pk) * s2
+				w.a += a
+				w.a2 += a * a
+			}
+		}
 	}
 	return w, nil
 }
@@ -233,15 +242,14 @@ func (e Estimator) partsVariance(x []float64, lay *layout, ws *[]Warning) (varEs
 // partVariance estimates the variance of Σ_mem x_k/π_k by the Estimator's
 // method, reporting whether it fell back to the Poisson variance because
 // the part has a single unit with π < 1 and the method needs two.
-func (e Estimator) partVariance(x, pi []float64, mem []int) (varEst, bool, error) {
-	var w varEst
-	add := func(c float64) { w.v += c; w.c2 += c * c }
-	poissonVar := func() varEst {
+func (e Estimator) partVariance(x, pi []float64, mem []int) (float64, bool, error) {
+	poissonVar := func() float64 {
+		var v float64
 		for _, k := range mem {
 			c := x[k] / pi[k]
-			add((1 - pi[k]) * c * c)
+			v += (1 - pi[k]) * c * c
 		}
-		return w
+		return v
 	}
 	if e.Variance == PoissonVariance {
 		return poissonVar(), false, nil
@@ -256,13 +264,13 @@ func (e Estimator) partVariance(x, pi []float64, mem []int) (varEst, bool, error
 	}
 	switch uncertain {
 	case 0:
-		return w, false, nil // every unit taken with certainty: no sampling error
+		return 0, false, nil // every unit taken with certainty: no sampling error
 	case 1:
 		return poissonVar(), true, nil
 	}
 	if e.Variance == SYGVariance {
-		w, err := e.sygVariance(x, pi, mem)
-		return w, false, err
+		v, err := e.sygVariance(x, pi, mem)
+		return v, false, err
 	}
 	// Deville: units with π = 1 have weight a_k = 0 and add nothing.
 	var ahat, sa2 float64
@@ -271,37 +279,30 @@ func (e Estimator) partVariance(x, pi []float64, mem []int) (varEst, bool, error
 		ahat += a * x[k] / pi[k]
 		sa2 += a * a
 	}
+	var v float64
 	for _, k := range mem {
 		d := x[k]/pi[k] - ahat
-		add((1 - pi[k]) * d * d / (1 - sa2))
+		v += (1 - pi[k]) * d * d
 	}
-	return w, false, nil
+	return v / (1 - sa2), false, nil
 }
 
 // sygVariance is the Sen–Yates–Grundy variance over the pairs of units of
-// one part; each unit's term is half the sum of its pairs'.
-func (e Estimator) sygVariance(x, pi []float64, mem []int) (varEst, error) {
-	half := make([]float64, len(mem))
+// one part.
+func (e Estimator) sygVariance(x, pi []float64, mem []int) (float64, error) {
+	var v float64
 	for a, k := range mem {
 		ck := x[k] / pi[k]
-		for b := a + 1; b < len(mem); b++ {
-			l := mem[b]
+		for _, l := range mem[a+1:] {
 			pkl := e.Joint(k, l)
 			if !(pkl > 0 && pkl <= math.Min(pi[k], pi[l])) {
-				return varEst{}, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
+				return 0, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
 			}
 			d := ck - x[l]/pi[l]
-			term := (pi[k]*pi[l] - pkl) / pkl * d * d
-			half[a] += term / 2
-			half[b] += term / 2
+			v += (pi[k]*pi[l] - pkl) / pkl * d * d
 		}
 	}
-	var w varEst
-	for _, c := range half {
-		w.v += c
-		w.c2 += c * c
-	}
-	return w, nil
+	return v, nil
 }
 
 // SurveyTotal returns the Horvitz–Thompson estimate of the total of y over
@@ -360,7 +361,7 @@ func (e Estimator) hajek(y, in []float64, lay *layout, z float64) (Estimate, err
 			res[k] = (y[k] - mean) / den
 		}
 	}
-	w, err := e.partsVariance(res, lay, &ws)
+	w, err := e.partsVariance(res, in, lay, &ws)
 	if err != nil {
 		return Estimate{}, err
 	}

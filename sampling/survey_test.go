@@ -171,7 +171,7 @@ func TestIntervalMethodNames(t *testing.T) {
 	_, err := ParseIntervalMethod("wilson")
 	assert.ErrorIs(t, err, ErrBadEstimate)
 	assert.Equal(t, "IntervalMethod(9)", IntervalMethod(9).String())
-	assert.Equal(t, LogitInterval, IntervalMethod(0), "the default")
+	assert.Equal(t, BetaInterval, IntervalMethod(0), "the default")
 	assert.Equal(t, "stratum a: one unit with π < 1: Poisson variance used", Warning{Kind: LonelyUnit, Part: "stratum a"}.String())
 }
 
