@@ -56,12 +56,13 @@ var goldenVariance = map[string]VarianceMethod{"deville": DevilleVariance, "pois
 // examples/peers/svyciprop.R: simple random, stratified and Poisson
 // samples, whole sample and a domain. The bounds must agree to 1e-6
 // (absolute, as the issue asks); the estimate and its standard error to
-// 1e-9 relative, which leaves room only for summation order.
+// 1e-9 relative, which leaves room only for summation order (1e-7 for the
+// estimate of "logit", see below).
 func TestSvycipropMatchesR(t *testing.T) {
 	cases := readSurveyUnits(t)
 	rows := readCSV(t, "../testdata/sampling/svyciprop_golden.csv")
 	require.Equal(t, []string{"case", "domain", "variance", "method", "level", "df", "value", "se", "lower", "upper"}, rows[0])
-	require.GreaterOrEqual(t, len(rows), 60)
+	require.GreaterOrEqual(t, len(rows), 50)
 	methods := map[string]IntervalMethod{"logit": LogitInterval, "beta": BetaInterval, "mean": NormalInterval}
 	for _, r := range rows[1:] {
 		t.Run(strings.Join(append([]string{r[0], "domain=" + r[1]}, r[2:6]...), "/"), func(t *testing.T) {
@@ -88,7 +89,14 @@ func TestSvycipropMatchesR(t *testing.T) {
 			if r[5] != "design" {
 				got.Lower, got.Upper, _ = ProportionInterval(m, got.Value, got.Variance, got.N, parseFloat(t, r[5]), e.Level)
 			}
-			assert.InEpsilon(t, parseFloat(t, r[6]), got.Value, 1e-9, "value")
+			// R's "logit" estimate is expit of a glm coefficient, which
+			// its IRLS leaves about 1e-8 from the exact Hájek estimate (it
+			// stops when the deviance changes by less than 1e-8).
+			valueTol := 1e-9
+			if m == LogitInterval {
+				valueTol = 1e-7
+			}
+			assert.InEpsilon(t, parseFloat(t, r[6]), got.Value, valueTol, "value")
 			assert.InEpsilon(t, parseFloat(t, r[7]), got.SE, 1e-9, "SE")
 			assert.InDelta(t, parseFloat(t, r[8]), got.Lower, 1e-6, "lower")
 			assert.InDelta(t, parseFloat(t, r[9]), got.Upper, 1e-6, "upper")
@@ -131,7 +139,9 @@ func TestStratifiedMatchesR(t *testing.T) {
 			require.NoError(t, err)
 			assert.InEpsilon(t, parseFloat(t, r[4]), got.Value, 1e-9, "value")
 			assert.InEpsilon(t, parseFloat(t, r[5]), got.SE, 1e-9, "SE")
-			assert.InEpsilon(t, parseFloat(t, r[6]), got.Deff, 1e-9, "deff")
+			if r[6] != "" { // empty: R's pps total has no comparable deff (see the R script)
+				assert.InEpsilon(t, parseFloat(t, r[6]), got.Deff, 1e-9, "deff")
+			}
 			assert.InDelta(t, float64(got.N)/got.Deff, got.NEff, 1e-9*got.NEff)
 			assert.False(t, math.IsNaN(got.EffectiveDF))
 		})
