@@ -169,7 +169,7 @@ func (e Estimator) total(y []float64, lay *layout, z float64) (Estimate, error) 
 		return Estimate{}, err
 	}
 	est := lay.estimate(t, w, z, ws)
-	est.setDeff(lay.srs(y, nil).total)
+	est.setDeff(lay.srs(y, nil))
 	return est, nil
 }
 
@@ -428,7 +428,7 @@ func (e Estimator) domains(fn string, sv Survey, y []float64, domain, names []st
 			}
 			*t.dst = lay.estimate(t.value*lay.scale, w, z, ws)
 			t.dst.N = m
-			t.dst.setDeff(lay.srs(t.x, nil).total)
+			t.dst.setDeff(lay.srs(t.x, nil))
 		}
 		mean, err := e.hajek(y, in, lay, z)
 		if err != nil {

@@ -371,8 +371,7 @@ func (e Estimator) hajek(y, in []float64, lay *layout, z float64) (Estimate, err
 	}
 	est := sub.estimate(mean, w, z, ws)
 	est.N = m
-	d := lay.srs(y, in)
-	est.setDeff(d.total / (den * den))
+	est.setDeff(lay.srs(y, in) / (den * den))
 	return est, nil
 }
 
@@ -417,13 +416,6 @@ func (lay *layout) estimate(value float64, w varEst, z float64, ws []Warning) Es
 	return est
 }
 
-// srsVariance is what an estimate's variance would be under simple random
-// sampling without replacement of the same number of units from each
-// round's population.
-type srsVariance struct {
-	total float64 // of the pooled total of y
-}
-
 // srs computes the variance of the pooled HT total of y (over the units
 // with in[k] = 1, all when in is nil) under simple random sampling without
 // replacement of the same n_r units from each round's estimated population
@@ -431,7 +423,7 @@ type srsVariance struct {
 // estimated population variance n/(n−1)·Σ w(y−ȳ)²/Σ w as R's svyvar
 // computes it. For one round this is the comparison of R's svytotal(…,
 // deff = TRUE). It is NaN below two units.
-func (lay *layout) srs(y, in []float64) srsVariance {
+func (lay *layout) srs(y, in []float64) float64 {
 	nr := make([]float64, lay.rounds)
 	Nr := make([]float64, lay.rounds)
 	var sw, swy float64
@@ -451,7 +443,7 @@ func (lay *layout) srs(y, in []float64) srsVariance {
 		}
 	}
 	if n < 2 {
-		return srsVariance{total: math.NaN()}
+		return math.NaN()
 	}
 	mean := swy / sw
 	var ss float64
@@ -471,7 +463,7 @@ func (lay *layout) srs(y, in []float64) srsVariance {
 			v += Nr[r] * Nr[r] * (1 - nr[r]/Nr[r]) * s2 / nr[r]
 		}
 	}
-	return srsVariance{total: v * lay.scale * lay.scale}
+	return v * lay.scale * lay.scale
 }
 
 // setDeff sets Deff = Variance/vsrs and NEff = N/Deff, NaN where either is
