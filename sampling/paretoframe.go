@@ -54,7 +54,7 @@ func (f *ParetoFrame) Pi() []float64 { return f.pi }
 // with the permanent random numbers PRN(seed, stream, id): the same Sample
 // as Select(Pareto, ids, λ, seed, stream), except that Sample.Target is
 // the frame's copy of λ and Sample.Pi the frame's true π, shared by every
-// draw. Errors: ErrDuplicateID for a repeated ID, ErrBadSize when no unit
+// draw. Errors: ErrDuplicateUnit for a repeated ID, ErrBadSize when no unit
 // has π > 0. It panics if len(ids) != f.Len().
 func (f *ParetoFrame) Select(ids []string, seed Seed, stream string) (*Sample, error) {
 	s := &Sample{}

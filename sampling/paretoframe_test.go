@@ -61,7 +61,7 @@ func TestParetoFrameErrors(t *testing.T) {
 	f, err := NewParetoFrame([]float64{0.5, 0.5})
 	require.NoError(t, err)
 	_, err = f.Select([]string{"a", "a"}, Seed{}, "x")
-	assert.ErrorIs(t, err, ErrDuplicateID)
+	assert.ErrorIs(t, err, ErrDuplicateUnit)
 	assert.PanicsWithValue(t, "sampling: ParetoFrame.Select: 1 IDs for a frame of 2 units", func() {
 		_, _ = f.Select([]string{"a"}, Seed{}, "x")
 	})

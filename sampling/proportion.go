@@ -25,8 +25,8 @@ import (
 // of freedom (Estimate.EffectiveDF), chosen by measured coverage of the
 // citywide prevalence of major violations (12.9 %) on the default
 // synthetic city, monthly rounds of the default policy drawn by
-// systematic πps, 2,000 seeded rounds each (TestCoverageMonthlyRound,
-// TestCoveragePooledYear):
+// systematic πps, 2,000 seeded rounds each (TestCoverageMonthlyRound and
+// TestCoveragePooledYear in package schedule, which owns the policy):
 //
 //	                         one round, n ≈ 124      pooled year, n ≈ 1,491
 //	method   df              coverage  mean width    coverage  mean width
