@@ -136,7 +136,7 @@ func TestFromFiles(t *testing.T) {
 }
 
 // TestSmallCity: a 30-unit city drawn by examples/draw yields a round of
-// a few units (4 with this seed), too few for some variances; estimate
+// a few units, too few for some variances; estimate
 // still estimates, and prints the fallbacks as warnings. A round that drew
 // nobody gets rows without estimates.
 func TestSmallCity(t *testing.T) {
@@ -145,18 +145,23 @@ func TestSmallCity(t *testing.T) {
 	require.NoError(t, err)
 	bin, err := clitest.BuildDraw(dir)
 	require.NoError(t, err)
-	args := append([]string{"-asof", "2026-01-01", "-seed", strings.Repeat("0f", 32), "-out", filepath.Join(dir, "out")}, flags...)
-	out, err := exec.Command(bin, args...).CombinedOutput()
-	require.NoError(t, err, "examples/draw: %s", out)
+	// A monthly round of 30 units draws about one unit (Σπ ≈ 0.8), so
+	// take the first of a fixed list of seeds that draws at least two:
+	// that round is still too small for some variances.
 	levelsPath := filepath.Join(dir, "out", "levels.csv")
-	levels := clitest.ReadCSV(t, levelsPath)
 	var sel []string
-	for _, l := range levels[1:] {
-		if l[7] == "true" {
-			sel = append(sel, l[0])
+	for i := 0; i < 64 && len(sel) < 2; i++ {
+		args := append([]string{"-asof", "2026-01-01", "-seed", fmt.Sprintf("%064x", i+1), "-out", filepath.Join(dir, "out")}, flags...)
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		require.NoError(t, err, "examples/draw: %s", out)
+		sel = sel[:0]
+		for _, l := range clitest.ReadCSV(t, levelsPath)[1:] {
+			if l[7] == "true" {
+				sel = append(sel, l[0])
+			}
 		}
 	}
-	require.NotEmpty(t, sel)
+	require.GreaterOrEqual(t, len(sel), 2)
 	require.Less(t, len(sel), 10, "a small round")
 	stdout, errOut, code := runEstimate("-levels", levelsPath, "-results", writeResults(t, city, sel))
 	require.Equal(t, 0, code, errOut)
@@ -166,7 +171,7 @@ func TestSmallCity(t *testing.T) {
 	// The same frame with nobody drawn.
 	var b strings.Builder
 	b.WriteString("unit,district,level,pi,selected\n")
-	for _, l := range levels[1:] {
+	for _, l := range clitest.ReadCSV(t, levelsPath)[1:] {
 		fmt.Fprintf(&b, "%s,%s,%s,%s,false\n", l[0], l[1], l[4], l[5])
 	}
 	none := filepath.Join(dir, "none.csv")
