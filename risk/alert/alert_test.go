@@ -341,3 +341,35 @@ func TestEarlyWarningParse(t *testing.T) {
 	_, err = alert.ParseSeverity("")
 	assert.ErrorIs(t, err, alert.ErrBadConfig)
 }
+
+// TestEarlyWarningManyDevices: units of 15,000 devices each (tables
+// that grow), with ID strings shared by a device's events or copied per
+// event (found by value), give one alert per unit counting every device.
+func TestEarlyWarningManyDevices(t *testing.T) {
+	for _, shared := range []bool{true, false} {
+		var tel []risk.TelemetryEvent
+		for u := range 3 {
+			unit := fmt.Sprintf("U%d", u)
+			for d := range 15000 {
+				dev := fmt.Sprintf("D%05d", d)
+				for k, kind := range []risk.EventKind{risk.Offline, risk.Offline} {
+					e := risk.TelemetryEvent{UnitID: unit, DeviceID: dev, Time: asOf.Add(-time.Duration(50-k) * h), Kind: kind}
+					if !shared {
+						e.UnitID, e.DeviceID = string([]byte(unit)), string([]byte(dev))
+					}
+					tel = append(tel, e)
+				}
+			}
+		}
+		rep, err := alert.Evaluate(tel, nil, asOf, alert.Config{})
+		require.NoError(t, err)
+		require.Len(t, rep.Alerts, 3)
+		for u, a := range rep.Alerts {
+			assert.Equal(t, fmt.Sprintf("U%d", u), a.UnitID)
+			assert.Equal(t, 15000, a.Count)
+			require.Len(t, a.Evidence, 15000)
+			assert.Equal(t, "D00000", a.Evidence[0].DeviceID)
+			assert.Equal(t, asOf.Add(-50*h), a.Evidence[0].First)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/firedraw/firedraw/risk"
 )
@@ -21,11 +22,27 @@ type Evaluator struct {
 	work   [2]worker
 }
 
-// rec is one event as pass 2 needs it, in 24 bytes free of pointers.
+// rec is one event as pass 2 needs it, in 32 bytes free of pointers.
 type rec struct {
-	k  uint64 // device key: a hash of the unit and device IDs
-	t  int64  // Unix nanoseconds
-	ik uint64 // event index << 8 | kind
+	u, d uint64 // identity tokens of the unit and device ID strings (see token)
+	t    int64  // Unix nanoseconds
+	ik   uint64 // event index << 8 | kind
+}
+
+// token returns an identity token of the bytes of s: the address of its
+// data (bits 0–47) and its length (48–63), or 0 if they do not fit. Two
+// strings with the same non-zero token are equal: strings are
+// immutable, and the events keep theirs alive while the tokens are in
+// use. The token is only compared, never turned back into a pointer.
+// Loaders share the strings of repeated IDs, so that the events of one
+// device almost always have the same tokens and pass 2 seldom reads a
+// string.
+func token(s string) uint64 {
+	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+	if p >= 1<<48 || len(s) >= 1<<16 {
+		return 0
+	}
+	return p | uint64(len(s))<<48
 }
 
 // item is one event of a device.
@@ -48,8 +65,10 @@ type finding struct {
 type worker struct {
 	buckets  [][]rec
 	late     int
-	bad      int // first bad event, or −1
-	slots    []slot
+	bad      int    // first bad event, or −1
+	slots    []slot // by tokens
+	vslots   []slot // by value
+	ntok     int
 	ndev     int
 	devOf    []int32
 	rep      []int
@@ -58,9 +77,11 @@ type worker struct {
 	findings []finding
 }
 
+// slot is a slot of a device table: by tokens (u, d) or by value (u
+// the hash of the IDs, d 0), v the device + 1, 0 for an empty slot.
 type slot struct {
-	k uint64
-	d int32 // device + 1; 0 is empty
+	u, d uint64
+	v    int32
 }
 
 const noTime = math.MinInt64
@@ -69,21 +90,20 @@ const noTime = math.MinInt64
 //
 // Method: two passes, as risk.Extract aggregates telemetry. Pass 1 (2
 // goroutines over halves of the log) validates each event, drops those
-// at or after asOf and appends a 24-byte record — a keyed hash of the
-// unit and device IDs, the time, the index and the kind — to one of up
-// to 1,024 buckets by the unit's hash. Pass 2 (2 goroutines over the
+// at or after asOf and appends a 32-byte record — identity tokens of the
+// unit and device ID strings (their address and length, which costs no
+// memory access), the time, the index and the kind — to one of up to
+// 1,024 buckets by a hash of the unit ID. Pass 2 (2 goroutines over the
 // buckets, each a few thousand devices that fit in cache) numbers the
-// devices of a bucket through a small open-addressing table, groups
-// their events by a counting sort that keeps input order, sorts a
+// devices of a bucket by their tokens through a small open-addressing
+// table, and a token pair seen for the first time by the ID strings
+// themselves (compared exactly: two devices are never confused), groups
+// the events by a counting sort that keeps input order, sorts a
 // device's events by time only if they are out of order, and runs the
-// rules over each device's events. Maps and strings stay out of both hot
-// loops; only the findings go back to the ID strings, to be grouped
-// into alerts by unit.
-//
-// A device is known by 64 bits of a randomly keyed hash (maphash) of
-// its unit and device IDs within a bucket chosen by 10 more bits of the
-// unit's hash: two devices are mistaken for one with probability below
-// D²/2⁷⁵ for D devices (below 10⁻¹⁰ for a million), whatever the input.
+// rules over each device's events. Maps stay out of both hot loops;
+// only the findings go back to the ID strings, to be grouped into
+// alerts by unit. IDs copied per event (not shared) are correct but
+// slower: every event is then found by value.
 func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asOf time.Time) (*Report, error) {
 	p, err := e.Config.params()
 	if err != nil {
@@ -109,7 +129,7 @@ func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asO
 		w := &e.work[g]
 		w.findings = w.findings[:0]
 		for b := int(next.Add(1) - 1); b < 1<<bits; b = int(next.Add(1) - 1) {
-			w.bucket(&e.work, b, &p, an)
+			w.bucket(tel, seed, &e.work, b, &p, an)
 		}
 	})
 	rep.Alerts = p.alerts(tel, append(e.work[0].findings, e.work[1].findings...), asOf)
@@ -160,19 +180,17 @@ func (w *worker) pass1(tel []risk.TelemetryEvent, lo, hi int, asOf int64, bits i
 			w.late++
 			continue
 		}
-		ku := maphash.String(seed, ev.UnitID)
-		k := ku*0x9e3779b97f4a7c15 ^ maphash.String(seed, ev.DeviceID)
 		b := 0
 		if bits > 0 {
-			b = int(ku >> shift)
+			b = int(maphash.String(seed, ev.UnitID) >> shift)
 		}
-		w.buckets[b] = append(w.buckets[b], rec{k: k, t: t, ik: uint64(i)<<8 | uint64(ev.Kind)})
+		w.buckets[b] = append(w.buckets[b], rec{u: token(ev.UnitID), d: token(ev.DeviceID), t: t, ik: uint64(i)<<8 | uint64(ev.Kind)})
 	}
 }
 
 // bucket runs the rules over the devices of bucket b, whose records are
 // in both workers' buckets (the first half of the log first).
-func (w *worker) bucket(all *[2]worker, b int, p *params, asOf int64) {
+func (w *worker) bucket(tel []risk.TelemetryEvent, seed maphash.Seed, all *[2]worker, b int, p *params, asOf int64) {
 	n := len(all[0].buckets[b]) + len(all[1].buckets[b])
 	if n == 0 {
 		return
@@ -182,7 +200,7 @@ func (w *worker) bucket(all *[2]worker, b int, p *params, asOf int64) {
 	j := 0
 	for h := range all {
 		for _, r := range all[h].buckets[b] {
-			w.devOf[j] = w.device(r.k, int(r.ik>>8))
+			w.devOf[j] = w.device(tel, seed, r.u, r.d, int(r.ik>>8))
 			j++
 		}
 	}
@@ -214,59 +232,92 @@ func (w *worker) bucket(all *[2]worker, b int, p *params, asOf int64) {
 	}
 }
 
-// resetTable empties the device table for a bucket of n records.
+// resetTable empties the device tables for a bucket of n records.
 func (w *worker) resetTable(n int) {
 	size := 256
 	for size < n && size < 1<<14 {
 		size *= 2
 	}
-	if cap(w.slots) >= size {
-		w.slots = w.slots[:size]
-		clear(w.slots)
-	} else {
-		w.slots = make([]slot, size)
+	for _, t := range []*[]slot{&w.slots, &w.vslots} {
+		if cap(*t) >= size {
+			*t = (*t)[:size]
+			clear(*t)
+		} else {
+			*t = make([]slot, size)
+		}
 	}
-	w.ndev = 0
+	w.ntok, w.ndev = 0, 0
 	w.rep = w.rep[:0]
 }
 
-// device returns the number of the device with key k, adding it (with
-// its first event i) if new.
-func (w *worker) device(k uint64, i int) int32 {
-	if 2*(w.ndev+1) > len(w.slots) {
-		w.grow()
+func mix(a, b uint64) uint64 {
+	h := (a ^ b*0xbf58476d1ce4e5b9) * 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
+
+// device returns the number of the device of event i, whose ID strings
+// have tokens u and d, adding the device if new: first by the tokens
+// (one probe of a small table, no string read), else by value.
+func (w *worker) device(tel []risk.TelemetryEvent, seed maphash.Seed, u, d uint64, i int) int32 {
+	if u == 0 || d == 0 {
+		return w.byValue(tel, seed, i)
+	}
+	if 2*(w.ntok+1) > len(w.slots) {
+		w.slots = grow(w.slots)
 	}
 	mask := uint64(len(w.slots) - 1)
-	h := (k ^ k>>29) * 0xbf58476d1ce4e5b9
-	for s := h >> 32 & mask; ; s = (s + 1) & mask {
+	for s := mix(u, d) & mask; ; s = (s + 1) & mask {
 		sl := &w.slots[s]
-		if sl.d == 0 {
-			sl.k, sl.d = k, int32(w.ndev+1)
-			w.rep = append(w.rep, i)
-			w.ndev++
-			return sl.d - 1
+		if sl.v == 0 {
+			dev := w.byValue(tel, seed, i)
+			sl.u, sl.d, sl.v = u, d, dev+1
+			w.ntok++
+			return dev
 		}
-		if sl.k == k {
-			return sl.d - 1
+		if sl.u == u && sl.d == d {
+			return sl.v - 1
 		}
 	}
 }
 
-func (w *worker) grow() {
-	old := w.slots
-	w.slots = make([]slot, 2*len(old))
-	mask := uint64(len(w.slots) - 1)
+// byValue returns the number of the device of event i by its unit and
+// device IDs, adding it (with i as its first event) if new.
+func (w *worker) byValue(tel []risk.TelemetryEvent, seed maphash.Seed, i int) int32 {
+	if 2*(w.ndev+1) > len(w.vslots) {
+		w.vslots = grow(w.vslots)
+	}
+	ev := &tel[i]
+	h := mix(maphash.String(seed, ev.UnitID), maphash.String(seed, ev.DeviceID))
+	mask := uint64(len(w.vslots) - 1)
+	for s := mix(h, 0) & mask; ; s = (s + 1) & mask {
+		sl := &w.vslots[s]
+		if sl.v == 0 {
+			sl.u, sl.v = h, int32(w.ndev+1)
+			w.rep = append(w.rep, i)
+			w.ndev++
+			return sl.v - 1
+		}
+		if r := &tel[w.rep[sl.v-1]]; sl.u == h && r.UnitID == ev.UnitID && r.DeviceID == ev.DeviceID {
+			return sl.v - 1
+		}
+	}
+}
+
+// grow doubles an open-addressing table, rehashing by (u, d).
+func grow(old []slot) []slot {
+	t := make([]slot, 2*len(old))
+	mask := uint64(len(t) - 1)
 	for _, sl := range old {
-		if sl.d == 0 {
+		if sl.v == 0 {
 			continue
 		}
-		h := (sl.k ^ sl.k>>29) * 0xbf58476d1ce4e5b9
-		s := h >> 32 & mask
-		for w.slots[s].d != 0 {
+		s := mix(sl.u, sl.d) & mask
+		for t[s].v != 0 {
 			s = (s + 1) & mask
 		}
-		w.slots[s] = sl
+		t[s] = sl
 	}
+	return t
 }
 
 // counter counts events of a rule in its window.

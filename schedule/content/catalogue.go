@@ -1,8 +1,8 @@
 package content
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
