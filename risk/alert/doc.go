@@ -15,7 +15,7 @@
 //
 // [Config] documents each rule's threshold and default severity: a fire
 // (critical), a fire alarm (serious), a device offline for a day
-// (warning), a fault unresolved for 3 days (serious), 5 faults of one
+// (warning), a fault unresolved for 7 days (serious), 5 faults of one
 // device in 30 days (warning), a device shielded for a day (serious),
 // water pressure low for 3 days (serious), 3 residual-current or
 // cable-temperature alarms of one device in 7 days (serious). Severities

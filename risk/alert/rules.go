@@ -111,7 +111,7 @@ const day = 24 * time.Hour
 //	fire                 a fire incident in the last 30 days        critical
 //	fire-alarm           a fire alarm in the last 7 days            serious
 //	device-offline       offline for 24 h or more                   warning
-//	fault-unresolved     fault not restored for 3 days or more      serious
+//	fault-unresolved     fault not restored for 7 days or more      serious
 //	fault-repeated       5 faults from one device in 30 days        warning
 //	device-shielded      shielded for 24 h or more                  serious
 //	pressure-low         low water pressure for 3 days or more      serious
@@ -121,7 +121,7 @@ const day = 24 * time.Hour
 // Why: a real fire always warrants a follow-up visit; a fire alarm is a
 // signal an inspector must check was handled (GB 25201-2010 asks the
 // control room to confirm every alarm); a day offline means the unit is
-// not monitored at all; a fault left three days, a shielded detector or
+// not monitored at all; a fault left a week, a shielded detector or
 // a sprinkler system without pressure disables protection; electrical
 // faults cause about a third of China's fires, so repeating
 // residual-current or over-temperature alarms are a precursor worth a
@@ -131,7 +131,7 @@ type Config struct {
 	FireWindow           time.Duration // zero: 30 days
 	AlarmWindow          time.Duration // zero: 7 days
 	OfflineAfter         time.Duration // zero: 24 h
-	FaultUnresolvedAfter time.Duration // zero: 3 days
+	FaultUnresolvedAfter time.Duration // zero: 7 days
 	FaultRepeat          int           // zero: 5
 	FaultWindow          time.Duration // zero: 30 days
 	ShieldedAfter        time.Duration // zero: 24 h
@@ -173,7 +173,7 @@ func dur(d, def time.Duration) int64 {
 func (c Config) params() (params, error) {
 	p := params{
 		fireWin: dur(c.FireWindow, 30*day), alarmWin: dur(c.AlarmWindow, 7*day), offline: dur(c.OfflineAfter, day),
-		faultOpen: dur(c.FaultUnresolvedAfter, 3*day), faultWin: dur(c.FaultWindow, 30*day),
+		faultOpen: dur(c.FaultUnresolvedAfter, 7*day), faultWin: dur(c.FaultWindow, 30*day),
 		shielded: dur(c.ShieldedAfter, day), pressFor: dur(c.PressureLowFor, 3*day), pressWin: dur(c.PressureWindow, 30*day),
 		elecWin: dur(c.ElectricalWindow, 7*day), faultRepeat: c.FaultRepeat, elecRepeat: c.ElectricalRepeat,
 		off: c.Off, min: c.MinSeverity,
