@@ -85,7 +85,7 @@ func DefaultFocusRules() []FocusRule {
 		{Feature: risk.FeatIncFalseAlarm, Items: []string{"FAC-1", "CTL-1"}, ZH: "误报警出警多", EN: "false-alarm call-outs"},
 		{Feature: risk.FeatCredDishonest, Items: []string{"RSP-1", "MGT-1"}, ZH: "列入严重失信名单", EN: "on the serious-dishonesty list", Always: true},
 		{Feature: risk.FeatCredPenalties, Items: []string{"RSP-1"}, ZH: "受过行政处罚", EN: "administrative penalties"},
-		{Feature: risk.FeatCredGrade, Items: []string{"RSP-1"}, ZH: "信用等级低", EN: "poor credit grade"},
+		{Feature: risk.FeatCredGrade, Items: []string{"RSP-1"}, ZH: "信用等级不是A", EN: "credit grade below A"},
 		{Feature: risk.FeatCredMissing, Items: []string{"RSP-1"}, ZH: "无信用记录", EN: "no credit record"},
 		{Feature: risk.FeatKeyUnit, Items: []string{"RSP-1", "MGT-2", "MGT-3"}, ZH: "消防安全重点单位", EN: "a fire-safety key unit"},
 		{Feature: risk.FeatCrowdedPlace, Items: []string{"EVA-1", "EVA-3", "TRN-2"}, ZH: "人员密集场所", EN: "a crowded place"},
