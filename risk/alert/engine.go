@@ -2,6 +2,7 @@ package alert
 
 import (
 	"cmp"
+	"errors"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -75,6 +76,7 @@ type worker struct {
 	start    []int32
 	items    []item
 	findings []finding
+	created  []created
 }
 
 // slot is a slot of a device table: by tokens (u, d) or by value (u
@@ -93,7 +95,7 @@ const noTime = math.MinInt64
 // at or after asOf and appends a 32-byte record — identity tokens of the
 // unit and device ID strings (their address and length, which costs no
 // memory access), the time, the index and the kind — to one of up to
-// 1,024 buckets by a hash of the unit ID. Pass 2 (2 goroutines over the
+// 1,024 buckets by a hash of the unit ID's token. Pass 2 (2 goroutines over the
 // buckets, each a few thousand devices that fit in cache) numbers the
 // devices of a bucket by their tokens through a small open-addressing
 // table, and a token pair seen for the first time by the ID strings
@@ -103,7 +105,9 @@ const noTime = math.MinInt64
 // rules over each device's events. Maps stay out of both hot loops;
 // only the findings go back to the ID strings, to be grouped into
 // alerts by unit. IDs copied per event (not shared) are correct but
-// slower: every event is then found by value.
+// slower: every event is then found by value, and if a device's events
+// went to two buckets (its unit ID in different strings), both passes
+// run again with buckets by the unit ID's value.
 func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asOf time.Time) (*Report, error) {
 	p, err := e.Config.params()
 	if err != nil {
@@ -114,30 +118,75 @@ func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asO
 	if err != nil {
 		return nil, err
 	}
-	bits := bucketBits(len(tel))
-	seed := maphash.MakeSeed()
-	an := asOf.UnixNano()
-	parallel2(len(tel), func(g, lo, hi int) { e.work[g].pass1(tel, lo, hi, an, bits, seed) })
-	for g := range e.work {
-		if b := e.work[g].bad; b >= 0 {
-			return nil, eventError(tel, b)
-		}
-		rep.Late += e.work[g].late
+	late, err := e.run(tel, &p, asOf.UnixNano(), false)
+	if errors.Is(err, errSplit) {
+		late, err = e.run(tel, &p, asOf.UnixNano(), true)
 	}
-	var next atomic.Int64
-	parallel2(2, func(g, _, _ int) {
-		w := &e.work[g]
-		w.findings = w.findings[:0]
-		for b := int(next.Add(1) - 1); b < 1<<bits; b = int(next.Add(1) - 1) {
-			w.bucket(tel, seed, &e.work, b, &p, an)
-		}
-	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Late = late
 	rep.Alerts = p.alerts(tel, append(e.work[0].findings, e.work[1].findings...), asOf)
 	rep.Alerts = append(rep.Alerts, fires...)
 	slices.SortStableFunc(rep.Alerts, func(a, b Alert) int {
 		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Rule, b.Rule))
 	})
 	return rep, nil
+}
+
+// errSplit reports a device whose events went to two buckets.
+var errSplit = errors.New("alert: unit ID strings not shared")
+
+// run runs both passes and leaves the findings in e.work, returning the
+// number of late events. Unless byValue, the bucket of an event is a
+// hash of the identity token of its unit ID string, which reads no
+// string; a device whose events have unit IDs in different strings
+// that went to different buckets is then found after pass 2 and run
+// returns errSplit. With byValue, the bucket is a hash of the unit ID
+// itself.
+func (e *Evaluator) run(tel []risk.TelemetryEvent, p *params, asOf int64, byValue bool) (int, error) {
+	bits := bucketBits(len(tel))
+	seed := maphash.MakeSeed()
+	parallel2(len(tel), func(g, lo, hi int) { e.work[g].pass1(tel, lo, hi, asOf, bits, seed, byValue) })
+	late := 0
+	for g := range e.work {
+		if b := e.work[g].bad; b >= 0 {
+			return 0, eventError(tel, b)
+		}
+		late += e.work[g].late
+	}
+	var next atomic.Int64
+	parallel2(2, func(g, _, _ int) {
+		w := &e.work[g]
+		w.findings, w.created = w.findings[:0], w.created[:0]
+		for b := int(next.Add(1) - 1); b < 1<<bits; b = int(next.Add(1) - 1) {
+			w.bucket(tel, seed, &e.work, b, p, asOf)
+		}
+	})
+	if !byValue && e.split(tel) {
+		return 0, errSplit
+	}
+	return late, nil
+}
+
+// split reports whether a device was created in two buckets.
+func (e *Evaluator) split(tel []risk.TelemetryEvent) bool {
+	all := append(e.work[0].created, e.work[1].created...)
+	slices.SortFunc(all, func(a, b created) int { return cmp.Compare(a.h, b.h) })
+	for i := 1; i < len(all); i++ {
+		a, b := &all[i-1], &all[i]
+		if a.h == b.h && a.b != b.b && tel[a.rep].UnitID == tel[b.rep].UnitID && tel[a.rep].DeviceID == tel[b.rep].DeviceID {
+			return true
+		}
+	}
+	return false
+}
+
+// created is a device created in bucket b by its value hash h.
+type created struct {
+	h   uint64
+	b   int32
+	rep int
 }
 
 // bucketBits returns the number of bits of the bucket index: about 8,192
@@ -154,7 +203,7 @@ var numKinds = risk.EventKind(len(risk.EventKinds()))
 var numTypes = risk.DeviceType(len(risk.DeviceTypes()))
 
 // pass1 appends the records of events [lo, hi) to w's buckets.
-func (w *worker) pass1(tel []risk.TelemetryEvent, lo, hi int, asOf int64, bits int, seed maphash.Seed) {
+func (w *worker) pass1(tel []risk.TelemetryEvent, lo, hi int, asOf int64, bits int, seed maphash.Seed, byValue bool) {
 	nb := 1 << bits
 	if len(w.buckets) != nb {
 		w.buckets = make([][]rec, nb)
@@ -180,11 +229,15 @@ func (w *worker) pass1(tel []risk.TelemetryEvent, lo, hi int, asOf int64, bits i
 			w.late++
 			continue
 		}
-		b := 0
-		if bits > 0 {
+		u, b := token(ev.UnitID), 0
+		switch {
+		case bits == 0:
+		case u != 0 && !byValue:
+			b = int(mix(u, 0) >> shift)
+		default:
 			b = int(maphash.String(seed, ev.UnitID) >> shift)
 		}
-		w.buckets[b] = append(w.buckets[b], rec{u: token(ev.UnitID), d: token(ev.DeviceID), t: t, ik: uint64(i)<<8 | uint64(ev.Kind)})
+		w.buckets[b] = append(w.buckets[b], rec{u: u, d: token(ev.DeviceID), t: t, ik: uint64(i)<<8 | uint64(ev.Kind)})
 	}
 }
 
@@ -200,7 +253,7 @@ func (w *worker) bucket(tel []risk.TelemetryEvent, seed maphash.Seed, all *[2]wo
 	j := 0
 	for h := range all {
 		for _, r := range all[h].buckets[b] {
-			w.devOf[j] = w.device(tel, seed, r.u, r.d, int(r.ik>>8))
+			w.devOf[j] = w.device(tel, seed, r.u, r.d, int(r.ik>>8), int32(b))
 			j++
 		}
 	}
@@ -258,9 +311,9 @@ func mix(a, b uint64) uint64 {
 // device returns the number of the device of event i, whose ID strings
 // have tokens u and d, adding the device if new: first by the tokens
 // (one probe of a small table, no string read), else by value.
-func (w *worker) device(tel []risk.TelemetryEvent, seed maphash.Seed, u, d uint64, i int) int32 {
+func (w *worker) device(tel []risk.TelemetryEvent, seed maphash.Seed, u, d uint64, i int, b int32) int32 {
 	if u == 0 || d == 0 {
-		return w.byValue(tel, seed, i)
+		return w.byValue(tel, seed, i, b)
 	}
 	if 2*(w.ntok+1) > len(w.slots) {
 		w.slots = grow(w.slots)
@@ -269,7 +322,7 @@ func (w *worker) device(tel []risk.TelemetryEvent, seed maphash.Seed, u, d uint6
 	for s := mix(u, d) & mask; ; s = (s + 1) & mask {
 		sl := &w.slots[s]
 		if sl.v == 0 {
-			dev := w.byValue(tel, seed, i)
+			dev := w.byValue(tel, seed, i, b)
 			sl.u, sl.d, sl.v = u, d, dev+1
 			w.ntok++
 			return dev
@@ -282,7 +335,7 @@ func (w *worker) device(tel []risk.TelemetryEvent, seed maphash.Seed, u, d uint6
 
 // byValue returns the number of the device of event i by its unit and
 // device IDs, adding it (with i as its first event) if new.
-func (w *worker) byValue(tel []risk.TelemetryEvent, seed maphash.Seed, i int) int32 {
+func (w *worker) byValue(tel []risk.TelemetryEvent, seed maphash.Seed, i int, b int32) int32 {
 	if 2*(w.ndev+1) > len(w.vslots) {
 		w.vslots = grow(w.vslots)
 	}
@@ -294,6 +347,7 @@ func (w *worker) byValue(tel []risk.TelemetryEvent, seed maphash.Seed, i int) in
 		if sl.v == 0 {
 			sl.u, sl.v = h, int32(w.ndev+1)
 			w.rep = append(w.rep, i)
+			w.created = append(w.created, created{h, b, i})
 			w.ndev++
 			return sl.v - 1
 		}
