@@ -34,8 +34,13 @@ type Alert struct {
 	// Evidence lists the triggering devices by device ID, or the fires
 	// by time for RuleFire.
 	Evidence []Evidence
-	// ZH and EN explain the alert in plain Chinese and English.
-	ZH, EN string
+	// Threshold is the rule's duration: its counting window (fire,
+	// fire-alarm, fault-repeated, electrical-repeated) or how long the
+	// condition lasted at least (the others). MinCount is the number of
+	// events per device the rule needs (1 but for the repeat rules).
+	// With them, [Alert.Explain] needs no Config.
+	Threshold time.Duration
+	MinCount  int
 }
 
 // Evidence is what one device (or, for RuleFire, one incident) shows.

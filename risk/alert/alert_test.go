@@ -93,8 +93,9 @@ func TestEarlyWarningRules(t *testing.T) {
 			assert.Equal(t, "hit", a.UnitID)
 			assert.Equal(t, alert.DefaultSeverity(tc.rule), a.Severity)
 			assert.NotEmpty(t, a.Evidence)
-			assert.NotEmpty(t, a.ZH)
-			assert.NotEmpty(t, a.EN)
+			zh, en := a.Explain()
+			assert.NotEmpty(t, zh)
+			assert.NotEmpty(t, en)
 			assert.False(t, a.Raised.After(asOf))
 			assert.True(t, a.From.Before(a.To))
 			assert.Equal(t, asOf, a.To)
@@ -158,8 +159,10 @@ func TestEarlyWarningEvidence(t *testing.T) {
 		{DeviceID: "U-TD01", Count: 1, First: asOf.Add(-30 * h), Last: asOf, Open: true},
 		{DeviceID: "U-TD02", Count: 1, First: asOf.Add(-50 * h), Last: asOf, Open: true},
 	}, a.Evidence)
-	assert.Equal(t, "2 device(s) offline for over 24 h (U-TD01, U-TD02, the first since 2026-05-29 22:00, 50 h): the unit is not monitored.", a.EN)
-	assert.Equal(t, "2个设备离线超过24小时（U-TD01, U-TD02，最早自 2026-05-29 22:00 起，已50小时），单位处于无监测状态。", a.ZH)
+	assert.Equal(t, 24*h, a.Threshold)
+	zh, en := a.Explain()
+	assert.Equal(t, "2 device(s) offline for over 24 h (U-TD01, U-TD02, the first since 2026-05-29 22:00, 50 h): the unit is not monitored.", en)
+	assert.Equal(t, "2个设备离线超过24小时（U-TD01, U-TD02，最早自 2026-05-29 22:00 起，已50小时），单位处于无监测状态。", zh)
 }
 
 // TestEarlyWarningSeverityThreshold: MinSeverity drops the alerts

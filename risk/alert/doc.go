@@ -5,7 +5,8 @@
 //
 //	rep, err := alert.Evaluate(rec.Telemetry, rec.Incidents, asOf, alert.Config{})
 //	for _, a := range rep.AtLeast(alert.Serious) {
-//		fmt.Println(a.UnitID, a.Rule, a.Severity, a.EN)
+//		zh, en := a.Explain()
+//		fmt.Println(a.UnitID, a.Rule, a.Severity, zh, en)
 //	}
 //
 // A service that evaluates a growing log again and again keeps an

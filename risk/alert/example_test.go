@@ -23,8 +23,9 @@ func ExampleEvaluate() {
 	}
 	for _, a := range rep.Alerts {
 		fmt.Println(a.UnitID, a.Rule, a.Severity)
-		fmt.Println(a.ZH)
-		fmt.Println(a.EN)
+		zh, en := a.Explain()
+		fmt.Println(zh)
+		fmt.Println(en)
 	}
 	fmt.Println("ignored after asOf:", rep.Late)
 	// Output:

@@ -54,7 +54,7 @@ func (p *params) fires(inc []risk.Incident, asOf time.Time, rep *Report) ([]Aler
 		})
 		a := Alert{UnitID: u, Rule: RuleFire, Severity: p.sev[RuleFire], From: from, To: asOf, Count: len(ev),
 			First: ev[0].First, Last: ev[len(ev)-1].First, Raised: ev[len(ev)-1].First, Evidence: ev}
-		a.ZH, a.EN = explain(&a, p)
+		a.Threshold, a.MinCount = time.Duration(p.fireWin), 1
 		out = append(out, a)
 	}
 	return out, nil
@@ -113,7 +113,13 @@ func (p *params) alert(fs []named, asOf time.Time) Alert {
 		a.From, a.First, a.Last = time.Unix(0, first).UTC(), time.Unix(0, first).UTC(), time.Unix(0, latest).UTC()
 	}
 	a.Raised = time.Unix(0, raised).UTC()
-	a.ZH, a.EN = explain(&a, p)
+	a.Threshold, a.MinCount = time.Duration(p.threshold(r)), 1
+	switch r {
+	case RuleFaultRepeated:
+		a.MinCount = p.faultRepeat
+	case RuleElectrical:
+		a.MinCount = p.elecRepeat
+	}
 	return a
 }
 
@@ -132,8 +138,27 @@ func (p *params) window(r Rule) int64 {
 	return p.fireWin
 }
 
-// explain returns the plain Chinese and English explanation of a.
-func explain(a *Alert, p *params) (zh, en string) {
+// threshold returns the duration of rule r that Alert.Threshold reports.
+func (p *params) threshold(r Rule) int64 {
+	switch r {
+	case RuleOffline:
+		return p.offline
+	case RuleFaultUnresolved:
+		return p.faultOpen
+	case RuleShielded:
+		return p.shielded
+	case RulePressureLow:
+		return p.pressFor
+	}
+	return p.window(r)
+}
+
+// Explain returns the plain Chinese and English explanation of a, e.g.
+// "1 device(s) shielded for over 24 h (U-SD03, the first since
+// 2025-12-29 08:32): their zones detect no fire." It is computed on
+// demand: a city's alerts are many, and few are read.
+func (a *Alert) Explain() (zh, en string) {
+	th := int64(a.Threshold)
 	d := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
 	devs := deviceList(a.Evidence)
 	since := a.To.Sub(a.First).Round(time.Hour)
@@ -143,37 +168,37 @@ func explain(a *Alert, p *params) (zh, en string) {
 		for _, e := range a.Evidence {
 			cas += e.Casualties
 		}
-		zh = fmt.Sprintf("近%s发生火灾%d起（最近一起 %s，伤亡%d人），须核查火灾原因调查与整改。", zhDur(p.fireWin), a.Count, d(a.Last), cas)
+		zh = fmt.Sprintf("近%s发生火灾%d起（最近一起 %s，伤亡%d人），须核查火灾原因调查与整改。", zhDur(th), a.Count, d(a.Last), cas)
 		en = fmt.Sprintf("%d fire(s) in the last %s (latest %s, %d casualties): check the fire's cause and its rectification.",
-			a.Count, enDur(p.fireWin), d(a.Last), cas)
+			a.Count, enDur(th), d(a.Last), cas)
 	case RuleFireAlarm:
-		zh = fmt.Sprintf("近%s火灾报警%d次（%s，最近 %s），须核查报警是否及时确认处置。", zhDur(p.alarmWin), a.Count, devs, d(a.Last))
+		zh = fmt.Sprintf("近%s火灾报警%d次（%s，最近 %s），须核查报警是否及时确认处置。", zhDur(th), a.Count, devs, d(a.Last))
 		en = fmt.Sprintf("%d fire alarm(s) in the last %s (%s, latest %s): check that each was confirmed and handled.",
-			a.Count, enDur(p.alarmWin), devs, d(a.Last))
+			a.Count, enDur(th), devs, d(a.Last))
 	case RuleOffline:
-		zh = fmt.Sprintf("%d个设备离线超过%s（%s，最早自 %s 起，已%s），单位处于无监测状态。", a.Count, zhDur(p.offline), devs, d(a.First), zhDur(int64(since)))
+		zh = fmt.Sprintf("%d个设备离线超过%s（%s，最早自 %s 起，已%s），单位处于无监测状态。", a.Count, zhDur(th), devs, d(a.First), zhDur(int64(since)))
 		en = fmt.Sprintf("%d device(s) offline for over %s (%s, the first since %s, %s): the unit is not monitored.",
-			a.Count, enDur(p.offline), devs, d(a.First), enDur(int64(since)))
+			a.Count, enDur(th), devs, d(a.First), enDur(int64(since)))
 	case RuleFaultUnresolved:
-		zh = fmt.Sprintf("%d个设备故障超过%s未排除（%s，最早自 %s 起），消防设施带故障运行。", a.Count, zhDur(p.faultOpen), devs, d(a.First))
+		zh = fmt.Sprintf("%d个设备故障超过%s未排除（%s，最早自 %s 起），消防设施带故障运行。", a.Count, zhDur(th), devs, d(a.First))
 		en = fmt.Sprintf("%d device fault(s) unresolved for over %s (%s, the first since %s): fire protection runs with faults.",
-			a.Count, enDur(p.faultOpen), devs, d(a.First))
+			a.Count, enDur(th), devs, d(a.First))
 	case RuleFaultRepeated:
-		zh = fmt.Sprintf("近%s设备反复故障%d次（%s，每台至少%d次），须检查维护保养。", zhDur(p.faultWin), a.Count, devs, p.faultRepeat)
+		zh = fmt.Sprintf("近%s设备反复故障%d次（%s，每台至少%d次），须检查维护保养。", zhDur(th), a.Count, devs, a.MinCount)
 		en = fmt.Sprintf("%d faults in the last %s from devices failing at least %d times each (%s): check maintenance.",
-			a.Count, enDur(p.faultWin), p.faultRepeat, devs)
+			a.Count, enDur(th), a.MinCount, devs)
 	case RuleShielded:
-		zh = fmt.Sprintf("%d个设备被屏蔽超过%s（%s，最早自 %s 起），相应区域失去火灾探测。", a.Count, zhDur(p.shielded), devs, d(a.First))
+		zh = fmt.Sprintf("%d个设备被屏蔽超过%s（%s，最早自 %s 起），相应区域失去火灾探测。", a.Count, zhDur(th), devs, d(a.First))
 		en = fmt.Sprintf("%d device(s) shielded for over %s (%s, the first since %s): their zones detect no fire.",
-			a.Count, enDur(p.shielded), devs, d(a.First))
+			a.Count, enDur(th), devs, d(a.First))
 	case RulePressureLow:
-		zh = fmt.Sprintf("消防水压低持续%s以上（%s，自 %s 起），自动喷水灭火和消火栓系统可能无法出水。", zhDur(p.pressFor), devs, d(a.First))
+		zh = fmt.Sprintf("消防水压低持续%s以上（%s，自 %s 起），自动喷水灭火和消火栓系统可能无法出水。", zhDur(th), devs, d(a.First))
 		en = fmt.Sprintf("Water pressure low for %s or more (%s, from %s): sprinklers and hydrants may not deliver water.",
-			enDur(p.pressFor), devs, d(a.First))
+			enDur(th), devs, d(a.First))
 	case RuleElectrical:
-		zh = fmt.Sprintf("近%s剩余电流或线缆温度报警%d次（%s，每台至少%d次），存在电气火灾隐患。", zhDur(p.elecWin), a.Count, devs, p.elecRepeat)
+		zh = fmt.Sprintf("近%s剩余电流或线缆温度报警%d次（%s，每台至少%d次），存在电气火灾隐患。", zhDur(th), a.Count, devs, a.MinCount)
 		en = fmt.Sprintf("%d residual-current or cable-temperature alarms in the last %s from devices alarming at least %d times each (%s): an electrical fire hazard.",
-			a.Count, enDur(p.elecWin), p.elecRepeat, devs)
+			a.Count, enDur(th), a.MinCount, devs)
 	}
 	return zh, en
 }

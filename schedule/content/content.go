@@ -204,7 +204,8 @@ func focus(cat *Catalogue, rules []FocusRule, pr *Profile) (map[string]*whys, er
 	for _, a := range pr.Alerts {
 		for i := range rules {
 			if r := &rules[i]; r.matches(AlertFeature(a.Rule)) {
-				if err := add(r, "预警："+a.ZH, "alert: "+a.EN); err != nil {
+				zh, en := a.Explain()
+				if err := add(r, "预警："+zh, "alert: "+en); err != nil {
 					return nil, err
 				}
 			}

@@ -3,6 +3,7 @@ package content_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,12 +149,12 @@ func TestInspectionContentFocusTable(t *testing.T) {
 	}
 	// An alert adds its items with its explanation.
 	pr := profile(shop, risk.Low, map[string]float64{})
-	pr.Alerts = []alert.Alert{{Rule: alert.RulePressureLow, EN: "Water pressure low", ZH: "水压低"}}
+	pr.Alerts = []alert.Alert{{Rule: alert.RulePressureLow, Threshold: 72 * time.Hour, Evidence: []alert.Evidence{{DeviceID: "WP01"}}}}
 	var p content.Policy
 	c, err := p.Content(pr)
 	require.NoError(t, err)
 	require.Equal(t, []string{"FAC-3"}, c.FocusCodes())
-	assert.Equal(t, "alert: Water pressure low", c.Checks[0].WhyEN)
+	assert.Equal(t, "alert: Water pressure low for 3 days or more (WP01, from 0001-01-01 00:00): sprinklers and hydrants may not deliver water.", c.Checks[0].WhyEN)
 }
 
 // TestInspectionContentScopeFollowsLevel: on the default city, a High
