@@ -19,8 +19,10 @@ import (
 // growing log again and again allocates little. The zero Evaluator uses
 // the default Config. An Evaluator is not safe for concurrent use.
 type Evaluator struct {
-	Config Config
-	work   [2]worker
+	Config  Config
+	work    [2]worker
+	found   []finding // both workers' findings
+	created []created // both workers' created devices
 }
 
 // rec is one event as pass 2 needs it, in 32 bytes free of pointers.
@@ -69,6 +71,8 @@ type worker struct {
 	bad      int    // first bad event, or −1
 	slots    []slot // by tokens
 	vslots   []slot // by value
+	uslots   []slot // unit tokens seen
+	nunit    int
 	ntok     int
 	ndev     int
 	devOf    []int32
@@ -126,7 +130,8 @@ func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asO
 		return nil, err
 	}
 	rep.Late = late
-	rep.Alerts = p.alerts(tel, append(e.work[0].findings, e.work[1].findings...), asOf)
+	e.found = append(append(e.found[:0], e.work[0].findings...), e.work[1].findings...)
+	rep.Alerts = p.alerts(tel, e.found, asOf, len(fires))
 	rep.Alerts = append(rep.Alerts, fires...)
 	slices.SortStableFunc(rep.Alerts, func(a, b Alert) int {
 		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Rule, b.Rule))
@@ -169,20 +174,22 @@ func (e *Evaluator) run(tel []risk.TelemetryEvent, p *params, asOf int64, byValu
 	return late, nil
 }
 
-// split reports whether a device was created in two buckets.
+// split reports whether a unit was seen in two buckets (so that a
+// device may have been).
 func (e *Evaluator) split(tel []risk.TelemetryEvent) bool {
-	all := append(e.work[0].created, e.work[1].created...)
+	e.created = append(append(e.created[:0], e.work[0].created...), e.work[1].created...)
+	all := e.created
 	slices.SortFunc(all, func(a, b created) int { return cmp.Compare(a.h, b.h) })
 	for i := 1; i < len(all); i++ {
 		a, b := &all[i-1], &all[i]
-		if a.h == b.h && a.b != b.b && tel[a.rep].UnitID == tel[b.rep].UnitID && tel[a.rep].DeviceID == tel[b.rep].DeviceID {
+		if a.h == b.h && a.b != b.b && tel[a.rep].UnitID == tel[b.rep].UnitID {
 			return true
 		}
 	}
 	return false
 }
 
-// created is a device created in bucket b by its value hash h.
+// created is a unit first seen in bucket b, by its value hash h.
 type created struct {
 	h   uint64
 	b   int32
@@ -291,7 +298,7 @@ func (w *worker) resetTable(n int) {
 	for size < n && size < 1<<14 {
 		size *= 2
 	}
-	for _, t := range []*[]slot{&w.slots, &w.vslots} {
+	for _, t := range []*[]slot{&w.slots, &w.vslots, &w.uslots} {
 		if cap(*t) >= size {
 			*t = (*t)[:size]
 			clear(*t)
@@ -299,7 +306,7 @@ func (w *worker) resetTable(n int) {
 			*t = make([]slot, size)
 		}
 	}
-	w.ntok, w.ndev = 0, 0
+	w.ntok, w.ndev, w.nunit = 0, 0, 0
 	w.rep = w.rep[:0]
 }
 
@@ -340,19 +347,45 @@ func (w *worker) byValue(tel []risk.TelemetryEvent, seed maphash.Seed, i int, b 
 		w.vslots = grow(w.vslots)
 	}
 	ev := &tel[i]
-	h := mix(maphash.String(seed, ev.UnitID), maphash.String(seed, ev.DeviceID))
+	hu := maphash.String(seed, ev.UnitID)
+	w.unitSeen(token(ev.UnitID), hu, i, b)
+	h := mix(hu, maphash.String(seed, ev.DeviceID))
 	mask := uint64(len(w.vslots) - 1)
 	for s := mix(h, 0) & mask; ; s = (s + 1) & mask {
 		sl := &w.vslots[s]
 		if sl.v == 0 {
 			sl.u, sl.v = h, int32(w.ndev+1)
 			w.rep = append(w.rep, i)
-			w.created = append(w.created, created{h, b, i})
 			w.ndev++
 			return sl.v - 1
 		}
 		if r := &tel[w.rep[sl.v-1]]; sl.u == h && r.UnitID == ev.UnitID && r.DeviceID == ev.DeviceID {
 			return sl.v - 1
+		}
+	}
+}
+
+// unitSeen notes the unit ID token u (value hash hu, event i) in bucket
+// b: the first time a bucket sees a token, it is listed in w.created,
+// so that split can find a unit (hence maybe a device) in two buckets.
+func (w *worker) unitSeen(u, hu uint64, i int, b int32) {
+	if u == 0 {
+		u = hu | 1 // no token: by value (a bucket by value is never split)
+	}
+	if 2*(w.nunit+1) > len(w.uslots) {
+		w.uslots = grow(w.uslots)
+	}
+	mask := uint64(len(w.uslots) - 1)
+	for s := mix(u, 0) & mask; ; s = (s + 1) & mask {
+		sl := &w.uslots[s]
+		if sl.v == 0 {
+			sl.u, sl.v = u, 1
+			w.nunit++
+			w.created = append(w.created, created{hu, b, i})
+			return
+		}
+		if sl.u == u {
+			return
 		}
 	}
 }

@@ -66,8 +66,9 @@ type named struct {
 	finding
 }
 
-// alerts groups the device findings into one alert per unit and rule.
-func (p *params) alerts(tel []risk.TelemetryEvent, found []finding, asOf time.Time) []Alert {
+// alerts groups the device findings into one alert per unit and rule,
+// with room for extra more alerts.
+func (p *params) alerts(tel []risk.TelemetryEvent, found []finding, asOf time.Time, extra int) []Alert {
 	fs := make([]named, len(found))
 	for i, f := range found {
 		fs[i] = named{tel[f.rep].UnitID, tel[f.rep].DeviceID, f}
@@ -75,7 +76,13 @@ func (p *params) alerts(tel []risk.TelemetryEvent, found []finding, asOf time.Ti
 	slices.SortFunc(fs, func(a, b named) int {
 		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.rule, b.rule), cmp.Compare(a.device, b.device))
 	})
-	var out []Alert
+	groups := 0
+	for i := range fs {
+		if i == 0 || fs[i].rule != fs[i-1].rule || fs[i].unit != fs[i-1].unit {
+			groups++
+		}
+	}
+	out := make([]Alert, 0, groups+extra)
 	for i := 0; i < len(fs); {
 		j := i + 1
 		for j < len(fs) && fs[j].rule == fs[i].rule && fs[j].unit == fs[i].unit {
