@@ -186,7 +186,7 @@ func focus(cat *Catalogue, rules []FocusRule, pr *Profile) (map[string]*whys, er
 		seen[e.Feature] = true
 		for i := range rules {
 			if r := &rules[i]; r.matches(e.Feature) {
-				if err := add(r, r.ZH+"（"+valueZH(e)+"）", r.EN+": "+e.Text); err != nil {
+				if err := add(r, r.ZH+"（"+valueZH(e)+"）", joinWhy(r.EN, e.Text)); err != nil {
 					return nil, err
 				}
 			}
@@ -196,7 +196,7 @@ func focus(cat *Catalogue, rules []FocusRule, pr *Profile) (map[string]*whys, er
 		r := &rules[i]
 		if r.Always && !seen[r.Feature] && pr.feat(r.Feature) > 0 {
 			v := pr.feat(r.Feature)
-			if err := add(r, r.ZH+"（"+fmtNum(v)+"）", r.EN+": "+risk.Describe(r.Feature, v, 0)); err != nil {
+			if err := add(r, r.ZH+"（"+fmtNum(v)+"）", joinWhy(r.EN, risk.Describe(r.Feature, v, 0))); err != nil {
 				return nil, err
 			}
 		}
@@ -212,6 +212,15 @@ func focus(cat *Catalogue, rules []FocusRule, pr *Profile) (map[string]*whys, er
 		}
 	}
 	return out, nil
+}
+
+// joinWhy joins a concern and the reason's text, once if they are the
+// same words (a flag).
+func joinWhy(concern, text string) string {
+	if concern == text {
+		return concern
+	}
+	return concern + ": " + text
 }
 
 // valueZH gives a reason's value and the city median in Chinese.
