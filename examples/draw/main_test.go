@@ -86,6 +86,8 @@ func TestRecordFiles(t *testing.T) {
 		assert.Len(t, strings.Split(tasks[i+1][5], ";"), 2, "a team of two")
 		_, err := content.ParseMethod(tasks[i+1][6])
 		assert.NoError(t, err, "every task has a method")
+		assert.Equal(t, task.Method, tasks[i+1][6], "the disclosure shows the method")
+		assert.Equal(t, strings.Join(task.Focus, ";"), tasks[i+1][8], "and the focus")
 	}
 	changes := clitest.ReadCSV(t, filepath.Join(dir, "level_changes.csv"))
 	assert.Equal(t, []string{"unit", "from", "to", "rule", "reason_en", "reason_zh"}, changes[0])
