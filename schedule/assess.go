@@ -99,13 +99,17 @@ func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, e
 	return d, nil
 }
 
+// FocusReasons is the number of top risk reasons (risk.Scores.TopReasons)
+// a task's focus follows.
+const FocusReasons = 5
+
 // SetContent sets the method and focus of every unit's task (FrameUnit
 // Method and Focus) by the content policy p, from the unit's level and
-// its top 5 risk reasons; units, the scores' rows and levels are parallel
+// its top FocusReasons risk reasons; units, the scores' rows and levels are parallel
 // (content.Profiles). Assess calls it; call it before the frame is
 // hashed, drawn or copied by After. It returns p's errors.
 func (frame *Frame) SetContent(units []risk.Unit, scores *risk.Scores, levels []risk.LevelAssignment, p *content.Policy) error {
-	for k, pr := range content.Profiles(units, scores, levels, 5) {
+	for k, pr := range content.Profiles(units, scores, levels, FocusReasons) {
 		c, err := p.Content(&pr)
 		if err != nil {
 			return err

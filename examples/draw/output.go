@@ -369,7 +369,7 @@ func (d *result) writeTargets(w io.Writer) error {
 		return err
 	}
 	for _, t := range d.targets {
-		c := d.content[t.UnitID]
+		c := d.targeted[t.UnitID]
 		for i := range t.Alerts {
 			a := alertRow(&t.Alerts[i])
 			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),

@@ -186,10 +186,11 @@ type result struct {
 	// content of each drawn unit's task, by unit ID; the level changes
 	// since the previous round; the alerts as of asOf and the units they
 	// make targets of an inspection outside the draw.
-	content map[string]content.Content
-	changes []content.LevelChange
-	alerts  *alert.Report
-	targets []content.Target
+	content  map[string]content.Content
+	targeted map[string]content.Content // with the alerts' focus
+	changes  []content.LevelChange
+	alerts   *alert.Report
+	targets  []content.Target
 }
 
 // draw runs the pipeline: the directory (features → scores → levels →
@@ -248,15 +249,24 @@ func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *sch
 		drawn[t.Unit] = true
 	}
 	d.content = map[string]content.Content{}
+	d.targeted = map[string]content.Content{}
 	var p content.Policy
-	for k, pr := range content.Profiles(recs.Units, assessed.Scores, assessed.Levels, reasonsPerUnit) {
-		if id := recs.Units[k].ID; drawn[id] || byUnit[id] != nil {
-			pr.Alerts = byUnit[id]
+	for k, pr := range content.Profiles(recs.Units, assessed.Scores, assessed.Levels, schedule.FocusReasons) {
+		id := recs.Units[k].ID
+		if drawn[id] {
 			c, err := p.Content(&pr)
 			if err != nil {
 				return err
 			}
 			d.content[id] = c
+		}
+		if byUnit[id] != nil {
+			pr.Alerts = byUnit[id]
+			c, err := p.Content(&pr)
+			if err != nil {
+				return err
+			}
+			d.targeted[id] = c
 		}
 	}
 	return nil
