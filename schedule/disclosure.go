@@ -17,7 +17,7 @@ import (
 // re-run it.
 const (
 	// FormatVersion names the disclosure's JSON layout.
-	FormatVersion = "firedraw-disclosure/1"
+	FormatVersion = "firedraw-disclosure/2"
 	// LibraryVersion names this library.
 	LibraryVersion = "firedraw/schedule v0.1.0"
 )
@@ -142,6 +142,11 @@ type Task struct {
 	Date       Day     `json:"date"`
 	ResultsDue Day     `json:"results_due"`
 	Teams      []Team  `json:"teams"`
+	// Method is how the visit is done (content.Method: on-site, remote,
+	// document-review, joint) and Focus the catalogue items it focuses
+	// on, from the unit's own risk reasons (format 2).
+	Method string   `json:"method"`
+	Focus  []string `json:"focus"`
 }
 
 // Exclusion is a drawn unit not visited by the draw's team because it was

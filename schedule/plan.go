@@ -323,6 +323,7 @@ func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, 
 			tasks[j] = Task{
 				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
 				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
+				Method: frame.units[k].Method.String(), Focus: append([]string{}, frame.units[k].Focus...),
 			}
 		}
 	})
