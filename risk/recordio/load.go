@@ -1,6 +1,7 @@
 package recordio
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"compress/gzip"
@@ -72,6 +73,32 @@ type LoadOptions struct {
 	// Units, if not nil, rejects with ErrUnknownUnit every record that
 	// names a unit ID not in the directory.
 	Units *risk.Directory
+
+	// MaxLineBytes bounds a CSV record (line breaks inside quoted fields
+	// included) or a JSON line; 0 means DefaultMaxLineBytes (1 MiB). A
+	// longer record ends loading with ErrTooLarge, as the rest of the
+	// input cannot be split reliably.
+	MaxLineBytes int
+	// MaxFieldBytes bounds one CSV field or JSON value; 0 means
+	// DefaultMaxFieldBytes (64 KiB). A longer field rejects its row with
+	// ErrTooLarge (an unclosed quoted field ends loading).
+	MaxFieldBytes int
+	// MaxBytes bounds the bytes read, after decompression; 0 means
+	// DefaultMaxBytes (64 GiB). More ends loading with ErrTooLarge.
+	MaxBytes int64
+	// MaxGzipRatio bounds how many times a gzipped input may expand; 0
+	// means DefaultMaxGzipRatio (200). Only checked past the first 16 MiB
+	// of output. More ends loading with ErrTooLarge.
+	MaxGzipRatio int
+	// Charset is the character set of the input; the zero value UTF8
+	// refuses GBK/GB18030 input with a conversion hint.
+	Charset Charset
+	// CreditCodes checks unit IDs (LoadUnits only) against the check
+	// character of GB 32100-2015 unified social credit codes.
+	CreditCodes CreditCodeCheck
+	// Warn receives the warnings of CreditCodeWarn; it must not be nil
+	// with CreditCodeWarn (the loader panics).
+	Warn func(*risk.RecordError)
 }
 
 // colKind is the JSON type a column takes.
@@ -152,6 +179,9 @@ type loader struct {
 }
 
 func newLoader(opt LoadOptions, s *spec) *loader {
+	if opt.CreditCodes == CreditCodeWarn && opt.Warn == nil {
+		panic("recordio: LoadOptions.CreditCodes is CreditCodeWarn but Warn is nil")
+	}
 	l := &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
 	if s == telemetrySpec {
 		l.recentIDs = newRecentStrings()
@@ -195,6 +225,11 @@ func (l *loader) keep(e *risk.RecordError) bool {
 
 // run feeds every record of r to fn; an error fn returns rejects the row.
 func (l *loader) run(r io.Reader, fn func(*row) *risk.RecordError) {
+	r, e := l.open(r)
+	if e != nil {
+		l.fatal(e)
+		return
+	}
 	switch l.opt.Format {
 	case CSV:
 		l.runCSV(r, fn)
@@ -1436,8 +1471,9 @@ type Files struct {
 	Units, Telemetry, Incidents, Inspections, Credit, Inspectors string
 }
 
-// LoadRecords loads every named file from fsys. A name ending in ".gz" is
-// gunzipped; the format follows FormatOf(name), whatever opt.Format says,
+// LoadRecords loads every named file from fsys. A name ending in ".gz"
+// must be gzipped (every loader gunzips input that starts with the gzip
+// magic number); the format follows FormatOf(name), whatever opt.Format says,
 // and opt.Source is set to the name. Units load first: if there is a
 // units file, the other files are checked against its units instead of
 // opt.Units (so every record names a known unit). Inspectors load next,
@@ -1458,14 +1494,11 @@ func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*risk.Records, []*ri
 			return err
 		}
 		defer f.Close()
-		var r io.Reader = f
-		if strings.EqualFold(path.Ext(name), ".gz") {
-			zr, err := gzip.NewReader(f)
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			defer zr.Close()
-			r = zr
+		// The loaders gunzip by the magic number; a name ending in
+		// ".gz" must have it.
+		r := bufio.NewReaderSize(f, sniffSize)
+		if head, _ := r.Peek(len(gzipMagic)); strings.EqualFold(path.Ext(name), ".gz") && !bytes.Equal(head, gzipMagic) {
+			return fmt.Errorf("%s: %w", name, gzip.ErrHeader)
 		}
 		o := opt
 		o.Source = name

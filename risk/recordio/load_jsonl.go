@@ -14,7 +14,7 @@ import (
 // runJSONL feeds each non-blank line of r, one JSON object, to fn as a
 // row.
 func (l *loader) runJSONL(r io.Reader, fn func(*row) *risk.RecordError) {
-	lr := newLineReader(r)
+	lr := newLineReader(r, &l.opt)
 	s := l.spec
 	rw := &row{spec: s, vals: make([][]byte, len(s.cols)), lists: make([][]string, len(s.cols))}
 	for {

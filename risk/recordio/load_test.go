@@ -265,7 +265,7 @@ func TestLoadUnitsErrors(t *testing.T) {
 		{name: "bare quote", in: unitsHeader + "U1,a\"b,school,d,,,,\n", want: risk.ErrMalformed, line: 2},
 		{name: "unclosed quote", in: unitsHeader + "U1,\"a,school,d,,,,\n", want: risk.ErrMalformed, line: 2},
 		{name: "text after quote", in: unitsHeader + "U1,\"a\"b,school,d,,,,\n", want: risk.ErrMalformed, line: 2},
-		{name: "invalid UTF-8", in: unitsHeader + "U1,\xc0\xaf,school,d,,,,\n", want: risk.ErrMalformed, line: 2},
+		{name: "invalid UTF-8", in: unitsHeader + "U1,\xff\xaf,school,d,,,,\n", want: risk.ErrMalformed, line: 2},
 		{name: "JSON unknown field", format: JSONL, in: `{"id":"U1","category":"school","district":"d","floors":3}`,
 			want: risk.ErrUnknownField, line: 1, column: "floors", id: "U1"},
 		{name: "JSON malformed", format: JSONL, in: "\n" + `{"id":"U1",`, want: risk.ErrMalformed, line: 2},
