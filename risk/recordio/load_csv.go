@@ -95,7 +95,6 @@ func (e *csvRowError) wrap() error {
 // notUTF8 is the message for a row that is not valid UTF-8.
 const notUTF8 = "not valid UTF-8 (a GBK/GB18030 export? " + gbHint + ")"
 
-
 // csvReader splits RFC 4180 CSV (comma-separated, '"'-quoted with '""'
 // for a quote, quoted fields may span lines, CRLF or LF line ends) into
 // fields. Rows without quotes take a fast path that slices the line in
