@@ -15,9 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/internal/par"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Format is the encoding of a record file.
@@ -139,6 +141,38 @@ func newSpec(kind string, idCol, nJSON int, attrs bool, cols ...column) *spec {
 
 func (s *spec) names() string { return strings.Join(s.colNames(), ", ") }
 
+// foldName folds a column name for comparison with the known names:
+// NFKC (full-width letters), lower case, without spaces, '-' and '_'.
+func foldName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '_' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, norm.NFKC.String(name))
+}
+
+// suggest returns the column of s that name is a variant of (differing in
+// case, spaces, '-' or '_'), or "" if there is none.
+func (s *spec) suggest(name string) string {
+	f := foldName(name)
+	for _, c := range s.cols {
+		if c.name != name && foldName(c.name) == f {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// didYouMean returns ": did you mean x?" if name is a variant of column
+// x, else "".
+func (s *spec) didYouMean(name string) string {
+	if c := s.suggest(name); c != "" {
+		return fmt.Sprintf(": did you mean %s?", c)
+	}
+	return ""
+}
+
 // colNames returns the names of the columns of s, in order.
 func (s *spec) colNames() []string {
 	names := make([]string, len(s.cols))
@@ -173,6 +207,7 @@ type loader struct {
 	err      error
 	intern   interner
 	strBuf   []byte // scratch for a unit's ID and name
+	maxField int    // LoadOptions.MaxFieldBytes, with its default
 	attrSlab []risk.Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
 	recentIDs *recentStrings
@@ -183,6 +218,7 @@ func newLoader(opt LoadOptions, s *spec) *loader {
 		panic("recordio: LoadOptions.CreditCodes is CreditCodeWarn but Warn is nil")
 	}
 	l := &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
+	_, l.maxField, _, _ = opt.limits()
 	if s == telemetrySpec {
 		l.recentIDs = newRecentStrings()
 	}

@@ -304,6 +304,12 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *risk.RecordError) {
 			h.index[k] = i
 			continue
 		}
+		// A variant of a known name (Key_Unit, "high fire risk") is
+		// refused, never an attribute: the column would be lost.
+		if c := s.suggest(name); c != "" {
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: column %q is not a %s column: did you mean %s?", risk.ErrUnknownField, name, s.kind, c)}
+		}
 		if !s.attrs {
 			return nil, &risk.RecordError{Line: line, Column: name,
 				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", risk.ErrUnknownField, name, s.kind, s.names())}
