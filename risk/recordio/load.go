@@ -350,6 +350,12 @@ func (r *row) missing(c int) *risk.RecordError {
 	return &risk.RecordError{Column: r.colName(c), Err: risk.ErrMissingValue}
 }
 
+// emptyList is the error for an inspector's empty list column c.
+func (r *row) emptyList(c int, what string) *risk.RecordError {
+	return &risk.RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: fmt.Errorf(
+		"%w: an empty list would make the inspector never eligible; list the %s", risk.ErrMissingValue, what)}
+}
+
 // need returns the non-empty value of column c.
 func (r *row) need(c int) ([]byte, *risk.RecordError) {
 	v := r.vals[c]
@@ -417,24 +423,33 @@ func parseFloat(b []byte) (float64, error) {
 	return f, nil
 }
 
-// count parses an optional non-negative integer; empty is 0.
+// MaxCount is the largest value of an integer column (max_per_round,
+// penalties, casualties): 2³¹−1, so that no count wraps where it is
+// narrowed to 32 bits (on 386, or in int32 tables downstream).
+const MaxCount = math.MaxInt32
+
+// count parses an optional integer in [0, MaxCount]; empty is 0. The
+// range is checked on the 64-bit value, before any conversion to int.
 func (r *row) count(c int) (int, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if len(v) == 0 {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(string(v))
+	n, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil {
 		// JSON writers may print an integer as 3.0 or 1e3.
 		f, ferr := strconv.ParseFloat(string(v), 64)
 		if ferr == nil && f == math.Trunc(f) && f >= 0 && f <= 1<<53 {
-			n, err = int(f), nil
+			n, err = int64(f), nil
 		}
 	}
 	if err != nil || n < 0 {
 		return 0, r.bad(c, risk.ErrBadNumber, "want a non-negative integer")
 	}
-	return n, nil
+	if n > MaxCount {
+		return 0, r.bad(c, risk.ErrBadNumber, "want an integer at most %d", MaxCount)
+	}
+	return int(n), nil
 }
 
 // boolean parses true/false, 1/0, yes/no or 是/否 (ASCII case ignored);
@@ -600,7 +615,7 @@ func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, er
 
 // unitID returns the unit ID in column c, checked against opt.Units.
 func (l *loader) unitID(r *row, c int) (string, *risk.RecordError) {
-	v, e := r.need(c)
+	v, e := r.id(c)
 	if e != nil {
 		return "", e
 	}
@@ -719,20 +734,42 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]risk.Unit, []*risk.RecordError, 
 			}
 		})
 	}
-	// Repeated IDs are found after parsing, by sorting hashes, which is
-	// cheaper than a table probe (a cache miss) per unit. Every unit read
-	// precedes l.err, so the first repeat, if any, is the first error.
+	return l.checkUnits(out, lines)
+}
+
+// checkUnits rejects, after parsing, the units whose ID repeats an
+// earlier one and, under CreditCodeError, those whose ID is not a valid
+// credit code (under CreditCodeWarn, it passes them to opt.Warn). Every
+// unit read precedes l.err, so the first of these, if any, is the first
+// error.
+func (l *loader) checkUnits(out []risk.Unit, lines []int) ([]risk.Unit, []*risk.RecordError, error) {
+	opt := l.opt
+	// Repeated IDs are found by sorting hashes, which is cheaper than a
+	// table probe (a cache miss) per unit.
 	seed := maphash.MakeSeed()
 	dups := findDuplicates(out, func(id string) uint64 { return maphash.String(seed, id) })
-	if len(dups) == 0 {
-		return finish(l, out)
-	}
-	errs := make([]*risk.RecordError, len(dups))
+	var errs []*risk.RecordError
 	isDup := make([]bool, len(out))
-	for i, d := range dups {
-		errs[i] = duplicate("id", out[d.later].ID, lines[d.first])
-		errs[i].Source, errs[i].Line = opt.Source, lines[d.later]
+	for _, d := range dups {
+		e := duplicate("id", out[d.later].ID, lines[d.first])
+		e.Source, e.Line = opt.Source, lines[d.later]
+		errs = append(errs, e)
 		isDup[d.later] = true
+	}
+	var codeErrs []*risk.RecordError
+	for i, e := range creditCodeErrors(out, lines, opt) {
+		switch {
+		case isDup[i]:
+		case opt.CreditCodes == CreditCodeWarn:
+			opt.Warn(e)
+		default:
+			codeErrs = append(codeErrs, e)
+			isDup[i] = true
+		}
+	}
+	errs = mergeByLine(errs, codeErrs)
+	if len(errs) == 0 {
+		return finish(l, out)
 	}
 	if !opt.Lenient {
 		if re, ok := l.err.(*risk.RecordError); l.err == nil || ok && errs[0].Line < re.Line {
@@ -837,7 +874,7 @@ func mergeByLine(a, b []*risk.RecordError) []*risk.RecordError {
 }
 
 func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
-	id, e := r.need(uID)
+	id, e := r.id(uID)
 	if e != nil {
 		return e
 	}
@@ -1035,7 +1072,7 @@ func (l *loader) parseTelemetry(r *row, ev *risk.TelemetryEvent) *risk.RecordErr
 	if ev.UnitID, e = l.unitID(r, tUnit); e != nil {
 		return e
 	}
-	d, e := r.need(tDevice)
+	d, e := r.id(tDevice)
 	if e != nil {
 		return e
 	}
@@ -1245,7 +1282,7 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.R
 }
 
 func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError {
-	id, e := r.need(pID)
+	id, e := r.id(pID)
 	if e != nil {
 		return e
 	}
@@ -1259,7 +1296,9 @@ func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError 
 	if e = l.future(r, pDate, in.Date); e != nil {
 		return e
 	}
-	in.Inspectors = r.list(pInspectors)
+	if in.Inspectors, e = r.idList(pInspectors); e != nil {
+		return e
+	}
 	if in.Result, e = enumCol(r, pResult, nil, risk.ParseResult); e != nil {
 		return e
 	}
@@ -1428,7 +1467,7 @@ func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.Rec
 }
 
 func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
-	id, e := r.need(nID)
+	id, e := r.id(nID)
 	if e != nil {
 		return e
 	}
@@ -1436,8 +1475,17 @@ func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
 	in.Name = string(r.vals[nName])
 	in.Certificate = string(r.vals[nCertificate])
 	in.Department = string(r.vals[nDepartment])
-	in.Districts = r.list(nDistricts)
-	for _, s := range r.list(nCategories) {
+	// An empty list is an error, not "any": the planner would never draw
+	// the inspector, and a regulator's export that means "all" must say
+	// so by listing them.
+	if in.Districts = r.list(nDistricts); len(in.Districts) == 0 {
+		return r.emptyList(nDistricts, "districts covered")
+	}
+	cats := r.list(nCategories)
+	if len(cats) == 0 {
+		return r.emptyList(nCategories, "unit categories qualified for")
+	}
+	for _, s := range cats {
 		c, err := risk.ParseCategory(s)
 		if err != nil {
 			return &risk.RecordError{Column: r.colName(nCategories), Value: s, Err: err}
@@ -1456,7 +1504,9 @@ func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
 	}
 	slices.SortFunc(in.Leave, func(a, b time.Time) int { return a.Compare(b) })
 	in.Leave = slices.CompactFunc(in.Leave, func(a, b time.Time) bool { return a.Equal(b) })
-	in.Conflicts = r.list(nConflicts)
+	if in.Conflicts, e = r.idList(nConflicts); e != nil {
+		return e
+	}
 	if l.opt.Units != nil {
 		for _, u := range in.Conflicts {
 			if !l.opt.Units.Has(u) {

@@ -475,6 +475,14 @@ func categoryNamesOf(cats []risk.Category) []string {
 }
 
 func checkInspector(in *risk.Inspector) error {
+	// The loaders refuse empty lists, which would make the inspector
+	// never eligible.
+	if len(in.Districts) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "districts is empty")
+	}
+	if len(in.Categories) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "categories is empty")
+	}
 	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
 		return err
 	}
