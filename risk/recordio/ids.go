@@ -20,9 +20,10 @@ var ErrBadCreditCode = errors.New("not a valid unified social credit code")
 // device, inspection or inspector, wherever it appears) and reports
 // whether it is acceptable:
 //
-//  1. an ID holding a control or format character (Unicode Cc or Cf:
-//     NUL, DEL, zero-width and direction marks…) is refused;
-//  2. surrounding white space (Unicode, including U+3000) is trimmed;
+//  1. surrounding white space (Unicode, including U+3000 and tabs) is
+//     trimmed;
+//  2. an ID that still holds a control or format character (Unicode Cc
+//     or Cf: NUL, DEL, zero-width and direction marks…) is refused;
 //  3. the ID is brought to Unicode normalisation form NFKC, which folds
 //     full-width digits and letters ("９1350100MA0000001X") to ASCII;
 //  4. an ID of 18 ASCII letters and digits, the shape of a unified social
@@ -56,12 +57,13 @@ func normalizeID(b []byte) ([]byte, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
+	b = bytes.TrimFunc(b, unicode.IsSpace)
 	for _, r := range string(b) {
 		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) {
 			return nil, fmt.Errorf("control or format character U+%04X in an ID", r)
 		}
 	}
-	b = norm.NFKC.Bytes(bytes.TrimFunc(b, unicode.IsSpace))
+	b = norm.NFKC.Bytes(b)
 	b = bytes.TrimFunc(b, unicode.IsSpace) // NFKC may make spaces
 	if len(b) == 18 && isAlnum(b) {
 		b = bytes.ToUpper(b)
