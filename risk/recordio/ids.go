@@ -128,6 +128,11 @@ func (r *row) idList(c int) ([]string, *risk.RecordError) {
 			return nil, &risk.RecordError{Column: r.colName(c), Value: s,
 				Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 		}
+		if len(v) == 0 || bytes.IndexByte(v, listSep) >= 0 {
+			// NFKC turns a full-width '；' into the separator.
+			return nil, &risk.RecordError{Column: r.colName(c), Value: s,
+				Err: fmt.Errorf("%w: list element is empty or contains ';' after normalisation", risk.ErrMalformed)}
+		}
 		list[i] = string(v)
 	}
 	return list, nil
