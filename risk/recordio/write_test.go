@@ -168,6 +168,23 @@ func TestWriteRejects(t *testing.T) {
 		{"empty conflict", func(b *bytes.Buffer) error {
 			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Districts: []string{"d"}, Categories: []risk.Category{risk.School}, Conflicts: []string{""}}})
 		}, risk.ErrMalformed},
+		{"unit ID not normal", func(b *bytes.Buffer) error {
+			return WriteUnitsCSV(b, []risk.Unit{{ID: " U1"}})
+		}, risk.ErrMalformed},
+		{"credit code in lower case", func(b *bytes.Buffer) error {
+			return WriteCreditJSONL(b, []risk.CreditRecord{{UnitID: "91350100m000100y43"}})
+		}, risk.ErrMalformed},
+		{"device ID with NUL", func(b *bytes.Buffer) error {
+			return WriteTelemetryCSV(b, []risk.TelemetryEvent{{UnitID: "U1", DeviceID: "D\x001"}})
+		}, risk.ErrMalformed},
+		{"full-width inspector", func(b *bytes.Buffer) error {
+			return WriteInspectionsJSONL(b, []risk.Inspection{{ID: "I1", UnitID: "U1", Inspectors: []string{"Ｐ１"}}})
+		}, risk.ErrMalformed},
+		{"count over 2^31-1", func(b *bytes.Buffer) error {
+			n := math.MaxInt32
+			n++ // wraps to a negative on 32-bit: refused as well
+			return WriteIncidentsCSV(b, []risk.Incident{{UnitID: "U1", Casualties: n}})
+		}, risk.ErrBadNumber},
 		{"empty districts", func(b *bytes.Buffer) error {
 			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Categories: []risk.Category{risk.School}}})
 		}, risk.ErrMissingValue},
