@@ -670,7 +670,7 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // LoadUnits reads the unit directory. CSV columns (JSON Lines fields):
 //
 //	column          required  value
-//	id              yes       any non-empty string, unique
+//	id              yes       an ID (see NormalizeID), unique after normalisation
 //	name            no        any text
 //	category        yes       industrial, warehouse, nine-small-places, street-shop, high-rise,
 //	                          underground, crowded-place, hospital, school, residential, other
@@ -1026,7 +1026,7 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]risk.TelemetryEvent, []*risk
 //
 //	column       required  value
 //	unit_id      yes       a unit ID (checked against opt.Units)
-//	device_id    yes       any non-empty string
+//	device_id    yes       an ID (see NormalizeID)
 //	device_type  yes       smoke, heat, flame, gas, manual-call-point, residual-current-monitor,
 //	                       cable-temperature-monitor, water-pressure-sensor, water-level-sensor,
 //	                       pump, controller, transmission-device
@@ -1203,7 +1203,7 @@ var violationSpec = newSpec("violation", 0, 4, false,
 // appearance, violations in input order. CSV columns:
 //
 //	column         required  value
-//	inspection_id  yes       any non-empty string
+//	inspection_id  yes       an ID (see NormalizeID)
 //	unit_id        yes       a unit ID (checked against opt.Units)
 //	date           yes       date (checked against opt.AsOf)
 //	inspectors     no        ';'-separated inspector IDs, lead first
@@ -1367,7 +1367,7 @@ var creditSpec = newSpec("credit", cUnit, 5, false,
 //	unit_id    yes       a unit ID (checked against opt.Units)
 //	grade      yes       A, B, C, D (case ignored)
 //	dishonest  no        serious-dishonesty list flag, booleans as in LoadUnits; empty = false
-//	penalties  no        non-negative integer; empty = 0 (JSON: number)
+//	penalties  no        integer in [0, 2³¹−1]; empty = 0 (JSON: number)
 //	as_of      yes       date (checked against opt.AsOf)
 func LoadCredit(r io.Reader, opt LoadOptions) ([]risk.CreditRecord, []*risk.RecordError, error) {
 	l := newLoader(opt, creditSpec)
@@ -1434,19 +1434,22 @@ const maxLeaveDays = 3660
 // arrays of strings in JSON Lines. CSV columns (JSON Lines fields):
 //
 //	column         required  value
-//	id             yes       any non-empty string, unique
+//	id             yes       an ID (see NormalizeID), unique after normalisation
 //	name           no        any text
 //	certificate    no        enforcement certificate number
 //	department     no        any text
-//	districts      no        list of districts covered
-//	categories     no        list of unit categories (names as in LoadUnits) qualified for
-//	max_per_round  no        non-negative integer; empty or 0 = no cap (JSON: number)
+//	districts      yes       non-empty list of districts covered
+//	categories     yes       non-empty list of unit categories (names as in LoadUnits) qualified for
+//	max_per_round  no        integer in [0, 2³¹−1]; empty or 0 = no cap (JSON: number)
 //	leave          no        list of dates or ranges "2026-03-01..2026-03-05" (inclusive, at most
 //	                         3660 days), returned as sorted distinct days
 //	conflicts      no        list of unit IDs (checked against opt.Units)
 //
-// A repeated ID is an ErrDuplicateID naming both lines; the first row is
-// kept.
+// An empty districts or categories list (a blank cell, only separators,
+// [] or an absent JSON field) is an ErrMissingValue: the inspector could
+// never be drawn, and "all" must be written out. IDs and the conflicts
+// follow the ID rule of NormalizeID. A repeated ID is an ErrDuplicateID
+// naming both lines; the first row is kept.
 func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.RecordError, error) {
 	l := newLoader(opt, inspectorSpec)
 	var out []risk.Inspector
