@@ -287,22 +287,32 @@ func finish[T any](l *loader, out []T) ([]T, []*risk.RecordError, error) {
 // direct-mapped cache. Telemetry uses it for unit and device IDs: a map
 // over hundreds of thousands of IDs costs a cache miss per lookup, more
 // than allocating the string, while events of one device often come
-// together.
+// together. A slot keeps the raw value and its normalised ID, so that
+// the ID rule runs once per miss, not once per event.
 type recentStrings struct {
 	seed  maphash.Seed
-	slots [256]string
+	slots [256]struct{ raw, id string }
 }
 
 func newRecentStrings() *recentStrings { return &recentStrings{seed: maphash.MakeSeed()} }
 
-func (c *recentStrings) get(b []byte) string {
-	i := maphash.Bytes(c.seed, b) % uint64(len(c.slots))
-	if c.slots[i] == string(b) {
-		return c.slots[i]
+// id returns the normalised ID in column col of r, as row.id does.
+func (c *recentStrings) id(r *row, col int) (string, *risk.RecordError) {
+	b := r.vals[col]
+	s := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
+	if s.id != "" && s.raw == string(b) {
+		return s.id, nil
 	}
-	s := string(b)
-	c.slots[i] = s
-	return s
+	v, e := r.id(col)
+	if e != nil {
+		return "", e
+	}
+	s.id = string(v)
+	s.raw = s.id
+	if string(b) != s.id {
+		s.raw = string(b)
+	}
+	return s.id, nil
 }
 
 // interner shares the strings of repeated values (unit and device IDs,
@@ -615,17 +625,23 @@ func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, er
 
 // unitID returns the unit ID in column c, checked against opt.Units.
 func (l *loader) unitID(r *row, c int) (string, *risk.RecordError) {
-	v, e := r.id(c)
-	if e != nil {
-		return "", e
+	var id string
+	if l.recentIDs != nil {
+		var e *risk.RecordError
+		if id, e = l.recentIDs.id(r, c); e != nil {
+			return "", e
+		}
+	} else {
+		v, e := r.id(c)
+		if e != nil {
+			return "", e
+		}
+		id = l.intern.get(v)
 	}
-	if l.opt.Units != nil && !l.opt.Units.Has(string(v)) {
+	if l.opt.Units != nil && !l.opt.Units.Has(id) {
 		return "", r.bad(c, risk.ErrUnknownUnit, "")
 	}
-	if l.recentIDs != nil {
-		return l.recentIDs.get(v), nil
-	}
-	return l.intern.get(v), nil
+	return id, nil
 }
 
 // future rejects a time after opt.AsOf.
@@ -1072,11 +1088,9 @@ func (l *loader) parseTelemetry(r *row, ev *risk.TelemetryEvent) *risk.RecordErr
 	if ev.UnitID, e = l.unitID(r, tUnit); e != nil {
 		return e
 	}
-	d, e := r.id(tDevice)
-	if e != nil {
+	if ev.DeviceID, e = l.recentIDs.id(r, tDevice); e != nil {
 		return e
 	}
-	ev.DeviceID = l.recentIDs.get(d)
 	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, risk.ParseDeviceType); e != nil {
 		return e
 	}
