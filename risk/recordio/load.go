@@ -1,6 +1,7 @@
 package recordio
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"compress/gzip"
@@ -14,9 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/internal/par"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Format is the encoding of a record file.
@@ -72,6 +75,32 @@ type LoadOptions struct {
 	// Units, if not nil, rejects with ErrUnknownUnit every record that
 	// names a unit ID not in the directory.
 	Units *risk.Directory
+
+	// MaxLineBytes bounds a CSV record (line breaks inside quoted fields
+	// included) or a JSON line; 0 means DefaultMaxLineBytes (1 MiB). A
+	// longer record ends loading with ErrTooLarge, as the rest of the
+	// input cannot be split reliably.
+	MaxLineBytes int
+	// MaxFieldBytes bounds one CSV field or JSON value; 0 means
+	// DefaultMaxFieldBytes (64 KiB). A longer field rejects its row with
+	// ErrTooLarge (an unclosed quoted field ends loading).
+	MaxFieldBytes int
+	// MaxBytes bounds the bytes read, after decompression; 0 means
+	// DefaultMaxBytes (64 GiB). More ends loading with ErrTooLarge.
+	MaxBytes int64
+	// MaxGzipRatio bounds how many times a gzipped input may expand; 0
+	// means DefaultMaxGzipRatio (200). Only checked past the first 16 MiB
+	// of output. More ends loading with ErrTooLarge.
+	MaxGzipRatio int
+	// Charset is the character set of the input; the zero value UTF8
+	// refuses GBK/GB18030 input with a conversion hint.
+	Charset Charset
+	// CreditCodes checks unit IDs (LoadUnits only) against the check
+	// character of GB 32100-2015 unified social credit codes.
+	CreditCodes CreditCodeCheck
+	// Warn receives the warnings of CreditCodeWarn; it must not be nil
+	// with CreditCodeWarn (the loader panics).
+	Warn func(*risk.RecordError)
 }
 
 // colKind is the JSON type a column takes.
@@ -112,6 +141,38 @@ func newSpec(kind string, idCol, nJSON int, attrs bool, cols ...column) *spec {
 
 func (s *spec) names() string { return strings.Join(s.colNames(), ", ") }
 
+// foldName folds a column name for comparison with the known names:
+// NFKC (full-width letters), lower case, without spaces, '-' and '_'.
+func foldName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '_' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, norm.NFKC.String(name))
+}
+
+// suggest returns the column of s that name is a variant of (differing in
+// case, spaces, '-' or '_'), or "" if there is none.
+func (s *spec) suggest(name string) string {
+	f := foldName(name)
+	for _, c := range s.cols {
+		if c.name != name && foldName(c.name) == f {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// didYouMean returns ": did you mean x?" if name is a variant of column
+// x, else "".
+func (s *spec) didYouMean(name string) string {
+	if c := s.suggest(name); c != "" {
+		return fmt.Sprintf(": did you mean %s?", c)
+	}
+	return ""
+}
+
 // colNames returns the names of the columns of s, in order.
 func (s *spec) colNames() []string {
 	names := make([]string, len(s.cols))
@@ -146,13 +207,18 @@ type loader struct {
 	err      error
 	intern   interner
 	strBuf   []byte // scratch for a unit's ID and name
+	maxField int    // LoadOptions.MaxFieldBytes, with its default
 	attrSlab []risk.Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
 	recentIDs *recentStrings
 }
 
 func newLoader(opt LoadOptions, s *spec) *loader {
+	if opt.CreditCodes == CreditCodeWarn && opt.Warn == nil {
+		panic("recordio: LoadOptions.CreditCodes is CreditCodeWarn but Warn is nil")
+	}
 	l := &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
+	_, l.maxField, _, _ = opt.limits()
 	if s == telemetrySpec {
 		l.recentIDs = newRecentStrings()
 	}
@@ -195,6 +261,11 @@ func (l *loader) keep(e *risk.RecordError) bool {
 
 // run feeds every record of r to fn; an error fn returns rejects the row.
 func (l *loader) run(r io.Reader, fn func(*row) *risk.RecordError) {
+	r, e := l.open(r)
+	if e != nil {
+		l.fatal(e)
+		return
+	}
 	switch l.opt.Format {
 	case CSV:
 		l.runCSV(r, fn)
@@ -216,22 +287,32 @@ func finish[T any](l *loader, out []T) ([]T, []*risk.RecordError, error) {
 // direct-mapped cache. Telemetry uses it for unit and device IDs: a map
 // over hundreds of thousands of IDs costs a cache miss per lookup, more
 // than allocating the string, while events of one device often come
-// together.
+// together. A slot keeps the raw value and its normalised ID, so that
+// the ID rule runs once per miss, not once per event.
 type recentStrings struct {
 	seed  maphash.Seed
-	slots [256]string
+	slots [256]struct{ raw, id string }
 }
 
 func newRecentStrings() *recentStrings { return &recentStrings{seed: maphash.MakeSeed()} }
 
-func (c *recentStrings) get(b []byte) string {
-	i := maphash.Bytes(c.seed, b) % uint64(len(c.slots))
-	if c.slots[i] == string(b) {
-		return c.slots[i]
+// id returns the normalised ID in column col of r, as row.id does.
+func (c *recentStrings) id(r *row, col int) (string, *risk.RecordError) {
+	b := r.vals[col]
+	s := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
+	if s.id != "" && s.raw == string(b) {
+		return s.id, nil
 	}
-	s := string(b)
-	c.slots[i] = s
-	return s
+	v, e := r.id(col)
+	if e != nil {
+		return "", e
+	}
+	s.id = string(v)
+	s.raw = s.id
+	if string(b) != s.id {
+		s.raw = string(b)
+	}
+	return s.id, nil
 }
 
 // interner shares the strings of repeated values (unit and device IDs,
@@ -277,6 +358,12 @@ func (r *row) bad(c int, sentinel error, format string, args ...any) *risk.Recor
 
 func (r *row) missing(c int) *risk.RecordError {
 	return &risk.RecordError{Column: r.colName(c), Err: risk.ErrMissingValue}
+}
+
+// emptyList is the error for an inspector's empty list column c.
+func (r *row) emptyList(c int, what string) *risk.RecordError {
+	return &risk.RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: fmt.Errorf(
+		"%w: an empty list would make the inspector never eligible; list the %s", risk.ErrMissingValue, what)}
 }
 
 // need returns the non-empty value of column c.
@@ -346,24 +433,33 @@ func parseFloat(b []byte) (float64, error) {
 	return f, nil
 }
 
-// count parses an optional non-negative integer; empty is 0.
+// MaxCount is the largest value of an integer column (max_per_round,
+// penalties, casualties): 2³¹−1, so that no count wraps where it is
+// narrowed to 32 bits (on 386, or in int32 tables downstream).
+const MaxCount = math.MaxInt32
+
+// count parses an optional integer in [0, MaxCount]; empty is 0. The
+// range is checked on the 64-bit value, before any conversion to int.
 func (r *row) count(c int) (int, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if len(v) == 0 {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(string(v))
+	n, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil {
 		// JSON writers may print an integer as 3.0 or 1e3.
 		f, ferr := strconv.ParseFloat(string(v), 64)
 		if ferr == nil && f == math.Trunc(f) && f >= 0 && f <= 1<<53 {
-			n, err = int(f), nil
+			n, err = int64(f), nil
 		}
 	}
 	if err != nil || n < 0 {
 		return 0, r.bad(c, risk.ErrBadNumber, "want a non-negative integer")
 	}
-	return n, nil
+	if n > MaxCount {
+		return 0, r.bad(c, risk.ErrBadNumber, "want an integer at most %d", MaxCount)
+	}
+	return int(n), nil
 }
 
 // boolean parses true/false, 1/0, yes/no or 是/否 (ASCII case ignored);
@@ -529,17 +625,23 @@ func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, er
 
 // unitID returns the unit ID in column c, checked against opt.Units.
 func (l *loader) unitID(r *row, c int) (string, *risk.RecordError) {
-	v, e := r.need(c)
-	if e != nil {
-		return "", e
+	var id string
+	if l.recentIDs != nil {
+		var e *risk.RecordError
+		if id, e = l.recentIDs.id(r, c); e != nil {
+			return "", e
+		}
+	} else {
+		v, e := r.id(c)
+		if e != nil {
+			return "", e
+		}
+		id = l.intern.get(v)
 	}
-	if l.opt.Units != nil && !l.opt.Units.Has(string(v)) {
+	if l.opt.Units != nil && !l.opt.Units.Has(id) {
 		return "", r.bad(c, risk.ErrUnknownUnit, "")
 	}
-	if l.recentIDs != nil {
-		return l.recentIDs.get(v), nil
-	}
-	return l.intern.get(v), nil
+	return id, nil
 }
 
 // future rejects a time after opt.AsOf.
@@ -584,7 +686,7 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // LoadUnits reads the unit directory. CSV columns (JSON Lines fields):
 //
 //	column          required  value
-//	id              yes       any non-empty string, unique
+//	id              yes       an ID (see NormalizeID), unique after normalisation
 //	name            no        any text
 //	category        yes       industrial, warehouse, nine-small-places, street-shop, high-rise,
 //	                          underground, crowded-place, hospital, school, residential, other
@@ -648,20 +750,42 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]risk.Unit, []*risk.RecordError, 
 			}
 		})
 	}
-	// Repeated IDs are found after parsing, by sorting hashes, which is
-	// cheaper than a table probe (a cache miss) per unit. Every unit read
-	// precedes l.err, so the first repeat, if any, is the first error.
+	return l.checkUnits(out, lines)
+}
+
+// checkUnits rejects, after parsing, the units whose ID repeats an
+// earlier one and, under CreditCodeError, those whose ID is not a valid
+// credit code (under CreditCodeWarn, it passes them to opt.Warn). Every
+// unit read precedes l.err, so the first of these, if any, is the first
+// error.
+func (l *loader) checkUnits(out []risk.Unit, lines []int) ([]risk.Unit, []*risk.RecordError, error) {
+	opt := l.opt
+	// Repeated IDs are found by sorting hashes, which is cheaper than a
+	// table probe (a cache miss) per unit.
 	seed := maphash.MakeSeed()
 	dups := findDuplicates(out, func(id string) uint64 { return maphash.String(seed, id) })
-	if len(dups) == 0 {
-		return finish(l, out)
-	}
-	errs := make([]*risk.RecordError, len(dups))
+	var errs []*risk.RecordError
 	isDup := make([]bool, len(out))
-	for i, d := range dups {
-		errs[i] = duplicate("id", out[d.later].ID, lines[d.first])
-		errs[i].Source, errs[i].Line = opt.Source, lines[d.later]
+	for _, d := range dups {
+		e := duplicate("id", out[d.later].ID, lines[d.first])
+		e.Source, e.Line = opt.Source, lines[d.later]
+		errs = append(errs, e)
 		isDup[d.later] = true
+	}
+	var codeErrs []*risk.RecordError
+	for i, e := range creditCodeErrors(out, lines, opt) {
+		switch {
+		case isDup[i]:
+		case opt.CreditCodes == CreditCodeWarn:
+			opt.Warn(e)
+		default:
+			codeErrs = append(codeErrs, e)
+			isDup[i] = true
+		}
+	}
+	errs = mergeByLine(errs, codeErrs)
+	if len(errs) == 0 {
+		return finish(l, out)
 	}
 	if !opt.Lenient {
 		if re, ok := l.err.(*risk.RecordError); l.err == nil || ok && errs[0].Line < re.Line {
@@ -766,7 +890,7 @@ func mergeByLine(a, b []*risk.RecordError) []*risk.RecordError {
 }
 
 func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
-	id, e := r.need(uID)
+	id, e := r.id(uID)
 	if e != nil {
 		return e
 	}
@@ -918,7 +1042,7 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]risk.TelemetryEvent, []*risk
 //
 //	column       required  value
 //	unit_id      yes       a unit ID (checked against opt.Units)
-//	device_id    yes       any non-empty string
+//	device_id    yes       an ID (see NormalizeID)
 //	device_type  yes       smoke, heat, flame, gas, manual-call-point, residual-current-monitor,
 //	                       cable-temperature-monitor, water-pressure-sensor, water-level-sensor,
 //	                       pump, controller, transmission-device
@@ -964,11 +1088,9 @@ func (l *loader) parseTelemetry(r *row, ev *risk.TelemetryEvent) *risk.RecordErr
 	if ev.UnitID, e = l.unitID(r, tUnit); e != nil {
 		return e
 	}
-	d, e := r.need(tDevice)
-	if e != nil {
+	if ev.DeviceID, e = l.recentIDs.id(r, tDevice); e != nil {
 		return e
 	}
-	ev.DeviceID = l.recentIDs.get(d)
 	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, risk.ParseDeviceType); e != nil {
 		return e
 	}
@@ -1095,7 +1217,7 @@ var violationSpec = newSpec("violation", 0, 4, false,
 // appearance, violations in input order. CSV columns:
 //
 //	column         required  value
-//	inspection_id  yes       any non-empty string
+//	inspection_id  yes       an ID (see NormalizeID)
 //	unit_id        yes       a unit ID (checked against opt.Units)
 //	date           yes       date (checked against opt.AsOf)
 //	inspectors     no        ';'-separated inspector IDs, lead first
@@ -1174,7 +1296,7 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.R
 }
 
 func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError {
-	id, e := r.need(pID)
+	id, e := r.id(pID)
 	if e != nil {
 		return e
 	}
@@ -1188,7 +1310,9 @@ func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError 
 	if e = l.future(r, pDate, in.Date); e != nil {
 		return e
 	}
-	in.Inspectors = r.list(pInspectors)
+	if in.Inspectors, e = r.idList(pInspectors); e != nil {
+		return e
+	}
 	if in.Result, e = enumCol(r, pResult, nil, risk.ParseResult); e != nil {
 		return e
 	}
@@ -1257,7 +1381,7 @@ var creditSpec = newSpec("credit", cUnit, 5, false,
 //	unit_id    yes       a unit ID (checked against opt.Units)
 //	grade      yes       A, B, C, D (case ignored)
 //	dishonest  no        serious-dishonesty list flag, booleans as in LoadUnits; empty = false
-//	penalties  no        non-negative integer; empty = 0 (JSON: number)
+//	penalties  no        integer in [0, 2³¹−1]; empty = 0 (JSON: number)
 //	as_of      yes       date (checked against opt.AsOf)
 func LoadCredit(r io.Reader, opt LoadOptions) ([]risk.CreditRecord, []*risk.RecordError, error) {
 	l := newLoader(opt, creditSpec)
@@ -1324,19 +1448,22 @@ const maxLeaveDays = 3660
 // arrays of strings in JSON Lines. CSV columns (JSON Lines fields):
 //
 //	column         required  value
-//	id             yes       any non-empty string, unique
+//	id             yes       an ID (see NormalizeID), unique after normalisation
 //	name           no        any text
 //	certificate    no        enforcement certificate number
 //	department     no        any text
-//	districts      no        list of districts covered
-//	categories     no        list of unit categories (names as in LoadUnits) qualified for
-//	max_per_round  no        non-negative integer; empty or 0 = no cap (JSON: number)
+//	districts      yes       non-empty list of districts covered
+//	categories     yes       non-empty list of unit categories (names as in LoadUnits) qualified for
+//	max_per_round  no        integer in [0, 2³¹−1]; empty or 0 = no cap (JSON: number)
 //	leave          no        list of dates or ranges "2026-03-01..2026-03-05" (inclusive, at most
 //	                         3660 days), returned as sorted distinct days
 //	conflicts      no        list of unit IDs (checked against opt.Units)
 //
-// A repeated ID is an ErrDuplicateID naming both lines; the first row is
-// kept.
+// An empty districts or categories list (a blank cell, only separators,
+// [] or an absent JSON field) is an ErrMissingValue: the inspector could
+// never be drawn, and "all" must be written out. IDs and the conflicts
+// follow the ID rule of NormalizeID. A repeated ID is an ErrDuplicateID
+// naming both lines; the first row is kept.
 func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.RecordError, error) {
 	l := newLoader(opt, inspectorSpec)
 	var out []risk.Inspector
@@ -1357,7 +1484,7 @@ func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.Rec
 }
 
 func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
-	id, e := r.need(nID)
+	id, e := r.id(nID)
 	if e != nil {
 		return e
 	}
@@ -1365,8 +1492,17 @@ func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
 	in.Name = string(r.vals[nName])
 	in.Certificate = string(r.vals[nCertificate])
 	in.Department = string(r.vals[nDepartment])
-	in.Districts = r.list(nDistricts)
-	for _, s := range r.list(nCategories) {
+	// An empty list is an error, not "any": the planner would never draw
+	// the inspector, and a regulator's export that means "all" must say
+	// so by listing them.
+	if in.Districts = r.list(nDistricts); len(in.Districts) == 0 {
+		return r.emptyList(nDistricts, "districts covered")
+	}
+	cats := r.list(nCategories)
+	if len(cats) == 0 {
+		return r.emptyList(nCategories, "unit categories qualified for")
+	}
+	for _, s := range cats {
 		c, err := risk.ParseCategory(s)
 		if err != nil {
 			return &risk.RecordError{Column: r.colName(nCategories), Value: s, Err: err}
@@ -1385,7 +1521,9 @@ func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
 	}
 	slices.SortFunc(in.Leave, func(a, b time.Time) int { return a.Compare(b) })
 	in.Leave = slices.CompactFunc(in.Leave, func(a, b time.Time) bool { return a.Equal(b) })
-	in.Conflicts = r.list(nConflicts)
+	if in.Conflicts, e = r.idList(nConflicts); e != nil {
+		return e
+	}
 	if l.opt.Units != nil {
 		for _, u := range in.Conflicts {
 			if !l.opt.Units.Has(u) {
@@ -1436,8 +1574,9 @@ type Files struct {
 	Units, Telemetry, Incidents, Inspections, Credit, Inspectors string
 }
 
-// LoadRecords loads every named file from fsys. A name ending in ".gz" is
-// gunzipped; the format follows FormatOf(name), whatever opt.Format says,
+// LoadRecords loads every named file from fsys. A name ending in ".gz"
+// must be gzipped (every loader gunzips input that starts with the gzip
+// magic number); the format follows FormatOf(name), whatever opt.Format says,
 // and opt.Source is set to the name. Units load first: if there is a
 // units file, the other files are checked against its units instead of
 // opt.Units (so every record names a known unit). Inspectors load next,
@@ -1458,14 +1597,11 @@ func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*risk.Records, []*ri
 			return err
 		}
 		defer f.Close()
-		var r io.Reader = f
-		if strings.EqualFold(path.Ext(name), ".gz") {
-			zr, err := gzip.NewReader(f)
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			defer zr.Close()
-			r = zr
+		// The loaders gunzip by the magic number; a name ending in
+		// ".gz" must have it.
+		r := bufio.NewReaderSize(f, sniffSize)
+		if head, _ := r.Peek(len(gzipMagic)); strings.EqualFold(path.Ext(name), ".gz") && !bytes.Equal(head, gzipMagic) {
+			return fmt.Errorf("%s: %w", name, gzip.ErrHeader)
 		}
 		o := opt
 		o.Source = name

@@ -16,14 +16,18 @@ import (
 
 // lineReader reads physical lines and counts them.
 type lineReader struct {
-	br      *bufio.Reader
-	lineNo  int    // physical lines read so far
-	long    []byte // a line longer than the bufio buffer
-	started bool
+	br       *bufio.Reader
+	lineNo   int    // physical lines read so far
+	long     []byte // a line longer than the bufio buffer
+	started  bool
+	maxLine  int // LoadOptions.MaxLineBytes
+	maxField int // LoadOptions.MaxFieldBytes
 }
 
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+func newLineReader(r io.Reader, opt *LoadOptions) *lineReader {
+	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+	lr.maxLine, lr.maxField, _, _ = opt.limits()
+	return lr
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -36,10 +40,16 @@ func (lr *lineReader) readLine() ([]byte, error) {
 	if err == bufio.ErrBufferFull {
 		lr.long = append(lr.long[:0], b...)
 		for err == bufio.ErrBufferFull {
+			if len(lr.long) > lr.maxLine+2 { // +2: the line end
+				return nil, lineTooLong(lr.maxLine)
+			}
 			b, err = lr.br.ReadSlice('\n')
 			lr.long = append(lr.long, b...)
 		}
 		b = lr.long
+	}
+	if len(b) > lr.maxLine+2 {
+		return nil, lineTooLong(lr.maxLine)
 	}
 	switch {
 	case err == io.EOF && len(b) > 0:
@@ -67,9 +77,23 @@ func stripCR(b []byte) ([]byte, bool) {
 
 // csvRowError reports a record that cannot be split into fields; the
 // reader has skipped it and can go on.
-type csvRowError struct{ msg string }
+type csvRowError struct {
+	msg      string
+	sentinel error // nil: ErrMalformed
+}
 
 func (e *csvRowError) Error() string { return e.msg }
+
+// wrap returns the error for the row.
+func (e *csvRowError) wrap() error {
+	if e.sentinel != nil {
+		return fmt.Errorf("%w: %s", e.sentinel, e.msg)
+	}
+	return fmt.Errorf("%w: %s", risk.ErrMalformed, e.msg)
+}
+
+// notUTF8 is the message for a row that is not valid UTF-8.
+const notUTF8 = "not valid UTF-8 (a GBK/GB18030 export? " + gbHint + ")"
 
 // csvReader splits RFC 4180 CSV (comma-separated, '"'-quoted with '""'
 // for a quote, quoted fields may span lines, CRLF or LF line ends) into
@@ -83,8 +107,8 @@ type csvReader struct {
 	pending []byte // read by readBlock after its last whole record
 }
 
-func newCSVReader(r io.Reader) *csvReader {
-	return &csvReader{lineReader: lineReader{br: bufio.NewReaderSize(r, 64<<10)}}
+func newCSVReader(r io.Reader, opt *LoadOptions) *csvReader {
+	return &csvReader{lineReader: *newLineReader(r, opt)}
 }
 
 // next returns the fields of the next record and the line it starts on.
@@ -94,7 +118,7 @@ func (c *csvReader) next() ([][]byte, int, error) {
 	for {
 		raw, err := c.readLine()
 		if err != nil {
-			return nil, 0, err
+			return nil, c.lineNo + 1, err
 		}
 		body, _ := stripCR(raw)
 		if len(body) == 0 {
@@ -106,7 +130,12 @@ func (c *csvReader) next() ([][]byte, int, error) {
 			return c.fields, line, err
 		}
 		if !utf8.Valid(body) {
-			return nil, line, &csvRowError{"not valid UTF-8"}
+			return nil, line, &csvRowError{msg: notUTF8}
+		}
+		if len(body) > c.maxField {
+			if err := c.longField(body); err != nil {
+				return nil, line, err
+			}
 		}
 		c.fields = c.fields[:0]
 		for {
@@ -120,6 +149,17 @@ func (c *csvReader) next() ([][]byte, int, error) {
 		}
 		return c.fields, line, nil
 	}
+}
+
+// longField returns an error if a field of the unquoted record body is
+// longer than maxField.
+func (c *csvReader) longField(body []byte) error {
+	for f := range bytes.SplitSeq(body, []byte{','}) {
+		if len(f) > c.maxField {
+			return &csvRowError{msg: fieldTooLong(c.maxField).Error(), sentinel: ErrTooLarge}
+		}
+	}
+	return nil
 }
 
 // splitQuoted splits a record that contains quotes, reading more lines
@@ -136,6 +176,7 @@ fields:
 	for {
 		if pos < len(line) && line[pos] == '"' {
 			pos++
+			fieldStart := len(c.scratch)
 			for {
 				i := bytes.IndexByte(line[pos:], '"')
 				if i < 0 {
@@ -144,9 +185,16 @@ fields:
 						c.scratch = append(c.scratch, '\r')
 					}
 					c.scratch = append(c.scratch, '\n')
+					if len(c.scratch)-fieldStart > c.maxField {
+						// The rest of the input cannot be split reliably.
+						return fieldTooLong(c.maxField)
+					}
+					if len(c.scratch) > c.maxLine {
+						return lineTooLong(c.maxLine)
+					}
 					next, err := c.readLine()
 					if err == io.EOF {
-						return &csvRowError{"quoted field not closed before the end of the input"}
+						return &csvRowError{msg: "quoted field not closed before the end of the input"}
 					}
 					if err != nil {
 						return err
@@ -193,13 +241,16 @@ fields:
 		pos += i + 1
 	}
 	if bad != "" {
-		return &csvRowError{bad}
+		return &csvRowError{msg: bad}
 	}
 	if !valid {
-		return &csvRowError{"not valid UTF-8"}
+		return &csvRowError{msg: notUTF8}
 	}
 	start := 0
 	for _, e := range c.ends {
+		if e-start > c.maxField {
+			return &csvRowError{msg: fieldTooLong(c.maxField).Error(), sentinel: ErrTooLarge}
+		}
 		c.fields = append(c.fields, c.scratch[start:e])
 		start = e
 	}
@@ -227,7 +278,7 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *risk.RecordError) {
 		if re, ok := err.(*csvRowError); ok {
 			return nil, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", risk.ErrMalformed, re.msg)}
 		}
-		return nil, &risk.RecordError{Line: c.lineNo, Err: err}
+		return nil, &risk.RecordError{Line: line, Err: err}
 	}
 	h := &csvHeader{n: len(fields), index: make([]int, len(s.cols))}
 	for i := range h.index {
@@ -252,6 +303,12 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *risk.RecordError) {
 		if k, ok := s.index[name]; ok {
 			h.index[k] = i
 			continue
+		}
+		// A variant of a known name (Key_Unit, "high fire risk") is
+		// refused, never an attribute: the column would be lost.
+		if c := s.suggest(name); c != "" {
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: column %q is not a %s column: did you mean %s?", risk.ErrUnknownField, name, s.kind, c)}
 		}
 		if !s.attrs {
 			return nil, &risk.RecordError{Line: line, Column: name,
@@ -280,7 +337,7 @@ func newCSVRow(s *spec, h *csvHeader) *row {
 
 // runCSV feeds each CSV record to fn as a row.
 func (l *loader) runCSV(r io.Reader, fn func(*row) *risk.RecordError) {
-	c := newCSVReader(r)
+	c := newCSVReader(r, &l.opt)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
 		l.fatal(e)
@@ -300,12 +357,12 @@ func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *ris
 			if re, ok := err.(*csvRowError); ok {
 				rw.line = line
 				clear(rw.vals)
-				if !l.reject(rw, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: %s", risk.ErrMalformed, re.msg)}) {
+				if !l.reject(rw, &risk.RecordError{Line: line, Err: re.wrap()}) {
 					return
 				}
 				continue
 			}
-			l.fatal(&risk.RecordError{Line: c.lineNo, Err: err})
+			l.fatal(&risk.RecordError{Line: line, Err: err})
 			return
 		}
 		rw.line = line
@@ -409,6 +466,9 @@ func (c *csvReader) readBlock(buf []byte) ([]byte, error) {
 			c.pending = append(c.pending, buf[end:]...)
 			return buf[:end], nil
 		}
+		if len(buf) > c.maxLine {
+			return nil, lineTooLong(c.maxLine)
+		}
 		buf = slices.Grow(buf, len(buf)) // one record longer than the block
 	}
 }
@@ -428,7 +488,12 @@ type parsedBlock[T any] struct {
 // has a loader of its own (for interning), passed to parse.
 func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *risk.RecordError,
 	commit func(line int, v *T) *risk.RecordError) {
-	c := newCSVReader(r)
+	r, e := l.open(r)
+	if e != nil {
+		l.fatal(e)
+		return
+	}
+	c := newCSVReader(r, &l.opt)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
 		l.fatal(e)
@@ -449,7 +514,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 	}
 	first, ferr := c.readBlock(nil)
 	if ferr == io.EOF { // one block: not worth the goroutines
-		bc := newCSVReader(bytes.NewReader(first))
+		bc := newCSVReader(bytes.NewReader(first), &l.opt)
 		bc.started, bc.lineNo = true, c.lineNo
 		l.csvLoop(bc, h, newCSVRow(l.spec, h), sequential)
 		return
@@ -544,7 +609,7 @@ func (p *csvPipeline[T]) work() {
 	w.opt.Lenient = true // the merge decides what stops
 	rw := newCSVRow(p.l.spec, p.h)
 	var br bytes.Reader
-	bc := newCSVReader(&br)
+	bc := newCSVReader(&br, &p.l.opt)
 	bc.started = true
 	var zero T
 	for j := range p.jobs {

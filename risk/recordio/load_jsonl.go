@@ -14,7 +14,7 @@ import (
 // runJSONL feeds each non-blank line of r, one JSON object, to fn as a
 // row.
 func (l *loader) runJSONL(r io.Reader, fn func(*row) *risk.RecordError) {
-	lr := newLineReader(r)
+	lr := newLineReader(r, &l.opt)
 	s := l.spec
 	rw := &row{spec: s, vals: make([][]byte, len(s.cols)), lists: make([][]string, len(s.cols))}
 	for {
@@ -44,22 +44,78 @@ func (l *loader) runJSONL(r io.Reader, fn func(*row) *risk.RecordError) {
 	}
 }
 
+// keyError reports a bad key of a JSON object.
+type keyError struct {
+	key      string
+	sentinel error
+	msg      string
+}
+
+func (e *keyError) Error() string { return e.msg }
+
+// recordError returns the error for the key, inside object prefix.
+func (e *keyError) recordError(prefix string) *risk.RecordError {
+	return &risk.RecordError{Column: prefix + e.key, Err: fmt.Errorf("%w: %s", e.sentinel, e.msg)}
+}
+
 // jsonObject decodes one JSON object and returns its keys sorted, so that
-// the first error reported does not depend on map order.
-func jsonObject(b []byte) (map[string]json.RawMessage, []string, error) {
+// the first error reported does not depend on map order. A key repeated
+// exactly or up to case, or a value longer than maxField, is a *keyError:
+// a last-wins decode would let {"high_fire_risk":true,…,"high_fire_risk":
+// false} load silently. Data after the object is an error.
+func jsonObject(b []byte, maxField int) (map[string]json.RawMessage, []string, error) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, nil, fmt.Errorf("want a JSON object")
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
 		return nil, nil, err
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
+	m := map[string]json.RawMessage{}
+	folded := map[string]string{}
+	var keys []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		if _, dup := m[k]; dup {
+			return nil, nil, &keyError{k, risk.ErrMalformed, fmt.Sprintf("duplicate key %q", k)}
+		}
+		f := strings.ToLower(k)
+		if o, dup := folded[f]; dup {
+			return nil, nil, &keyError{k, risk.ErrMalformed, fmt.Sprintf("keys %q and %q differ only in case", o, k)}
+		}
+		if len(v) > maxField {
+			return nil, nil, &keyError{k, ErrTooLarge, fieldTooLong(maxField).Error()}
+		}
+		m[k], folded[f] = v, k
 		keys = append(keys, k)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, fmt.Errorf("data after the object")
 	}
 	slices.Sort(keys)
 	return m, keys, nil
+}
+
+// objectError returns the error for a failed jsonObject.
+func objectError(err error, column, value string) *risk.RecordError {
+	if ke, ok := err.(*keyError); ok {
+		if column != "" {
+			column += "."
+		}
+		return ke.recordError(column)
+	}
+	return &risk.RecordError{Column: column, Value: value, Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 }
 
 // jsonRow fills rw from one line.
@@ -67,9 +123,9 @@ func (l *loader) jsonRow(rw *row, b []byte) *risk.RecordError {
 	if !utf8.Valid(b) {
 		return &risk.RecordError{Err: fmt.Errorf("%w: not valid UTF-8", risk.ErrMalformed)}
 	}
-	m, keys, err := jsonObject(b)
+	m, keys, err := jsonObject(b, l.maxField)
 	if err != nil {
-		return &risk.RecordError{Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
+		return objectError(err, "", "")
 	}
 	s := rw.spec
 	// The record ID first, so that errors in other fields can name it.
@@ -94,7 +150,7 @@ func (l *loader) jsonRow(rw *row, b []byte) *risk.RecordError {
 				rw.violations = v
 				continue
 			}
-			return &risk.RecordError{Column: k, Err: fmt.Errorf("%w: %q is not a %s field", risk.ErrUnknownField, k, s.kind)}
+			return &risk.RecordError{Column: k, Err: fmt.Errorf("%w: %q is not a %s field%s", risk.ErrUnknownField, k, s.kind, s.didYouMean(k))}
 		}
 		if e := setJSON(rw, c, v); e != nil {
 			return e
@@ -157,7 +213,10 @@ func (l *loader) jsonAttrs(raw []byte) ([]risk.Attr, *risk.RecordError) {
 	if string(raw) == "null" {
 		return nil, nil
 	}
-	m, names, err := jsonObject(raw)
+	m, names, err := jsonObject(raw, l.maxField)
+	if ke, ok := err.(*keyError); ok {
+		return nil, ke.recordError("attrs.")
+	}
 	if err != nil {
 		return nil, &risk.RecordError{Column: "attrs", Value: string(raw),
 			Err: fmt.Errorf("%w: want an object of numbers and strings", risk.ErrMalformed)}
@@ -210,16 +269,15 @@ func (l *loader) jsonViolations(rw *row, in *risk.Inspection) *risk.RecordError 
 	for i, item := range list {
 		sub.prefix = fmt.Sprintf("violations[%d].", i)
 		clear(sub.vals)
-		m, keys, err := jsonObject(item)
+		m, keys, err := jsonObject(item, l.maxField)
 		if err != nil {
-			return &risk.RecordError{Column: fmt.Sprintf("violations[%d]", i), Value: string(item),
-				Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
+			return objectError(err, fmt.Sprintf("violations[%d]", i), string(item))
 		}
 		for _, k := range keys {
 			c, ok := violationSpec.index[k]
 			if !ok {
 				return &risk.RecordError{Column: sub.prefix + k,
-					Err: fmt.Errorf("%w: %q is not a violation field", risk.ErrUnknownField, k)}
+					Err: fmt.Errorf("%w: %q is not a violation field%s", risk.ErrUnknownField, k, violationSpec.didYouMean(k))}
 			}
 			if e := setJSON(sub, c, m[k]); e != nil {
 				return e

@@ -136,6 +136,48 @@ func checkFloat(f float64, what, id, field string) error {
 	return nil
 }
 
+// checkID rejects an ID that the loaders would change by the ID rule
+// (see NormalizeID), so that it could not be read back unchanged.
+func checkID(what, id, field, v string) error {
+	plain := true
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] >= 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain && (len(v) != 18 || strings.ToUpper(v) == v) {
+		return nil
+	}
+	if n, err := normalizeID([]byte(v)); err != nil || string(n) != v {
+		return writeErr(risk.ErrMalformed, what, id, "%s %q is not in the normal form of IDs (see NormalizeID)", field, v)
+	}
+	return nil
+}
+
+// checkIDs applies checkID to a list of IDs.
+func checkIDs(list []string, what, id, field string) error {
+	for _, v := range list {
+		if err := checkID(what, id, field, v); err != nil {
+			return err
+		}
+	}
+	return checkList(list, what, id, field)
+}
+
+// checkCount rejects an integer the loaders would refuse.
+func checkCount(n int, what, id, field string) error {
+	if n < 0 || int64(n) > MaxCount {
+		return writeErr(risk.ErrBadNumber, what, id, "%s is %d, outside [0, %d]", field, n, MaxCount)
+	}
+	return nil
+}
+
+// checkUnitRef checks the unit ID of a record other than a unit.
+func checkUnitRef(what, unitID string) error {
+	return checkID(what, unitID, "unit_id", unitID)
+}
+
 func checkList(list []string, what, id, field string) error {
 	for _, s := range list {
 		if strings.IndexByte(s, listSep) >= 0 || s == "" || strings.TrimSpace(s) != s {
@@ -192,6 +234,9 @@ func checkAttrName(name string) error {
 }
 
 func checkUnit(u *risk.Unit) error {
+	if err := checkID("unit", u.ID, "id", u.ID); err != nil {
+		return err
+	}
 	if u.HasLocation {
 		if err := checkFloat(u.Lat, "unit", u.ID, "lat"); err != nil {
 			return err
@@ -294,11 +339,9 @@ func (tw *TelemetryCSVWriter) Write(e *risk.TelemetryEvent) error {
 		return tw.lw.err
 	}
 	tw.writeHeader()
-	if e.HasValue {
-		if err := checkFloat(e.Value, "telemetry of unit", e.UnitID, "value"); err != nil {
-			tw.lw.err = err
-			return err
-		}
+	if err := checkTelemetry(e); err != nil {
+		tw.lw.err = err
+		return err
 	}
 	b := appendCSVField(tw.lw.buf, e.UnitID)
 	b = append(b, ',')
@@ -348,10 +391,8 @@ func WriteIncidentsCSV(w io.Writer, incidents []risk.Incident) error {
 	lw.header(incidentColumns)
 	for i := range incidents {
 		in := &incidents[i]
-		if in.HasLoss {
-			if err := checkFloat(in.Loss, "incident of unit", in.UnitID, "loss"); err != nil {
-				return err
-			}
+		if err := checkIncident(in); err != nil {
+			return err
 		}
 		b := appendCSVField(lw.buf, in.UnitID)
 		b = append(b, ',')
@@ -379,7 +420,7 @@ func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	lw.header(inspectionColumns)
 	for i := range inspections {
 		in := &inspections[i]
-		if err := checkList(in.Inspectors, "inspection", in.ID, "inspectors"); err != nil {
+		if err := checkInspection(in); err != nil {
 			return err
 		}
 		n := max(1, len(in.Violations))
@@ -415,6 +456,49 @@ func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	return lw.flush()
 }
 
+func checkInspection(in *risk.Inspection) error {
+	if err := checkID("inspection", in.ID, "inspection_id", in.ID); err != nil {
+		return err
+	}
+	if err := checkUnitRef("inspection of unit", in.UnitID); err != nil {
+		return err
+	}
+	return checkIDs(in.Inspectors, "inspection", in.ID, "inspectors")
+}
+
+func checkIncident(in *risk.Incident) error {
+	if err := checkUnitRef("incident of unit", in.UnitID); err != nil {
+		return err
+	}
+	if err := checkCount(in.Casualties, "incident of unit", in.UnitID, "casualties"); err != nil {
+		return err
+	}
+	if in.HasLoss {
+		return checkFloat(in.Loss, "incident of unit", in.UnitID, "loss")
+	}
+	return nil
+}
+
+func checkCredit(c *risk.CreditRecord) error {
+	if err := checkUnitRef("credit of unit", c.UnitID); err != nil {
+		return err
+	}
+	return checkCount(c.Penalties, "credit of unit", c.UnitID, "penalties")
+}
+
+func checkTelemetry(e *risk.TelemetryEvent) error {
+	if err := checkUnitRef("telemetry of unit", e.UnitID); err != nil {
+		return err
+	}
+	if err := checkID("telemetry of unit", e.UnitID, "device_id", e.DeviceID); err != nil {
+		return err
+	}
+	if e.HasValue {
+		return checkFloat(e.Value, "telemetry of unit", e.UnitID, "value")
+	}
+	return nil
+}
+
 // WriteCreditCSV writes credit records as CSV with the columns unit_id,
 // grade, dishonest, penalties, as_of.
 func WriteCreditCSV(w io.Writer, credit []risk.CreditRecord) error {
@@ -422,6 +506,9 @@ func WriteCreditCSV(w io.Writer, credit []risk.CreditRecord) error {
 	lw.header(creditColumns)
 	for i := range credit {
 		c := &credit[i]
+		if err := checkCredit(c); err != nil {
+			return err
+		}
 		b := appendCSVField(lw.buf, c.UnitID)
 		b = append(b, ',')
 		b = append(b, c.Grade.String()...)
@@ -475,10 +562,24 @@ func categoryNamesOf(cats []risk.Category) []string {
 }
 
 func checkInspector(in *risk.Inspector) error {
+	// The loaders refuse empty lists, which would make the inspector
+	// never eligible.
+	if len(in.Districts) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "districts is empty")
+	}
+	if len(in.Categories) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "categories is empty")
+	}
+	if err := checkID("inspector", in.ID, "id", in.ID); err != nil {
+		return err
+	}
+	if err := checkCount(in.MaxPerRound, "inspector", in.ID, "max_per_round"); err != nil {
+		return err
+	}
 	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
 		return err
 	}
-	return checkList(in.Conflicts, "inspector", in.ID, "conflicts")
+	return checkIDs(in.Conflicts, "inspector", in.ID, "conflicts")
 }
 
 // WriteInspectorsCSV writes inspectors as CSV with the columns id, name,
@@ -684,10 +785,8 @@ func WriteTelemetryJSONL(w io.Writer, events []risk.TelemetryEvent) error {
 	var o jsonObj
 	for i := range events {
 		e := &events[i]
-		if e.HasValue {
-			if err := checkFloat(e.Value, "telemetry of unit", e.UnitID, "value"); err != nil {
-				return err
-			}
+		if err := checkTelemetry(e); err != nil {
+			return err
 		}
 		o.begin(lw.buf)
 		o.str("unit_id", e.UnitID)
@@ -714,10 +813,8 @@ func WriteIncidentsJSONL(w io.Writer, incidents []risk.Incident) error {
 	var o jsonObj
 	for i := range incidents {
 		in := &incidents[i]
-		if in.HasLoss {
-			if err := checkFloat(in.Loss, "incident of unit", in.UnitID, "loss"); err != nil {
-				return err
-			}
+		if err := checkIncident(in); err != nil {
+			return err
 		}
 		o.begin(lw.buf)
 		o.str("unit_id", in.UnitID)
@@ -742,7 +839,7 @@ func WriteInspectionsJSONL(w io.Writer, inspections []risk.Inspection) error {
 	var o jsonObj
 	for i := range inspections {
 		in := &inspections[i]
-		if err := checkList(in.Inspectors, "inspection", in.ID, "inspectors"); err != nil {
+		if err := checkInspection(in); err != nil {
 			return err
 		}
 		o.begin(lw.buf)
@@ -785,6 +882,9 @@ func WriteCreditJSONL(w io.Writer, credit []risk.CreditRecord) error {
 	var o jsonObj
 	for i := range credit {
 		c := &credit[i]
+		if err := checkCredit(c); err != nil {
+			return err
+		}
 		o.begin(lw.buf)
 		o.str("unit_id", c.UnitID)
 		o.str("grade", c.Grade.String())

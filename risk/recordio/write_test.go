@@ -57,7 +57,7 @@ func sampleRecords() *risk.Records {
 				Categories: []risk.Category{risk.NineSmallPlaces, risk.Industrial}, MaxPerRound: 12,
 				Leave:     []time.Time{day(2026, 3, 1), day(2026, 3, 2), day(2026, 3, 3), day(2026, 4, 1)},
 				Conflicts: []string{"U3"}},
-			{ID: "P2", Name: "Li", Categories: []risk.Category{}},
+			{ID: "P2", Name: "Li", Districts: []string{"滨江区"}, Categories: []risk.Category{risk.Industrial}},
 		},
 	}
 }
@@ -95,7 +95,7 @@ func TestWriteCSVBytes(t *testing.T) {
 		{"inspectors", func(b *bytes.Buffer) error { return WriteInspectorsCSV(b, r.Inspectors) },
 			"id,name,certificate,department,districts,categories,max_per_round,leave,conflicts\n" +
 				"P1,张伟,ZF-001,西湖大队,西湖区;滨江区,nine-small-places;industrial,12,2026-03-01..2026-03-03;2026-04-01,U3\n" +
-				"P2,Li,,,,,0,,\n"},
+				"P2,Li,,,滨江区,industrial,0,,\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -128,7 +128,7 @@ func TestWriteJSONLBytes(t *testing.T) {
 			`{"unit_id":"U2","grade":"C","dishonest":true,"penalties":2,"as_of":"2025-12-31"}` + "\n"},
 		{"inspectors", func(b *bytes.Buffer) error { return WriteInspectorsJSONL(b, r.Inspectors) },
 			`{"id":"P1","name":"张伟","certificate":"ZF-001","department":"西湖大队","districts":["西湖区","滨江区"],"categories":["nine-small-places","industrial"],"max_per_round":12,"leave":["2026-03-01..2026-03-03","2026-04-01"],"conflicts":["U3"]}` + "\n" +
-				`{"id":"P2","name":"Li","certificate":"","department":"","districts":[],"categories":[],"max_per_round":0,"leave":[],"conflicts":[]}` + "\n"},
+				`{"id":"P2","name":"Li","certificate":"","department":"","districts":["滨江区"],"categories":["industrial"],"max_per_round":0,"leave":[],"conflicts":[]}` + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -166,8 +166,31 @@ func TestWriteRejects(t *testing.T) {
 			return WriteInspectionsCSV(b, []risk.Inspection{{ID: "i", Inspectors: []string{"a;b"}}})
 		}, risk.ErrMalformed},
 		{"empty conflict", func(b *bytes.Buffer) error {
-			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Conflicts: []string{""}}})
+			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Districts: []string{"d"}, Categories: []risk.Category{risk.School}, Conflicts: []string{""}}})
 		}, risk.ErrMalformed},
+		{"unit ID not normal", func(b *bytes.Buffer) error {
+			return WriteUnitsCSV(b, []risk.Unit{{ID: " U1"}})
+		}, risk.ErrMalformed},
+		{"credit code in lower case", func(b *bytes.Buffer) error {
+			return WriteCreditJSONL(b, []risk.CreditRecord{{UnitID: "91350100m000100y43"}})
+		}, risk.ErrMalformed},
+		{"device ID with NUL", func(b *bytes.Buffer) error {
+			return WriteTelemetryCSV(b, []risk.TelemetryEvent{{UnitID: "U1", DeviceID: "D\x001"}})
+		}, risk.ErrMalformed},
+		{"full-width inspector", func(b *bytes.Buffer) error {
+			return WriteInspectionsJSONL(b, []risk.Inspection{{ID: "I1", UnitID: "U1", Inspectors: []string{"Ｐ１"}}})
+		}, risk.ErrMalformed},
+		{"count over 2^31-1", func(b *bytes.Buffer) error {
+			n := math.MaxInt32
+			n++ // wraps to a negative on 32-bit: refused as well
+			return WriteIncidentsCSV(b, []risk.Incident{{UnitID: "U1", Casualties: n}})
+		}, risk.ErrBadNumber},
+		{"empty districts", func(b *bytes.Buffer) error {
+			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Categories: []risk.Category{risk.School}}})
+		}, risk.ErrMissingValue},
+		{"empty categories", func(b *bytes.Buffer) error {
+			return WriteInspectorsJSONL(b, []risk.Inspector{{ID: "p", Districts: []string{"d"}}})
+		}, risk.ErrMissingValue},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
