@@ -20,10 +20,10 @@ var (
 	hostileNow  = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// cleanFiles is a small consistent directory: two units, two inspectors
+// hostileCleanFiles is a small consistent directory: two units, two inspectors
 // covering both districts and categories, one inspection with a rectified
 // major violation, telemetry, an incident and one credit row per unit.
-func cleanFiles() map[string]string {
+func hostileCleanFiles() map[string]string {
 	return map[string]string{
 		"units.csv": "id,name,category,district\n" +
 			"U1,Shop one,street-shop,North\n" +
@@ -49,9 +49,9 @@ func cleanFiles() map[string]string {
 var hostileNames = recordio.Files{Units: "units.csv", Inspectors: "inspectors.csv", Telemetry: "telemetry.csv",
 	Incidents: "incidents.csv", Inspections: "inspections.csv", Credit: "credit.csv"}
 
-// checkFiles loads files through recordio.LoadRecords (strict) and runs
+// hostileCheck loads files through recordio.LoadRecords (strict) and runs
 // risk.Check with recordio.Locations.
-func checkFiles(t *testing.T, files map[string]string, lenient bool) (*risk.Records, *risk.Report, error) {
+func hostileCheck(t *testing.T, files map[string]string, lenient bool) (*risk.Records, *risk.Report, error) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, text := range files {
@@ -62,15 +62,15 @@ func checkFiles(t *testing.T, files map[string]string, lenient bool) (*risk.Reco
 	return risk.Check(recs, hostileAsOf, risk.CheckOptions{Lenient: lenient, Now: hostileNow, Locate: recordio.Locations(fsys, hostileNames)})
 }
 
-// with returns the clean files with the given file's text appended.
-func with(name, rows string) map[string]string {
-	f := cleanFiles()
+// hostileWith returns the clean files with the given file's text appended.
+func hostileWith(name, rows string) map[string]string {
+	f := hostileCleanFiles()
 	f[name] += rows
 	return f
 }
 
 func TestHostileCleanFilesPass(t *testing.T) {
-	recs, rep, err := checkFiles(t, cleanFiles(), false)
+	recs, rep, err := hostileCheck(t, hostileCleanFiles(), false)
 	require.NoError(t, err)
 	assert.Len(t, recs.Inspections, 2)
 	assert.Empty(t, rep.Lines(), "nothing to report")
@@ -87,25 +87,25 @@ func TestHostileFutureDated(t *testing.T) {
 		// afterNow: dated after today, an error in lenient mode too.
 		afterNow bool
 	}{
-		{"inspection in 2026, after asOf", with("inspections.csv", "I9,U2,2026-06-01,P1;P2,pass,random,,,,\n"),
+		{"inspection in 2026, after asOf", hostileWith("inspections.csv", "I9,U2,2026-06-01,P1;P2,pass,random,,,,\n"),
 			`inspections.csv:5: column "date" of record "I9": value "2026-06-01": date after asOf 2026-01-01`, false},
-		{"inspection in 2030", with("inspections.csv", "I9,U2,2030-06-01,P1;P2,pass,random,,,,\n"),
+		{"inspection in 2030", hostileWith("inspections.csv", "I9,U2,2030-06-01,P1;P2,pass,random,,,,\n"),
 			`inspections.csv:5: column "date" of record "I9": value "2030-06-01": date after asOf: after today 2026-12-01`, true},
-		{"violation rectified in 2031", with("inspections.csv", "I9,U2,2025-09-01,P1;P2,fail,random,V9,general,,2031-02-01\n"),
+		{"violation rectified in 2031", hostileWith("inspections.csv", "I9,U2,2025-09-01,P1;P2,fail,random,V9,general,,2031-02-01\n"),
 			`inspections.csv:5: column "rectified" of record "I9": value "2031-02-01": date after asOf: after today 2026-12-01`, true},
-		{"telemetry in 2030", with("telemetry.csv", "U1,D1,smoke,2030-01-01T00:00:05Z,fault\n"),
+		{"telemetry in 2030", hostileWith("telemetry.csv", "U1,D1,smoke,2030-01-01T00:00:05Z,fault\n"),
 			`telemetry.csv:4: column "time" of record "U1": value "2030-01-01T00:00:05Z": date after asOf: after today 2026-12-01`, true},
-		{"incident after asOf", with("incidents.csv", "U2,2026-02-03T04:05:06Z,fire\n"),
+		{"incident after asOf", hostileWith("incidents.csv", "U2,2026-02-03T04:05:06Z,fire\n"),
 			`incidents.csv:3: column "time" of record "U2": value "2026-02-03T04:05:06Z": date after asOf 2026-01-01`, false},
-		{"credit as_of after asOf", with("credit.csv", "U2,D,2026-03-01\n"),
+		{"credit as_of after asOf", hostileWith("credit.csv", "U2,D,2026-03-01\n"),
 			`credit.csv:4: column "as_of" of record "U2": value "2026-03-01": date after asOf 2026-01-01`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := checkFiles(t, tc.files, false)
+			_, _, err := hostileCheck(t, tc.files, false)
 			require.ErrorIs(t, err, risk.ErrFuture)
 			assert.EqualError(t, err, tc.want)
 
-			recs, rep, err := checkFiles(t, tc.files, true)
+			recs, rep, err := hostileCheck(t, tc.files, true)
 			if tc.afterNow {
 				require.ErrorIs(t, err, risk.ErrFuture, "after today is refused in lenient mode too")
 				assert.EqualError(t, err, tc.want)
@@ -117,7 +117,7 @@ func TestHostileFutureDated(t *testing.T) {
 			assert.Equal(t, tc.want, rep.LeftOutFirst[0].Error())
 			require.NotEmpty(t, rep.Lines())
 			assert.Contains(t, rep.Lines()[0], "left out 1 record(s) dated after the as-of date\n  "+tc.want)
-			clean, _, err := checkFiles(t, cleanFiles(), false)
+			clean, _, err := hostileCheck(t, hostileCleanFiles(), false)
 			require.NoError(t, err)
 			assert.Equal(t, clean, recs, "the records a draw reads are those without the future row")
 		})
@@ -131,7 +131,7 @@ func TestHostileLenientReportsFirstFew(t *testing.T) {
 	for i := range 8 {
 		rows.WriteString("U1,D1,smoke,2026-02-0" + string(rune('1'+i)) + "T00:00:00Z,fault\n")
 	}
-	recs, rep, err := checkFiles(t, with("telemetry.csv", rows.String()), true)
+	recs, rep, err := hostileCheck(t, hostileWith("telemetry.csv", rows.String()), true)
 	require.NoError(t, err)
 	assert.Len(t, recs.Telemetry, 2)
 	assert.Equal(t, 8, rep.LeftOut)
@@ -153,20 +153,20 @@ func TestHostileCrossFile(t *testing.T) {
 		wantErr error
 		want    string
 	}{
-		{"duplicate credit row", with("credit.csv", "U1,D,2025-01-01\n"), risk.ErrDuplicateID,
+		{"duplicate credit row", hostileWith("credit.csv", "U1,D,2025-01-01\n"), risk.ErrDuplicateID,
 			`credit.csv:4: column "as_of" of record "U1": value "2025-01-01": duplicate ID: a second credit row of the unit with this as_of (the first is credit.csv:2)`},
-		{"unknown inspector", with("inspections.csv", "I9,U2,2025-09-01,P1;P7,pass,random,,,,\n"), risk.ErrUnknownInspector,
+		{"unknown inspector", hostileWith("inspections.csv", "I9,U2,2025-09-01,P1;P7,pass,random,,,,\n"), risk.ErrUnknownInspector,
 			`inspections.csv:5: column "inspectors" of record "I9": value "P7": inspector not in the pool`},
-		{"pass with open major", with("inspections.csv", "I9,U2,2025-09-01,P1;P2,pass,random,V9,major,2025-10-01,\n"), risk.ErrInconsistent,
+		{"pass with open major", hostileWith("inspections.csv", "I9,U2,2025-09-01,P1;P2,pass,random,V9,major,2025-10-01,\n"), risk.ErrInconsistent,
 			`inspections.csv:5: column "result" of record "I9": value "pass": result inconsistent with its violations: pass with major violation "V9" open after the visit`},
-		{"pass with major rectified later", with("inspections.csv", "I9,U2,2025-09-01,P1;P2,pass,random,V9,major,,2025-09-03\n"), risk.ErrInconsistent,
+		{"pass with major rectified later", hostileWith("inspections.csv", "I9,U2,2025-09-01,P1;P2,pass,random,V9,major,,2025-09-03\n"), risk.ErrInconsistent,
 			`inspections.csv:5: column "result" of record "I9": value "pass": result inconsistent with its violations: pass with major violation "V9" open after the visit`},
-		{"deadline before the visit", with("inspections.csv", "I9,U2,2025-09-01,P1;P2,fail,random,V9,minor,2025-08-01,\n"), risk.ErrBadTime,
+		{"deadline before the visit", hostileWith("inspections.csv", "I9,U2,2025-09-01,P1;P2,fail,random,V9,minor,2025-08-01,\n"), risk.ErrBadTime,
 			`inspections.csv:5: column "deadline" of record "I9": value "2025-08-01": bad timestamp: violation "V9" due before the inspection on 2025-09-01`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, lenient := range []bool{false, true} {
-				_, _, err := checkFiles(t, tc.files, lenient)
+				_, _, err := hostileCheck(t, tc.files, lenient)
 				require.ErrorIs(t, err, tc.wantErr)
 				assert.EqualError(t, err, tc.want)
 			}
@@ -177,7 +177,7 @@ func TestHostileCrossFile(t *testing.T) {
 // TestHostileCreditHistoryRule: rows of one unit with different as_of
 // dates are a history; the latest before asOf is used, and reported.
 func TestHostileCreditHistoryRule(t *testing.T) {
-	recs, rep, err := checkFiles(t, with("credit.csv", "U1,D,2025-06-01\n"), false)
+	recs, rep, err := hostileCheck(t, hostileWith("credit.csv", "U1,D,2025-06-01\n"), false)
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.CreditHistory)
 	assert.Contains(t, rep.Lines(), "1 unit(s) have credit rows of several as_of dates: the latest before the as-of date is used")
@@ -191,8 +191,8 @@ func TestHostileCreditHistoryRule(t *testing.T) {
 // TestHostileUncovered: districts and categories no inspector covers are
 // listed in a warning.
 func TestHostileUncovered(t *testing.T) {
-	files := with("units.csv", "U3,Hall,crowded-place,East\nU4,Cafe,street-shop,West\n")
-	_, rep, err := checkFiles(t, files, false)
+	files := hostileWith("units.csv", "U3,Hall,crowded-place,East\nU4,Cafe,street-shop,West\n")
+	_, rep, err := hostileCheck(t, files, false)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"East", "West"}, rep.UncoveredDistricts)
 	assert.Equal(t, []risk.Category{risk.CrowdedPlaceCategory}, rep.UncoveredCategories)
@@ -202,7 +202,7 @@ func TestHostileUncovered(t *testing.T) {
 	}, rep.Lines())
 
 	files["inspectors.csv"] += "P3,,\n" // empty lists cover everything
-	_, rep, err = checkFiles(t, files, false)
+	_, rep, err = hostileCheck(t, files, false)
 	require.NoError(t, err)
 	assert.Empty(t, rep.Lines())
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/firedraw/firedraw/risk/recordio"
 )
 
-func gz(t testing.TB, s string) []byte {
+func locGzip(t testing.TB, s string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
@@ -25,7 +25,7 @@ func gz(t testing.TB, s string) []byte {
 
 func TestLocations(t *testing.T) {
 	fsys := fstest.MapFS{
-		"credit.csv.gz": {Data: gz(t, "unit_id,grade,as_of\n\nU1,A,2025-01-01\n\"U\n2\",B,2025-01-01\nU3,C,2025-01-01\n")},
+		"credit.csv.gz": {Data: locGzip(t, "unit_id,grade,as_of\n\nU1,A,2025-01-01\n\"U\n2\",B,2025-01-01\nU3,C,2025-01-01\n")},
 		"insp.jsonl": {Data: []byte("\n" + `{"inspection_id":"I1","unit_id":"U1","date":"2025-01-01","result":"pass"}` + "\n  \n" +
 			`{"inspection_id":"I2","unit_id":"U1","date":"2025-01-02","result":"pass"}` + "\n")},
 		"insp.csv": {Data: []byte("Inspection_ID,unit_id,date,result,code,severity\nI1,U1,2025-01-01,fail,V1,minor\nI2,U1,2025-01-01,pass,,\nI1,U1,2025-01-01,fail,V2,minor\nI3,U1,2025-01-01,pass,,\n")},
