@@ -201,19 +201,17 @@ func checkInspections(rec *Records, loc Locator) error {
 }
 
 // coverage lists the districts and categories of units that no inspector
-// covers. An inspector's empty district or category list covers every
-// district or category.
+// covers. As in schedule.NewPool, an inspector covers the districts and
+// categories listed, so an empty list covers none (the loaders refuse
+// one).
 func coverage(rec *Records, rep *Report) {
 	if len(rec.Inspectors) == 0 {
 		return
 	}
-	allD, allC := false, false
 	districts := map[string]bool{}
 	var cats [numCategories]bool
 	for i := range rec.Inspectors {
 		in := &rec.Inspectors[i]
-		allD = allD || len(in.Districts) == 0
-		allC = allC || len(in.Categories) == 0
 		for _, d := range in.Districts {
 			districts[d] = true
 		}
@@ -227,11 +225,11 @@ func coverage(rec *Records, rep *Report) {
 	var seenC [numCategories]bool
 	for i := range rec.Units {
 		u := &rec.Units[i]
-		if !allD && !districts[u.District] && !seenD[u.District] {
+		if !districts[u.District] && !seenD[u.District] {
 			seenD[u.District] = true
 			rep.UncoveredDistricts = append(rep.UncoveredDistricts, u.District)
 		}
-		if !allC && u.Category < numCategories && !cats[u.Category] && !seenC[u.Category] {
+		if u.Category < numCategories && !cats[u.Category] && !seenC[u.Category] {
 			seenC[u.Category] = true
 			rep.UncoveredCategories = append(rep.UncoveredCategories, u.Category)
 		}

@@ -13,8 +13,11 @@ import (
 func ExampleCheck() {
 	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
 	rec := &risk.Records{
-		Units:      []risk.Unit{{ID: "U1", Category: risk.StreetShop, District: "North"}, {ID: "U2", Category: risk.Industrial, District: "East"}},
-		Inspectors: []risk.Inspector{{ID: "P1", Districts: []string{"North"}}, {ID: "P2", Districts: []string{"North"}}},
+		Units: []risk.Unit{{ID: "U1", Category: risk.StreetShop, District: "North"}, {ID: "U2", Category: risk.Industrial, District: "East"}},
+		Inspectors: []risk.Inspector{
+			{ID: "P1", Districts: []string{"North"}, Categories: []risk.Category{risk.StreetShop, risk.Industrial}},
+			{ID: "P2", Districts: []string{"North"}, Categories: []risk.Category{risk.StreetShop}},
+		},
 		Inspections: []risk.Inspection{
 			{ID: "I1", UnitID: "U1", Date: day("2025-05-01"), Inspectors: []string{"P1", "P2"}, Result: risk.Pass},
 			{ID: "I2", UnitID: "U1", Date: day("2030-05-01"), Inspectors: []string{"P1", "P2"}, Result: risk.Pass},

@@ -201,7 +201,7 @@ func TestHostileUncovered(t *testing.T) {
 		"warning: no inspector is qualified for categor(ies) crowded-place: their units can never be staffed",
 	}, rep.Lines())
 
-	files["inspectors.csv"] += "P3,,\n" // empty lists cover everything
+	files["inspectors.csv"] += "P3,East;West,crowded-place\n"
 	_, rep, err = hostileCheck(t, files, false)
 	require.NoError(t, err)
 	assert.Empty(t, rep.Lines())

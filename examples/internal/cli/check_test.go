@@ -23,7 +23,7 @@ func TestCheck(t *testing.T) {
 	}
 	files := recordio.Files{
 		Units:       write("units.csv", "id,category,district\nU1,street-shop,North\nU2,industrial,South\n"),
-		Inspectors:  write("inspectors.csv", "id,districts\nP1,North\nP2,North\n"),
+		Inspectors:  write("inspectors.csv", "id,districts,categories\nP1,North,street-shop;industrial\nP2,North,street-shop;industrial\n"),
 		Inspections: write("inspections.csv", "inspection_id,unit_id,date,inspectors,result\nI1,U1,2025-05-01,P1;P2,pass\nI2,U1,2026-02-01,P1;P2,pass\n"),
 	}
 	recs, err := LoadRecords(files, nil)
