@@ -17,7 +17,7 @@ import (
 // re-run it.
 const (
 	// FormatVersion names the disclosure's JSON layout.
-	FormatVersion = "firedraw-disclosure/1"
+	FormatVersion = "firedraw-disclosure/2"
 	// LibraryVersion names this library.
 	LibraryVersion = "firedraw/schedule v0.1.0"
 )
@@ -26,7 +26,7 @@ const (
 type Algorithms struct {
 	PRN     string `json:"prn"`     // sampling.PRN: HMAC-SHA-256 subkey + SipHash-2-4
 	Draw    string `json:"draw"`    // per-stratum systematic πps over PRN order (sampling.Select)
-	Spread  string `json:"spread"`  // independent: renewal hazard (Spacing); rotation: RotationPhases
+	Spread  string `json:"spread"`  // independent: renewal hazard (Spacing) balanced per stratum; rotation: RotationPlan
 	Team    string `json:"team"`    // eligible pool in PRN order, greedy then augmenting paths
 	Dates   string `json:"dates"`   // per-district spreading over working days
 	TaskID  string `json:"task_id"` // UUID v5 of draw ID and unit ID
@@ -40,7 +40,7 @@ type Algorithms struct {
 // means.
 func CurrentAlgorithms() Algorithms {
 	return Algorithms{
-		PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
+		PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v3", Team: "team/v1",
 		Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
 	}
 }
@@ -85,6 +85,26 @@ type StratumCount struct {
 	Units    int     `json:"units"`
 	Expected float64 `json:"expected"`
 	Drawn    int     `json:"drawn"`
+	// Waiting counts the units with π = 0 in this round because of their
+	// history: inspected too recently (within the shortest gap of their
+	// Spacing) to be drawn again yet. They are outside the population that
+	// the round's estimates describe.
+	Waiting int `json:"waiting"`
+	// Exempt counts the units with π = 0 because their annual frequency is
+	// zero (never drawn at random).
+	Exempt int `json:"exempt"`
+}
+
+// countZero counts a unit with π = 0 as waiting (annual frequency > 0)
+// or exempt.
+func (sc *StratumCount) countZero(pi, annual float64) {
+	switch {
+	case pi > 0:
+	case annual > 0:
+		sc.Waiting++
+	default:
+		sc.Exempt++
+	}
 }
 
 // Leaf is one unit's line of a draw: every unit of the directory has one,
@@ -122,6 +142,11 @@ type Task struct {
 	Date       Day     `json:"date"`
 	ResultsDue Day     `json:"results_due"`
 	Teams      []Team  `json:"teams"`
+	// Method is how the visit is done (content.Method: on-site, remote,
+	// document-review, joint) and Focus the catalogue items it focuses
+	// on, from the unit's own risk reasons (format 2).
+	Method string   `json:"method"`
+	Focus  []string `json:"focus"`
 }
 
 // Exclusion is a drawn unit not visited by the draw's team because it was

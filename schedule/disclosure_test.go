@@ -55,7 +55,7 @@ func TestParseDisclosureFast(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, ok := parseLeaves([]byte(tc.units))
 			assert.False(t, ok)
-			doc := fmt.Sprintf(`{"format":"firedraw-disclosure/1","units":%s}`, tc.units)
+			doc := fmt.Sprintf(`{"format":"firedraw-disclosure/2","units":%s}`, tc.units)
 			_, err := ParseDisclosure([]byte(doc))
 			assert.ErrorIs(t, err, ErrBadInput)
 		})

@@ -3,7 +3,6 @@ package schedule
 import (
 	"encoding/hex"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -41,11 +40,12 @@ type Config struct {
 	// visits), recording them in Disclosure.Excluded; it also lets any
 	// visit restart a unit's spacing clock.
 	ExcludeVisited bool
-	// MaxQuiet caps, in independent mode, the rounds after an inspection
-	// in which a unit cannot be drawn (see Spacing): zero means half a
-	// year (6 monthly or 2 quarterly rounds), a negative value means no cap
-	// (gaps within about [m/2, 3m/2] for every unit, which tells a rarely
-	// inspected unit that it is safe for years).
+	// MaxQuiet caps the rounds after an inspection in which a unit cannot
+	// be drawn (see Spacing; in rotation, how long a unit inspected before
+	// the period waits): zero means half a year (6 monthly or 2 quarterly
+	// rounds), a negative value means no cap (gaps within about
+	// [m/2, 3m/2] for every unit, which tells a rarely inspected unit that
+	// it is safe for years).
 	MaxQuiet int
 	// Sealed publishes only the Merkle root of the units' leaves, not the
 	// leaves (risk levels are not public in many places).
@@ -121,11 +121,14 @@ func (c *Config) check() error {
 //  2. Per-unit π of the round: p_k = f_k / rounds-per-year, capped at 1;
 //     in Independent mode moved by the unit's history (Spacing.Hazard of
 //     the rounds since its last inspection, or Spacing.DelayHazard of the
-//     rounds since HistoryStart if none); in Rotation mode p_k itself.
+//     rounds since HistoryStart if none), then balanced within the
+//     stratum so that Σπ = Σp_k; in Rotation mode the unit's true
+//     probability of being drawn in the round under its phase law
+//     (RotationPlan).
 //  3. Draw: Independent — systematic πps over PRN order within each
 //     stratum (level × district; sampling.Select with stream
 //     "draw/<stratum>"), so each stratum's count is within 1 of its Σπ;
-//     Rotation — frac(φ_k + t·p_k) < p_k with φ from RotationPhases and
+//     Rotation — frac(φ_k + t·p_k) < p_k with φ from NewRotation and
 //     PRNs of stream "rotation".
 //  4. Exclusions (Config.ExcludeVisited).
 //  5. Capacity: tasks × team size per department must fit the round's
@@ -173,16 +176,15 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	r := cfg.Rounds[round]
 	hashes := make(chan [3]string, 1)
 	go func() { hashes <- [3]string{frame.Hash(), frame.HistoryHash(), pool.Hash()} }()
-	pi := roundProbabilities(cfg, frame, round)
 	st := frame.strataOf() // level × district, in key order
-	prn, selected, err := drawRound(cfg, frame, round, st, pi, seed)
+	pi, prn, selected, err := drawRound(cfg, frame, round, seed)
 	if err != nil {
 		return nil, fmt.Errorf("schedule: %s: %w", r, err)
 	}
 	d := newDisclosure(cfg, frame.Len(), pool.Len(), round, seed, c)
 	h := <-hashes
 	d.Directory.SHA256, d.History.SHA256, d.Pool.SHA256 = h[0], h[1], h[2]
-	d.Strata = stratumCounts(st, pi, selected)
+	d.Strata = stratumCounts(st, frame.units, pi, selected)
 
 	visit := unitsToVisit(cfg, frame, r, pi, prn, selected, d)
 	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
@@ -206,22 +208,6 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	d.Tasks = makeTasks(frame, visits, teams, pi, prn, c.DrawID(round), due)
 	writeLeaves(d, cfg.Sealed, frame.units, pi, prn, selected)
 	return d, nil
-}
-
-// drawRound draws the round's units with the mode's design and returns
-// every unit's PRN and whether it was drawn.
-func drawRound(cfg *Config, frame *Frame, round int, st *strataIndex, pi []float64, seed sampling.Seed) (prn []float64, selected []bool, err error) {
-	n := frame.Len()
-	prn, selected = make([]float64, n), make([]bool, n)
-	switch cfg.Mode {
-	case Independent:
-		if err := drawIndependent(st, pi, seed, prn, selected); err != nil {
-			return nil, nil, err
-		}
-	case Rotation:
-		drawRotation(cfg, frame, round, st.members, st.keys, pi, seed, prn, selected)
-	}
-	return prn, selected, nil
 }
 
 // newDisclosure returns the disclosure of round with every field that
@@ -261,7 +247,7 @@ func newDisclosure(cfg *Config, units, inspectors, round int, seed sampling.Seed
 
 // stratumCounts returns each stratum's units, expected count Σπ and
 // drawn count, in key order.
-func stratumCounts(st *strataIndex, pi []float64, selected []bool) []StratumCount {
+func stratumCounts(st *strataIndex, units []FrameUnit, pi []float64, selected []bool) []StratumCount {
 	var out []StratumCount
 	for si, key := range st.keys {
 		sc := StratumCount{Key: key, Units: len(st.members[si])}
@@ -270,6 +256,7 @@ func stratumCounts(st *strataIndex, pi []float64, selected []bool) []StratumCoun
 			if selected[k] {
 				sc.Drawn++
 			}
+			sc.countZero(pi[k], units[k].Annual)
 		}
 		out = append(out, sc)
 	}
@@ -336,6 +323,7 @@ func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, 
 			tasks[j] = Task{
 				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
 				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
+				Method: frame.units[k].Method.String(), Focus: append([]string{}, frame.units[k].Focus...),
 			}
 		}
 	})
@@ -395,131 +383,6 @@ func visitIn(o []OtherVisit, first, end Day) (OtherVisit, bool) {
 		}
 	}
 	return OtherVisit{}, false
-}
-
-// roundProbabilities returns every unit's π in round `round` (step 2 of
-// PlanRound).
-func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
-	units := frame.units
-	pi := make([]float64, len(units))
-	perYear := float64(12 / cfg.monthsPerRound())
-	months := cfg.monthsPerRound()
-	start := cfg.Rounds[round].Start
-	hs := cfg.historyStart()
-	sinceHistory := 1
-	if d := monthIndex(start) - monthIndex(hs); d > 0 {
-		sinceHistory = d/months + 1
-	}
-	quiet := cfg.maxQuiet()
-	parallel(len(units), func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			u := &units[k]
-			p := math.Min(1, u.Annual/perYear)
-			if p <= 0 || p >= 1 || cfg.Mode == Rotation {
-				pi[k] = p
-				continue
-			}
-			h := &frame.hist[k]
-			last := h.lastRandom
-			if cfg.ExcludeVisited {
-				last = max(last, h.lastVisit)
-			}
-			s := NewSpacing(p, quiet)
-			if last != NoDay {
-				pi[k] = s.Hazard(roundsBetween(start, last, months))
-			} else {
-				pi[k] = s.DelayHazard(sinceHistory)
-			}
-		}
-	})
-	return pi
-}
-
-func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
-	keys, strata := st.keys, st.members
-	// Strata are independent draws writing disjoint units: run them on
-	// every core, largest first.
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return len(strata[order[a]]) > len(strata[order[b]]) })
-	errs := make([]error, len(keys))
-	next := make(chan int, len(order))
-	for _, si := range order {
-		next <- si
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var pis []float64
-			for si := range next {
-				key, members, ids := keys[si], strata[si], st.ids[si]
-				pis = pis[:0]
-				anyPos := false
-				for _, k := range members {
-					pis = append(pis, pi[k])
-					anyPos = anyPos || pi[k] > 0
-				}
-				stream := "draw/" + key
-				if !anyPos {
-					u := sampling.PRNs(seed, stream, ids, nil)
-					for i, k := range members {
-						prn[k] = u[i]
-					}
-					continue
-				}
-				s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
-				if err != nil {
-					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
-					continue
-				}
-				for i, k := range members {
-					prn[k] = s.PRN[i]
-					selected[k] = s.Selected[i]
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func drawRotation(cfg *Config, frame *Frame, round int, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) {
-	units := frame.units
-	n := len(units)
-	ids := make([]string, n)
-	group := make([]string, n)
-	gap := make([]int, n)
-	start := cfg.Rounds[0].Start
-	for si, key := range keys {
-		for _, k := range strata[si] {
-			group[k] = key
-		}
-	}
-	for k := range units {
-		ids[k] = units[k].ID
-		last := frame.hist[k].lastRandom
-		if cfg.ExcludeVisited {
-			last = max(last, frame.hist[k].lastVisit)
-		}
-		if last != NoDay {
-			gap[k] = roundsBetween(start, last, cfg.monthsPerRound())
-		}
-	}
-	sampling.PRNs(seed, "rotation", ids, prn)
-	phase := RotationPhases(seed, ids, group, prn, pi, gap)
-	for k := range units {
-		selected[k] = pi[k] > 0 && RotationDrawn(phase[k], pi[k], round)
-	}
 }
 
 // checkCapacity returns an error wrapping ErrCapacity when the round's

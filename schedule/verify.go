@@ -257,6 +257,9 @@ func compareTasks(df *diffs, got, want []Task) {
 		if g.ID != x.ID {
 			df.add("task of unit %q: ID %s, want %s", u, g.ID, x.ID)
 		}
+		if g.Method != x.Method || !slices.Equal(g.Focus, x.Focus) {
+			df.add("task of unit %q: method %s focus %v, want %s %v", u, g.Method, g.Focus, x.Method, x.Focus)
+		}
 		if g.Pi != x.Pi {
 			df.add("task of unit %q: π %v, want %v", u, g.Pi, x.Pi)
 		}

@@ -211,10 +211,10 @@ func TestParseDisclosureErrors(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct{ name, in string }{
 		{"not JSON", "{"},
-		{"unknown field", `{"format":"firedraw-disclosure/1","extra":1}`},
+		{"unknown field", `{"format":"firedraw-disclosure/2","extra":1}`},
 		{"wrong format", `{"format":"other/9"}`},
-		{"trailing", `{"format":"firedraw-disclosure/1"} {}`},
-		{"bad level", `{"format":"firedraw-disclosure/1","units":[{"id":"a","level":"extreme","pi":0,"prn":0.5,"selected":false}]}`},
+		{"trailing", `{"format":"firedraw-disclosure/2"} {}`},
+		{"bad level", `{"format":"firedraw-disclosure/2","units":[{"id":"a","level":"extreme","pi":0,"prn":0.5,"selected":false}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseDisclosure([]byte(tc.in))

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // reasonsPerUnit is the number of top reasons written to levels.csv.
@@ -53,6 +55,14 @@ func (d *result) write(dir string, proofs bool) ([]string, error) {
 	}
 	if err := put("levels.csv", d.writeLevels); err != nil {
 		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targets.csv", d.writeTargets}} {
+		if err := put(f.name, f.fn); err != nil {
+			return nil, err
+		}
 	}
 	if d.disc.Sealed && proofs {
 		if err := put("proofs.jsonl", d.writeProofs); err != nil {
@@ -96,12 +106,14 @@ func teamText(teams []schedule.Team) string {
 
 func (d *result) writeTasks(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team"}); err != nil {
+	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team", "method", "counts", "focus", "why"}); err != nil {
 		return err
 	}
 	for _, t := range d.disc.Tasks {
+		c := d.content[t.Unit]
 		if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(),
-			strconv.FormatFloat(t.Pi, 'g', -1, 64), teamText(t.Teams)}); err != nil {
+			strconv.FormatFloat(t.Pi, 'g', -1, 64), teamText(t.Teams), c.Method.String(), strconv.FormatBool(c.Counts),
+			strings.Join(c.FocusCodes(), ";"), focusWhy(&c)}); err != nil {
 			return err
 		}
 	}
@@ -177,6 +189,7 @@ func (d *result) summarize(w io.Writer) {
 // strata) and π range (from the leaves).
 type levelTally struct {
 	units, drawn int
+	waiting      int // π = 0 after a recent inspection: outside the round's estimates
 	expected     float64
 	minPi, maxPi float64
 }
@@ -200,6 +213,7 @@ func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[str
 		}
 		lv[l].units += s.Units
 		lv[l].drawn += s.Drawn
+		lv[l].waiting += s.Waiting
 		lv[l].expected += s.Expected
 		c := districts[district]
 		c[l][0] += s.Units
@@ -216,20 +230,21 @@ func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[str
 // printLevels prints the table of levels with a total row.
 func printLevels(w io.Writer, lv *[risk.NumLevels]levelTally) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tunits\texpected\tdrawn\tmin π\tmax π\t")
-	var tu, td int
+	fmt.Fprintln(tw, "level\tunits\twaiting (π=0)\texpected\tdrawn\tmin π\tmax π\t")
+	var tu, td, tw0 int
 	var te float64
 	for l := range risk.NumLevels {
 		a := lv[l]
-		tu, td, te = tu+a.units, td+a.drawn, te+a.expected
+		tu, td, te, tw0 = tu+a.units, td+a.drawn, te+a.expected, tw0+a.waiting
 		lo, hi := "-", "-"
 		if a.units > 0 {
 			lo, hi = strconv.FormatFloat(a.minPi, 'f', 4, 64), strconv.FormatFloat(a.maxPi, 'f', 4, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.expected, a.drawn, lo, hi)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.waiting, a.expected, a.drawn, lo, hi)
 	}
-	fmt.Fprintf(tw, "total\t%d\t%.1f\t%d\t\t\t\n", tu, te, td)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%.1f\t%d\t\t\t\n", tu, tw0, te, td)
 	tw.Flush()
+	fmt.Fprintln(w, "units waiting after a recent inspection have π = 0: this round's estimates describe the others only")
 }
 
 // printDistricts prints drawn/units per level for every district, sorted
@@ -291,4 +306,81 @@ func (d *result) printLoads(w io.Writer) {
 func printRecords(w io.Writer, r *risk.Records, asOf time.Time) {
 	fmt.Fprintf(w, "records as of %s: %d units, %d telemetry events, %d incidents, %d inspections, %d credit records, %d inspectors\n",
 		asOf.Format(time.DateOnly), len(r.Units), len(r.Telemetry), len(r.Incidents), len(r.Inspections), len(r.Credit), len(r.Inspectors))
+}
+
+// focusWhy joins "code: why" of the focus items.
+func focusWhy(c *content.Content) string {
+	var out []string
+	for _, k := range c.Checks {
+		if k.Focus {
+			out = append(out, k.Code+": "+k.WhyEN)
+		}
+	}
+	return strings.Join(out, " | ")
+}
+
+// writeChanges writes level_changes.csv: every unit whose level changed
+// since the previous round, with the rule and the reason.
+func (d *result) writeChanges(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "from", "to", "rule", "reason_en", "reason_zh"}); err != nil {
+		return err
+	}
+	for _, c := range d.changes {
+		if err := cw.Write([]string{c.UnitID, c.From.String(), c.To.String(), c.Rule, c.EN, c.ZH}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeAlerts writes alerts.csv: every alert as of the as-of date.
+func (d *result) writeAlerts(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "rule", "severity", "from", "to", "raised", "count", "devices", "explanation_en", "explanation_zh"}); err != nil {
+		return err
+	}
+	for i := range d.alerts.Alerts {
+		if err := cw.Write(alertRow(&d.alerts.Alerts[i])); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func alertRow(a *alert.Alert) []string {
+	var devs []string
+	for _, e := range a.Evidence {
+		if e.DeviceID != "" {
+			devs = append(devs, e.DeviceID)
+		}
+	}
+	zh, en := a.Explain()
+	ts := func(t time.Time) string { return t.Format(time.RFC3339) }
+	return []string{a.UnitID, a.Rule.String(), a.Severity.String(), ts(a.From), ts(a.To), ts(a.Raised),
+		strconv.Itoa(a.Count), strings.Join(devs, ";"), en, zh}
+}
+
+// writeTargets writes targets.csv: the units that alerts make the
+// subject of a targeted inspection (not drawn), with the reason it is
+// recorded with, its method and focus, and each trigger.
+func (d *result) writeTargets(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}); err != nil {
+		return err
+	}
+	for _, t := range d.targets {
+		c := d.targeted[t.UnitID]
+		for i := range t.Alerts {
+			a := alertRow(&t.Alerts[i])
+			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),
+				strings.Join(c.FocusCodes(), ";"), a[1], a[5], a[8], a[9]}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -13,9 +13,11 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // exitCode reports err on stderr and returns the process exit status.
@@ -45,7 +47,11 @@ teams and dates → disclosure. With no record files it uses the embedded
 default synthetic city.
 
 Writes into -out: disclosure.json (publish it), tasks.csv (task ID, unit,
-date, team), levels.csv (unit, score, level, π, drawn, top reasons; internal)
+date, team, method, focus items), levels.csv (unit, score, level, π, drawn,
+top reasons; internal), level_changes.csv (units whose level changed since
+one round before, and why), alerts.csv (early warnings as of the as-of
+date) and targets.csv (units with a serious alert raised since one round
+before: inspections outside the random draw, with their trigger)
 and, with -sealed, proofs.jsonl (each unit's leaf and Merkle proof, to hand out).
 
 A real draw commits to its seed before the draw:
@@ -182,6 +188,14 @@ type result struct {
 	levels []risk.LevelAssignment
 	disc   *schedule.Disclosure
 	pool   *schedule.Pool
+	// content of each drawn unit's task, by unit ID; the level changes
+	// since the previous round; the alerts as of asOf and the units they
+	// make targets of an inspection outside the draw.
+	content  map[string]content.Content
+	targeted map[string]content.Content // with the alerts' focus
+	changes  []content.LevelChange
+	alerts   *alert.Report
+	targets  []content.Target
 }
 
 // draw runs the pipeline: the directory (features → scores → levels →
@@ -204,7 +218,63 @@ func draw(o *options, model *risk.Model, recs *risk.Records, asOf time.Time, rou
 	if err != nil {
 		return nil, err
 	}
-	return &result{units: recs.Units, scores: assessed.Scores, levels: assessed.Levels, disc: disc, pool: pool}, nil
+	res := &result{units: recs.Units, scores: assessed.Scores, levels: assessed.Levels, disc: disc, pool: pool}
+	if err := res.addContent(recs, model, assessed, asOf, round); err != nil {
+		return nil, err
+	}
+	progress("%d level changes since the previous round, %d alerts, %d targeted units", len(res.changes), len(res.alerts.Alerts), len(res.targets))
+	return res, nil
+}
+
+// addContent derives each task's content and method, the level changes
+// since the previous round (as of one round length before asOf) and the
+// alerts (serious or worse, raised since then, make targets).
+func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf time.Time, round schedule.Round) error {
+	prevAsOf := asOf.Add(-round.End.Sub(round.Start))
+	prev, err := schedule.Assess(recs, prevAsOf, schedule.AssessConfig{Model: model})
+	if err != nil {
+		return fmt.Errorf("previous round: %w", err)
+	}
+	d.changes, err = content.LevelChanges(
+		content.Round{AsOf: prevAsOf, Units: recs.Units, Levels: prev.Levels, Scores: prev.Scores},
+		content.Round{AsOf: asOf, Units: recs.Units, Levels: assessed.Levels, Scores: assessed.Scores}, recs)
+	if err != nil {
+		return err
+	}
+	if d.alerts, err = alert.Evaluate(recs.Telemetry, recs.Incidents, asOf, alert.Config{}); err != nil {
+		return err
+	}
+	d.targets = content.Targets(d.alerts, prevAsOf, alert.Serious)
+	byUnit := map[string][]alert.Alert{}
+	for _, t := range d.targets {
+		byUnit[t.UnitID] = t.Alerts
+	}
+	drawn := map[string]bool{}
+	for _, t := range d.disc.Tasks {
+		drawn[t.Unit] = true
+	}
+	d.content = map[string]content.Content{}
+	d.targeted = map[string]content.Content{}
+	var p content.Policy
+	for k, pr := range content.Profiles(recs.Units, assessed.Scores, assessed.Levels, schedule.FocusReasons) {
+		id := recs.Units[k].ID
+		if drawn[id] {
+			c, err := p.Content(&pr)
+			if err != nil {
+				return err
+			}
+			d.content[id] = c
+		}
+		if byUnit[id] != nil {
+			pr.Alerts = byUnit[id]
+			c, err := p.Content(&pr)
+			if err != nil {
+				return err
+			}
+			d.targeted[id] = c
+		}
+	}
+	return nil
 }
 
 // commitSeed creates a seed with crypto/rand, writes it to dir/seed.txt

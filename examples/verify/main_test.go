@@ -168,7 +168,7 @@ func TestProof(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	badJSON := filepath.Join(dir, "bad.json")
-	require.NoError(t, os.WriteFile(badJSON, []byte(`{"format":"firedraw-disclosure/1",`), 0o644))
+	require.NoError(t, os.WriteFile(badJSON, []byte(`{"format":"firedraw-disclosure/2",`), 0o644))
 	badProof := filepath.Join(dir, "proofs.jsonl")
 	require.NoError(t, os.WriteFile(badProof, []byte("{\"unit\":\"A\"}\n{oops\n"), 0o644))
 	badUnits := filepath.Join(dir, "units.csv")
