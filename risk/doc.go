@@ -2,6 +2,7 @@
 // explainable risk score and one of four risk levels.
 //
 //	rec, _, err := recordio.LoadRecords(os.DirFS("data"), files, recordio.LoadOptions{}) // or build *risk.Records
+//	rec, rep, err := risk.Check(rec, asOf, risk.CheckOptions{Now: now, Locate: recordio.Locations(fsys, files)})
 //	tab, err := risk.Extract(rec, asOf, risk.FeatureConfig{})      // one row of named features per unit
 //	s, err := risk.DefaultModel().Score(tab)                       // probability and logit per unit
 //	why := s.TopReasons(i, 3)                                      // unit i's largest contributions, in words
@@ -24,6 +25,20 @@
 // [*RecordError] naming the source, line, column, record ID and value and
 // wrapping an exported sentinel of this package such as [ErrDuplicateID],
 // so that errors.Is works.
+//
+// # Dates and conflicts across files
+//
+// [AsOf] keeps every record dated after the as-of date out of a draw: an
+// error in strict mode, left out and counted in a [Report] with
+// [CheckOptions.Lenient]; a record dated after today ([CheckOptions.Now])
+// and a violation rectified or due before its inspection are errors in
+// both modes. [Check] adds the checks no single file can make: two credit
+// rows of one unit with one as_of ([ErrDuplicateID]; several as_of dates
+// are a history whose latest row before asOf counts, reported), an
+// inspector not in the pool ([ErrUnknownInspector]), a pass with an open
+// major violation ([ErrInconsistent]), and a warning listing districts
+// and categories no inspector covers. A [Locator] (recordio.Locations)
+// lets their errors name the file and line.
 //
 // # Features, scores and levels
 //

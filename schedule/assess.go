@@ -23,6 +23,10 @@ type AssessConfig struct {
 	// Content chooses each task's method and focus items; the zero
 	// Policy uses the defaults of package content.
 	Content content.Policy
+	// StrictDates makes a record dated after asOf an error wrapping
+	// risk.ErrFuture; by default it is left out and reported in
+	// Assessment.Dates (see risk.AsOf).
+	StrictDates bool
 }
 
 // Assessment is the risk assessment of a directory of units as of one
@@ -42,13 +46,19 @@ type Assessment struct {
 	// any reason (zero without any): the history is taken as complete from
 	// it. Pass it as Config.HistoryStart.
 	HistoryStart time.Time
+	// Dates reports the records dated after asOf that were left out: no
+	// step above read them.
+	Dates *risk.Report
 }
 
 // Assess assesses every unit of the records as of asOf and builds the
 // frame of a draw: features (risk.Extract), scores (cfg.Model), levels
 // with their overrides (risk.AssignLevels), annual frequencies
 // (cfg.Policy.Annual) and the frame with the inspection history
-// (NewFrame). Same records, asOf and cfg
+// (NewFrame). Records dated after asOf never reach any step: they are
+// left out and reported in Assessment.Dates, or refused with
+// cfg.StrictDates (risk.AsOf), so that an inspection dated in the future
+// cannot count as a recent visit. Same records, asOf and cfg
 // give the same frame, whatever the records' order, which is how a
 // verifier rebuilds the directory a disclosure names (Frame.Hash).
 //
@@ -62,6 +72,10 @@ func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, e
 	model := cfg.Model
 	if model == nil {
 		model = risk.DefaultModel()
+	}
+	rec, dates, err := risk.AsOf(rec, asOf, risk.CheckOptions{Lenient: !cfg.StrictDates})
+	if err != nil {
+		return nil, err
 	}
 	table, err := risk.Extract(rec, asOf, cfg.Features)
 	if err != nil {
@@ -90,7 +104,7 @@ func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, e
 	if err := frame.SetContent(rec.Units, scores, as, &cfg.Content); err != nil {
 		return nil, err
 	}
-	d := &Assessment{Frame: frame, Table: table, Scores: scores, Levels: as, Annual: annual}
+	d := &Assessment{Frame: frame, Table: table, Scores: scores, Levels: as, Annual: annual, Dates: dates}
 	for i := range rec.Inspections {
 		if t := rec.Inspections[i].Date; d.HistoryStart.IsZero() || t.Before(d.HistoryStart) {
 			d.HistoryStart = t

@@ -36,6 +36,7 @@ type options struct {
 	noProofs  bool
 	model     string
 	out       string
+	lenient   bool
 }
 
 const usageText = `usage: draw [flags]
@@ -80,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (by default every unit's proof is written: about 1 KB a unit)")
 	fs.StringVar(&o.model, "model", "", "score with the model in `FILE` (JSON, as examples/tune -fit writes); default: the default expert model")
 	fs.StringVar(&o.out, "out", "out", "output `DIR`")
+	fs.BoolVar(&o.lenient, "lenient-dates", false, "leave out (and report) records dated after -asof instead of failing on the first")
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -124,6 +126,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	})
 	if err != nil {
+		return err
+	}
+	if recs, err = cli.Check("draw", o.files, recs, asOf, o.lenient, stderr); err != nil {
 		return err
 	}
 	rounds, err := parsePeriod(o.period, asOf)

@@ -96,6 +96,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The record files may have grown since the draw: records dated after
+	// its as-of date are left out (and reported), as the draw left them.
+	if recs, err = cli.Check("verify", o.files, recs, asOf, true, stderr); err != nil {
+		return err
+	}
 	// The directory of the draw, as examples/draw builds it, under the
 	// policy the disclosure records.
 	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model, Policy: disc.Policy})
