@@ -68,6 +68,26 @@
 // difference. A Ledger records outcomes against task IDs, lists results
 // due for publication and turns outcomes into next period's history.
 //
+// # Targeted inspections (early warning)
+//
+// An alert at or above a set severity (package risk/alert) makes its unit
+// the target of an inspection outside the random draw. After the round's
+// random disclosure:
+//
+//	rep, err := alert.Evaluate(records.Telemetry, records.Incidents, asOf, alert.Config{})
+//	targets, err := a.Targets(records.Units, rep, prevAsOf, alert.Serious, nil)  // focus with the alerts' items
+//	td, err := schedule.PlanTargeted(cfg, a.Frame, pool, 0, &schedule.TargetedInput{
+//		Random: disc, Seed: seed, Targets: targets, MinSeverity: alert.Serious, Since: prevAsOf})
+//	b, err := td.MarshalCanonical()                                   // publish next to the disclosure
+//	err = schedule.VerifyTargeted(cfg, a.Frame, pool, 0, in, td)      // nil: verified
+//
+// Targeted visits are dated in the round's first working days and staffed
+// by the same team rules, under TargetedSeed (a stream of their own) and
+// with the random tasks' inspectors busy. A unit drawn at random and
+// targeted in the same round is visited once, by its random task, which
+// takes the targeted focus; the targeted disclosure names it and its
+// trigger (see PlanTargeted).
+//
 // # Independent rounds or rotation: the trade-off
 //
 // Deterrence comes first: nothing published may let a unit compute its

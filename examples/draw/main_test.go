@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,12 +98,25 @@ func TestRecordFiles(t *testing.T) {
 	}
 	alerts := clitest.ReadCSV(t, filepath.Join(dir, "alerts.csv"))
 	assert.Equal(t, "unit", alerts[0][0])
-	targets := clitest.ReadCSV(t, filepath.Join(dir, "targets.csv"))
-	assert.Equal(t, []string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}, targets[0])
-	for _, x := range targets[1:] {
-		assert.Contains(t, []string{"serious", "critical"}, x[2])
-		assert.NotEqual(t, "remote", x[3], "a targeted unit is visited")
-		assert.NotEmpty(t, x[7])
+	tb, err := os.ReadFile(filepath.Join(dir, "targeted.json"))
+	require.NoError(t, err)
+	td, err := schedule.ParseTargeted(tb)
+	require.NoError(t, err, "targeted.json is a canonical targeted disclosure")
+	assert.Equal(t, disc.DrawID, td.RandomDrawID)
+	assert.Contains(t, out, fmt.Sprintf("targeted: round 1: %d inspections outside the random draw", len(td.Tasks)))
+	targeted := clitest.ReadCSV(t, filepath.Join(dir, "targeted.csv"))
+	assert.Equal(t, []string{"task_id", "unit", "random_task", "date", "results_due", "team", "method", "focus", "reason",
+		"rule", "severity", "raised", "explanation_en", "explanation_zh"}, targeted[0])
+	rows := 0
+	for _, task := range td.Tasks {
+		rows += len(task.Triggers)
+	}
+	require.Len(t, targeted, rows+1, "a row per trigger")
+	for _, x := range targeted[1:] {
+		assert.Contains(t, []string{"serious", "critical"}, x[10])
+		assert.NotEqual(t, "remote", x[6], "a targeted unit is visited")
+		assert.Len(t, strings.Split(x[5], ";"), 2, "a team of two")
+		assert.NotEmpty(t, x[12])
 	}
 	levels := clitest.ReadCSV(t, filepath.Join(dir, "levels.csv"))
 	require.Len(t, levels, 301)

@@ -59,7 +59,8 @@ func (d *result) write(dir string, proofs bool) ([]string, error) {
 	for _, f := range []struct {
 		name string
 		fn   func(io.Writer) error
-	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targets.csv", d.writeTargets}} {
+	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts},
+		{"targeted.json", d.writeTargetedJSON}, {"targeted.csv", d.writeTargeted}} {
 		if err := put(f.name, f.fn); err != nil {
 			return nil, err
 		}
@@ -183,6 +184,14 @@ func (d *result) summarize(w io.Writer) {
 	if len(disc.Excluded) > 0 {
 		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
 	}
+	merged := 0
+	for _, t := range d.targeted.Tasks {
+		if t.RandomTask != "" {
+			merged++
+		}
+	}
+	fmt.Fprintf(w, "targeted: round %d: %d inspections outside the random draw (alerts %s or worse since %s; %d of them drawn at random too, visited once)\n",
+		disc.Round.Index, len(d.targeted.Tasks), d.targeted.MinSeverity, d.targeted.Since, merged)
 }
 
 // levelTally is one level's units, expected and drawn counts (from the
@@ -363,20 +372,29 @@ func alertRow(a *alert.Alert) []string {
 		strconv.Itoa(a.Count), strings.Join(devs, ";"), en, zh}
 }
 
-// writeTargets writes targets.csv: the units that alerts make the
-// subject of a targeted inspection (not drawn), with the reason it is
-// recorded with, its method and focus, and each trigger.
-func (d *result) writeTargets(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}); err != nil {
+// writeTargetedJSON writes targeted.json: the canonical targeted
+// disclosure, published next to disclosure.json.
+func (d *result) writeTargetedJSON(w io.Writer) error {
+	b, err := d.targeted.MarshalCanonical()
+	if err != nil {
 		return err
 	}
-	for _, t := range d.targets {
-		c := d.targeted[t.UnitID]
-		for i := range t.Alerts {
-			a := alertRow(&t.Alerts[i])
-			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),
-				strings.Join(c.FocusCodes(), ";"), a[1], a[5], a[8], a[9]}); err != nil {
+	_, err = w.Write(b)
+	return err
+}
+
+// writeTargeted writes targeted.csv: the targeted tasks, a row per
+// trigger, with the random task a unit also drawn is visited by.
+func (d *result) writeTargeted(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"task_id", "unit", "random_task", "date", "results_due", "team", "method", "focus", "reason",
+		"rule", "severity", "raised", "explanation_en", "explanation_zh"}); err != nil {
+		return err
+	}
+	for _, t := range d.targeted.Tasks {
+		for _, tr := range t.Triggers {
+			if err := cw.Write([]string{t.ID, t.Unit, t.RandomTask, t.Date.String(), t.ResultsDue.String(), teamText(t.Teams),
+				t.Method, strings.Join(t.Focus, ";"), t.Reason, tr.Rule, tr.Severity, tr.Raised, tr.ExplanationEN, tr.ExplanationZH}); err != nil {
 				return err
 			}
 		}

@@ -50,9 +50,10 @@ Writes into -out: disclosure.json (publish it), tasks.csv (task ID, unit,
 date, team, method, focus items), levels.csv (unit, score, level, π, drawn,
 top reasons; internal), level_changes.csv (units whose level changed since
 one round before, and why), alerts.csv (early warnings as of the as-of
-date) and targets.csv (units with a serious alert raised since one round
-before: inspections outside the random draw, with their trigger)
-and, with -sealed, proofs.jsonl (each unit's leaf and Merkle proof, to hand out).
+date), targeted.json (publish it: the inspections outside the random
+draw, one per unit with a serious alert raised since one round before,
+staffed by the same team rules, each with its trigger) and targeted.csv
+(the same, a row per trigger) and, with -sealed, proofs.jsonl (each unit's leaf and Merkle proof, to hand out).
 
 A real draw commits to its seed before the draw:
   draw -commit -out DIR     creates DIR/seed.txt (mode 0600) and prints its
@@ -191,11 +192,12 @@ type result struct {
 	// content of each drawn unit's task, by unit ID; the level changes
 	// since the previous round; the alerts as of asOf and the units they
 	// make targets of an inspection outside the draw.
-	content  map[string]content.Content
-	targeted map[string]content.Content // with the alerts' focus
-	changes  []content.LevelChange
-	alerts   *alert.Report
-	targets  []content.Target
+	content map[string]content.Content
+	changes []content.LevelChange
+	alerts  *alert.Report
+	// targeted are the round's inspections outside the random draw, one
+	// per unit with a serious alert raised since the previous round.
+	targeted *schedule.TargetedDisclosure
 }
 
 // draw runs the pipeline: the directory (features → scores → levels →
@@ -219,18 +221,27 @@ func draw(o *options, model *risk.Model, recs *risk.Records, asOf time.Time, rou
 		return nil, err
 	}
 	res := &result{units: recs.Units, scores: assessed.Scores, levels: assessed.Levels, disc: disc, pool: pool}
-	if err := res.addContent(recs, model, assessed, asOf, round); err != nil {
+	prevAsOf := asOf.Add(-round.End.Sub(round.Start))
+	if err := res.addContent(recs, model, assessed, asOf, prevAsOf); err != nil {
 		return nil, err
 	}
-	progress("%d level changes since the previous round, %d alerts, %d targeted units", len(res.changes), len(res.alerts.Alerts), len(res.targets))
+	targets, err := assessed.Targets(recs.Units, res.alerts, prevAsOf, alert.Serious, nil)
+	if err != nil {
+		return nil, err
+	}
+	res.targeted, err = schedule.PlanTargeted(cfg, assessed.Frame, pool, round.Index, &schedule.TargetedInput{
+		Random: disc, Seed: seed, Targets: targets, MinSeverity: alert.Serious, Since: prevAsOf})
+	if err != nil {
+		return nil, fmt.Errorf("targeted tasks: %w", err)
+	}
+	progress("%d level changes since the previous round, %d alerts, %d targeted tasks", len(res.changes), len(res.alerts.Alerts), len(res.targeted.Tasks))
 	return res, nil
 }
 
 // addContent derives each task's content and method, the level changes
-// since the previous round (as of one round length before asOf) and the
-// alerts (serious or worse, raised since then, make targets).
-func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf time.Time, round schedule.Round) error {
-	prevAsOf := asOf.Add(-round.End.Sub(round.Start))
+// since the previous round (as of prevAsOf, one round length before asOf)
+// and the alerts as of asOf.
+func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf, prevAsOf time.Time) error {
 	prev, err := schedule.Assess(recs, prevAsOf, schedule.AssessConfig{Model: model})
 	if err != nil {
 		return fmt.Errorf("previous round: %w", err)
@@ -244,34 +255,19 @@ func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *sch
 	if d.alerts, err = alert.Evaluate(recs.Telemetry, recs.Incidents, asOf, alert.Config{}); err != nil {
 		return err
 	}
-	d.targets = content.Targets(d.alerts, prevAsOf, alert.Serious)
-	byUnit := map[string][]alert.Alert{}
-	for _, t := range d.targets {
-		byUnit[t.UnitID] = t.Alerts
-	}
 	drawn := map[string]bool{}
 	for _, t := range d.disc.Tasks {
 		drawn[t.Unit] = true
 	}
 	d.content = map[string]content.Content{}
-	d.targeted = map[string]content.Content{}
 	var p content.Policy
 	for k, pr := range content.Profiles(recs.Units, assessed.Scores, assessed.Levels, schedule.FocusReasons) {
-		id := recs.Units[k].ID
-		if drawn[id] {
+		if id := recs.Units[k].ID; drawn[id] {
 			c, err := p.Content(&pr)
 			if err != nil {
 				return err
 			}
 			d.content[id] = c
-		}
-		if byUnit[id] != nil {
-			pr.Alerts = byUnit[id]
-			c, err := p.Content(&pr)
-			if err != nil {
-				return err
-			}
-			d.targeted[id] = c
 		}
 	}
 	return nil
