@@ -268,8 +268,7 @@ func (w *worker) resetTable(n int) {
 	} else {
 		w.slots = make([]slot, size)
 	}
-	clear(w.devs) // drop the strings of the last bucket
-	w.devs = w.devs[:0]
+	w.devs = w.devs[:0] // appends overwrite every field
 	w.lastD = -1
 }
 
