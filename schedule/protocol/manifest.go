@@ -43,7 +43,8 @@ type Manifest struct {
 	Frame   Frame   `json:"frame"`
 	Model   Model   `json:"model"`
 	Policy  Policy  `json:"policy"`
-	// Mode is "independent" or "rotation".
+	// Mode is "independent": rotation mode needs a period seed that one
+	// party keeps secret, which the protocol rules out.
 	Mode       string     `json:"mode"`
 	Sealed     bool       `json:"sealed"`
 	Settings   Settings   `json:"settings"`

@@ -53,8 +53,12 @@ func (m *Manifest) validateHeader() error {
 			return err
 		}
 	}
-	if m.Mode != "independent" && m.Mode != "rotation" {
-		return manifestErr("mode", "%q, want \"independent\" or \"rotation\"", m.Mode)
+	switch m.Mode {
+	case "independent":
+	case "rotation":
+		return manifestErr("mode", "rotation keeps one period seed secret with the operator until the period ends, and a seed derived from public reveals cannot stay secret: only independent rounds are drawn under the protocol")
+	default:
+		return manifestErr("mode", "%q, want \"independent\"", m.Mode)
 	}
 	if m.Randomness.NonReveal != NonRevealRule {
 		return manifestErr("randomness.non_reveal", "%q, want %q", m.Randomness.NonReveal, NonRevealRule)
