@@ -38,16 +38,12 @@
 // ParetoProbabilities computes them alone. Certain units (π = 1) are taken
 // and units with π = 0 are never taken by every design.
 //
-// # Policy
+// # Where π come from
 //
-// A Policy turns risk levels into annual inspection frequencies —
-// classified supervision's defaults are Low 0.05, General 0.2, Higher 0.6
-// and High 1 a year, with floors for crowded-place key units (1 a year) and
-// high-fire-risk units (2 a year) — and an optional within-level score
-// weighting whose Strength runs from 0 (equal chance inside a level) to 1
-// (proportional to the score). Nobody is exempt: every unit keeps a
-// positive frequency. Policy.Probabilities divides by the rounds of a year
-// and caps at 1, redistributing the excess within the level.
+// sampling imports no other firedraw package: it knows weights,
+// probabilities and IDs, not risk levels. Turning levels and scores into
+// annual frequencies and per-round π is the job of schedule.Policy, in the
+// package where levels meet probabilities.
 //
 // # Estimation
 //
@@ -85,7 +81,7 @@
 // weights, probabilities outside [0, 1], duplicate IDs, an empty frame, an
 // impossible sample size — returns an error that names the unit (a
 // *UnitError with its index and ID) and wraps one of the sentinels
-// ErrBadWeight, ErrBadProbability, ErrDuplicateID, ErrEmptyFrame,
+// ErrBadWeight, ErrBadProbability, ErrDuplicateUnit, ErrEmptyFrame,
 // ErrBadSize. Functions run on up to runtime.GOMAXPROCS goroutines where it
 // pays; their results do not depend on the number of goroutines. All
 // functions are safe for concurrent use, except that one Sample must not be

@@ -9,8 +9,8 @@
 // Calendar (weekdays minus Holidays plus MakeupDays, China's adjusted
 // weekends). The directory of a draw is a Frame: every unit's ID,
 // district, category, risk level, annual frequency f_k (from
-// sampling.Policy.Annual) and inspection history (NewFrame, or
-// BuildDirectory straight from risk.Records: features, scores, levels and
+// Policy.Annual) and inspection history (NewFrame, or
+// Assess straight from risk.Records: features, scores, levels and
 // frequencies in one call). Inspectors
 // form a Pool (NewPool). Before a round the authority publishes a
 // Commitment to a secret seed (SHA-256 of the seed, with the date);

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
 )
 
 const plotSize = 12 * vg.Centimeter
@@ -156,7 +156,7 @@ func calibration(d *dataset, scores []float64, modelName string) (*plot.Plot, er
 // piVersusScore plots each unit's per-round π against its score under
 // the default frequencies at strength o.strength, coloured by level.
 func piVersusScore(o *options, d *dataset, levels []risk.Level, scores []float64) (*plot.Plot, error) {
-	pi, err := sampling.Policy{Strength: o.strength}.Probabilities(d.units, levels, scores, o.rounds)
+	pi, err := schedule.Policy{Strength: o.strength}.Probabilities(d.units, levels, scores, o.rounds)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
 )
 
 // exitCode reports err on stderr and returns the process exit status.
@@ -321,8 +322,8 @@ type frequencyTable struct {
 }
 
 var frequencyTables = []frequencyTable{
-	{"default", [risk.NumLevels]float64{sampling.DefaultLowFrequency, sampling.DefaultGeneralFrequency,
-		sampling.DefaultHigherFrequency, sampling.DefaultHighFrequency}},
+	{"default", [risk.NumLevels]float64{schedule.DefaultLowFrequency, schedule.DefaultGeneralFrequency,
+		schedule.DefaultHigherFrequency, schedule.DefaultHighFrequency}},
 	// steep spends fewer visits on Low and General units and more on
 	// Higher and High ones.
 	{"steep", [risk.NumLevels]float64{0.02, 0.1, 1, 2}},
@@ -357,7 +358,7 @@ func compare(o *options, d *dataset, levels []risk.Level, scores []float64) ([]r
 	var rows []row
 	for _, ft := range frequencyTables {
 		for _, s := range strengths {
-			p := sampling.Policy{Frequencies: ft.freq, Strength: s}
+			p := schedule.Policy{Frequencies: ft.freq, Strength: s}
 			pi, err := p.Probabilities(d.units, levels, scores, o.rounds)
 			if err != nil {
 				return nil, err

@@ -97,11 +97,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	// The directory of the draw, as examples/draw builds it, under the
 	// policy the disclosure records.
-	dir, err := schedule.BuildDirectory(recs, asOf, schedule.DirectoryConfig{Model: model, Policy: disc.Policy})
+	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model, Policy: disc.Policy})
 	if err != nil {
 		return err
 	}
-	frame := dir.Frame
+	frame := assessed.Frame
 	pool, err := schedule.NewPool(recs.Inspectors)
 	if err != nil {
 		return fmt.Errorf("inspectors: %w", err)

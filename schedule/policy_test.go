@@ -1,4 +1,4 @@
-package sampling
+package schedule
 
 import (
 	"fmt"
@@ -178,10 +178,10 @@ func TestPolicyAnnualErrors(t *testing.T) {
 }
 
 func TestPolicyAnnualPanics(t *testing.T) {
-	assert.PanicsWithValue(t, "sampling: Policy.Annual: 2 units but 1 levels", func() {
+	assert.PanicsWithValue(t, "schedule: Policy.Annual: 2 units but 1 levels", func() {
 		_, _ = Policy{}.Annual(plainUnits(2), []risk.Level{risk.Low}, nil)
 	})
-	assert.PanicsWithValue(t, "sampling: Policy.Annual: 2 units but 0 scores", func() {
+	assert.PanicsWithValue(t, "schedule: Policy.Annual: 2 units but 0 scores", func() {
 		_, _ = Policy{Strength: 1}.Annual(plainUnits(2), []risk.Level{risk.Low, risk.Low}, nil)
 	})
 	assert.Panics(t, func() { Summarize([]risk.Level{risk.Low}, nil) })

@@ -1,4 +1,4 @@
-package sampling_test
+package schedule_test
 
 import (
 	"encoding/binary"
@@ -13,6 +13,7 @@ import (
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
 )
 
 // coverageFrame is the synthetic city as a sampling frame: IDs, the
@@ -60,7 +61,7 @@ func newCoverageFrame(t *testing.T) coverageFrame {
 			levels[k] = risk.Low
 		}
 	}
-	pi, err := sampling.Policy{Strength: 0.5}.Probabilities(units, levels, scores, 1)
+	pi, err := schedule.Policy{Strength: 0.5}.Probabilities(units, levels, scores, 1)
 	require.NoError(t, err)
 	f := coverageFrame{ids: make([]string, n), pi: pi, y: make([]float64, n)}
 	for k, u := range units {

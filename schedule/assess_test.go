@@ -32,9 +32,9 @@ func copyRecords(r *risk.Records) *risk.Records {
 	}
 }
 
-// stepByStep is BuildDirectory written out as the example programs did
+// stepByStep is Assess written out as the example programs did
 // before it existed: the reference its frame must match to the byte.
-func stepByStep(t *testing.T, rec *risk.Records, asOf time.Time, cfg schedule.DirectoryConfig) (*schedule.Frame, []float64, time.Time) {
+func stepByStep(t *testing.T, rec *risk.Records, asOf time.Time, cfg schedule.AssessConfig) (*schedule.Frame, []float64, time.Time) {
 	t.Helper()
 	model := cfg.Model
 	if model == nil {
@@ -63,23 +63,23 @@ func stepByStep(t *testing.T, rec *risk.Records, asOf time.Time, cfg schedule.Di
 	return frame, annual, start
 }
 
-func TestBuildDirectory(t *testing.T) {
+func TestAssess(t *testing.T) {
 	city, err := smallCity()
 	require.NoError(t, err)
 	// A model of two of the default model's terms.
 	small := &risk.Model{Name: "two terms", Intercept: -2, Terms: risk.DefaultModel().Terms[:2]}
 	for _, tc := range []struct {
 		name string
-		cfg  schedule.DirectoryConfig
+		cfg  schedule.AssessConfig
 		edit func(*risk.Records)
 		// noHistory: the records hold no inspection.
 		noHistory bool
 	}{
 		{name: "zero config"},
-		{name: "model", cfg: schedule.DirectoryConfig{Model: small}},
-		{name: "features", cfg: schedule.DirectoryConfig{Features: risk.FeatureConfig{HalfLife: 90 * 24 * time.Hour}}},
-		{name: "levels", cfg: schedule.DirectoryConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.25, 0.25, 0.25, 0.25}, NoOverrides: true}}},
-		{name: "policy", cfg: schedule.DirectoryConfig{Policy: sampling.Policy{Frequencies: [risk.NumLevels]float64{0.1, 0.5, 2, 6}, Strength: 0.5}}},
+		{name: "model", cfg: schedule.AssessConfig{Model: small}},
+		{name: "features", cfg: schedule.AssessConfig{Features: risk.FeatureConfig{HalfLife: 90 * 24 * time.Hour}}},
+		{name: "levels", cfg: schedule.AssessConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.25, 0.25, 0.25, 0.25}, NoOverrides: true}}},
+		{name: "policy", cfg: schedule.AssessConfig{Policy: schedule.Policy{Frequencies: [risk.NumLevels]float64{0.1, 0.5, 2, 6}, Strength: 0.5}}},
 		{name: "shuffled records", edit: func(r *risk.Records) {
 			rng := rand.New(rand.NewPCG(7, 8))
 			rng.Shuffle(len(r.Units), func(i, j int) { r.Units[i], r.Units[j] = r.Units[j], r.Units[i] })
@@ -93,7 +93,7 @@ func TestBuildDirectory(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(rec)
 			}
-			d, err := schedule.BuildDirectory(rec, city.AsOf, tc.cfg)
+			d, err := schedule.Assess(rec, city.AsOf, tc.cfg)
 			require.NoError(t, err)
 			frame, annual, start := stepByStep(t, rec, city.AsOf, tc.cfg)
 			assert.Equal(t, frame.Hash(), d.Frame.Hash(), "directory hash")
@@ -120,12 +120,12 @@ func TestBuildDirectory(t *testing.T) {
 	}
 
 	// Order does not matter: the shuffled city has the zero config's frame.
-	a, err := schedule.BuildDirectory(copyRecords(&city.Records), city.AsOf, schedule.DirectoryConfig{})
+	a, err := schedule.Assess(copyRecords(&city.Records), city.AsOf, schedule.AssessConfig{})
 	require.NoError(t, err)
 	rec := copyRecords(&city.Records)
 	slices.Reverse(rec.Units)
 	slices.Reverse(rec.Inspections)
-	b, err := schedule.BuildDirectory(rec, city.AsOf, schedule.DirectoryConfig{})
+	b, err := schedule.Assess(rec, city.AsOf, schedule.AssessConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, a.Frame.Hash(), b.Frame.Hash())
 	assert.Equal(t, a.Frame.HistoryHash(), b.Frame.HistoryHash())
@@ -137,22 +137,22 @@ func TestBuildDirectoryErrors(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
-		cfg  schedule.DirectoryConfig
+		cfg  schedule.AssessConfig
 		edit func(*risk.Records)
 		want error // nil: any error
 	}{
 		{name: "duplicate unit", edit: func(r *risk.Records) { r.Units[1].ID = r.Units[0].ID }, want: risk.ErrDuplicateID},
 		{name: "inspection of an unknown unit", edit: func(r *risk.Records) { r.Inspections[0].UnitID = "nobody" }, want: risk.ErrUnknownUnit},
-		{name: "model of an unknown feature", cfg: schedule.DirectoryConfig{Model: &risk.Model{Terms: []risk.Term{{Feature: "no_such_feature", Coef: 1}}}}},
-		{name: "bad level shares", cfg: schedule.DirectoryConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.5, 0.1, 0.1, 0.1}}}},
-		{name: "bad policy", cfg: schedule.DirectoryConfig{Policy: sampling.Policy{Strength: 2}}, want: sampling.ErrBadPolicy},
+		{name: "model of an unknown feature", cfg: schedule.AssessConfig{Model: &risk.Model{Terms: []risk.Term{{Feature: "no_such_feature", Coef: 1}}}}},
+		{name: "bad level shares", cfg: schedule.AssessConfig{Levels: risk.LevelConfig{Shares: [risk.NumLevels]float64{0.5, 0.1, 0.1, 0.1}}}},
+		{name: "bad policy", cfg: schedule.AssessConfig{Policy: schedule.Policy{Strength: 2}}, want: schedule.ErrBadPolicy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := copyRecords(&city.Records)
 			if tc.edit != nil {
 				tc.edit(rec)
 			}
-			d, err := schedule.BuildDirectory(rec, city.AsOf, tc.cfg)
+			d, err := schedule.Assess(rec, city.AsOf, tc.cfg)
 			require.Error(t, err)
 			assert.Nil(t, d)
 			if tc.want != nil {
@@ -160,8 +160,8 @@ func TestBuildDirectoryErrors(t *testing.T) {
 			}
 		})
 	}
-	assert.PanicsWithValue(t, "schedule: BuildDirectory of nil records", func() {
-		_, _ = schedule.BuildDirectory(nil, city.AsOf, schedule.DirectoryConfig{})
+	assert.PanicsWithValue(t, "schedule: Assess of nil records", func() {
+		_, _ = schedule.Assess(nil, city.AsOf, schedule.AssessConfig{})
 	})
 }
 
@@ -169,21 +169,21 @@ func TestBuildDirectoryErrors(t *testing.T) {
 // date, the default model, levels and policy. The planner draws on its
 // frame; a verifier rebuilds the same frame from the same records and
 // the policy the disclosure records, and checks the draw.
-func ExampleBuildDirectory() {
+func ExampleAssess() {
 	city, err := synthcity.Generate(synthcity.Config{Units: 200})
 	if err != nil {
 		panic(err)
 	}
-	dir, err := schedule.BuildDirectory(&city.Records, city.AsOf, schedule.DirectoryConfig{})
+	assessed, err := schedule.Assess(&city.Records, city.AsOf, schedule.AssessConfig{})
 	if err != nil {
 		panic(err)
 	}
 	var perLevel [risk.NumLevels]int
-	for _, a := range dir.Levels {
+	for _, a := range assessed.Levels {
 		perLevel[a.Level]++
 	}
 	fmt.Println("units per level (low, general, higher, high):", perLevel)
-	fmt.Println("history complete from:", dir.HistoryStart.Format(time.DateOnly))
+	fmt.Println("history complete from:", assessed.HistoryStart.Format(time.DateOnly))
 
 	rounds, err := schedule.Period(city.AsOf, 12, schedule.Month)
 	if err != nil {
@@ -193,17 +193,17 @@ func ExampleBuildDirectory() {
 	if err != nil {
 		panic(err)
 	}
-	cfg := &schedule.Config{Rounds: rounds, HistoryStart: dir.HistoryStart}
+	cfg := &schedule.Config{Rounds: rounds, HistoryStart: assessed.HistoryStart}
 	seed, err := sampling.ParseSeed(strings.Repeat("5e", 32))
 	if err != nil {
 		panic(err)
 	}
-	disc, err := schedule.PlanRound(cfg, dir.Frame, pool, 0, seed, schedule.Commit(seed, city.AsOf.AddDate(0, 0, -7)))
+	disc, err := schedule.PlanRound(cfg, assessed.Frame, pool, 0, seed, schedule.Commit(seed, city.AsOf.AddDate(0, 0, -7)))
 	if err != nil {
 		panic(err)
 	}
 
-	again, err := schedule.BuildDirectory(&city.Records, city.AsOf, schedule.DirectoryConfig{Policy: disc.Policy})
+	again, err := schedule.Assess(&city.Records, city.AsOf, schedule.AssessConfig{Policy: disc.Policy})
 	if err != nil {
 		panic(err)
 	}

@@ -1,10 +1,10 @@
-package sampling_test
+package schedule_test
 
 import (
 	"fmt"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule"
 )
 
 // A zero Policy uses the default frequencies of classified supervision and
@@ -19,7 +19,7 @@ func ExamplePolicy_Annual() {
 		{ID: "tower", Category: risk.HighRise},
 	}
 	levels := []risk.Level{risk.Low, risk.LevelGeneral, risk.LevelGeneral, risk.Higher, risk.Higher, risk.High}
-	f, err := sampling.Policy{}.Annual(units, levels, nil)
+	f, err := schedule.Policy{}.Annual(units, levels, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -45,7 +45,7 @@ func ExamplePolicy_Probabilities() {
 	// below MinShare 0.1, so it gets 0.1 and the others ×0.975.
 	scores := []float64{0, 0.2, 0.4, 0.6}
 	for _, s := range []float64{0, 0.5, 1} {
-		p := sampling.Policy{Strength: s}
+		p := schedule.Policy{Strength: s}
 		f, err := p.Annual(units, levels, scores)
 		if err != nil {
 			panic(err)
@@ -54,7 +54,7 @@ func ExamplePolicy_Probabilities() {
 		if err != nil {
 			panic(err)
 		}
-		sum := sampling.Summarize(levels, f)[risk.Higher]
+		sum := schedule.Summarize(levels, f)[risk.Higher]
 		fmt.Printf("strength %.1f: annual %.3f  per quarter %.4f  total %.1f/yr\n", s, f, pi, sum.Inspections)
 	}
 	// Output:
@@ -64,6 +64,6 @@ func ExamplePolicy_Probabilities() {
 }
 
 func ExampleStratumKey() {
-	fmt.Println(sampling.StratumKey(risk.Higher, "Binjiang"))
+	fmt.Println(schedule.StratumKey(risk.Higher, "Binjiang"))
 	// Output: higher/Binjiang
 }

@@ -4,13 +4,12 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
-// DirectoryConfig configures BuildDirectory. The zero value scores with
+// AssessConfig configures Assess. The zero value scores with
 // risk.DefaultModel, the default features and level shares, and the
 // default policy frequencies.
-type DirectoryConfig struct {
+type AssessConfig struct {
 	// Model scores the units; nil means risk.DefaultModel().
 	Model    *risk.Model
 	Features risk.FeatureConfig
@@ -18,14 +17,17 @@ type DirectoryConfig struct {
 	// Policy turns levels and scores into annual frequencies. Give the
 	// same Policy to Config.Policy (a disclosure records it, and Verify's
 	// caller rebuilds the directory with the disclosure's Policy).
-	Policy sampling.Policy
+	Policy Policy
 }
 
-// Directory is the frame a draw runs on and the steps that built it, kept
-// for reporting (scores and reasons, the rule behind each level). Table,
-// Scores, Levels and Annual are parallel to the records' units, in their
-// order; Frame holds the units sorted by ID.
-type Directory struct {
+// Assessment is the risk assessment of a directory of units as of one
+// date — features, scores, levels with the rule behind each, annual
+// frequencies — and the Frame a draw runs on, as Assess builds them. The
+// steps are kept for reporting (scores and reasons, the rule behind each
+// level). Table, Scores, Levels and Annual are parallel to the records'
+// units, in their order; Frame holds the units sorted by ID. (It is not
+// called a directory: risk.Directory is the set of units itself.)
+type Assessment struct {
 	Frame  *Frame
 	Table  *risk.Table
 	Scores *risk.Scores
@@ -37,19 +39,20 @@ type Directory struct {
 	HistoryStart time.Time
 }
 
-// BuildDirectory builds the frame of a draw from records, as of asOf:
-// features (risk.Extract), scores (cfg.Model), levels with their overrides
-// (risk.AssignLevels), annual frequencies (cfg.Policy.Annual) and the
-// frame with the inspection history (NewFrame). Same records, asOf and cfg
+// Assess assesses every unit of the records as of asOf and builds the
+// frame of a draw: features (risk.Extract), scores (cfg.Model), levels
+// with their overrides (risk.AssignLevels), annual frequencies
+// (cfg.Policy.Annual) and the frame with the inspection history
+// (NewFrame). Same records, asOf and cfg
 // give the same frame, whatever the records' order, which is how a
 // verifier rebuilds the directory a disclosure names (Frame.Hash).
 //
 // The records are read, not modified; the frame copies what it keeps.
 // Errors are those of the steps, unwrapped: each names the record, field
-// or value at fault. BuildDirectory panics if rec is nil.
-func BuildDirectory(rec *risk.Records, asOf time.Time, cfg DirectoryConfig) (*Directory, error) {
+// or value at fault. Assess panics if rec is nil.
+func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, error) {
 	if rec == nil {
-		panic("schedule: BuildDirectory of nil records")
+		panic("schedule: Assess of nil records")
 	}
 	model := cfg.Model
 	if model == nil {
@@ -79,7 +82,7 @@ func BuildDirectory(rec *risk.Records, asOf time.Time, cfg DirectoryConfig) (*Di
 	if err != nil {
 		return nil, err
 	}
-	d := &Directory{Frame: frame, Table: table, Scores: scores, Levels: as, Annual: annual}
+	d := &Assessment{Frame: frame, Table: table, Scores: scores, Levels: as, Annual: annual}
 	for i := range rec.Inspections {
 		if t := rec.Inspections[i].Date; d.HistoryStart.IsZero() || t.Before(d.HistoryStart) {
 			d.HistoryStart = t

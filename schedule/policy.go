@@ -1,25 +1,13 @@
-package sampling
+package schedule
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"github.com/firedraw/firedraw/risk"
-)
-
-// Errors returned by Policy methods, wrapped in errors that name the field
-// or the unit.
-var (
-	// ErrBadPolicy reports a Policy field (or a round count) that is
-	// negative, NaN, infinite or out of range.
-	ErrBadPolicy = errors.New("bad policy")
-	// ErrBadScore reports a risk score that is NaN or outside [0, 1].
-	ErrBadScore = errors.New("bad score")
-	// ErrBadLevel reports a risk level outside Low…High.
-	ErrBadLevel = errors.New("bad level")
+	"github.com/firedraw/firedraw/sampling"
 )
 
 // Default annual inspection frequencies and floors of classified
@@ -97,7 +85,7 @@ type Policy struct {
 // actually used.
 func (p Policy) Resolved() (Policy, error) {
 	bad := func(field string, v float64, why string) error {
-		return fmt.Errorf("sampling: policy field %s = %v: %s: %w", field, v, why, ErrBadPolicy)
+		return fmt.Errorf("schedule: policy field %s = %v: %s: %w", field, v, why, ErrBadPolicy)
 	}
 	for l, f := range p.Frequencies {
 		name := "Frequencies[" + risk.Level(l).String() + "]"
@@ -157,10 +145,10 @@ func (p Policy) Annual(units []risk.Unit, levels []risk.Level, scores []float64)
 	checkPolicyLengths("Annual", units, levels, scores, q.Strength)
 	for k := range units {
 		if int(levels[k]) >= risk.NumLevels {
-			return nil, &UnitError{Index: k, ID: units[k].ID, What: "level " + levels[k].String(), Err: ErrBadLevel}
+			return nil, policyUnitError(k, units[k].ID, "level "+levels[k].String(), ErrBadLevel)
 		}
 		if scores != nil && !(scores[k] >= 0 && scores[k] <= 1) {
-			return nil, &UnitError{Index: k, ID: units[k].ID, What: fmt.Sprintf("score %v outside [0, 1]", scores[k]), Err: ErrBadScore}
+			return nil, policyUnitError(k, units[k].ID, fmt.Sprintf("score %v outside [0, 1]", scores[k]), ErrBadScore)
 		}
 	}
 	f := make([]float64, len(units))
@@ -204,7 +192,7 @@ func (p Policy) Annual(units []risk.Unit, levels []risk.Level, scores []float64)
 // lengths.
 func (p Policy) Probabilities(units []risk.Unit, levels []risk.Level, scores []float64, rounds int) ([]float64, error) {
 	if rounds <= 0 {
-		return nil, fmt.Errorf("sampling: rounds = %d: must be positive: %w", rounds, ErrBadPolicy)
+		return nil, fmt.Errorf("schedule: rounds = %d: must be positive: %w", rounds, ErrBadPolicy)
 	}
 	f, err := p.Annual(units, levels, scores)
 	if err != nil {
@@ -238,10 +226,10 @@ func (p Policy) Probabilities(units []risk.Unit, levels []risk.Level, scores []f
 			}
 			continue
 		}
-		pi, err := InclusionProbabilities(w, total)
+		pi, err := sampling.InclusionProbabilities(w, total)
 		if err != nil {
 			// Unreachable: every f > 0 and 0 < total < len(members).
-			return nil, fmt.Errorf("sampling: level %v: %w", risk.Level(l), err)
+			return nil, fmt.Errorf("schedule: level %v: %w", risk.Level(l), err)
 		}
 		for i, k := range members {
 			f[k] = pi[i]
@@ -324,15 +312,23 @@ func levelWeights(w []float64, members []int, scores []float64, s, minShare floa
 	}
 }
 
+// policyUnitError names unit k (index and ID) and its bad value, e.g.
+// `schedule: unit 17 ("ABC"): score NaN outside [0, 1]: bad score`.
+func policyUnitError(k int, id, what string, sentinel error) error {
+	return fmt.Errorf("schedule: unit %d (%q): %s: %w", k, id, what, sentinel)
+}
+
+// checkPolicyLengths panics when the parallel slices of fn differ in
+// length (scores may be nil when strength is 0).
 func checkPolicyLengths(fn string, units []risk.Unit, levels []risk.Level, scores []float64, strength float64) {
 	if len(levels) != len(units) {
-		panic(fmt.Sprintf("sampling: Policy.%s: %d units but %d levels", fn, len(units), len(levels)))
+		panic(fmt.Sprintf("schedule: Policy.%s: %d units but %d levels", fn, len(units), len(levels)))
 	}
 	if scores == nil && strength == 0 {
 		return
 	}
 	if len(scores) != len(units) {
-		panic(fmt.Sprintf("sampling: Policy.%s: %d units but %d scores", fn, len(units), len(scores)))
+		panic(fmt.Sprintf("schedule: Policy.%s: %d units but %d scores", fn, len(units), len(scores)))
 	}
 }
 
@@ -360,7 +356,7 @@ type LevelSummary struct {
 // differ or if a level is out of range.
 func Summarize(levels []risk.Level, annual []float64) [risk.NumLevels]LevelSummary {
 	if len(levels) != len(annual) {
-		panic(fmt.Sprintf("sampling: Summarize: %d levels but %d frequencies", len(levels), len(annual)))
+		panic(fmt.Sprintf("schedule: Summarize: %d levels but %d frequencies", len(levels), len(annual)))
 	}
 	var out [risk.NumLevels]LevelSummary
 	for l := range out {
@@ -368,7 +364,7 @@ func Summarize(levels []risk.Level, annual []float64) [risk.NumLevels]LevelSumma
 	}
 	for k, l := range levels {
 		if int(l) >= risk.NumLevels {
-			panic(fmt.Sprintf("sampling: Summarize: unit %d: level %v out of range", k, l))
+			panic(fmt.Sprintf("schedule: Summarize: unit %d: level %v out of range", k, l))
 		}
 		s := &out[l]
 		f := annual[k]
