@@ -22,11 +22,8 @@ func TestParseDisclosureFast(t *testing.T) {
 	p, err := NewPool(insp)
 	require.NoError(t, err)
 	cfg := testConfig(t)
-	seed := testSeed(12)
-	d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 30)))
-	require.NoError(t, err)
-	b, err := d.MarshalCanonical()
-	require.NoError(t, err)
+	td := mustDraw(t, cfg, f, p, 0, testSeed(12))
+	b := td.bytes
 	require.Greater(t, len(b), 1<<17, "large enough to be parsed in two halves")
 
 	fast, err := ParseDisclosure(b)
@@ -36,31 +33,31 @@ func TestParseDisclosureFast(t *testing.T) {
 	require.NoError(t, slow.checkLevels())
 	assert.Equal(t, slow.Units, fast.Units)
 	assert.Equal(t, slow.Tasks, fast.Tasks)
-	_, err = Verify(fast, f, p)
+	_, err = Verify(td.published(), f, p)
 	require.NoError(t, err)
 
-	// Indented JSON is valid but not canonical: the slow path reads it.
+	// Indented JSON is valid but not canonical: refused.
 	var ind bytes.Buffer
 	require.NoError(t, json.Indent(&ind, b, "", " "))
-	again, err := ParseDisclosure(ind.Bytes())
-	require.NoError(t, err)
-	assert.Equal(t, fast.Units, again.Units)
+	_, err = ParseDisclosure(ind.Bytes())
+	require.ErrorIs(t, err, ErrBadInput)
+	assert.Contains(t, err.Error(), "not in canonical form")
 
 	for _, tc := range []struct{ name, units string }{
-		{"bad number", `[{"id":"a","level":"low","pi":NaN,"prn":0.5,"selected":false}]`},
-		{"plus sign", `[{"id":"a","level":"low","pi":+1,"prn":0.5,"selected":false}]`},
-		{"bad bool", `[{"id":"a","level":"low","pi":1,"prn":0.5,"selected":maybe}]`},
+		{"bad number", `[{"id":"a","district":"d","level":"low","pi":NaN,"prn":0.5,"selected":false}]`},
+		{"plus sign", `[{"id":"a","district":"d","level":"low","pi":+1,"prn":0.5,"selected":false}]`},
+		{"bad bool", `[{"id":"a","district":"d","level":"low","pi":1,"prn":0.5,"selected":maybe}]`},
 		{"unterminated", `[{"id":"a`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, ok := parseLeaves([]byte(tc.units))
 			assert.False(t, ok)
-			doc := fmt.Sprintf(`{"format":"firedraw-disclosure/1","units":%s}`, tc.units)
+			doc := fmt.Sprintf(`{"format":"firedraw-disclosure/2","units":%s}`, tc.units)
 			_, err := ParseDisclosure([]byte(doc))
 			assert.ErrorIs(t, err, ErrBadInput)
 		})
 	}
-	l, ok := parseLeaves([]byte(`[{"id":"a","level":"high","pi":1e-7,"prn":0.5,"selected":true}]`))
+	l, ok := parseLeaves([]byte(`[{"id":"a","district":"d","level":"high","pi":1e-7,"prn":0.5,"selected":true}]`))
 	require.True(t, ok)
-	assert.Equal(t, []Leaf{{ID: "a", LevelStr: "high", Pi: 1e-7, PRN: 0.5, Selected: true}}, l)
+	assert.Equal(t, []Leaf{{ID: "a", District: "d", LevelStr: "high", Pi: 1e-7, PRN: 0.5, Selected: true}}, l)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -50,7 +49,7 @@ func NewManifest(cfg *Config, round int, frame *Frame, pool *Pool, p ManifestPar
 	randomness := p.Randomness
 	randomness.NonReveal = protocol.NonRevealRule
 	m := &protocol.Manifest{
-		Format: protocol.ManifestFormat, Library: LibraryVersion, Algorithms: manifestAlgorithms(),
+		Format: protocol.ManifestFormat, Library: LibraryVersion, Algorithms: CurrentAlgorithms(),
 		Period: protocol.Period{ID: p.PeriodID, Start: DayOf(cfg.Rounds[0].Start).String(),
 			Length: cfg.Length.String(), Rounds: len(cfg.Rounds)},
 		Round:   protocol.Round{Number: round + 1, First: DayOf(r.Start).String(), Last: (DayOf(r.End) - 1).String()},
@@ -129,7 +128,7 @@ func ConfigOf(m *protocol.Manifest) (*Config, int, error) {
 	return cfg, m.Round.Number - 1, nil
 }
 
-func policyToManifest(p sampling.Policy) protocol.Policy {
+func policyToManifest(p Policy) protocol.Policy {
 	f := p.Frequencies
 	return protocol.Policy{
 		Low: f[risk.Low], General: f[risk.LevelGeneral], Higher: f[risk.Higher], High: f[risk.High],
@@ -138,8 +137,8 @@ func policyToManifest(p sampling.Policy) protocol.Policy {
 	}
 }
 
-func policyFromManifest(p protocol.Policy) sampling.Policy {
-	var q sampling.Policy
+func policyFromManifest(p protocol.Policy) Policy {
+	var q Policy
 	q.Frequencies[risk.Low], q.Frequencies[risk.LevelGeneral] = p.Low, p.General
 	q.Frequencies[risk.Higher], q.Frequencies[risk.High] = p.Higher, p.High
 	q.CrowdedKeyFloor, q.HighFireRiskFloor = p.CrowdedKeyFloor, p.HighFireRiskFloor
@@ -149,7 +148,7 @@ func policyFromManifest(p protocol.Policy) sampling.Policy {
 
 // ManifestPolicy returns the policy a manifest fixes, to build the
 // directory with (the auditor tier rebuilds the frame with it).
-func ManifestPolicy(m *protocol.Manifest) sampling.Policy { return policyFromManifest(m.Policy) }
+func ManifestPolicy(m *protocol.Manifest) Policy { return policyFromManifest(m.Policy) }
 
 // ModelDigest returns the digest of the scoring a manifest fixes: the
 // SHA-256 of the model's JSON (risk.Model's encoding, as examples/tune
@@ -196,10 +195,45 @@ func checkInputs(m *protocol.Manifest, frame *Frame, pool *Pool) error {
 	return nil
 }
 
-
-// manifestAlgorithms returns the algorithms of this library.
-func manifestAlgorithms() protocol.Algorithms {
-	a := CurrentAlgorithms
-	return protocol.Algorithms{Seed: protocol.SeedAlgorithm, PRN: a.PRN, Draw: a.Draw, Spread: a.Spread, Team: a.Team,
-		Dates: a.Dates, TaskID: a.TaskID, Merkle: a.Merkle, Hashing: a.Hashing}
+// AuditFrame rebuilds from the record files the frame and pool a
+// manifest fixed: the auditor tier. The records must have the manifest's
+// snapshot digests (Snapshot as of its as-of time, so nothing dated after
+// it), the scoring must have its digests (ModelDigest of cfg's model,
+// features and levels), and the units are assessed under the manifest's
+// policy (cfg.Policy is ignored): levels, frequencies and π are
+// re-derived from the committed snapshot, not read from the disclosure.
+// The frame and pool must then hash to the manifest's digests. Errors
+// wrap ErrManifestMismatch and name what differs.
+func AuditFrame(m *protocol.Manifest, rec *risk.Records, cfg AssessConfig) (*Assessment, *Pool, error) {
+	asOf, err := protocol.ParseTime(m.AsOf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("schedule: manifest as_of: %v: %w", err, protocol.ErrManifest)
+	}
+	snap, err := Snapshot(rec, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	if snap != m.Records {
+		return nil, nil, fmt.Errorf("schedule: the records' snapshot %+v is not the manifest's %+v: %w", snap, m.Records, ErrManifestMismatch)
+	}
+	md, err := ModelDigest(cfg.Model, cfg.Features, cfg.Levels)
+	if err != nil {
+		return nil, nil, err
+	}
+	if md != m.Model {
+		return nil, nil, fmt.Errorf("schedule: the scoring's digests %+v are not the manifest's %+v: %w", md, m.Model, ErrManifestMismatch)
+	}
+	cfg.Policy = ManifestPolicy(m)
+	a, err := Assess(rec, asOf, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := NewPool(rec.Inspectors)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkInputs(m, a.Frame, pool); err != nil {
+		return nil, nil, err
+	}
+	return a, pool, nil
 }

@@ -180,16 +180,32 @@ type Proof struct {
 	Path  []string `json:"path"`
 }
 
+// Bounds of a proof read from a file: a tree of at most 2^40 leaves has
+// paths of at most 40 steps; 64 leaves room and bounds the work.
+const (
+	maxProofSize = 1 << 40
+	maxProofPath = 64
+)
+
 // VerifyProof checks that leaf, at proof.Index of proof.Size leaves, is
-// under the hex Merkle root (RFC 9162 §2.1.3.2). It returns an error
-// wrapping ErrProof when it is not.
-func VerifyProof(root string, leaf Leaf, proof Proof) error {
+// under the hex Merkle root of a draw of units units (RFC 9162
+// §2.1.3.2): the size must be units — the count the manifest fixed and
+// the disclosure names (Disclosure.UnitCount) —, the index below it, and
+// the path at most 64 steps. Take root and units from the disclosure,
+// never from the proof's own file. It returns an error wrapping ErrProof
+// when the leaf is not there.
+func VerifyProof(root string, units int, leaf Leaf, proof Proof) error {
 	want, err := hex.DecodeString(root)
 	if err != nil || len(want) != sha256.Size {
 		return fmt.Errorf("schedule: Merkle root %q is not 64 hex digits: %w", root, ErrProof)
 	}
-	if proof.Index < 0 || proof.Index >= proof.Size {
+	switch {
+	case proof.Size != units || units > maxProofSize:
+		return fmt.Errorf("schedule: proof of a tree of %d leaves, but the draw has %d units: %w", proof.Size, units, ErrProof)
+	case proof.Index < 0 || proof.Index >= proof.Size:
 		return fmt.Errorf("schedule: proof index %d outside a tree of %d leaves: %w", proof.Index, proof.Size, ErrProof)
+	case len(proof.Path) > maxProofPath:
+		return fmt.Errorf("schedule: proof of %d steps, at most %d: %w", len(proof.Path), maxProofPath, ErrProof)
 	}
 	path := make([]hash, len(proof.Path))
 	for i, p := range proof.Path {
