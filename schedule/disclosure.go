@@ -1,15 +1,12 @@
 package schedule
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
-	"sync"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/schedule/canon"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -158,10 +155,10 @@ type Disclosure struct {
 	all    []Leaf // every leaf, in ID order (planner and Verify only)
 }
 
-// MarshalCanonical returns the canonical JSON of the disclosure, ending in
-// a newline.
+// MarshalCanonical returns the canonical JSON of the disclosure
+// (schedule/canon), ending in a newline.
 func (d *Disclosure) MarshalCanonical() ([]byte, error) {
-	return marshalCanonical(d)
+	return canon.Marshal(d)
 }
 
 // MaxDisclosureBytes bounds a disclosure file: 1 GiB, room for about
@@ -169,82 +166,29 @@ func (d *Disclosure) MarshalCanonical() ([]byte, error) {
 const MaxDisclosureBytes = 1 << 30
 
 // ParseDisclosure reads a disclosure written by MarshalCanonical and
-// accepts only its canonical bytes: at most MaxDisclosureBytes, no
-// unknown, duplicate or case-variant key, no other number spelling,
-// escape, control character or spacing than MarshalCanonical writes, no
-// trailing data (the decoded disclosure must re-encode to the input,
-// byte for byte). It checks the format version. Errors wrap ErrBadInput.
+// accepts only its canonical bytes (schedule/canon's strict decoder): at
+// most MaxDisclosureBytes, no unknown, missing, duplicate or
+// case-variant key, no other number spelling, escape, control character
+// or spacing than MarshalCanonical writes, no trailing data, no null
+// where a list is written. It checks the format version and the levels.
+// Errors wrap ErrBadInput.
 func ParseDisclosure(b []byte) (*Disclosure, error) {
-	if len(b) > MaxDisclosureBytes {
-		return nil, fmt.Errorf("schedule: disclosure of %d bytes exceeds %d: %w", len(b), MaxDisclosureBytes, ErrBadInput)
-	}
-	d, err := parseDisclosure(b)
-	if err != nil {
-		return nil, err
-	}
-	c, err := d.MarshalCanonical()
-	if err != nil {
-		return nil, fmt.Errorf("schedule: disclosure: %v: %w", err, ErrBadInput)
-	}
-	if !bytes.Equal(c, b) {
-		at := 0
-		for at < len(b) && at < len(c) && b[at] == c[at] {
-			at++
-		}
-		return nil, fmt.Errorf("schedule: disclosure is not in canonical form (first difference at byte %d): %w", at, ErrBadInput)
-	}
-	return d, nil
-}
-
-func parseDisclosure(b []byte) (*Disclosure, error) {
-	// The unit leaves, last in canonical order and a million lines long,
-	// are read by a dedicated parser on every core; the rest by
-	// encoding/json. A non-canonical (but valid) layout falls back to
-	// encoding/json for the whole document, and the canonical round trip
-	// of ParseDisclosure refuses it.
-	const key = `,"units":[`
-	if at := bytes.LastIndex(b, []byte(key)); at >= 0 {
-		head := append(b[:at:at], '}')
-		tail := bytes.TrimRight(b[at+len(key)-1:], "\n")
-		if len(tail) >= 2 && tail[len(tail)-1] == '}' {
-			d, err := decodeDisclosure(head)
-			if err != nil {
-				return nil, err
-			}
-			if d.Units != nil {
-				return nil, fmt.Errorf("schedule: disclosure: two unit lists: %w", ErrBadInput)
-			}
-			units, ok := parseLeaves(tail[:len(tail)-1])
-			if !ok {
-				if err := json.Unmarshal(tail[:len(tail)-1], &units); err != nil {
-					return nil, fmt.Errorf("schedule: disclosure units: %v: %w", err, ErrBadInput)
-				}
-			}
-			d.Units = units
-			return d, d.checkLevels()
-		}
-	}
-	d, err := decodeDisclosure(b)
-	if err != nil {
-		return nil, err
-	}
-	return d, d.checkLevels()
-}
-
-func decodeDisclosure(b []byte) (*Disclosure, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var d Disclosure
-	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("schedule: disclosure: %v: %w", err, ErrBadInput)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("schedule: disclosure: trailing data: %w", ErrBadInput)
+	if err := canon.Unmarshal(b, &d, canon.Limits{MaxBytes: MaxDisclosureBytes}); err != nil {
+		return nil, fmt.Errorf("schedule: disclosure: %w: %w", err, ErrBadInput)
 	}
 	if d.Format != FormatVersion {
 		return nil, fmt.Errorf("schedule: disclosure format %q, want %q: %w", d.Format, FormatVersion, ErrBadInput)
 	}
-	return &d, nil
+	if d.Strata == nil || d.Tasks == nil || d.Excluded == nil || d.Units == nil {
+		return nil, fmt.Errorf("schedule: disclosure: a list is null, not []: %w", ErrBadInput)
+	}
+	for i := range d.Tasks {
+		if d.Tasks[i].Teams == nil {
+			return nil, fmt.Errorf("schedule: disclosure: task %d has null teams: %w", i, ErrBadInput)
+		}
+	}
+	return &d, d.checkLevels()
 }
 
 func (d *Disclosure) checkLevels() error {
@@ -256,132 +200,6 @@ func (d *Disclosure) checkLevels() error {
 		d.Units[i].Level = lv
 	}
 	return nil
-}
-
-// parseLeaves reads a JSON array of leaves in exactly the canonical
-// layout [{"id":…,"district":…,"level":…,"pi":…,"prn":…,"selected":…},…], split in two
-// halves parsed concurrently. It reports false for anything else.
-func parseLeaves(b []byte) ([]Leaf, bool) {
-	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
-		return nil, false
-	}
-	body := b[1 : len(b)-1]
-	if len(body) == 0 {
-		return []Leaf{}, true
-	}
-	// "},{" followed by "id" only occurs between two leaves: quotes inside
-	// strings are escaped.
-	sep := []byte(`},{"id":`)
-	cut := -1
-	if len(body) > 1<<16 {
-		if k := bytes.Index(body[len(body)/2:], sep); k >= 0 {
-			cut = len(body)/2 + k + 1
-		}
-	}
-	if cut < 0 {
-		return parseLeafRun(body)
-	}
-	var (
-		first []Leaf
-		ok1   bool
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() { defer wg.Done(); first, ok1 = parseLeafRun(body[:cut]) }()
-	second, ok2 := parseLeafRun(body[cut+1:])
-	wg.Wait()
-	if !ok1 || !ok2 {
-		return nil, false
-	}
-	return append(first, second...), true
-}
-
-// parseLeafRun parses leaves separated by commas, without brackets.
-func parseLeafRun(b []byte) ([]Leaf, bool) {
-	out := make([]Leaf, 0, len(b)/90)
-	p := 0
-	expect := func(lit string) bool {
-		if !bytes.HasPrefix(b[p:], []byte(lit)) {
-			return false
-		}
-		p += len(lit)
-		return true
-	}
-	str := func() (string, bool) {
-		if p >= len(b) || b[p] != '"' {
-			return "", false
-		}
-		end := p + 1
-		esc := false
-		for end < len(b) && b[end] != '"' {
-			if b[end] == '\\' {
-				esc = true
-				end++
-			}
-			end++
-		}
-		if end >= len(b) {
-			return "", false
-		}
-		raw := b[p : end+1]
-		p = end + 1
-		if !esc {
-			return string(raw[1 : len(raw)-1]), true
-		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return s, true
-	}
-	num := func() (float64, bool) {
-		end := p
-		for end < len(b) && (b[end] >= '0' && b[end] <= '9' || b[end] == '.' || b[end] == 'e' || b[end] == 'E' || b[end] == '-' || b[end] == '+') {
-			end++
-		}
-		if end == p || b[p] == '+' {
-			return 0, false
-		}
-		x, err := strconv.ParseFloat(string(b[p:end]), 64)
-		p = end
-		return x, err == nil
-	}
-	for {
-		var l Leaf
-		var ok bool
-		if !expect(`{"id":`) {
-			return nil, false
-		}
-		if l.ID, ok = str(); !ok || !expect(`,"district":`) {
-			return nil, false
-		}
-		if l.District, ok = str(); !ok || !expect(`,"level":`) {
-			return nil, false
-		}
-		if l.LevelStr, ok = str(); !ok || !expect(`,"pi":`) {
-			return nil, false
-		}
-		if l.Pi, ok = num(); !ok || !expect(`,"prn":`) {
-			return nil, false
-		}
-		if l.PRN, ok = num(); !ok || !expect(`,"selected":`) {
-			return nil, false
-		}
-		switch {
-		case expect("true}"):
-			l.Selected = true
-		case expect("false}"):
-		default:
-			return nil, false
-		}
-		out = append(out, l)
-		if p == len(b) {
-			return out, true
-		}
-		if !expect(",") {
-			return nil, false
-		}
-	}
 }
 
 // Leaves returns every unit's leaf in ID order, as drawn (nil for a parsed

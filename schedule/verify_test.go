@@ -137,7 +137,7 @@ func TestVerify(t *testing.T) {
 			return f, p
 		}, `leaf of unit "ZZZ"`},
 		{"drop an exclusion", func(d *Disclosure) (*Frame, *Pool) {
-			d.Excluded = nil
+			d.Excluded = []Exclusion{}
 			return f, p
 		}, "tasks and exclusions for"},
 		{"change a stratum count", func(d *Disclosure) (*Frame, *Pool) {
