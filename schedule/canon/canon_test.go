@@ -44,8 +44,7 @@ type item struct {
 	N     int     `json:"n"`
 	On    bool    `json:"on"`
 	Color color   `json:"color"`
-	skip  int
-	Skip  int `json:"-"`
+	Skip  int     `json:"-"`
 }
 
 type doc struct {

@@ -168,8 +168,6 @@ func Read(r io.Reader, lim Limits) (*Log, error) {
 	return l, nil
 }
 
-var errLong = errors.New("line too long")
-
 // readLine returns the next line with its "\n", reading at most max
 // bytes; io.EOF at the end; a last line without "\n" is returned as it is
 // (ParseEntry refuses it).
