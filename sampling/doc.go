@@ -1,6 +1,20 @@
 // Package sampling draws exact, verifiable, risk-weighted random samples of
 // units from a frame of up to tens of millions of units.
 //
+// A draw, start to finish:
+//
+//	seed, err := sampling.NewSeed(rand.Reader)            // crypto/rand; keep it secret
+//	publish(seed.Commitment())                            // before the draw
+//	pi, err := sampling.InclusionProbabilities(w, n)      // π ∝ w, Σπ = n, none above 1
+//	s, err := sampling.Select(sampling.Systematic, ids, pi, seed, "2026-03")
+//	// s.Selected[k], s.Pi[k], s.PRN[k] for every unit; reveal seed.String()
+//	// and anyone re-runs Select to check the draw. After the visits:
+//	rate, err := sampling.HajekMean(y, pi, sampling.VarianceFor(s.Design))
+//
+// Repeated draws reuse memory with InclusionProbabilitiesInto and
+// SelectInto; Stratified.Select draws strata (level × district, say)
+// with an allocation; PRN and PRNs are the permanent random numbers alone.
+//
 // A draw has three ingredients: target inclusion probabilities π (see
 // InclusionProbabilities, R's sampling::inclusionprobabilities), a secret
 // Seed whose Commitment is published before the draw and which is revealed

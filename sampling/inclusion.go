@@ -71,7 +71,7 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		return fmt.Errorf("sampling: n = %v exceeds the %d units with positive weight: %w", n, sc.positive, ErrBadSize)
 	}
 	top := largest(sc.top, m)
-	k := countCapped(top, n, sc.total.value())
+	k := countCapped(top, n, sc.sum)
 	if k == sc.positive {
 		writeAllCertain(pi, w) // n equals the number of positive weights
 		return nil
@@ -87,10 +87,11 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 }
 
 // weightScan is what the first pass over the weights learns: their exact
-// sum, the number of positive weights and (a superset of) the m largest.
+// sum (as bins and as a float64), the number of positive weights and (a superset of) the m largest.
 // top comes from getFloats; the caller returns it with putFloats.
 type weightScan struct {
 	total    exactSum
+	sum      float64 // total.value(), which is costly: computed once
 	top      []float64
 	positive int
 }
@@ -140,7 +141,8 @@ func scanAllWeights(w []float64, m int, ids []string) (weightScan, error) {
 	if sc.positive == 0 {
 		return sc, fmt.Errorf("sampling: all %d weights are zero: %w", len(w), ErrBadWeight)
 	}
-	if math.IsInf(sc.total.value(), 1) {
+	sc.sum = sc.total.value()
+	if math.IsInf(sc.sum, 1) {
 		return sc, fmt.Errorf("sampling: weights sum to +Inf: %w", ErrBadWeight)
 	}
 	return sc, nil

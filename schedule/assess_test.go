@@ -1,7 +1,6 @@
 package schedule_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -130,7 +129,7 @@ func TestAssess(t *testing.T) {
 	assert.Equal(t, a.HistoryStart, b.HistoryStart)
 }
 
-func TestBuildDirectoryErrors(t *testing.T) {
+func TestAssessErrors(t *testing.T) {
 	city, err := smallCity()
 	require.NoError(t, err)
 	for _, tc := range []struct {
@@ -161,30 +160,4 @@ func TestBuildDirectoryErrors(t *testing.T) {
 	assert.PanicsWithValue(t, "schedule: Assess of nil records", func() {
 		_, _ = schedule.Assess(nil, city.AsOf, schedule.AssessConfig{})
 	})
-}
-
-// A draw's directory from a city's records: features as of the city's
-// date, the default model, levels and policy. The planner draws on its
-// frame; an auditor rebuilds the same frame from the same records under
-// the policy the draw's manifest fixed (AuditFrame).
-func ExampleAssess() {
-	city, err := synthcity.Generate(synthcity.Config{Units: 200})
-	if err != nil {
-		panic(err)
-	}
-	assessed, err := schedule.Assess(&city.Records, city.AsOf, schedule.AssessConfig{})
-	if err != nil {
-		panic(err)
-	}
-	var perLevel [risk.NumLevels]int
-	for _, a := range assessed.Levels {
-		perLevel[a.Level]++
-	}
-	fmt.Println("units per level (low, general, higher, high):", perLevel)
-	fmt.Println("history complete from:", assessed.HistoryStart.Format(time.DateOnly))
-	fmt.Println("directory:", assessed.Frame.Len(), "units")
-	// Output:
-	// units per level (low, general, higher, high): [72 79 39 10]
-	// history complete from: 2023-01-01
-	// directory: 200 units
 }
