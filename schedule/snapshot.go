@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -26,7 +27,7 @@ var ErrFutureRecord = errors.New("record dated after the as-of time")
 // and violations' deadlines may lie in the future.
 //
 // A record set's digest does not depend on the records' order: each record
-// is written as one line of JSON Lines (risk's writers), each line hashed
+// is written as one line of JSON Lines (risk/recordio's writers), each line hashed
 // with SHA-256, and the digest is
 // SHA-256("firedraw/records/v1" 0x00 ‖ the line hashes, sorted), with the
 // number of records as its count.
@@ -39,12 +40,12 @@ func Snapshot(rec *risk.Records, asOf time.Time) (protocol.Records, error) {
 		d     *protocol.Digest
 		write func(io.Writer) error
 	}{
-		{&out.Units, func(w io.Writer) error { return risk.WriteUnitsJSONL(w, rec.Units) }},
-		{&out.Telemetry, func(w io.Writer) error { return risk.WriteTelemetryJSONL(w, rec.Telemetry) }},
-		{&out.Incidents, func(w io.Writer) error { return risk.WriteIncidentsJSONL(w, rec.Incidents) }},
-		{&out.Inspections, func(w io.Writer) error { return risk.WriteInspectionsJSONL(w, rec.Inspections) }},
-		{&out.Credit, func(w io.Writer) error { return risk.WriteCreditJSONL(w, rec.Credit) }},
-		{&out.Inspectors, func(w io.Writer) error { return risk.WriteInspectorsJSONL(w, rec.Inspectors) }},
+		{&out.Units, func(w io.Writer) error { return recordio.WriteUnitsJSONL(w, rec.Units) }},
+		{&out.Telemetry, func(w io.Writer) error { return recordio.WriteTelemetryJSONL(w, rec.Telemetry) }},
+		{&out.Incidents, func(w io.Writer) error { return recordio.WriteIncidentsJSONL(w, rec.Incidents) }},
+		{&out.Inspections, func(w io.Writer) error { return recordio.WriteInspectionsJSONL(w, rec.Inspections) }},
+		{&out.Credit, func(w io.Writer) error { return recordio.WriteCreditJSONL(w, rec.Credit) }},
+		{&out.Inspectors, func(w io.Writer) error { return recordio.WriteInspectorsJSONL(w, rec.Inspectors) }},
 	} {
 		var lh lineHasher
 		if err := s.write(&lh); err != nil {
