@@ -49,7 +49,8 @@
 // the more so the smaller the frame (by up to 9·10⁻⁵ for 150 lognormal
 // weights and n = 30, but 0.133 → 0.128 for six units); Sample.Pi
 // holds the true π computed by numerical integration (Aires 1999), and
-// ParetoProbabilities computes them alone. Certain units (π = 1) are taken
+// ParetoProbabilities computes them alone; a ParetoFrame computes them
+// once for many draws from one frame. Certain units (π = 1) are taken
 // and units with π = 0 are never taken by every design.
 //
 // # Where π come from
@@ -67,9 +68,26 @@
 // Poisson sampling, Sen–Yates–Grundy when joint probabilities are known,
 // and Deville's approximation — R's sampling::varest — for fixed-size
 // designs such as systematic πps and Pareto, whose many zero joint
-// probabilities rule out an unbiased estimator. Intervals are normal
-// (95 % unless Estimator.Level says otherwise); they under-cover for rare
-// outcomes in small samples.
+// probabilities rule out an unbiased estimator. A Survey adds strata (the
+// variance is summed over them, as R's svydesign(strata = …)) and pools
+// the independent rounds of a period:
+//
+//	sv, idx := sampling.SurveyOf(&s.Sample, keys)       // one (stratified) round
+//	year := sampling.Pool(jan, feb, mar /* … */)        // a period's rounds
+//	est, err := sampling.Estimator{}.SurveyProportion(year, y)
+//	// est.Value, est.Lower, est.Upper, est.Deff, est.NEff, est.Warnings
+//
+// A round estimates only the units it could draw (π > 0); a pooled period
+// estimates the mean over its rounds (see Survey). Proportions get the
+// intervals of R's svyciprop — Korn–Graubard beta (the default), logit
+// and normal — on Student's t with Satterthwaite's effective degrees of
+// freedom, which keep their coverage near 95 % in rounds of about 130
+// units where a few heavily weighted units carry the variance (see
+// IntervalMethod for the measurements). Estimates report their design
+// effect and effective sample size. Every estimator works from one
+// sampled unit: where a variance is undefined (one unit in a stratum, no
+// degrees of freedom, a proportion of 0 or 1) it falls back as
+// WarningKind documents and says so in Estimate.Warnings.
 //
 // # Successive sampling is not πps
 //

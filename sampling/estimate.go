@@ -3,8 +3,9 @@ package sampling
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 )
 
@@ -34,9 +35,10 @@ const (
 	//	a_k = (1−π_k)/Σ_s(1−π_l),  Â = Σ_s a_k y_k/π_k.
 	//
 	// With equal π it is the simple-random-sampling variance. Units with
-	// π = 1 add nothing; it needs at least two sampled units with π < 1 (or
-	// none: then the total is known exactly and v = 0). It is the zero
-	// value because systematic πps is the default design.
+	// π = 1 add nothing; it needs at least two sampled units with π < 1 in
+	// each stratum (with none the total is known exactly and v = 0; with
+	// one the Poisson variance stands in, with a LonelyUnit warning). It is
+	// the zero value because systematic πps is the default design.
 	DevilleVariance VarianceMethod = iota
 	// PoissonVariance is the unbiased variance estimator under Poisson
 	// sampling, v = Σ_s (1−π_k) y_k²/π_k² (Horvitz & Thompson 1952).
@@ -71,27 +73,59 @@ func VarianceFor(d Design) VarianceMethod {
 	return DevilleVariance
 }
 
-// Estimate is a point estimate with its estimated variance and a
-// normal-approximation confidence interval Value ± z·SE.
+// Estimate is a point estimate with its estimated variance, a confidence
+// interval, and what a reader needs to judge them: the degrees of freedom,
+// the design effect and any Warnings about a small sample.
 type Estimate struct {
 	Value    float64
-	Variance float64 // estimated variance of Value
+	Variance float64 // estimated variance of Value; +Inf when undefined (see Warnings)
 	SE       float64 // √Variance
 	// Lower and Upper bound the confidence interval at Estimator.Level
-	// (95 % by default).
+	// (95 % by default): Value ± z·SE for totals and means, the
+	// Estimator's Interval method for proportions (Estimator.Proportion).
 	Lower, Upper float64
 	N            int // number of sampled units used
+	// DF is the degrees of freedom of the variance, as R's survey::degf
+	// counts them: sampled units minus the parts (strata, rounds) they
+	// fall in; for a domain, only the domain's units and parts count.
+	DF int
+	// EffectiveDF is Satterthwaite's degrees of freedom of the variance
+	// under a working model where every y has the same variance:
+	// (Σ_k a_k)²/Σ_k a_k² with a_k = (1−π_k)/π_k² over the estimate's
+	// sampled units (Satterthwaite 1946; Potthoff, Woodbury & Manton 1992),
+	// capped at DF and at least 1. It depends on the weights only, and is
+	// small when a few heavily weighted units carry most of the variance,
+	// as rarely drawn units do. Proportion intervals use it unless
+	// Estimator.DesignDF is set.
+	EffectiveDF float64
+	// Deff is the design effect (Kish 1965): Variance over the variance
+	// of the same estimator under simple random sampling without
+	// replacement of as many units from each round's estimated population
+	// (R's svytotal and svymean with deff = TRUE). NaN where undefined:
+	// fewer than two units, no variation in y, an infinite Variance.
+	Deff float64
+	// NEff is the effective sample size N/Deff: the number of units a
+	// simple random sample would need for the same precision.
+	NEff float64
+	// Warnings lists the fallbacks taken for a small sample (see
+	// WarningKind); nil when there were none.
+	Warnings []Warning
 }
 
 // Estimator computes design-based estimates from a sample: the values y_k
 // and inclusion probabilities π_k of the sampled units only, in the same
 // order. The zero Estimator uses DevilleVariance (the default systematic
-// design) and 95 % intervals.
+// design), 95 % intervals and the default proportion interval
+// (IntervalMethod's zero value).
 //
+// The methods that take (y, pi) treat the sample as one unstratified draw;
+// the Survey methods take strata and pooled rounds into account. Every
+// method works from one sampled unit: where a variance is undefined it
+// falls back as WarningKind documents and says so in Estimate.Warnings.
 // Every method returns an error wrapping ErrBadEstimate for an empty
 // sample, a π outside (0, 1], a NaN or infinite y, a Level outside (0, 1),
-// an unknown Variance, SYGVariance without Joint, or DevilleVariance with
-// exactly one unit of π < 1. Every method panics if len(y) != len(pi).
+// an unknown Variance or Interval, or SYGVariance without Joint. Every
+// method panics if len(y) != len(pi).
 type Estimator struct {
 	// Variance is the variance method; see VarianceMethod for which goes
 	// with which design.
@@ -99,6 +133,13 @@ type Estimator struct {
 	// Level is the confidence level of the interval, in (0, 1); zero
 	// means 0.95.
 	Level float64
+	// Interval is the method of the interval of a proportion
+	// (Proportion, SurveyProportion, DomainEstimate.Rate).
+	Interval IntervalMethod
+	// DesignDF makes proportion intervals use the design's degrees of
+	// freedom Estimate.DF, as R's svyciprop does by default, instead of
+	// Estimate.EffectiveDF.
+	DesignDF bool
 	// Joint returns the joint inclusion probability π_kl of the sampled
 	// units k ≠ l (indices into y and pi). SYGVariance needs it; the other
 	// methods ignore it.
@@ -108,19 +149,28 @@ type Estimator struct {
 // Total returns the Horvitz–Thompson estimate Σ_s y_k/π_k of the
 // population total of y (Horvitz & Thompson 1952).
 func (e Estimator) Total(y, pi []float64) (Estimate, error) {
-	z, err := e.check("Total", y, pi)
+	z, lay, err := e.prepare("Total", Survey{Pi: pi}, y)
 	if err != nil {
 		return Estimate{}, err
 	}
+	return e.total(y, lay, z)
+}
+
+// total is the HT total of y on a prepared layout.
+func (e Estimator) total(y []float64, lay *layout, z float64) (Estimate, error) {
 	var t float64
 	for k := range y {
-		t += y[k] / pi[k]
+		t += y[k] / lay.pi[k]
 	}
-	v, err := e.variance(y, pi)
+	t *= lay.scale
+	var ws []Warning
+	w, err := e.partsVariance(y, nil, lay, &ws)
 	if err != nil {
 		return Estimate{}, err
 	}
-	return interval(t, v, z, len(y)), nil
+	est := lay.estimate(t, w, z, ws)
+	est.setDeff(lay.srs(y, nil))
+	return est, nil
 }
 
 // Mean returns the Horvitz–Thompson estimate Σ_s (y_k/π_k) / N of the mean
@@ -133,8 +183,9 @@ func (e Estimator) Mean(y, pi []float64, popSize float64) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	z := e.z()
-	return interval(t.Value/popSize, t.Variance/(popSize*popSize), z, t.N), nil
+	est := interval(t.Value/popSize, t.Variance/(popSize*popSize), e.z(), t.N)
+	est.DF, est.EffectiveDF, est.Deff, est.NEff, est.Warnings = t.DF, t.EffectiveDF, t.Deff, t.NEff, t.Warnings
+	return est, nil
 }
 
 // HajekMean returns the Hájek (ratio) estimate of the mean of y,
@@ -143,26 +194,13 @@ func (e Estimator) Mean(y, pi []float64, popSize float64) (Estimate, error) {
 // major violation) it estimates the share of all units with y = 1. Its
 // variance is linearised (Särndal, Swensson & Wretman 1992, §5.6): the
 // chosen variance method applied to z_k = (y_k − ŷ)/N̂ with N̂ = Σ_s 1/π_k.
+// Its interval is normal; Proportion gives the better intervals for rates.
 func (e Estimator) HajekMean(y, pi []float64) (Estimate, error) {
-	z, err := e.check("HajekMean", y, pi)
+	z, lay, err := e.prepare("HajekMean", Survey{Pi: pi}, y)
 	if err != nil {
 		return Estimate{}, err
 	}
-	var num, den float64
-	for k := range y {
-		num += y[k] / pi[k]
-		den += 1 / pi[k]
-	}
-	m := num / den
-	res := make([]float64, len(y))
-	for k := range y {
-		res[k] = (y[k] - m) / den
-	}
-	v, err := e.variance(res, pi)
-	if err != nil {
-		return Estimate{}, err
-	}
-	return interval(m, v, z, len(y)), nil
+	return e.hajek(y, nil, lay, z)
 }
 
 // HTTotal is Estimator{Variance: v}.Total(y, pi): the Horvitz–Thompson
@@ -202,6 +240,8 @@ func (e Estimator) check(fn string, y, pi []float64) (float64, error) {
 	switch {
 	case e.Variance >= numVarianceMethods:
 		return 0, fmt.Errorf("sampling: Estimator.Variance %v: unknown method: %w", e.Variance, ErrBadEstimate)
+	case e.Interval >= numIntervalMethods:
+		return 0, fmt.Errorf("sampling: Estimator.Interval %v: unknown method: %w", e.Interval, ErrBadEstimate)
 	case e.Variance == SYGVariance && e.Joint == nil:
 		return 0, fmt.Errorf("sampling: Estimator.Variance syg needs Estimator.Joint: %w", ErrBadEstimate)
 	case len(y) == 0:
@@ -227,60 +267,6 @@ func (e Estimator) z() float64 {
 	return math.Sqrt2 * math.Erfinv(level)
 }
 
-// variance estimates the variance of the HT total of y.
-func (e Estimator) variance(y, pi []float64) (float64, error) {
-	switch e.Variance {
-	case PoissonVariance:
-		var v float64
-		for k := range y {
-			c := y[k] / pi[k]
-			v += (1 - pi[k]) * c * c
-		}
-		return v, nil
-	case SYGVariance:
-		var v float64
-		for k := range y {
-			ck := y[k] / pi[k]
-			for l := k + 1; l < len(y); l++ {
-				pkl := e.Joint(k, l)
-				if !(pkl > 0 && pkl <= math.Min(pi[k], pi[l])) {
-					return 0, fmt.Errorf("sampling: sampled units %d and %d: joint inclusion probability %v outside (0, min(π_k, π_l)]: %w", k, l, pkl, ErrBadEstimate)
-				}
-				d := ck - y[l]/pi[l]
-				v += (pi[k]*pi[l] - pkl) / pkl * d * d
-			}
-		}
-		return v, nil
-	default: // DevilleVariance
-		var sa float64
-		uncertain := 0
-		for k := range y {
-			sa += 1 - pi[k]
-			if pi[k] < 1 {
-				uncertain++
-			}
-		}
-		switch uncertain {
-		case 0:
-			return 0, nil // every unit taken with certainty: no sampling error
-		case 1:
-			return 0, fmt.Errorf("sampling: Deville's variance needs at least 2 sampled units with π < 1, have 1: %w", ErrBadEstimate)
-		}
-		var ahat, sa2 float64
-		for k := range y {
-			a := (1 - pi[k]) / sa
-			ahat += a * y[k] / pi[k]
-			sa2 += a * a
-		}
-		var v float64
-		for k := range y {
-			d := y[k]/pi[k] - ahat
-			v += (1 - pi[k]) * d * d
-		}
-		return v / (1 - sa2), nil
-	}
-}
-
 func interval(value, variance, z float64, n int) Estimate {
 	se := math.Sqrt(variance)
 	return Estimate{Value: value, Variance: variance, SE: se, Lower: value - z*se, Upper: value + z*se, N: n}
@@ -290,7 +276,9 @@ func interval(value, variance, z float64, n int) Estimate {
 // as a risk level, a district or a StratumKey) of the frame.
 type DomainEstimate struct {
 	Domain string
-	Units  int // frame units in the domain
+	// Units is the number of frame units in the domain (Domains,
+	// StratifiedDomains); 0 from SurveyDomains, which sees only the sample.
+	Units int
 	// Size is the Horvitz–Thompson estimate of the number of units in the
 	// domain, Σ_{s∩d} 1/π_k, which Units lets you check.
 	Size Estimate
@@ -298,9 +286,14 @@ type DomainEstimate struct {
 	// domain.
 	Total Estimate
 	// Mean is the Hájek estimate of the mean of y over the domain — the
-	// domain's rate when y ∈ {0, 1}. When no unit of the domain was
-	// sampled, its Value, Variance, SE, Lower and Upper are NaN.
+	// domain's rate when y ∈ {0, 1} — with a normal interval. When no unit
+	// of the domain was sampled, its Value, Variance, SE, Lower and Upper
+	// are NaN and it carries an EmptyDomain warning.
 	Mean Estimate
+	// Rate is Mean with the proportion interval of Estimator.Interval
+	// (see Estimator.Proportion) when every sampled y lies in [0, 1];
+	// otherwise its bounds are NaN.
+	Rate Estimate
 }
 
 // EstimateByDomain is Estimator{Variance: VarianceFor(s.Design)}.Domains(s,
@@ -314,22 +307,30 @@ func EstimateByDomain(s *Sample, y []float64, domain []string) ([]DomainEstimate
 // like the frame (s.IDs); y is read only at selected units, so the others
 // may hold anything, NaN included. A nil domain means one domain "" — the
 // whole frame. The inclusion probabilities are s.Pi, the π the design
-// realised.
+// realised; the sample is taken as one unstratified draw (for a stratified
+// draw use StratifiedDomains).
 //
 // Domains are treated as unplanned (Särndal, Swensson & Wretman 1992,
 // §10.3): every variance is computed over the whole sample, with y set to 0
 // outside the domain, so that the random number of sampled units in a
-// domain is accounted for. For a stratified draw whose strata are the
-// domains, estimate each stratum's own sample with Estimator.Total and
-// Estimator.HajekMean instead. With SYGVariance, Joint is called with
-// indices into the selected units taken in frame order. Estimate.N is the
-// number of sampled units in the domain.
+// domain is accounted for. With SYGVariance, Joint is called with indices
+// into the selected units taken in frame order. Estimate.N is the number of
+// sampled units in the domain.
 //
 // Domains returns an error wrapping ErrBadEstimate for a NaN or infinite y
 // at a selected unit (naming the unit), an empty sample, and the other
 // errors of Estimator. It panics if len(y) or len(domain) (when domain is
 // not nil) differs from len(s.IDs).
 func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEstimate, error) {
+	return e.StratifiedDomains(s, nil, y, domain)
+}
+
+// StratifiedDomains is Domains for a stratified draw: keys, indexed like
+// the frame, are the strata the draw used (as given to Stratified.Select),
+// and every variance is the sum of the strata's variances. A nil keys is
+// Domains. It panics as Domains does, and if keys is not nil and
+// len(keys) != len(s.IDs).
+func (e Estimator) StratifiedDomains(s *Sample, keys []string, y []float64, domain []string) ([]DomainEstimate, error) {
 	nf := len(s.IDs)
 	if len(y) != nf {
 		panic(fmt.Sprintf("sampling: Estimator.Domains: %d units but %d values", nf, len(y)))
@@ -337,7 +338,6 @@ func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEst
 	if domain != nil && len(domain) != nf {
 		panic(fmt.Sprintf("sampling: Estimator.Domains: %d units but %d domains", nf, len(domain)))
 	}
-	// Number the domains in name order, and note each selected unit's.
 	units := map[string]int{}
 	if domain == nil {
 		units[""] = nf
@@ -345,81 +345,102 @@ func (e Estimator) Domains(s *Sample, y []float64, domain []string) ([]DomainEst
 	for _, d := range domain {
 		units[d]++
 	}
-	names := make([]string, 0, len(units))
-	for d := range units {
-		names = append(names, d)
-	}
-	sort.Strings(names)
-	index := make(map[string]int, len(names))
-	for j, d := range names {
-		index[d] = j
-	}
-	var sel, selDom []int
 	for k := range nf {
-		if !s.Selected[k] {
-			continue
-		}
-		if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
+		if s.Selected[k] && (math.IsNaN(y[k]) || math.IsInf(y[k], 0)) {
 			return nil, &UnitError{Index: k, ID: s.IDs[k], What: "value " + strconv.FormatFloat(y[k], 'g', -1, 64), Err: ErrBadEstimate}
 		}
-		sel = append(sel, k)
-		if domain == nil {
-			selDom = append(selDom, 0)
-		} else {
-			selDom = append(selDom, index[domain[k]])
+	}
+	sv, idx := SurveyOf(s, keys)
+	ys := make([]float64, len(idx))
+	var ds []string
+	if domain != nil {
+		ds = make([]string, len(idx))
+	}
+	for i, k := range idx {
+		ys[i] = y[k]
+		if domain != nil {
+			ds[i] = domain[k]
 		}
 	}
-
-	n := len(sel)
-	pi := make([]float64, n)
-	for i, k := range sel {
-		pi[i] = s.Pi[k]
+	out, err := e.domains("Domains", sv, ys, ds, slices.Sorted(maps.Keys(units)))
+	for j := range out {
+		out[j].Units = units[out[j].Domain]
 	}
-	z, err := e.check("Domains", make([]float64, n), pi)
+	return out, err
+}
+
+// SurveyDomains estimates the size, the total, the (Hájek) mean and the
+// rate of y in every domain that holds a sampled unit, sorted by domain
+// name, from a Survey (strata, pooled rounds) as Domains does from one
+// draw. y and domain are indexed like sv.Pi; a nil domain means one domain
+// "". DomainEstimate.Units is 0: a Survey does not know the frame. Errors
+// and panics are those of SurveyTotal.
+func (e Estimator) SurveyDomains(sv Survey, y []float64, domain []string) ([]DomainEstimate, error) {
+	names := []string{""}
+	if domain != nil {
+		if len(domain) != len(sv.Pi) {
+			panic(fmt.Sprintf("sampling: Estimator.SurveyDomains: %d probabilities but %d domains", len(sv.Pi), len(domain)))
+		}
+		names = slices.Compact(slices.Sorted(slices.Values(domain)))
+	}
+	return e.domains("SurveyDomains", sv, y, domain, names)
+}
+
+// domains estimates every domain in names (sorted) over the sampled units
+// of sv. Size and Total are unplanned-domain estimates whose variance
+// uses the whole sample; Mean and Rate see the domain's degrees of freedom
+// (as R's svymean and svyciprop on subset(design, …) do).
+func (e Estimator) domains(fn string, sv Survey, y []float64, domain, names []string) ([]DomainEstimate, error) {
+	z, lay, err := e.prepare(fn, sv, y)
 	if err != nil {
 		return nil, err
 	}
+	rates := true
+	for _, v := range y {
+		rates = rates && v >= 0 && v <= 1
+	}
+	n := len(y)
 	in := make([]float64, n) // domain indicator
 	yd := make([]float64, n) // y in the domain, 0 outside
-	res := make([]float64, n)
 	out := make([]DomainEstimate, len(names))
 	for j, d := range names {
 		m := 0
 		var num, den float64
-		for i, k := range sel {
-			in[i], yd[i] = 0, 0
-			if selDom[i] == j {
-				in[i], yd[i] = 1, y[k]
+		for k := range y {
+			in[k], yd[k] = 0, 0
+			if domain == nil || domain[k] == d {
+				in[k], yd[k] = 1, y[k]
 				m++
-				num += y[k] / pi[i]
-				den += 1 / pi[i]
+				num += y[k] / sv.Pi[k]
+				den += 1 / sv.Pi[k]
 			}
 		}
-		out[j] = DomainEstimate{Domain: d, Units: units[d]}
-		size, err := e.variance(in, pi)
+		out[j] = DomainEstimate{Domain: d}
+		for _, t := range []struct {
+			dst   *Estimate
+			x     []float64
+			value float64
+		}{{&out[j].Size, in, den}, {&out[j].Total, yd, num}} {
+			var ws []Warning
+			w, err := e.partsVariance(t.x, nil, lay, &ws)
+			if err != nil {
+				return nil, err
+			}
+			*t.dst = lay.estimate(t.value*lay.scale, w, z, ws)
+			t.dst.N = m
+			t.dst.setDeff(lay.srs(t.x, nil))
+		}
+		mean, err := e.hajek(y, in, lay, z)
 		if err != nil {
 			return nil, err
 		}
-		total, err := e.variance(yd, pi)
-		if err != nil {
-			return nil, err
+		out[j].Mean = mean
+		out[j].Rate = mean
+		if rates {
+			e.proportionOf(&out[j].Rate, mean.N > 0 && lay.domain(in).exact)
+		} else {
+			out[j].Rate.Lower, out[j].Rate.Upper = math.NaN(), math.NaN()
 		}
-		out[j].Size = interval(den, size, z, m)
-		out[j].Total = interval(num, total, z, m)
-		if m == 0 {
-			nan := math.NaN()
-			out[j].Mean = Estimate{Value: nan, Variance: nan, SE: nan, Lower: nan, Upper: nan}
-			continue
-		}
-		mean := num / den
-		for i := range sel {
-			res[i] = in[i] * (yd[i] - mean) / den
-		}
-		v, err := e.variance(res, pi)
-		if err != nil {
-			return nil, err
-		}
-		out[j].Mean = interval(mean, v, z, m)
 	}
 	return out, nil
 }

@@ -49,7 +49,10 @@ func TestEstimatorTotalByHand(t *testing.T) {
 	t.Run("all certain", func(t *testing.T) {
 		e, err := HTTotal([]float64{2, 1}, []float64{1, 1}, DevilleVariance)
 		require.NoError(t, err)
-		assert.Equal(t, Estimate{Value: 3, Lower: 3, Upper: 3, N: 2}, e)
+		assert.Equal(t, Estimate{Value: 3, Lower: 3, Upper: 3, N: 2, DF: 1}, Estimate{Value: e.Value, Variance: e.Variance,
+			SE: e.SE, Lower: e.Lower, Upper: e.Upper, N: e.N, DF: e.DF, Warnings: e.Warnings})
+		// A census has no design effect: the SRS variance is 0 too.
+		assert.True(t, math.IsNaN(e.Deff) && math.IsNaN(e.NEff))
 	})
 }
 
@@ -141,7 +144,7 @@ func TestEstimatorErrors(t *testing.T) {
 		{"pi NaN", Estimator{}, []float64{1, 2}, []float64{0.5, nan}, "inclusion probability NaN"},
 		{"y NaN", Estimator{}, []float64{1, nan}, []float64{0.5, 0.5}, "sampled unit 1: value NaN"},
 		{"y Inf", Estimator{}, []float64{math.Inf(-1), 1}, []float64{0.5, 0.5}, "value -Inf"},
-		{"deville single uncertain unit", Estimator{}, []float64{1, 3}, []float64{0.5, 1}, "at least 2"},
+		{"unknown interval", Estimator{Interval: 7}, []float64{1, 2}, []float64{0.5, 0.5}, "IntervalMethod(7)"},
 		{"level 1", Estimator{Level: 1}, []float64{1, 2}, []float64{0.5, 0.5}, "Level 1"},
 		{"level NaN", Estimator{Level: nan}, []float64{1, 2}, []float64{0.5, 0.5}, "Level NaN"},
 		{"unknown method", Estimator{Variance: 9}, []float64{1, 2}, []float64{0.5, 0.5}, "VarianceMethod(9)"},

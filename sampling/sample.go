@@ -76,7 +76,8 @@ type Sample struct {
 	Selected []bool
 	Size     int // number selected
 
-	scratch []ordRec // SelectInto's sort buffer, kept for the next draw
+	scratch []ordRec     // SelectInto's sort buffer, kept for the next draw
+	pareto  *ParetoFrame // the precomputed Pareto design of a ParetoFrame draw, else nil
 }
 
 // Select draws a sample with the given design from the frame ids with target
@@ -209,6 +210,11 @@ func selectInto(s *Sample, seed Seed, stream, part string, scratch *[]ordRec) er
 	case Poisson:
 		poisson(s.Target, s.PRN, s.Selected)
 	case Pareto:
+		if f := s.pareto; f != nil {
+			paretoSelect(s.IDs, s.Target, s.PRN, f.uncertain, f.k, s.Selected)
+			s.Pi = f.pi
+			break
+		}
 		uncertain := uncertainUnits(s.Target)
 		k, err := paretoSize(s.Target, uncertain)
 		if err != nil {

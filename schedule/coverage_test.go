@@ -33,6 +33,13 @@ type coverageFrame struct {
 // strength 0.5 and the draw is annual (one round), so π_k = f_k.
 func newCoverageFrame(t *testing.T) coverageFrame {
 	t.Helper()
+	return newPolicyFrame(t, schedule.Policy{Strength: 0.5}, 1)
+}
+
+// newPolicyFrame is the synthetic city with the per-round π of policy p
+// over rounds rounds a year (see newCoverageFrame).
+func newPolicyFrame(t *testing.T, p schedule.Policy, rounds int) coverageFrame {
+	t.Helper()
 	city := synthcity.Default()
 	units := city.Units
 	require.Len(t, city.Outcomes, len(units))
@@ -61,7 +68,7 @@ func newCoverageFrame(t *testing.T) coverageFrame {
 			levels[k] = risk.Low
 		}
 	}
-	pi, err := schedule.Policy{Strength: 0.5}.Probabilities(units, levels, scores, 1)
+	pi, err := p.Probabilities(units, levels, scores, rounds)
 	require.NoError(t, err)
 	f := coverageFrame{ids: make([]string, n), pi: pi, y: make([]float64, n)}
 	for k, u := range units {

@@ -34,7 +34,7 @@ type Algorithms = protocol.Algorithms
 // manifest; canonical-binary/v2 puts the district into a leaf.
 func CurrentAlgorithms() Algorithms {
 	return Algorithms{
-		Seed: protocol.SeedAlgorithm, PRN: "prn/v1", Draw: "systematic/v2", Spread: "spread/v2", Team: "team/v2",
+		Seed: protocol.SeedAlgorithm, PRN: "prn/v1", Draw: "systematic/v2", Spread: "spread/v3", Team: "team/v2",
 		Dates: "dates/v2", TaskID: "uuid5/v2", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v2",
 	}
 }
@@ -54,6 +54,26 @@ type StratumCount struct {
 	Units    int     `json:"units"`
 	Expected float64 `json:"expected"`
 	Drawn    int     `json:"drawn"`
+	// Waiting counts the units with π = 0 in this round because of their
+	// history: inspected too recently (within the shortest gap of their
+	// Spacing) to be drawn again yet. They are outside the population that
+	// the round's estimates describe.
+	Waiting int `json:"waiting"`
+	// Exempt counts the units with π = 0 because their annual frequency is
+	// zero (never drawn at random).
+	Exempt int `json:"exempt"`
+}
+
+// countZero counts a unit with π = 0 as waiting (annual frequency > 0)
+// or exempt.
+func (sc *StratumCount) countZero(pi, annual float64) {
+	switch {
+	case pi > 0:
+	case annual > 0:
+		sc.Waiting++
+	default:
+		sc.Exempt++
+	}
 }
 
 // Leaf is one unit's line of a draw: every unit of the directory has one,

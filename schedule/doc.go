@@ -89,32 +89,52 @@
 //
 // Independent rounds (the only mode drawn under the protocol) have a
 // fresh seed for every round, so a revealed seed says nothing about the
-// next round. The
-// spreading comes from the unit's history instead: its π in a round is
-// the hazard of a gap law with mean exactly 1/π_k rounds (π_k = f_k per
+// next round. The spreading comes from the unit's history instead: its
+// weight in a round is the hazard of a gap law with mean exactly 1/π_k rounds (π_k = f_k per
 // round; see Spacing). For frequent units the gaps lie within about
 // [1/(2π_k), 3/(2π_k)], so a unit is never drawn in the round right after
 // an inspection unless its frequency demands it and is certain to be drawn
 // once the longest gap is reached. For rare units that quiet window would
 // tell a unit it is safe for years (ten years at 0.05 a year), so it is
 // capped at Config.MaxQuiet rounds (half a year by default), after which
-// the unit has the same, memoryless chance every round. Either way a unit
-// is inspected f_k times a year on average — exactly, from the first
-// round, thanks to the stationary start of units with no history. The
-// price: counts per unit vary (a unit due 4 times a year has gaps of 2 to
-// 4 months, hence 3 to 6 inspections in a year) and the exact round within
-// the window is left to chance.
+// the unit has the same, memoryless chance every round. A real history is
+// not the stationary renewal process the hazards assume (a city where
+// units were inspected more often than the policy, or not for years), so
+// the hazards are balanced within each stratum: π_k ∝ hazard_k, capped at
+// 1, with Σπ_k equal to the policy's Σ f_k/rounds-per-year (units due at
+// exactly their longest gap keep π = 1). Each stratum's expected count,
+// hence each level's annual frequency, is the policy's from the first
+// round; an overdue backlog is worked off at the policy's pace rather than
+// drawn at once. The price: counts per unit vary (a unit due 4 times a
+// year has gaps of 2 to 4 months, hence 3 to 6 inspections in a year) and
+// the exact round within the window is left to chance.
 //
 // Rotation keeps one period seed, committed at the start and revealed
 // only at the end of the period; unit k is drawn in round t iff
-// frac(φ_k + t·π_k) < π_k (RotationPhases), so it is inspected ⌊f_k⌋ or
-// ⌈f_k⌉ times with gaps of ⌊1/π_k⌋ or ⌈1/π_k⌉ rounds, and each stratum's
-// round count is within one of its expected share. The price: the whole
-// period is fixed by one secret that one party keeps until the period
-// ends — which the draw protocol rules out (a seed derived from public
-// reveals is public), so PlanRound does not draw rotation mode and the
-// manifest refuses it; RotationPhases and RotationDrawn remain as
-// building blocks for a future protocol of their own.
+// frac(φ_k + t·π_k) < π_k (RotationPlan), so it is inspected ⌊Rπ_k⌋ or
+// ⌈Rπ_k⌉ times in the R rounds with gaps of ⌊1/π_k⌋ or ⌈1/π_k⌉ rounds.
+// A unit inspected recently waits as in independent rounds (no draw
+// within the shortest gap of its Spacing, at most MaxQuiet+1 rounds) and
+// then catches up within a year: its phase is drawn within the window its
+// history allows, from a law under which the waiting units' share of each
+// round is taken by the others, so each group's expected count in every
+// round is the policy's and each unit's expected count over the first
+// year is exactly f_k. The published π are the real per-round inclusion
+// probabilities under that law (RotationPlan.Round). Plan rotation in
+// periods of one year: within a longer period the rhythm repeats every
+// ⌊1/π_k⌋ rounds, waiting included. The price: the whole period is fixed
+// by one secret that one party keeps until the period ends — which the
+// draw protocol rules out (a seed derived from public reveals is public),
+// so PlanRound does not draw rotation mode and the manifest refuses it;
+// RotationPlan and RotationDrawn remain as building blocks for a future
+// protocol of their own (the operator's committed secret plus a beacon,
+// revealed at the period's end).
+//
+// In both modes a unit waiting after a recent inspection has π = 0 in
+// the round: a round's estimates describe the units with π > 0 only.
+// Each stratum's count of waiting units is published (StratumCount.Waiting;
+// by level: Disclosure.Population); a citywide figure needs the rounds of
+// a period pooled.
 //
 // Both modes read the previous period's inspections from the frame: a
 // unit inspected late last period is not drawn again in the first round

@@ -3,7 +3,6 @@ package schedule
 import (
 	"encoding/hex"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -41,11 +40,12 @@ type Config struct {
 	// visits), recording them in Disclosure.Excluded; it also lets any
 	// visit restart a unit's spacing clock.
 	ExcludeVisited bool
-	// MaxQuiet caps, in independent mode, the rounds after an inspection
-	// in which a unit cannot be drawn (see Spacing): zero means half a
-	// year (6 monthly or 2 quarterly rounds), a negative value means no cap
-	// (gaps within about [m/2, 3m/2] for every unit, which tells a rarely
-	// inspected unit that it is safe for years).
+	// MaxQuiet caps the rounds after an inspection in which a unit cannot
+	// be drawn (see Spacing; in rotation, how long a unit inspected before
+	// the period waits): zero means half a year (6 monthly or 2 quarterly
+	// rounds), a negative value means no cap (gaps within about
+	// [m/2, 3m/2] for every unit, which tells a rarely inspected unit that
+	// it is safe for years).
 	MaxQuiet int
 	// Sealed publishes only the Merkle root of the units' leaves, not the
 	// leaves (risk levels are not public in many places).
@@ -182,15 +182,14 @@ type drawIdentity struct {
 func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, id drawIdentity) (*Disclosure, error) {
 	r := cfg.Rounds[round]
 	number := round + 1
-	pi := roundProbabilities(cfg, frame, round)
 	st := frame.strataOf() // level × district, in key order
-	prn, selected := make([]float64, frame.Len()), make([]bool, frame.Len())
-	if err := drawIndependent(st, pi, seed, UnitStream(id.period, number), prn, selected); err != nil {
+	pi, prn, selected, err := drawRound(cfg, frame, round, seed, UnitStream(id.period, number))
+	if err != nil {
 		return nil, fmt.Errorf("schedule: %s: %w", r, err)
 	}
 	d := newDisclosure(cfg, frame.Len(), round, seed, id)
 	if !cfg.Sealed {
-		d.Strata = stratumCounts(st, pi, selected)
+		d.Strata = stratumCounts(st, frame.units, pi, selected)
 	}
 	visit := unitsToVisit(cfg, frame, r, pi, prn, selected, d)
 	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
@@ -236,7 +235,7 @@ func newDisclosure(cfg *Config, units, round int, seed sampling.Seed, id drawIde
 
 // stratumCounts returns each stratum's units, expected count Σπ and
 // drawn count, in key order.
-func stratumCounts(st *strataIndex, pi []float64, selected []bool) []StratumCount {
+func stratumCounts(st *strataIndex, units []FrameUnit, pi []float64, selected []bool) []StratumCount {
 	var out []StratumCount
 	for si, key := range st.keys {
 		sc := StratumCount{Key: key, Units: len(st.members[si])}
@@ -245,6 +244,7 @@ func stratumCounts(st *strataIndex, pi []float64, selected []bool) []StratumCoun
 			if selected[k] {
 				sc.Drawn++
 			}
+			sc.countZero(pi[k], units[k].Annual)
 		}
 		out = append(out, sc)
 	}
@@ -379,103 +379,6 @@ func visitIn(o []OtherVisit, first, end Day) (OtherVisit, bool) {
 		}
 	}
 	return OtherVisit{}, false
-}
-
-// roundProbabilities returns every unit's π in round `round` (step 2 of
-// PlanRound).
-func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
-	units := frame.units
-	pi := make([]float64, len(units))
-	perYear := float64(12 / cfg.monthsPerRound())
-	months := cfg.monthsPerRound()
-	start := cfg.Rounds[round].Start
-	hs := cfg.historyStart()
-	sinceHistory := 1
-	if d := monthIndex(start) - monthIndex(hs); d > 0 {
-		sinceHistory = d/months + 1
-	}
-	quiet := cfg.maxQuiet()
-	parallel(len(units), func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			u := &units[k]
-			p := math.Min(1, u.Annual/perYear)
-			if p <= 0 || p >= 1 || cfg.Mode == Rotation {
-				pi[k] = p
-				continue
-			}
-			h := &frame.hist[k]
-			last := h.lastRandom
-			if cfg.ExcludeVisited {
-				last = max(last, h.lastVisit)
-			}
-			s := NewSpacing(p, quiet)
-			if last != NoDay {
-				pi[k] = s.Hazard(roundsBetween(start, last, months))
-			} else {
-				pi[k] = s.DelayHazard(sinceHistory)
-			}
-		}
-	})
-	return pi
-}
-
-// drawIndependent draws every stratum by systematic πps over the PRNs of
-// stream (sampling.SelectPart, the stratum key drawing the start).
-func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, stream string, prn []float64, selected []bool) error {
-	keys, strata := st.keys, st.members
-	// Strata are independent draws writing disjoint units: run them on
-	// every core, largest first.
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return len(strata[order[a]]) > len(strata[order[b]]) })
-	errs := make([]error, len(keys))
-	next := make(chan int, len(order))
-	for _, si := range order {
-		next <- si
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var pis []float64
-			for si := range next {
-				key, members, ids := keys[si], strata[si], st.ids[si]
-				pis = pis[:0]
-				anyPos := false
-				for _, k := range members {
-					pis = append(pis, pi[k])
-					anyPos = anyPos || pi[k] > 0
-				}
-				if !anyPos {
-					u := sampling.PRNs(seed, stream, ids, nil)
-					for i, k := range members {
-						prn[k] = u[i]
-					}
-					continue
-				}
-				s, err := sampling.SelectPart(sampling.Systematic, ids, pis, seed, stream, key)
-				if err != nil {
-					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
-					continue
-				}
-				for i, k := range members {
-					prn[k] = s.PRN[i]
-					selected[k] = s.Selected[i]
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // checkCapacity returns an error wrapping ErrCapacity when the round's

@@ -3,8 +3,11 @@ package schedule
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/firedraw/firedraw/sampling"
@@ -23,7 +26,7 @@ const (
 	Independent Mode = iota
 	// Rotation: one period seed, committed at the start of the period and
 	// revealed only at its end; unit k is drawn in round t iff
-	// frac(φ_k + t·π_k) < π_k (see RotationPhases).
+	// frac(φ_k + t·π_k) < π_k (see RotationPlan).
 	Rotation
 )
 
@@ -254,45 +257,73 @@ func roundsBetween(start time.Time, last Day, months int) int {
 	return (d + months - 1) / months
 }
 
-// RotationPhases computes the rotation phase φ_k ∈ [0, 1) of every unit;
-// unit k is drawn in round t of the period iff frac(φ_k + t·π_k) < π_k.
-// Over the R rounds of a period it is drawn ⌊Rπ_k⌋ or ⌈Rπ_k⌉ times and
-// consecutive draws are ⌊1/π_k⌋ or ⌈1/π_k⌉ rounds apart (a Sturmian, or
-// Beatty, sequence), and for each round P(drawn) = π_k exactly because φ_k
-// is uniform on [0, 1).
+// RotationPlan is the rotation of one period: every unit's phase φ_k in
+// [0, 1) and the per-round inclusion probabilities that the phases imply
+// (Ohlsson 1995 for PRN rotation). Unit k is drawn in round t of the
+// period iff frac(φ_k + t·π_k) < π_k (RotationDrawn): within the period it
+// is drawn ⌊Rπ_k⌋ or ⌈Rπ_k⌉ times in R rounds, consecutive draws ⌊1/π_k⌋
+// or ⌈1/π_k⌉ rounds apart (a Sturmian, or Beatty, sequence). Round t draws
+// the units whose phase lies in the arc I_t = [−tπ, −tπ+π) mod 1, so a
+// unit's true inclusion probability in round t is the mass of its phase
+// law on I_t; Round reports it.
 //
-// Units with no inspection before the period (gap[k] ≤ 0) are grouped by
-// (group[k], π_k); within a group of n units the phases are the ranks r of
-// u_k (their PRNs) moved by one offset c of the group, φ = (r + c)/n, so
-// each round draws ⌊nπ⌋ or ⌈nπ⌉ units of the group (a window sliding
-// along the PRN order; Ohlsson 1995 for PRN rotation). A unit inspected
-// gap[k] ≥ 1 rounds before the period keeps its rhythm: its phase is
-// φ = frac(g·π + π·u_k) with g = min(gap, ⌈1/π⌉), which puts a virtual
-// draw g rounds before round 0, so its next inspection comes ⌊1/π⌋ or
-// ⌈1/π⌉ rounds after the last one and not in round 0 unless that is due.
+// The phase law honours history. A unit that must wait w_k rounds at the
+// start of the period (inspected too recently: see NewRotation) gets no
+// phase mass on I_0 … I_{w−1}. Units are grouped by (group, π) and, within
+// a group of n units, into classes by their wait w, of n_w units. With
+// T = min(⌊1/π⌋, catchUp) rounds (at least one more than the longest
+// wait), the arcs I_0 … I_{T−1} are disjoint, and the law of class w has
+// density x_{w,s} on I_s (s < T) and 1 elsewhere:
 //
-// u, pi, gap and group are parallel; ids break ties between equal PRNs.
-// The offsets are PRN(seed, "rotation/offset", group key).
-func RotationPhases(seed sampling.Seed, ids, group []string, u, pi []float64, gap []int) []float64 {
+//	x_{w,s} = 0 for s < w and T/(T−w) for s ≥ w   (w ≥ 1),
+//	x_{0,s} = (n − Σ_{1≤w≤s} n_w·T/(T−w)) / n_0.
+//
+// Every class keeps mass Tπ on the first T arcs — a waiting unit catches
+// up within T rounds, so its expected draws over the first T rounds (a
+// year when catchUp is the number of rounds in a year) are exactly Tπ, as
+// for a unit without history — and Σ_w n_w·x_{w,s} = n on every arc, so
+// every round's expected count of the group is nπ, as the policy
+// forecasts. Should some x_{0,s} come out negative (more waiting units
+// than the others can stand in for), class 0 keeps the uniform law and
+// the group's first rounds fall short of nπ.
+//
+// Within a class of m units in PRN order r = 0…m−1 (ties by ID), the
+// phase is φ = G⁻¹((r + c)/m), G the class's distribution function and
+// c = PRN(seed, "rotation/offset", class key): since r is uniform and c
+// independent of it, φ follows the class law exactly, and each round
+// draws within one of the class's expected count (a window sliding along
+// the PRN order). Without waiting units every law is uniform and
+// φ = (r + c)/n.
+type RotationPlan struct {
+	phase []float64
+	pi    []float64 // each unit's period π
+	law   []int32   // index into laws; −1 when π ∉ (0, 1)
+	laws  []phaseLaw
+}
+
+// NewRotation computes the rotation plan of a period. ids, group, u (PRNs), pi
+// (per-round probabilities of the policy) and wait are parallel; group
+// keys group units (strata); ids break ties between equal PRNs. wait[k]
+// is the number of rounds at the start of the period in which unit k may
+// not be drawn, at most ⌊1/π_k⌋−1 (larger values are capped); catchUp
+// (the rounds of a year) bounds the rounds over which a waiting unit
+// catches up. It panics if the slices' lengths differ or catchUp < 1.
+func NewRotation(seed sampling.Seed, ids, group []string, u, pi []float64, wait []int, catchUp int) *RotationPlan {
 	n := len(ids)
-	if len(group) != n || len(u) != n || len(pi) != n || len(gap) != n {
-		panic("schedule: RotationPhases: slices of different lengths")
+	if len(group) != n || len(u) != n || len(pi) != n || len(wait) != n {
+		panic("schedule: NewRotation: slices of different lengths")
 	}
-	phase := make([]float64, n)
+	if catchUp < 1 {
+		panic(fmt.Sprintf("schedule: NewRotation: catchUp = %d, want at least 1", catchUp))
+	}
+	r := &RotationPlan{phase: make([]float64, n), pi: slices.Clone(pi), law: make([]int32, n)}
 	byGroup := map[string][]int{}
 	for k := range n {
-		p := pi[k]
-		if p >= 1 {
-			phase[k] = 0
-			continue
+		r.law[k] = -1
+		if p := pi[k]; p > 0 && p < 1 {
+			key := group[k] + "|" + strconv.FormatFloat(p, 'g', -1, 64)
+			byGroup[key] = append(byGroup[key], k)
 		}
-		if gap[k] > 0 {
-			g := min(gap[k], int(math.Ceil(1/p)))
-			phase[k] = frac(float64(float64(g)*p) + float64(p*u[k])) // no fused multiply-add: same bits on every machine
-			continue
-		}
-		key := group[k] + "|" + strconv.FormatFloat(p, 'g', -1, 64)
-		byGroup[key] = append(byGroup[key], k)
 	}
 	keys := make([]string, 0, len(byGroup))
 	for key := range byGroup {
@@ -300,21 +331,204 @@ func RotationPhases(seed sampling.Seed, ids, group []string, u, pi []float64, ga
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		members := byGroup[key]
-		sort.Slice(members, func(i, j int) bool {
-			a, b := members[i], members[j]
+		r.placeGroup(seed, key, byGroup[key], ids, u, wait, catchUp)
+	}
+	return r
+}
+
+// placeGroup computes the class laws of one (group, π) and places its
+// units' phases.
+func (r *RotationPlan) placeGroup(seed sampling.Seed, key string, members []int, ids []string, u []float64, wait []int, catchUp int) {
+	p := r.pi[members[0]]
+	cycle := int(math.Floor(1 / p))
+	classes := [][]int{}
+	for _, k := range members {
+		w := min(max(wait[k], 0), cycle-1)
+		for len(classes) <= w {
+			classes = append(classes, nil)
+		}
+		classes[w] = append(classes[w], k)
+	}
+	counts := make([]int, len(classes))
+	for w, c := range classes {
+		counts[w] = len(c)
+	}
+	T := max(min(cycle, catchUp), len(classes))
+	x := rotationDensities(T, counts)
+	for w, cls := range classes {
+		if len(cls) == 0 {
+			continue
+		}
+		law := newPhaseLaw(p, x[w])
+		idx := int32(len(r.laws))
+		r.laws = append(r.laws, law)
+		sort.Slice(cls, func(i, j int) bool {
+			a, b := cls[i], cls[j]
 			if u[a] != u[b] {
 				return u[a] < u[b]
 			}
 			return ids[a] < ids[b]
 		})
-		c := sampling.PRN(seed, "rotation/offset", key)
-		nn := float64(len(members))
-		for r, k := range members {
-			phase[k] = (float64(r) + c) / nn
+		ckey := key
+		if w > 0 {
+			ckey += "|wait=" + strconv.Itoa(w)
+		}
+		c := sampling.PRN(seed, "rotation/offset", ckey)
+		m := float64(len(cls))
+		for rank, k := range cls {
+			r.phase[k] = law.quantile((float64(rank) + c) / m)
+			r.law[k] = idx
 		}
 	}
-	return phase
+}
+
+// rotationDensities returns the densities x[w][s] of the class laws on the
+// arcs I_0 … I_{T−1} for classes of counts[w] units (see RotationPlan).
+func rotationDensities(T int, counts []int) [][]float64 {
+	x := make([][]float64, len(counts))
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	for w := range counts {
+		x[w] = make([]float64, T)
+		for s := w; s < T; s++ {
+			x[w][s] = float64(T) / float64(T-w)
+		}
+	}
+	if len(counts) == 1 || counts[0] == 0 {
+		return x
+	}
+	comp := make([]float64, T)
+	for s := range T {
+		stand := 0.0 // load of the waiting classes on arc s
+		for w := 1; w < len(counts) && w <= s; w++ {
+			stand += float64(counts[w]) * x[w][s]
+		}
+		comp[s] = (float64(n) - stand) / float64(counts[0])
+		if comp[s] < 0 {
+			return x // cannot stand in: class 0 stays uniform
+		}
+	}
+	x[0] = comp
+	return x
+}
+
+// phaseLaw is a piecewise-uniform law on [0, 1): density dens[i] on
+// [start[i], start[i+1]) (the last piece ends at 1).
+type phaseLaw struct {
+	pi      float64
+	uniform bool
+	start   []float64
+	dens    []float64
+	cdf     []float64 // cdf[i]: mass below start[i]; cdf[len(start)]: total
+}
+
+// newPhaseLaw returns the law with density x[s] on I_s for s < len(x) and
+// 1 on the rest of the circle.
+func newPhaseLaw(p float64, x []float64) phaseLaw {
+	uniform := true
+	for _, v := range x {
+		uniform = uniform && v == 1
+	}
+	if uniform {
+		return phaseLaw{pi: p, uniform: true}
+	}
+	T := len(x)
+	// In φ order: I_0 = [0, π), the rest [π, 1−(T−1)π), then I_{T−1} … I_1,
+	// I_s = [1−sπ, 1−(s−1)π).
+	l := phaseLaw{pi: p, start: []float64{0, p}, dens: []float64{x[0], 1}}
+	for s := T - 1; s >= 1; s-- {
+		l.start = append(l.start, 1-float64(float64(s)*p))
+		l.dens = append(l.dens, x[s])
+	}
+	for i := 1; i < len(l.start); i++ {
+		l.start[i] = max(l.start[i], l.start[i-1]) // rounding may invert an empty rest
+	}
+	l.cdf = make([]float64, len(l.start)+1)
+	for i := range l.start {
+		l.cdf[i+1] = l.cdf[i] + float64((l.end(i)-l.start[i])*l.dens[i])
+	}
+	return l
+}
+
+func (l *phaseLaw) end(i int) float64 {
+	if i+1 < len(l.start) {
+		return l.start[i+1]
+	}
+	return 1
+}
+
+// quantile returns G⁻¹(q) for q in [0, 1).
+func (l *phaseLaw) quantile(q float64) float64 {
+	if l.uniform {
+		return q
+	}
+	total := l.cdf[len(l.start)]
+	x := float64(q * total)
+	// First piece whose mass ends above x: pieces without mass are skipped.
+	i := sort.Search(len(l.start), func(i int) bool { return l.cdf[i+1] > x })
+	i = min(i, len(l.start)-1)
+	for i > 0 && l.dens[i] == 0 {
+		i--
+	}
+	phi := l.start[i] + (x-l.cdf[i])/l.dens[i]
+	if e := l.end(i); phi >= e {
+		phi = math.Nextafter(e, 0)
+	}
+	return max(phi, l.start[i])
+}
+
+// cum returns G(φ), the mass below φ in [0, 1], unnormalised.
+func (l *phaseLaw) cum(phi float64) float64 {
+	i := sort.Search(len(l.start), func(i int) bool { return l.start[i] > phi }) - 1
+	if i < 0 {
+		return 0
+	}
+	return l.cdf[i] + float64((min(phi, l.end(i))-l.start[i])*l.dens[i])
+}
+
+// roundPi returns the probability that the phase lies in I_t.
+func (l *phaseLaw) roundPi(t int) float64 {
+	a := frac(-float64(float64(t) * l.pi))
+	b := a + l.pi
+	if l.uniform {
+		return l.pi
+	}
+	mass := l.cum(min(b, 1)) - l.cum(a)
+	if b > 1 {
+		mass += l.cum(b - 1)
+	}
+	return min(1, max(0, mass/l.cdf[len(l.start)]))
+}
+
+// Phase returns unit k's phase φ_k.
+func (r *RotationPlan) Phase(k int) float64 { return r.phase[k] }
+
+// Round writes into pi each unit's true inclusion probability in round t
+// of the period and into drawn whether it is drawn: drawn[k] iff π > 0
+// and frac(φ_k + t·π_k) < π_k. It panics if the slices' lengths differ
+// from the number of units.
+func (r *RotationPlan) Round(t int, pi []float64, drawn []bool) {
+	if len(pi) != len(r.phase) || len(drawn) != len(r.phase) {
+		panic("schedule: RotationPlan.Round: slices of different lengths")
+	}
+	lawPi := make([]float64, len(r.laws))
+	for i := range r.laws {
+		lawPi[i] = r.laws[i].roundPi(t)
+	}
+	for k := range r.phase {
+		p := r.pi[k]
+		switch {
+		case r.law[k] >= 0:
+			pi[k] = lawPi[r.law[k]]
+		case p >= 1:
+			pi[k] = 1
+		default:
+			pi[k] = 0
+		}
+		drawn[k] = pi[k] > 0 && RotationDrawn(r.phase[k], p, t)
+	}
 }
 
 // RotationDrawn reports whether a unit with phase φ and per-round
@@ -327,3 +541,232 @@ func RotationDrawn(phase, pi float64, t int) bool {
 }
 
 func frac(x float64) float64 { return x - math.Floor(x) }
+
+// drawRound computes every unit's π in round `round` and draws the round
+// (steps 2 and 3 of PlanRound): the π it returns are the units' true
+// inclusion probabilities in the round, given the frame.
+func drawRound(cfg *Config, frame *Frame, round int, seed sampling.Seed, stream string) (pi, prn []float64, selected []bool, err error) {
+	n := frame.Len()
+	prn = make([]float64, n)
+	selected = make([]bool, n)
+	st := frame.strataOf()
+	if cfg.Mode == Rotation {
+		return drawRotation(cfg, frame, round, st, seed, prn, selected), prn, selected, nil
+	}
+	pi, err = independentProbabilities(cfg, frame, round, st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pi, prn, selected, drawIndependent(st, pi, seed, stream, prn, selected)
+}
+
+// policyPi returns the policy's per-round probability f/rounds-per-year,
+// capped at 1.
+func policyPi(annual, perYear float64) float64 { return math.Min(1, annual/perYear) }
+
+// independentProbabilities returns every unit's π in round `round` of
+// independent rounds: the hazard of its Spacing, given the rounds since
+// its last inspection (Spacing.Hazard) or since HistoryStart
+// (Spacing.DelayHazard), balanced within each stratum (balanceStrata).
+func independentProbabilities(cfg *Config, frame *Frame, round int, st *strataIndex) ([]float64, error) {
+	units := frame.units
+	pol := make([]float64, len(units))
+	h := make([]float64, len(units))
+	due := make([]bool, len(units))
+	perYear := float64(12 / cfg.monthsPerRound())
+	months := cfg.monthsPerRound()
+	start := cfg.Rounds[round].Start
+	sinceHistory := 1
+	if d := monthIndex(start) - monthIndex(cfg.historyStart()); d > 0 {
+		sinceHistory = d/months + 1
+	}
+	quiet := cfg.maxQuiet()
+	parallel(len(units), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			p := policyPi(units[k].Annual, perYear)
+			pol[k] = p
+			if p <= 0 || p >= 1 {
+				h[k] = p
+				continue
+			}
+			hk := &frame.hist[k]
+			last := hk.lastRandom
+			if cfg.ExcludeVisited {
+				last = max(last, hk.lastVisit)
+			}
+			s := NewSpacing(p, quiet)
+			g := sinceHistory
+			if last != NoDay {
+				g = roundsBetween(start, last, months)
+				h[k] = s.Hazard(g)
+			} else {
+				h[k] = s.DelayHazard(g)
+			}
+			if _, longest := s.Range(); h[k] >= 1 && g <= longest {
+				due[k] = true
+			}
+		}
+	})
+	return h, balanceStrata(st, pol, h, due)
+}
+
+// balanceStrata makes every stratum's expected count in the round the
+// policy's, whatever the history. Within a stratum, among the units with
+// 0 < p_k < 1 (p_k the policy's per-round probability): the units due
+// (due[k]: hazard 1 at exactly the longest gap of their law, so within
+// the law's range) keep π = 1; the hazards h_k of the others become
+// π_k ∝ h_k, capped at 1, with Σπ_k = Σp_k − #due
+// (sampling.InclusionProbabilities; all positive h become 1 if that
+// reaches their number; left as they are if the due units alone reach
+// Σp_k). Units waiting after a recent inspection (h = 0) stay at 0; the
+// others stand in for them. In a stationary population Σh_k ≈ Σp_k
+// already and the factor is about 1; after an uneven history (many units
+// inspected at once, or some not for longer than the law allows: a
+// backlog, spread over the rounds at the policy's pace instead of drawn
+// at once) it keeps the load, and so each level's annual frequency, at
+// the policy from the first round. h is rewritten in place.
+func balanceStrata(st *strataIndex, p, h []float64, due []bool) error {
+	var idx []int32
+	var w []float64
+	for si, members := range st.members {
+		idx, w = idx[:0], w[:0]
+		target, positive := 0.0, 0
+		for _, k := range members {
+			if !(p[k] > 0 && p[k] < 1) {
+				continue
+			}
+			target += p[k]
+			if due[k] {
+				target--
+				continue
+			}
+			idx = append(idx, k)
+			w = append(w, h[k])
+			if h[k] > 0 {
+				positive++
+			}
+		}
+		if positive == 0 || target <= 0 {
+			continue
+		}
+		if target >= float64(positive) {
+			for _, k := range idx {
+				if h[k] > 0 {
+					h[k] = 1
+				}
+			}
+			continue
+		}
+		pi, err := sampling.InclusionProbabilities(w, target)
+		if err != nil {
+			return fmt.Errorf("stratum %q: %w", st.keys[si], err)
+		}
+		for i, k := range idx {
+			h[k] = pi[i]
+		}
+	}
+	return nil
+}
+
+// drawIndependent draws every stratum by systematic πps over the PRNs of
+// stream (sampling.SelectPart, the stratum key drawing the start).
+func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, stream string, prn []float64, selected []bool) error {
+	keys, strata := st.keys, st.members
+	// Strata are independent draws writing disjoint units: run them on
+	// every core, largest first.
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(strata[order[a]]) > len(strata[order[b]]) })
+	errs := make([]error, len(keys))
+	next := make(chan int, len(order))
+	for _, si := range order {
+		next <- si
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var pis []float64
+			for si := range next {
+				key, members, ids := keys[si], strata[si], st.ids[si]
+				pis = pis[:0]
+				anyPos := false
+				for _, k := range members {
+					pis = append(pis, pi[k])
+					anyPos = anyPos || pi[k] > 0
+				}
+				if !anyPos {
+					u := sampling.PRNs(seed, stream, ids, nil)
+					for i, k := range members {
+						prn[k] = u[i]
+					}
+					continue
+				}
+				s, err := sampling.SelectPart(sampling.Systematic, ids, pis, seed, stream, key)
+				if err != nil {
+					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
+					continue
+				}
+				for i, k := range members {
+					prn[k] = s.PRN[i]
+					selected[k] = s.Selected[i]
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drawRotation draws round `round` of a rotation period and returns every
+// unit's π in it. A unit inspected g rounds before the period waits
+// max(0, lo − g) rounds, lo the shortest gap of its Spacing (at most
+// MaxQuiet+1 rounds after an inspection), and catches up within a year.
+func drawRotation(cfg *Config, frame *Frame, round int, st *strataIndex, seed sampling.Seed, prn []float64, selected []bool) []float64 {
+	units := frame.units
+	n := len(units)
+	ids := make([]string, n)
+	group := make([]string, n)
+	pol := make([]float64, n)
+	wait := make([]int, n)
+	months := cfg.monthsPerRound()
+	perYear := 12 / months
+	start := cfg.Rounds[0].Start
+	for si, key := range st.keys {
+		for _, k := range st.members[si] {
+			group[k] = key
+		}
+	}
+	shortest := map[float64]int{}
+	for k := range units {
+		ids[k] = units[k].ID
+		p := policyPi(units[k].Annual, float64(perYear))
+		pol[k] = p
+		last := frame.hist[k].lastRandom
+		if cfg.ExcludeVisited {
+			last = max(last, frame.hist[k].lastVisit)
+		}
+		if last == NoDay || p <= 0 || p >= 1 {
+			continue
+		}
+		lo, ok := shortest[p]
+		if !ok {
+			lo, _ = NewSpacing(p, cfg.maxQuiet()).Range()
+			shortest[p] = lo
+		}
+		wait[k] = max(0, lo-roundsBetween(start, last, months))
+	}
+	sampling.PRNs(seed, "rotation", ids, prn)
+	pi := make([]float64, n)
+	NewRotation(seed, ids, group, prn, pol, wait, perYear).Round(round, pi, selected)
+	return pi
+}

@@ -172,7 +172,11 @@ func TestRotation(t *testing.T) {
 		u[k] = float64(k*7919%n+1) / (n + 1)
 		pi[k] = math.Min(1, freqs[k%len(freqs)]/12)
 	}
-	phase := RotationPhases(seed, ids, group, u, pi, gap)
+	rp := NewRotation(seed, ids, group, u, pi, gap, 12)
+	phase := make([]float64, n)
+	for k := range phase {
+		phase[k] = rp.Phase(k)
+	}
 	perGroupRound := map[string][]int{}
 	for k := range ids {
 		var rounds []int
@@ -204,47 +208,94 @@ func TestRotation(t *testing.T) {
 		assert.LessOrEqual(t, maxC-minC, 1, "%s: %v", key, counts)
 	}
 
-	// Continuity: inspected in the last round of the previous period (gap
-	// 1) with π = 1/3: next inspection in round 2, three rounds later.
-	ph := RotationPhases(seed, []string{"x"}, []string{"g"}, []float64{0.77}, []float64{1.0 / 3}, []int{1})
-	var first int
-	for tt := range 12 {
-		if RotationDrawn(ph[0], 1.0/3, tt) {
-			first = tt
-			break
+	// Continuity: inspected in the last round of the previous period, with
+	// π = 1/3 (shortest gap 2) a unit waits one round, then catches up
+	// within the cycle of ⌊1/π⌋ = 3 rounds, which then repeats: π = 0, 1/2,
+	// 1/2, 0, 1/2, 1/2.
+	one := NewRotation(seed, []string{"x"}, []string{"g"}, []float64{0.77}, []float64{1.0 / 3}, []int{1}, 12)
+	want := []float64{0, 0.5, 0.5, 0, 0.5, 0.5}
+	pi1, drawn1 := make([]float64, 1), make([]bool, 1)
+	draws := 0
+	for tt, w := range want {
+		one.Round(tt, pi1, drawn1)
+		assert.InDelta(t, w, pi1[0], 1e-12, "round %d", tt)
+		if drawn1[0] {
+			draws++
+			assert.NotZero(t, tt%3, "drawn in a waiting round")
 		}
 	}
-	assert.Equal(t, 2, first)
-	assert.Panics(t, func() { RotationPhases(seed, []string{"x"}, nil, nil, nil, nil) })
+	assert.Equal(t, 2, draws, "once in rounds 1–2, once in rounds 4–5")
+	assert.Panics(t, func() { NewRotation(seed, []string{"x"}, nil, nil, nil, nil, 12) })
+	assert.Panics(t, func() { NewRotation(seed, nil, nil, nil, nil, nil, 0) })
 }
 
-// TestRotationUniformPhase checks P(drawn in round t) = π over seeds.
-func TestRotationUniformPhase(t *testing.T) {
-	const n, seeds = 7, 3000
-	ids := []string{"a", "b", "c", "d", "e", "f", "g"}
+// TestRotationTruePi checks, over seeds, that the π RotationPlan.Round
+// reports are the units' real inclusion probabilities in every round of a
+// year, for a group where a third of the units wait 1 to 5 rounds after a
+// recent inspection, and that the group's expected count is nπ in every
+// round (the waiting units' share is taken by the others).
+func TestRotationTruePi(t *testing.T) {
+	const n, seeds, rounds = 30, 4000, 12
+	const p = 0.1 // shortest gaps of 5 rounds: waits 0…4
+	ids := make([]string, n)
 	group := make([]string, n)
 	pi := make([]float64, n)
-	gap := make([]int, n)
-	for k := range pi {
-		pi[k] = 0.3
+	wait := make([]int, n)
+	for k := range n {
+		ids[k] = fmt.Sprintf("u%02d", k)
+		pi[k] = p
+		if k%3 == 0 {
+			wait[k] = 1 + k%5
+		}
 	}
-	hits := make([]int, n)
+	hits := make([][rounds]int, n)
+	var want [][rounds]float64
+	roundPi, drawn := make([]float64, n), make([]bool, n)
 	for s := range uint64(seeds) {
 		seed := testSeed(s + 100)
 		u := make([]float64, n)
 		for k := range u {
 			u[k] = prnForTest(seed, ids[k])
 		}
-		ph := RotationPhases(seed, ids, group, u, pi, gap)
-		for k := range ids {
-			if RotationDrawn(ph[k], pi[k], 4) {
-				hits[k]++
+		rp := NewRotation(seed, ids, group, u, pi, wait, 12)
+		first := want == nil
+		if first {
+			want = make([][rounds]float64, n)
+		}
+		for tt := range rounds {
+			rp.Round(tt, roundPi, drawn)
+			sum := 0.0
+			for k := range n {
+				if first {
+					want[k][tt] = roundPi[k]
+				}
+				require.Equal(t, want[k][tt], roundPi[k], "π does not depend on the seed")
+				sum += roundPi[k]
+				if drawn[k] {
+					hits[k][tt]++
+					require.Positive(t, roundPi[k])
+				}
 			}
+			assert.InDelta(t, n*p, sum, 1e-9, "round %d: expected count nπ", tt)
 		}
 	}
-	// Binomial(3000, 0.3): sd ≈ 25; 5 sd = 125.
-	for k, h := range hits {
-		assert.InDelta(t, 900, h, 125, ids[k])
+	for k := range n {
+		year := 0.0
+		for tt := range rounds {
+			year += want[k][tt]
+			if tt < wait[k] {
+				assert.Zero(t, want[k][tt], "unit %d waits %d rounds", k, wait[k])
+			}
+			// Binomial(4000, π): 5 sd, at least 5 hits of slack for tiny π.
+			sd := math.Sqrt(seeds * want[k][tt] * (1 - want[k][tt]))
+			assert.InDelta(t, seeds*want[k][tt], float64(hits[k][tt]), 5*sd+5, "unit %d round %d", k, tt)
+		}
+		// ⌊1/π⌋ = 10 rounds to catch up: exactly 10π over rounds 0…9.
+		sum10 := 0.0
+		for tt := range 10 {
+			sum10 += want[k][tt]
+		}
+		assert.InDelta(t, 10*p, sum10, 1e-9, "unit %d", k)
 	}
 }
 

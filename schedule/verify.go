@@ -340,7 +340,20 @@ func checkSelection(df *diffs, d *Disclosure, seed sampling.Seed) {
 			df.add("leaf of unit %q: (PRN %v, selected %v), but the seed and the published π give (%v, %v)", l.ID, l.PRN, l.Selected, prn[i], selected[i])
 		}
 	}
-	compareStrata(df, d.Strata, stratumCounts(st, pi, selected))
+	// The leaves do not say whether a unit with π = 0 waits or is exempt
+	// (its annual frequency is the auditor's to re-derive): the public
+	// tier checks their sum.
+	units := make([]FrameUnit, len(d.Units))
+	for i := range units {
+		units[i].Annual = 1
+	}
+	want := stratumCounts(st, units, pi, selected)
+	pub := make([]StratumCount, len(d.Strata))
+	for i, s := range d.Strata {
+		s.Waiting, s.Exempt = s.Waiting+s.Exempt, 0
+		pub[i] = s
+	}
+	compareStrata(df, pub, want)
 	checkVisitsAgainstLeaves(df, d)
 }
 

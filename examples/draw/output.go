@@ -183,6 +183,7 @@ func (d *result) summarize(w io.Writer) {
 // strata) and π range (from the leaves).
 type levelTally struct {
 	units, drawn int
+	waiting      int // π = 0 after a recent inspection: outside the round's estimates
 	expected     float64
 	minPi, maxPi float64
 }
@@ -203,6 +204,9 @@ func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[str
 		a.units++
 		a.expected += leaf.Pi
 		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
+		if leaf.Pi == 0 {
+			a.waiting++ // a policy with the floor exempts no unit: π = 0 means waiting
+		}
 		c := districts[leaf.District]
 		c[leaf.Level][0]++
 		if leaf.Selected {
@@ -217,20 +221,21 @@ func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[str
 // printLevels prints the table of levels with a total row.
 func printLevels(w io.Writer, lv *[risk.NumLevels]levelTally) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tunits\texpected\tdrawn\tmin π\tmax π\t")
-	var tu, td int
+	fmt.Fprintln(tw, "level\tunits\twaiting (π=0)\texpected\tdrawn\tmin π\tmax π\t")
+	var tu, td, tw0 int
 	var te float64
 	for l := range risk.NumLevels {
 		a := lv[l]
-		tu, td, te = tu+a.units, td+a.drawn, te+a.expected
+		tu, td, te, tw0 = tu+a.units, td+a.drawn, te+a.expected, tw0+a.waiting
 		lo, hi := "-", "-"
 		if a.units > 0 {
 			lo, hi = strconv.FormatFloat(a.minPi, 'f', 4, 64), strconv.FormatFloat(a.maxPi, 'f', 4, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.expected, a.drawn, lo, hi)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%s\t%s\t\n", risk.Level(l), a.units, a.waiting, a.expected, a.drawn, lo, hi)
 	}
-	fmt.Fprintf(tw, "total\t%d\t%.1f\t%d\t\t\t\n", tu, te, td)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%.1f\t%d\t\t\t\n", tu, tw0, te, td)
 	tw.Flush()
+	fmt.Fprintln(w, "units waiting after a recent inspection have π = 0: this round's estimates describe the others only")
 }
 
 // printDistricts prints drawn/units per level for every district, sorted

@@ -88,7 +88,7 @@ func TestDemonstration(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, stdout, "demonstration on the default synthetic city (5000 units)")
 	rows := clitest.ReadCSV(t, out)
-	assert.Equal(t, []string{"by", "domain", "units", "covered", "sampled", "rate", "se", "lower", "upper", "true_rate"}, rows[0])
+	assert.Equal(t, []string{"by", "domain", "units", "covered", "sampled", "rate", "se", "lower", "upper", "deff", "n_eff", "warnings", "true_rate"}, rows[0])
 	// all units, 4 levels, 8 districts.
 	assert.Len(t, rows, 1+1+risk.NumLevels+8)
 	assert.Equal(t, []string{"all", "all units", "5000"}, rows[1][:3])
@@ -133,6 +133,52 @@ func TestFromFiles(t *testing.T) {
 		assert.Contains(t, errOut, other)
 		assert.Contains(t, errOut, "was not drawn")
 	})
+}
+
+// TestSmallCity: a 30-unit city drawn by examples/draw yields a round of
+// a few units, too few for some variances; estimate
+// still estimates, and prints the fallbacks as warnings. A round that drew
+// nobody gets rows without estimates.
+func TestSmallCity(t *testing.T) {
+	dir := t.TempDir()
+	city, flags, err := clitest.City(filepath.Join(dir, "city"), synthcity.Config{Units: 30, Seed: 3})
+	require.NoError(t, err)
+	bin, err := clitest.BuildDraw(dir)
+	require.NoError(t, err)
+	// A monthly round of 30 units draws about one unit (Σπ ≈ 0.8), so
+	// take the first of a fixed list of seeds that draws at least two:
+	// that round is still too small for some variances.
+	levelsPath := filepath.Join(dir, "out", "levels.csv")
+	var sel []string
+	for i := 0; i < 64 && len(sel) < 2; i++ {
+		args := append([]string{"-asof", "2026-01-01", "-seed", fmt.Sprintf("%064x", i+1), "-out", filepath.Join(dir, "out")}, flags...)
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		require.NoError(t, err, "examples/draw: %s", out)
+		sel = sel[:0]
+		for _, l := range clitest.ReadCSV(t, levelsPath)[1:] {
+			if l[7] == "true" {
+				sel = append(sel, l[0])
+			}
+		}
+	}
+	require.GreaterOrEqual(t, len(sel), 2)
+	require.Less(t, len(sel), 10, "a small round")
+	stdout, errOut, code := runEstimate("-levels", levelsPath, "-results", writeResults(t, city, sel))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "all units")
+	assert.Contains(t, stdout, "warning: ")
+
+	// The same frame with nobody drawn.
+	var b strings.Builder
+	b.WriteString("unit,district,level,pi,selected\n")
+	for _, l := range clitest.ReadCSV(t, levelsPath)[1:] {
+		fmt.Fprintf(&b, "%s,%s,%s,%s,false\n", l[0], l[1], l[4], l[5])
+	}
+	none := filepath.Join(dir, "none.csv")
+	require.NoError(t, os.WriteFile(none, []byte(b.String()), 0o644))
+	stdout, errOut, code = runEstimate("-levels", none, "-results", writeResults(t, city, nil))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "no sampled unit in the domain")
 }
 
 func TestBadInput(t *testing.T) {

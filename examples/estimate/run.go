@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -38,7 +40,9 @@ Estimates the share of units with a violation (at least -severity) over
 the whole directory, by risk level and by district, from the results of one
 drawn round: Hájek rates with 95 % confidence intervals (package sampling,
 EstimateByDomain: the round taken as one systematic πps sample, levels and
-districts as domains). Units with π = 0 in the round could not be drawn and
+districts as domains; the default Korn–Graubard interval), design effects
+and effective sample sizes. A round too small for a variance still gets
+estimates, with warnings that say which fallback was used. Units with π = 0 in the round could not be drawn and
 are outside what the round can estimate; the output counts them.
 
 -levels is the draw's levels.csv (columns unit, district, level, pi,
@@ -270,6 +274,31 @@ func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	return r, nil
 }
 
+// estimateDomains is sampling.EstimateByDomain with the default
+// proportion interval in Rate; a sample with no selected unit gives every
+// domain of the frame an empty estimate (NaN) with an EmptyDomain warning.
+func estimateDomains(s *sampling.Sample, y []float64, domain []string) ([]sampling.DomainEstimate, error) {
+	if s.Size > 0 {
+		return sampling.EstimateByDomain(s, y, domain)
+	}
+	units := map[string]int{}
+	for k := range s.IDs {
+		d := ""
+		if domain != nil {
+			d = domain[k]
+		}
+		units[d]++
+	}
+	nan := math.NaN()
+	empty := sampling.Estimate{Value: nan, Variance: nan, SE: nan, Lower: nan, Upper: nan, Deff: nan, NEff: nan,
+		Warnings: []sampling.Warning{{Kind: sampling.EmptyDomain}}}
+	var out []sampling.DomainEstimate
+	for _, d := range slices.Sorted(maps.Keys(units)) {
+		out = append(out, sampling.DomainEstimate{Domain: d, Units: units[d], Mean: empty, Rate: empty})
+	}
+	return out, nil
+}
+
 // row is one domain's estimate.
 type row struct {
 	by, domain string
@@ -281,7 +310,10 @@ type row struct {
 }
 
 // estimate computes the Hájek rate of y overall, by level and by
-// district, over the units with π > 0 (the others could not be drawn).
+// district, over the units with π > 0 (the others could not be drawn),
+// with the default proportion interval of package sampling. A round too
+// small for a variance still gets estimates, with warnings; one that drew
+// nobody gets rows without estimates.
 func (r *round) estimate() ([]row, error) {
 	// The frame of the estimate: units the round could draw.
 	var s sampling.Sample
@@ -309,16 +341,13 @@ func (r *round) estimate() ([]row, error) {
 			truth = append(truth, r.truth[k])
 		}
 	}
-	if s.Size < 2 {
-		return nil, fmt.Errorf("the round drew %d unit(s): at least 2 are needed for a variance", s.Size)
-	}
 	s.Target, s.Design = s.Pi, sampling.Systematic
 	var rows []row
 	for _, by := range []struct {
 		name   string
 		domain []string
 	}{{"all", nil}, {"level", level}, {"district", district}} {
-		ests, err := sampling.EstimateByDomain(&s, y, by.domain)
+		ests, err := estimateDomains(&s, y, by.domain)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +357,7 @@ func (r *round) estimate() ([]row, error) {
 				name = "all units"
 			}
 			rw := row{by: by.name, domain: name, units: units[[2]string{by.name, name}], covered: e.Units,
-				sampled: e.Mean.N, est: e.Mean, trueRate: math.NaN()}
+				sampled: e.Rate.N, est: e.Rate, trueRate: math.NaN()}
 			if truth != nil {
 				pos, n := 0, 0
 				for k := range truth {
@@ -355,10 +384,11 @@ func pct(v float64) string {
 }
 
 func printRows(w io.Writer, rows []row, truth bool, severity string) {
-	fmt.Fprintf(w, "share of units with a %s violation (Hájek estimate, 95 %% CI, Deville variance):\n", severity)
+	fmt.Fprintf(w, "share of units with a %s violation (Hájek estimate, Deville variance, 95 %% CI by the %s method with effective degrees of freedom):\n",
+		severity, sampling.IntervalMethod(0))
 	few := false
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "by\tunits\tπ>0\tsampled\testimate\t95 % CI\t")
+	fmt.Fprint(tw, "by\tunits\tπ>0\tsampled\testimate\t95 % CI\tdeff\tn_eff\t")
 	if truth {
 		fmt.Fprint(tw, "true (π>0)\t")
 	}
@@ -372,17 +402,32 @@ func printRows(w io.Writer, rows []row, truth bool, severity string) {
 			ci += " *"
 			few = true
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t", r.by, r.units, r.covered, r.sampled, pct(r.est.Value), ci)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t", r.by, r.units, r.covered, r.sampled, pct(r.est.Value), ci,
+			num(r.est.Deff, 2), num(r.est.NEff, 1))
 		if truth {
 			fmt.Fprintf(tw, "%s\t", pct(r.trueRate))
 		}
 		fmt.Fprintf(tw, "  %s\n", r.domain)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "units: in the domain; π>0: could be drawn this round (what the estimate covers); sampled: drawn and inspected")
+	fmt.Fprintln(w, "units: in the domain; π>0: could be drawn this round (what the estimate covers); sampled: drawn and inspected;")
+	fmt.Fprintln(w, "deff: design effect (variance / simple random sampling's); n_eff: effective sample size")
 	if few {
-		fmt.Fprintf(w, "* fewer than %d units sampled: the normal-approximation interval is unreliable\n", fewSampled)
+		fmt.Fprintf(w, "* fewer than %d units sampled: the interval rests on very few units\n", fewSampled)
 	}
+	for _, r := range rows {
+		for _, wn := range r.est.Warnings {
+			fmt.Fprintf(w, "warning: %s %s: %s\n", r.by, r.domain, wn)
+		}
+	}
+}
+
+// num formats v with prec decimals, "-" for NaN.
+func num(v float64, prec int) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
 }
 
 // fewSampled is the sample size below which a domain's interval is
@@ -400,24 +445,28 @@ func writeRows(name string, rows []row, truth bool) (err error) {
 		}
 	}()
 	cw := csv.NewWriter(f)
-	header := []string{"by", "domain", "units", "covered", "sampled", "rate", "se", "lower", "upper"}
+	header := []string{"by", "domain", "units", "covered", "sampled", "rate", "se", "lower", "upper", "deff", "n_eff", "warnings"}
 	if truth {
 		header = append(header, "true_rate")
 	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	num := func(v float64) string {
+	g := func(v float64) string {
 		if math.IsNaN(v) {
 			return ""
 		}
 		return strconv.FormatFloat(v, 'g', 6, 64)
 	}
 	for _, r := range rows {
+		var ws []string
+		for _, w := range r.est.Warnings {
+			ws = append(ws, w.String())
+		}
 		rec := []string{r.by, r.domain, strconv.Itoa(r.units), strconv.Itoa(r.covered), strconv.Itoa(r.sampled),
-			num(r.est.Value), num(r.est.SE), num(r.est.Lower), num(r.est.Upper)}
+			g(r.est.Value), g(r.est.SE), g(r.est.Lower), g(r.est.Upper), g(r.est.Deff), g(r.est.NEff), strings.Join(ws, "; ")}
 		if truth {
-			rec = append(rec, num(r.trueRate))
+			rec = append(rec, g(r.trueRate))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -134,3 +134,15 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, 0, exitCode(err, &errOut))
 	assert.Contains(t, errOut.String(), "usage: tune")
 }
+
+// TestSmallCity: a 30-unit city draws about half a unit a month, so most
+// simulated rounds are empty or hold one unit; tune still compares the
+// policies and says which rounds were too small.
+func TestSmallCity(t *testing.T) {
+	flags, outcomes := writeCity(t, 30)
+	dir := t.TempDir()
+	out, errOut, code := runTune(append(flags, "-outcomes", outcomes, "-asof", "2026-01-01", "-sims", "20", "-out", dir)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Len(t, tableRows(out), len(frequencyTables)*len(strengths), out)
+	assert.Contains(t, out, "simulated rounds drew too few units")
+}

@@ -151,8 +151,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d rounds a year; CI width: mean over %d simulated rounds (systematic πps, Hájek estimator, Deville variance)\n\n", o.rounds, o.sims)
+	fmt.Fprintf(stdout, "\n%d rounds a year; CI width: mean over %d simulated rounds (systematic πps, Hájek proportion, Deville variance, %s interval)\n\n",
+		o.rounds, o.sims, sampling.IntervalMethod(0))
 	printTable(stdout, rows)
+	printWarnings(stdout, rows, o.sims)
 
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
@@ -346,8 +348,11 @@ type row struct {
 	// rate over the simulated rounds; ciCover is the share of those CIs
 	// that cover the true rate.
 	ciWidth, ciCover float64
-	minPi            float64
-	pi               []float64
+	// warned counts the simulated rounds whose estimate carried a
+	// small-sample warning or that drew nobody.
+	warned int
+	minPi  float64
+	pi     []float64
 }
 
 func compare(o *options, d *dataset, levels []risk.Level, scores []float64) ([]row, error) {
@@ -376,7 +381,7 @@ func compare(o *options, d *dataset, levels []risk.Level, scores []float64) ([]r
 			}
 			r.detections = 1000 * sumY / r.perRound
 			r.lift = sumY / r.perRound / base
-			r.ciWidth, r.ciCover, err = simulate(o, ids, pi, d.violation, trueRate)
+			r.ciWidth, r.ciCover, r.warned, err = simulate(o, ids, pi, d.violation, trueRate)
 			if err != nil {
 				return nil, err
 			}
@@ -387,9 +392,12 @@ func compare(o *options, d *dataset, levels []risk.Level, scores []float64) ([]r
 }
 
 // simulate draws o.sims rounds with seeds from a fixed ChaCha8 stream and
-// returns the mean width of the Hájek estimator's 95 % CI of the rate of y
-// and the share of CIs that cover trueRate.
-func simulate(o *options, ids []string, pi []float64, y []bool, trueRate float64) (width, cover float64, err error) {
+// returns the mean width of the 95 % CI of the rate of y (a Hájek
+// proportion with the default interval of package sampling) and the share
+// of CIs that cover trueRate. A round that drew nobody says nothing: its
+// interval is [0, 1]. warned counts the rounds whose estimate fell back
+// (sampling.Warning) or that drew nobody.
+func simulate(o *options, ids []string, pi []float64, y []bool, trueRate float64) (width, cover float64, warned int, err error) {
 	var key [32]byte
 	for i := range 8 {
 		key[i] = byte(o.seed >> (8 * i))
@@ -399,11 +407,11 @@ func simulate(o *options, ids []string, pi []float64, y []bool, trueRate float64
 	for range o.sims {
 		seed, err := sampling.NewSeed(src)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		s, err := sampling.Select(sampling.Systematic, ids, pi, seed, "tune")
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		ys, ps = ys[:0], ps[:0]
 		for k, sel := range s.Selected {
@@ -412,16 +420,21 @@ func simulate(o *options, ids []string, pi []float64, y []bool, trueRate float64
 				ps = append(ps, s.Pi[k])
 			}
 		}
-		e, err := sampling.HajekMean(ys, ps, sampling.DevilleVariance)
-		if err != nil {
-			return 0, 0, err
+		e := sampling.Estimate{Lower: 0, Upper: 1}
+		if len(ys) > 0 {
+			if e, err = (sampling.Estimator{}).Proportion(ys, ps); err != nil {
+				return 0, 0, 0, err
+			}
+		}
+		if len(ys) == 0 || len(e.Warnings) > 0 {
+			warned++
 		}
 		width += e.Upper - e.Lower
 		if e.Lower <= trueRate && trueRate <= e.Upper {
 			cover++
 		}
 	}
-	return width / float64(o.sims), cover / float64(o.sims), nil
+	return width / float64(o.sims), cover / float64(o.sims), warned, nil
 }
 
 func printTable(w io.Writer, rows []row) {
@@ -430,6 +443,21 @@ func printTable(w io.Writer, rows []row) {
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %s | %.2f | %.1f | %.0f | %.2f | %.1f | %.0f %% | %.4f |\n",
 			r.table, r.strength, r.perRound, r.detections, r.lift, 100*r.ciWidth, 100*r.ciCover, r.minPi)
+	}
+}
+
+// printWarnings says, on one line, how many simulated rounds of each
+// policy row were too small for the usual variance.
+func printWarnings(w io.Writer, rows []row, sims int) {
+	var parts []string
+	for _, r := range rows {
+		if r.warned > 0 {
+			parts = append(parts, fmt.Sprintf("%s %.2f: %d/%d", r.table, r.strength, r.warned, sims))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "warning: simulated rounds drew too few units for a variance (a fallback was used; an empty round counts as the interval [0, 1]): %s\n",
+			strings.Join(parts, ", "))
 	}
 }
 
