@@ -1,9 +1,11 @@
 package schedule
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // AssessConfig configures Assess. The zero value scores with
@@ -18,6 +20,9 @@ type AssessConfig struct {
 	// same Policy to Config.Policy (a disclosure records it, and Verify's
 	// caller rebuilds the directory with the disclosure's Policy).
 	Policy Policy
+	// Content chooses each task's method and focus items; the zero
+	// Policy uses the defaults of package content.
+	Content content.Policy
 }
 
 // Assessment is the risk assessment of a directory of units as of one
@@ -82,6 +87,9 @@ func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, e
 	if err != nil {
 		return nil, err
 	}
+	if err := frame.SetContent(rec.Units, scores, as, &cfg.Content); err != nil {
+		return nil, err
+	}
 	d := &Assessment{Frame: frame, Table: table, Scores: scores, Levels: as, Annual: annual}
 	for i := range rec.Inspections {
 		if t := rec.Inspections[i].Date; d.HistoryStart.IsZero() || t.Before(d.HistoryStart) {
@@ -89,4 +97,29 @@ func Assess(rec *risk.Records, asOf time.Time, cfg AssessConfig) (*Assessment, e
 		}
 	}
 	return d, nil
+}
+
+// FocusReasons is the number of top risk reasons (risk.Scores.TopReasons)
+// a task's focus follows.
+const FocusReasons = 5
+
+// SetContent sets the method and focus of every unit's task (FrameUnit
+// Method and Focus) by the content policy p, from the unit's level and
+// its top FocusReasons risk reasons; units, the scores' rows and levels are parallel
+// (content.Profiles). Assess calls it; call it before the frame is
+// hashed, drawn or copied by After. It returns p's errors.
+func (frame *Frame) SetContent(units []risk.Unit, scores *risk.Scores, levels []risk.LevelAssignment, p *content.Policy) error {
+	for k, pr := range content.Profiles(units, scores, levels, FocusReasons) {
+		c, err := p.Content(&pr)
+		if err != nil {
+			return err
+		}
+		i, ok := frame.index[units[k].ID]
+		if !ok {
+			return fmt.Errorf("schedule: unit %q not in the frame: %w", units[k].ID, ErrBadInput)
+		}
+		u := &frame.units[i]
+		u.Method, u.Focus = c.Method, c.FocusCodes()
+	}
+	return nil
 }

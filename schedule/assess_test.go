@@ -51,6 +51,7 @@ func stepByStep(t *testing.T, rec *risk.Records, asOf time.Time, cfg schedule.As
 	require.NoError(t, err)
 	frame, err := schedule.NewFrame(rec.Units, levels, annual, rec.Inspections)
 	require.NoError(t, err)
+	require.NoError(t, frame.SetContent(rec.Units, scores, as, &cfg.Content))
 	var start time.Time
 	for _, in := range rec.Inspections {
 		if start.IsZero() || in.Date.Before(start) {

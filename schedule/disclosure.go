@@ -14,10 +14,11 @@ import (
 // alters a draw bumps its version, so an old disclosure still says how to
 // re-run it.
 const (
-	// FormatVersion names the disclosure's JSON layout. Version 2 names
+	// FormatVersion names the disclosure's JSON layout. Version 3 names
 	// the manifest and its log entry instead of repeating the
-	// configuration; version-1 disclosures no longer verify.
-	FormatVersion = "firedraw-disclosure/2"
+	// configuration (version 2 added each task's method and focus);
+	// earlier disclosures no longer verify.
+	FormatVersion = "firedraw-disclosure/3"
 	// LibraryVersion names this library.
 	LibraryVersion = "firedraw/schedule v0.2.0"
 )
@@ -105,7 +106,7 @@ func (l *Leaf) appendCanonical(b []byte) []byte {
 
 // Task is one visit: a drawn unit, its date, the date by which its
 // results must be published, and one team per department. In sealed mode
-// Pi is 0 (a drawn unit's π would reveal its level).
+// Pi is 0 and Method and Focus are empty (they would reveal its level).
 type Task struct {
 	ID         string  `json:"id"`
 	Unit       string  `json:"unit"`
@@ -114,6 +115,11 @@ type Task struct {
 	Date       Day     `json:"date"`
 	ResultsDue Day     `json:"results_due"`
 	Teams      []Team  `json:"teams"`
+	// Method is how the visit is done (content.Method: on-site, remote,
+	// document-review, joint) and Focus the catalogue items it focuses
+	// on, from the unit's own risk reasons (format 2).
+	Method string   `json:"method"`
+	Focus  []string `json:"focus"`
 }
 
 // Exclusion is a drawn unit not visited by the draw's team because it was

@@ -87,7 +87,7 @@ func ExampleVerify() {
 	// auditor tier: <nil>
 	// single-operator draw: its seed came from one party, so it offers no protection against the operator
 	// other directory: true true
-	// schedule: the directory given hashes to 6a8a9730987d0003ef21590f0c5243b8a3910b1c0970447c931c1f9a024383f3, the manifest fixed 415f34eb1eb03c1cf7cea209ca60dc6e6e31049216557835c5233f33f70c14b5: input differs from the manifest
+	// schedule: the directory given hashes to 7180c5944fe7192076648263cafb8d788f872c806c1fff662c66183bae387a81, the manifest fixed 5f8f10335e15bc25f28d6f85473d85ec53e24c2ad6f9bfc046ac655e9c208b70: input differs from the manifest
 }
 
 // After the visits, the Ledger records each task's outcome, lists the
@@ -109,9 +109,10 @@ func ExampleNewLedger() {
 	}
 	// Output:
 	// recorded: <nil>
-	// 913303 visited 2026-03-09 results due 2026-04-06 recorded false
-	// 913302 visited 2026-03-24 results due 2026-04-21 recorded true
-	// history: 913302 2026-03-24 fail 1 violation(s)
+	// 913309 visited 2026-03-05 results due 2026-04-02 recorded false
+	// 913307 visited 2026-03-16 results due 2026-04-13 recorded false
+	// 913302 visited 2026-03-26 results due 2026-04-23 recorded true
+	// history: 913302 2026-03-26 fail 1 violation(s)
 }
 
 // A year of independent monthly rounds, simulated in single-operator

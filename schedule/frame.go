@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // NoDay marks a missing date (no inspection on record).
@@ -36,6 +37,11 @@ type FrameUnit struct {
 	// Other lists the inspections for other reasons (complaint,
 	// re-inspection, incident follow-up), by date then ID.
 	Other []OtherVisit
+	// Method and Focus are how the unit's task is done and the catalogue
+	// items it focuses on (package content), set by Assess; a frame
+	// from NewFrame has on-site tasks without focus.
+	Method content.Method
+	Focus  []string
 }
 
 // OtherVisit is a visit outside the random regime.
@@ -270,7 +276,13 @@ func (u *FrameUnit) appendStatic(b []byte) []byte {
 	b = appendString(b, u.District)
 	b = appendString(b, u.Category.String())
 	b = appendString(b, u.Level.String())
-	return appendFloat(b, u.Annual)
+	b = appendFloat(b, u.Annual)
+	b = appendString(b, u.Method.String())
+	b = appendInt(b, len(u.Focus))
+	for _, c := range u.Focus {
+		b = appendString(b, c)
+	}
+	return b
 }
 
 // appendHistory appends the canonical encoding of the unit's history: ID,

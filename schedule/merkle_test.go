@@ -113,6 +113,8 @@ func TestSealed(t *testing.T) {
 	assert.Empty(t, d.Strata, "stratum keys name levels")
 	for _, tk := range d.Tasks {
 		require.Zero(t, tk.Pi, "a drawn unit's π reveals its level")
+		require.Empty(t, tk.Method, "so do its method")
+		require.Empty(t, tk.Focus, "and its focus, scoped by level")
 	}
 	_, _, err = d.Proof("U00001")
 	assert.ErrorIs(t, err, ErrProof, "a parsed disclosure has no leaves")
@@ -137,7 +139,8 @@ func TestSealed(t *testing.T) {
 		want   string
 	}{
 		{"publish a leaf", func(d *Disclosure) { d.Units = []Leaf{{ID: "U00000", LevelStr: "low"}} }, "sealed disclosure publishes 1 unit leaves"},
-		{"publish a π", func(d *Disclosure) { d.Tasks[0].Pi = 0.25 }, "which reveals its level"},
+		{"publish a π", func(d *Disclosure) { d.Tasks[0].Pi = 0.25 }, "which reveal its level"},
+		{"publish a method", func(d *Disclosure) { d.Tasks[0].Method = "joint" }, "which reveal its level"},
 		{"publish strata", func(d *Disclosure) { d.Strata = []StratumCount{{Key: "high/D1"}} }, "and 1 strata"},
 		{"change the root", func(d *Disclosure) { d.MerkleRoot = d.MerkleRoot[1:] + "0" }, "Merkle root"},
 	} {

@@ -306,7 +306,7 @@ func visitsInOrder(frame *Frame, visit []int32, seed sampling.Seed, stream strin
 
 // makeTasks returns a task per dated and staffed visit, sorted by unit ID,
 // with its ID (TaskID of drawID) and its results-due date; sealed, without
-// its π.
+// its π, method and focus.
 func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, drawID uuid.UUID, due map[Day]Day, sealed bool) []Task {
 	tasks := make([]Task, len(visits))
 	parallel(len(visits), func(lo, hi int) {
@@ -316,9 +316,12 @@ func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, 
 			tasks[j] = Task{
 				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
 				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
+				Method: frame.units[k].Method.String(), Focus: append([]string{}, frame.units[k].Focus...),
 			}
 			if sealed {
-				tasks[j].Pi = 0 // π would reveal the level
+				// π, the method and the focus (scoped by level) would reveal
+				// the level: the task list handed to the teams carries them.
+				tasks[j].Pi, tasks[j].Method, tasks[j].Focus = 0, "", []string{}
 			}
 		}
 	})

@@ -293,8 +293,8 @@ func checkSealed(df *diffs, d *Disclosure) {
 		df.add("sealed disclosure publishes %d unit leaves and %d strata; it must publish neither", len(d.Units), len(d.Strata))
 	}
 	for _, t := range d.Tasks {
-		if t.Pi != 0 {
-			df.add("sealed disclosure: task of unit %q publishes π %v, which reveals its level", t.Unit, t.Pi)
+		if t.Pi != 0 || t.Method != "" || len(t.Focus) > 0 {
+			df.add("sealed disclosure: task of unit %q publishes π %v, method %q or focus %v, which reveal its level", t.Unit, t.Pi, t.Method, t.Focus)
 		}
 	}
 	for _, e := range d.Excluded {
@@ -461,6 +461,9 @@ func compareTasks(df *diffs, got, want []Task) {
 		u := g.Unit
 		if g.ID != x.ID {
 			df.add("task of unit %q: ID %s, want %s", u, g.ID, x.ID)
+		}
+		if g.Method != x.Method || !slices.Equal(g.Focus, x.Focus) {
+			df.add("task of unit %q: method %s focus %v, want %s %v", u, g.Method, g.Focus, x.Method, x.Focus)
 		}
 		if g.Pi != x.Pi {
 			df.add("task of unit %q: π %v, want %v", u, g.Pi, x.Pi)

@@ -18,6 +18,7 @@ import (
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // smallCity writes a 300-unit synthetic city to a temporary directory once
@@ -79,12 +80,31 @@ func TestRecordFiles(t *testing.T) {
 	require.NotEmpty(t, disc.Tasks)
 
 	tasks := clitest.ReadCSV(t, filepath.Join(dir, "tasks.csv"))
-	assert.Equal(t, []string{"task_id", "unit", "date", "results_due", "pi", "team"}, tasks[0])
+	assert.Equal(t, []string{"task_id", "unit", "date", "results_due", "pi", "team", "method", "counts", "focus", "why"}, tasks[0])
 	require.Len(t, tasks, len(disc.Tasks)+1)
 	for i, task := range disc.Tasks {
 		assert.Equal(t, task.ID, tasks[i+1][0])
 		assert.Equal(t, task.Unit, tasks[i+1][1])
 		assert.Len(t, strings.Split(tasks[i+1][5], ";"), 2, "a team of two")
+		_, err := content.ParseMethod(tasks[i+1][6])
+		assert.NoError(t, err, "every task has a method")
+		assert.Equal(t, task.Method, tasks[i+1][6], "the disclosure shows the method")
+		assert.Equal(t, strings.Join(task.Focus, ";"), tasks[i+1][8], "and the focus")
+	}
+	changes := clitest.ReadCSV(t, filepath.Join(dir, "level_changes.csv"))
+	assert.Equal(t, []string{"unit", "from", "to", "rule", "reason_en", "reason_zh"}, changes[0])
+	for _, c := range changes[1:] {
+		assert.NotEqual(t, c[1], c[2])
+		assert.True(t, strings.HasPrefix(c[4], c[1]+" → "+c[2]+": "), c[4])
+	}
+	alerts := clitest.ReadCSV(t, filepath.Join(dir, "alerts.csv"))
+	assert.Equal(t, "unit", alerts[0][0])
+	targets := clitest.ReadCSV(t, filepath.Join(dir, "targets.csv"))
+	assert.Equal(t, []string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}, targets[0])
+	for _, x := range targets[1:] {
+		assert.Contains(t, []string{"serious", "critical"}, x[2])
+		assert.NotEqual(t, "remote", x[3], "a targeted unit is visited")
+		assert.NotEmpty(t, x[7])
 	}
 	levels := clitest.ReadCSV(t, filepath.Join(dir, "levels.csv"))
 	require.Len(t, levels, 301)

@@ -16,16 +16,19 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // reasonsPerUnit is the number of top reasons written to levels.csv.
 const reasonsPerUnit = 3
 
 // write writes the published files manifest.json, log.jsonl and
-// disclosure.json, the internal tasks.csv and levels.csv and, in sealed
-// mode when proofs is set, proofs.jsonl (one line per unit: its leaf and
-// Merkle proof, to hand to the unit) into dir and returns their paths.
+// disclosure.json, the internal tasks.csv, levels.csv, level_changes.csv,
+// alerts.csv and targets.csv and, in sealed mode when proofs is set,
+// proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to
+// the unit) into dir and returns their paths.
 func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -56,6 +59,14 @@ func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string,
 	}
 	if err := put("levels.csv", d.writeLevels); err != nil {
 		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targets.csv", d.writeTargets}} {
+		if err := put(f.name, f.fn); err != nil {
+			return nil, err
+		}
 	}
 	if d.disc.Sealed && proofs {
 		if err := put("proofs.jsonl", d.writeProofs); err != nil {
@@ -99,7 +110,7 @@ func teamText(teams []schedule.Team) string {
 
 func (d *result) writeTasks(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team"}); err != nil {
+	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team", "method", "counts", "focus", "why"}); err != nil {
 		return err
 	}
 	pi := map[string]float64{} // the leaves' π: a sealed disclosure publishes none
@@ -109,8 +120,10 @@ func (d *result) writeTasks(w io.Writer) error {
 		}
 	}
 	for _, t := range d.disc.Tasks {
+		c := d.content[t.Unit]
 		if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(),
-			strconv.FormatFloat(pi[t.Unit], 'g', -1, 64), teamText(t.Teams)}); err != nil {
+			strconv.FormatFloat(pi[t.Unit], 'g', -1, 64), teamText(t.Teams), c.Method.String(), strconv.FormatBool(c.Counts),
+			strings.Join(c.FocusCodes(), ";"), focusWhy(&c)}); err != nil {
 			return err
 		}
 	}
@@ -297,4 +310,81 @@ func (d *result) printLoads(w io.Writer) {
 func printRecords(w io.Writer, r *risk.Records, asOf time.Time) {
 	fmt.Fprintf(w, "records as of %s: %d units, %d telemetry events, %d incidents, %d inspections, %d credit records, %d inspectors\n",
 		asOf.Format(time.DateOnly), len(r.Units), len(r.Telemetry), len(r.Incidents), len(r.Inspections), len(r.Credit), len(r.Inspectors))
+}
+
+// focusWhy joins "code: why" of the focus items.
+func focusWhy(c *content.Content) string {
+	var out []string
+	for _, k := range c.Checks {
+		if k.Focus {
+			out = append(out, k.Code+": "+k.WhyEN)
+		}
+	}
+	return strings.Join(out, " | ")
+}
+
+// writeChanges writes level_changes.csv: every unit whose level changed
+// since the previous round, with the rule and the reason.
+func (d *result) writeChanges(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "from", "to", "rule", "reason_en", "reason_zh"}); err != nil {
+		return err
+	}
+	for _, c := range d.changes {
+		if err := cw.Write([]string{c.UnitID, c.From.String(), c.To.String(), c.Rule, c.EN, c.ZH}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeAlerts writes alerts.csv: every alert as of the as-of date.
+func (d *result) writeAlerts(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "rule", "severity", "from", "to", "raised", "count", "devices", "explanation_en", "explanation_zh"}); err != nil {
+		return err
+	}
+	for i := range d.alerts.Alerts {
+		if err := cw.Write(alertRow(&d.alerts.Alerts[i])); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func alertRow(a *alert.Alert) []string {
+	var devs []string
+	for _, e := range a.Evidence {
+		if e.DeviceID != "" {
+			devs = append(devs, e.DeviceID)
+		}
+	}
+	zh, en := a.Explain()
+	ts := func(t time.Time) string { return t.Format(time.RFC3339) }
+	return []string{a.UnitID, a.Rule.String(), a.Severity.String(), ts(a.From), ts(a.To), ts(a.Raised),
+		strconv.Itoa(a.Count), strings.Join(devs, ";"), en, zh}
+}
+
+// writeTargets writes targets.csv: the units that alerts make the
+// subject of a targeted inspection (not drawn), with the reason it is
+// recorded with, its method and focus, and each trigger.
+func (d *result) writeTargets(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}); err != nil {
+		return err
+	}
+	for _, t := range d.targets {
+		c := d.targeted[t.UnitID]
+		for i := range t.Alerts {
+			a := alertRow(&t.Alerts[i])
+			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),
+				strings.Join(c.FocusCodes(), ";"), a[1], a[5], a[8], a[9]}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

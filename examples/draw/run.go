@@ -12,8 +12,10 @@ import (
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -125,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		progress = func(format string, a ...any) { stamp(fmt.Sprintf(format, a...)) }
 	}
 	progress("loaded %d units, %d telemetry events, %d inspections", len(recs.Units), len(recs.Telemetry), len(recs.Inspections))
-	in, err := o.inputs(recs, asOf, model, stdout)
+	in, round, err := o.inputs(recs, asOf, model, stdout)
 	if err != nil {
 		return err
 	}
@@ -137,6 +139,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	progress("drew %d tasks", len(res.Disclosure.Tasks))
 	d := &result{units: recs.Units, scores: res.Assessment.Scores, levels: res.Assessment.Levels, disc: res.Disclosure, pool: res.Pool}
+	if err := d.addContent(recs, model, res.Assessment, asOf, round); err != nil {
+		return err
+	}
+	progress("%d level changes since the previous round, %d alerts, %d targeted units", len(d.changes), len(d.alerts.Alerts), len(d.targets))
 	files, err := d.write(o.out, res, !o.noProofs)
 	if err != nil {
 		return err
@@ -153,14 +159,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 // inputs turns the flags into the protocol run's inputs.
-func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, stdout io.Writer) (*drawflow.Inputs, error) {
+func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, stdout io.Writer) (*drawflow.Inputs, schedule.Round, error) {
 	rounds, err := parsePeriod(o.period, asOf)
 	if err != nil {
-		return nil, err
+		return nil, schedule.Round{}, err
 	}
 	round, err := pickRound(rounds, o.round, asOf)
 	if err != nil {
-		return nil, err
+		return nil, schedule.Round{}, err
 	}
 	in := &drawflow.Inputs{Records: recs, AsOf: asOf, Model: model, Round: round.Index,
 		Config:   &schedule.Config{Rounds: rounds, Sealed: o.sealed},
@@ -168,10 +174,10 @@ func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, 
 		Step: func(name, detail string) { fmt.Fprintf(stdout, "%-10s %s\n", name, detail) }}
 	if o.seed != "" {
 		if err := protocol.CheckSecret(o.seed); err != nil {
-			return nil, fmt.Errorf("-seed: %w", err)
+			return nil, round, fmt.Errorf("-seed: %w", err)
 		}
 		in.SingleOperator, in.Parties, in.Secrets = true, []string{"operator"}, []string{o.seed}
-		return in, nil
+		return in, round, nil
 	}
 	in.Parties = splitList(o.parties)
 	if o.secrets != "" {
@@ -180,7 +186,7 @@ func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, 
 	if o.beaconRound != 0 {
 		in.Beacon = &drawflow.Beacon{Round: o.beaconRound, Signature: o.beaconSig}
 	}
-	return in, nil
+	return in, round, nil
 }
 
 func splitList(s string) []string {
@@ -241,6 +247,65 @@ type result struct {
 	levels []risk.LevelAssignment
 	disc   *schedule.Disclosure
 	pool   *schedule.Pool
+	// content of each drawn unit's task, by unit ID; the level changes
+	// since the previous round; the alerts as of asOf and the units they
+	// make targets of an inspection outside the draw.
+	content  map[string]content.Content
+	targeted map[string]content.Content // with the alerts' focus
+	changes  []content.LevelChange
+	alerts   *alert.Report
+	targets  []content.Target
+}
+
+// addContent derives each task's content and method, the level changes
+// since the previous round (as of one round length before asOf) and the
+// alerts (serious or worse, raised since then, make targets).
+func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf time.Time, round schedule.Round) error {
+	prevAsOf := asOf.Add(-round.End.Sub(round.Start))
+	prev, err := schedule.Assess(recs, prevAsOf, schedule.AssessConfig{Model: model})
+	if err != nil {
+		return fmt.Errorf("previous round: %w", err)
+	}
+	d.changes, err = content.LevelChanges(
+		content.Round{AsOf: prevAsOf, Units: recs.Units, Levels: prev.Levels, Scores: prev.Scores},
+		content.Round{AsOf: asOf, Units: recs.Units, Levels: assessed.Levels, Scores: assessed.Scores}, recs)
+	if err != nil {
+		return err
+	}
+	if d.alerts, err = alert.Evaluate(recs.Telemetry, recs.Incidents, asOf, alert.Config{}); err != nil {
+		return err
+	}
+	d.targets = content.Targets(d.alerts, prevAsOf, alert.Serious)
+	byUnit := map[string][]alert.Alert{}
+	for _, t := range d.targets {
+		byUnit[t.UnitID] = t.Alerts
+	}
+	drawn := map[string]bool{}
+	for _, t := range d.disc.Tasks {
+		drawn[t.Unit] = true
+	}
+	d.content = map[string]content.Content{}
+	d.targeted = map[string]content.Content{}
+	var p content.Policy
+	for k, pr := range content.Profiles(recs.Units, assessed.Scores, assessed.Levels, schedule.FocusReasons) {
+		id := recs.Units[k].ID
+		if drawn[id] {
+			c, err := p.Content(&pr)
+			if err != nil {
+				return err
+			}
+			d.content[id] = c
+		}
+		if byUnit[id] != nil {
+			pr.Alerts = byUnit[id]
+			c, err := p.Content(&pr)
+			if err != nil {
+				return err
+			}
+			d.targeted[id] = c
+		}
+	}
+	return nil
 }
 
 // parsePeriod cuts the period flag into monthly rounds: "" is the twelve
