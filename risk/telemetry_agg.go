@@ -42,20 +42,20 @@ var kindColumn = func() [numEventKinds]int8 {
 }()
 
 // telRec is one telemetry event as pass 2 of [aggregateTelemetry] needs
-// it (pass 1 writes one per event). The ID strings share the event's
-// bytes; comparing two of them costs a pointer comparison when loaders
-// shared the strings of repeated IDs, as they do.
+// it (pass 1 writes one per event), in 32 bytes. The device ID string
+// shares the event's bytes; comparing two of them costs a pointer
+// comparison when loaders shared the strings of repeated IDs, as they do.
+// The unit is its row in the unit table, found in pass 1.
 type telRec struct {
-	dev, unit string // DeviceID and UnitID
-	t         int64  // time, Unix nanoseconds
-	// meta holds the top 48 bits of the unit ID's hash (bits 16–63), the
-	// device type (8–15), recLate (7) and the kind (0–6).
+	dev string // DeviceID
+	t   int64  // time, Unix nanoseconds
+	// meta holds the unit's row (bits 32–63), the device type (8–15),
+	// recLate (7) and the kind (0–6).
 	meta uint64
 }
 
 const (
-	metaHash = ^uint64(0xffff)
-	recLate  = 1 << 7 // at or after asOf
+	recLate = 1 << 7 // at or after asOf
 	// recChunk is the number of records per chunk of a bucket.
 	recChunk = 256
 	// telBucketBits bounds the number of buckets: each has a chunk
@@ -65,6 +65,7 @@ const (
 
 func (r *telRec) kind() EventKind        { return EventKind(r.meta & 0x7f) }
 func (r *telRec) deviceType() DeviceType { return DeviceType(r.meta >> 8 & 0xff) }
+func (r *telRec) unit() int32            { return int32(r.meta >> 32) }
 
 // telRoundEvents is the number of events per round of
 // [aggregateTelemetry]; a variable so that tests can make rounds tiny.
@@ -268,17 +269,15 @@ type bucketUnit struct {
 	first  int64                  // time of the first event before asOf
 	unit   int32
 	devs   [2]int32 // devices with a first event in each half
-	id     string   // the unit ID
 }
 
 // telBucket is the state of one bucket of units, kept from round to
 // round: its units and devices and the tables that find them by value.
 type telBucket struct {
-	units  []bucketUnit
-	unitTb hashTable // unit ID hash → local unit
-	devs   []bucketDev
-	ids    []string  // device ID of each device
-	devTb  hashTable // hash of (device ID, local unit) → device
+	units []bucketUnit
+	devs  []bucketDev
+	ids   []string  // device ID of each device
+	devTb hashTable // hash of (device ID, local unit) → device
 	// unsorted reports that a device's events were not in time order.
 	unsorted bool
 	old      int // events of the last round of devices of former rounds
@@ -300,11 +299,10 @@ func (tb *telBucket) alloc(n int) {
 
 // empty empties tb, keeping its memory.
 func (tb *telBucket) empty() {
-	tb.unitTb.reset()
 	tb.devTb.reset()
 	clear(tb.ids)
 	clear(tb.units)
-	*tb = telBucket{units: tb.units[:0], unitTb: tb.unitTb, devTb: tb.devTb, devs: tb.devs[:0], ids: tb.ids[:0]}
+	*tb = telBucket{units: tb.units[:0], devTb: tb.devTb, devs: tb.devs[:0], ids: tb.ids[:0]}
 }
 
 // warm reads the state of tb in address order, which the hardware
@@ -332,18 +330,17 @@ func devHash(seed maphash.Seed, lu int32, id string) uint64 {
 // telWorker aggregates buckets in pass 2 of [aggregateTelemetry].
 type telWorker struct {
 	a       *telAgg
-	index   map[string]int32
 	seed    maphash.Seed
 	tb      *telBucket    // the bucket
 	scratch telBucket     // the state of each bucket in one round
 	hint    *atomic.Int64 // devices of the largest bucket so far
 	ids     []int32
 	items   map[int32][]telItem
-	unknown bool    // an event had an unknown unit
 	local   []int32 // index of each unit in its bucket's units, or −1
 	// The device of the last record, which the next one often shares.
-	lastDev, lastUnit string
-	lastD, lastLU     int32
+	lastDev       string
+	lastU         int32
+	lastD, lastLU int32
 }
 
 type telItem struct {
@@ -352,16 +349,14 @@ type telItem struct {
 }
 
 // device returns the device of the event of r, creating it on its first
-// event, and its local unit, or −1s if its unit is unknown.
+// event, and its local unit.
 func (w *telWorker) device(r *telRec) (int32, int32) {
-	if w.lastD >= 0 && r.dev == w.lastDev && r.unit == w.lastUnit {
+	u := r.unit()
+	if w.lastD >= 0 && r.dev == w.lastDev && u == w.lastU {
 		return w.lastD, w.lastLU
 	}
 	tb := w.tb
-	lu := w.localUnit(r)
-	if lu < 0 {
-		return -1, -1
-	}
+	lu := w.localUnit(u)
 	h := devHash(w.seed, lu, r.dev)
 	d := tb.devTb.find(h, func(d int32) bool { return tb.devs[d].lu == lu && tb.ids[d] == r.dev })
 	if d < 0 {
@@ -371,31 +366,20 @@ func (w *telWorker) device(r *telRec) (int32, int32) {
 		tb.ids = append(tb.ids, r.dev)
 		tb.devTb.put(h, d)
 	}
-	w.lastDev, w.lastUnit, w.lastD, w.lastLU = r.dev, r.unit, d, lu
+	w.lastDev, w.lastU, w.lastD, w.lastLU = r.dev, u, d, lu
 	return d, lu
 }
 
-// localUnit returns the index in the bucket of the unit of r, adding the
-// unit on its first event, or −1 if the unit is unknown.
-func (w *telWorker) localUnit(r *telRec) int32 {
-	tb := w.tb
-	h := r.meta & metaHash
-	if lu := tb.unitTb.find(h, func(lu int32) bool { return tb.units[lu].id == r.unit }); lu >= 0 {
-		return lu
-	}
-	u, ok := w.index[r.unit]
-	if !ok {
-		w.unknown = true
-		return -1
-	}
-	// Only this bucket has u: units are bucketed by a hash of their ID.
+// localUnit returns the index in the bucket of unit u, adding the unit
+// on its first event. Only this bucket has u: units are bucketed by row.
+func (w *telWorker) localUnit(u int32) int32 {
 	lu := w.local[u]
 	if lu < 0 {
+		tb := w.tb
 		lu = int32(len(tb.units))
 		w.local[u] = lu
-		tb.units = append(tb.units, bucketUnit{first: math.MaxInt64, unit: u, id: r.unit})
+		tb.units = append(tb.units, bucketUnit{first: math.MaxInt64, unit: u})
 	}
-	tb.unitTb.put(h, lu)
 	return lu
 }
 
@@ -421,9 +405,6 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 			for i := range recs {
 				r := &recs[i]
 				d, lu := w.device(r)
-				if d < 0 {
-					continue
-				}
 				if d < known {
 					old++
 				}
@@ -536,7 +517,7 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 			if r.meta&recLate != 0 {
 				return
 			}
-			if d, _ := w.device(r); d >= 0 && tb.devs[d].unsorted {
+			if d, _ := w.device(r); tb.devs[d].unsorted {
 				w.items[d] = append(w.items[d], telItem{r.t, r.kind()})
 			}
 		})
@@ -561,10 +542,11 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 // random memory accesses (a device-ID map lookup, a device's state) cost
 // more than the rest of the work, so it works in two passes:
 //
-//  1. over halves of the events (2 goroutines): validate kinds and device
-//     types and append a compact record of each event to the bucket of
-//     its unit (a hash of the unit ID); the buckets' write positions stay
-//     in cache;
+//  1. over halves of the events (2 goroutines): validate kinds, device
+//     types and unit IDs, and append a compact record of each event (32
+//     bytes: the device ID, the time, the unit's row, kind and type) to
+//     the bucket of its unit (a range of rows); the buckets' write
+//     positions stay in cache;
 //  2. over the buckets (2 goroutines, each bucket holding about a hundred
 //     units and their devices, which fit in cache): find each event's
 //     device by value in the bucket's small tables, and count events and
@@ -636,9 +618,6 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 			return nil, firstTelemetryError(ev, index)
 		}
 		run.pass2()
-		if run.workers[0].unknown || run.workers[1].unknown {
-			return nil, firstTelemetryError(ev, index)
-		}
 		if run.unsorted.Load() {
 			return nil, errUnsorted
 		}
@@ -711,15 +690,15 @@ func (run *telRun) allocate(rounds []telRound) {
 		local[i] = -1
 	}
 	for g := range run.workers {
-		run.workers[g] = &telWorker{a: run.a, index: run.index, seed: run.seed, local: local, hint: &run.hint, lastD: -1}
+		run.workers[g] = &telWorker{a: run.a, seed: run.seed, local: local, hint: &run.hint, lastD: -1}
 	}
 }
 
 // pass1 validates the events of round rd and appends their records to
 // the buckets of their units, on 2 goroutines.
 func (run *telRun) pass1(rd telRound) {
-	ev, asOf, seed := run.ev, run.a.asOf, run.seed
-	shift, mask := uint(64-run.bits), uint64(run.nb-1)
+	ev, asOf, index := run.ev, run.a.asOf, run.index
+	nb, n := uint64(run.nb), uint64(run.a.n)
 	par.Halves(rd.hi-rd.lo, func(g, lo, hi int) {
 		s := run.sinks[g]
 		if rd.half < 0 {
@@ -729,10 +708,11 @@ func (run *telRun) pass1(rd telRound) {
 		}
 		capa := run.capable[g] // local: capable[0] and [1] share a cache line
 		defer func() { run.capable[g] = capa }()
-		// Events of one unit often come together: reuse the hash of the
+		// Events of one unit often come together: reuse the row of the
 		// last unit ID (a shared string compares by pointer).
 		var lastUnit string
-		var lastH uint64
+		var lastU uint64
+		var lastB int
 		for e := rd.lo + lo; e < rd.lo+hi; e++ {
 			t := &ev[e]
 			if t.Kind >= numEventKinds || t.DeviceType >= numDeviceTypes {
@@ -741,16 +721,21 @@ func (run *telRun) pass1(rd telRound) {
 			}
 			tn := t.Time.UnixNano()
 			if t.UnitID != lastUnit || e == rd.lo+lo {
-				lastUnit, lastH = t.UnitID, maphash.String(seed, t.UnitID)
+				u, ok := index[t.UnitID]
+				if !ok {
+					run.bad[g] = true
+					return
+				}
+				// Buckets hold ranges of rows.
+				lastUnit, lastU, lastB = t.UnitID, uint64(u), int(uint64(u)*nb/n)
 			}
-			h := lastH
-			meta := h&metaHash | uint64(t.DeviceType)<<8 | uint64(t.Kind)
+			meta := lastU<<32 | uint64(t.DeviceType)<<8 | uint64(t.Kind)
 			if tn >= asOf {
 				meta |= recLate
 			} else {
 				capa[t.DeviceType] |= 1 << t.Kind
 			}
-			s.add(int(h>>shift&mask), telRec{dev: t.DeviceID, unit: t.UnitID, t: tn, meta: meta})
+			s.add(lastB, telRec{dev: t.DeviceID, t: tn, meta: meta})
 		}
 	})
 }

@@ -6,6 +6,9 @@ import "errors"
 var (
 	// ErrBadOutcome reports outcomes that cannot train or evaluate a model.
 	ErrBadOutcome = errors.New("bad outcomes")
+	// ErrBadFolds reports cross-validation folds or group keys that
+	// cannot split the units.
+	ErrBadFolds = errors.New("bad folds")
 	// ErrNotConverged reports a fit that did not converge.
 	ErrNotConverged = errors.New("fit did not converge")
 )

@@ -21,6 +21,9 @@ type EvalConfig struct {
 	TopShares []float64
 	// Bins is the number of reliability bins; zero means 10.
 	Bins int
+	// Level is the confidence level of the AUC's DeLong interval; zero
+	// means 0.95.
+	Level float64
 }
 
 // Evaluation measures how well scores rank and predict 0/1 outcomes.
@@ -31,6 +34,9 @@ type Evaluation struct {
 	// AUC is the area under the ROC curve: the probability that a random
 	// positive outscores a random negative, ties counting one half.
 	AUC float64
+	// AUCInterval is the AUC with its DeLong standard error and
+	// confidence interval (see [DeLong]).
+	AUCInterval AUCInterval
 	// Brier is the mean squared difference between score and outcome
 	// (Brier 1950); NaN unless every score is in [0, 1].
 	Brier float64
@@ -84,6 +90,9 @@ func Evaluate(scores []float64, y []bool, cfg EvalConfig) (Evaluation, error) {
 	}
 	n := len(scores)
 	ev := Evaluation{N: n, Positives: r.pos, BaseRate: float64(r.pos) / float64(n), AUC: r.auc()}
+	if ev.AUCInterval, err = DeLong(scores, y, cfg.Level); err != nil {
+		return Evaluation{}, err
+	}
 	ks := cfg.K
 	if ks == nil {
 		ks = []int{(n + 99) / 100, (n + 19) / 20, (n + 9) / 10}
@@ -203,20 +212,9 @@ type ranking struct {
 }
 
 func newRanking(scores []float64, y []bool) (*ranking, error) {
-	if len(scores) != len(y) {
-		return nil, fmt.Errorf("risk: %d scores for %d outcomes: %w", len(scores), len(y), ErrBadOutcome)
-	}
-	pos := 0
-	for i, s := range scores {
-		if math.IsNaN(s) {
-			return nil, fmt.Errorf("risk: score of unit %d is NaN: %w", i, risk.ErrBadFeature)
-		}
-		if y[i] {
-			pos++
-		}
-	}
-	if pos == 0 || pos == len(y) {
-		return nil, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, len(y), ErrBadOutcome)
+	pos, err := checkScores(scores, y)
+	if err != nil {
+		return nil, err
 	}
 	order := make([]int, len(scores))
 	for i := range order {
@@ -280,4 +278,25 @@ func (r *ranking) topPositives(k int) float64 {
 		lo = hi
 	}
 	return tp
+}
+
+// checkScores returns the number of positives, or an error for
+// mismatched lengths, a NaN score or outcomes of one class.
+func checkScores(scores []float64, y []bool) (int, error) {
+	if len(scores) != len(y) {
+		return 0, fmt.Errorf("risk: %d scores for %d outcomes: %w", len(scores), len(y), ErrBadOutcome)
+	}
+	pos := 0
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			return 0, fmt.Errorf("risk: score of unit %d is NaN: %w", i, risk.ErrBadFeature)
+		}
+		if y[i] {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(y) {
+		return 0, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, len(y), ErrBadOutcome)
+	}
+	return pos, nil
 }

@@ -100,3 +100,52 @@ func ExampleCrossValidate() {
 	// Output:
 	// 4 folds, pooled out-of-fold AUC 0.76
 }
+
+// Cross-validating on data with several rows per building: grouped folds
+// keep every row of an address in one fold, so that no building is both
+// trained on and tested.
+func ExampleCrossValidateFolds() {
+	r := rand.New(rand.NewPCG(5, 6))
+	var ids, address []string
+	var x []float64
+	var y []bool
+	for b := range 400 { // 400 buildings, 1 to 4 rows (floors) each
+		faults := r.NormFloat64()
+		fire := r.Float64() < 1/(1+math.Exp(1.5-faults))
+		for f := range 1 + r.IntN(4) {
+			ids = append(ids, fmt.Sprintf("b%03d-%d", b, f))
+			address = append(address, fmt.Sprintf("b%03d", b))
+			x = append(x, faults+0.1*r.NormFloat64())
+			y = append(y, fire)
+		}
+	}
+	tab, err := risk.NewTable([]string{"faults"}, ids, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cv, err := train.CrossValidateFolds(tab, y, train.Folds{K: 5, Seed: 1, Group: address, GroupBy: "address"},
+		train.FitConfig{Lambda: 1e-3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ci := cv.Evaluation.AUCInterval
+	fmt.Printf("%s: out-of-fold AUC %.2f (95 %% DeLong interval %.2f–%.2f)\n", cv.Scheme, ci.AUC, ci.Lower, ci.Upper)
+	// Output:
+	// 5-fold, grouped by address (400 groups): out-of-fold AUC 0.80 (95 % DeLong interval 0.77–0.83)
+}
+
+// The AUC with its DeLong standard error and 95 % confidence interval.
+func ExampleDeLong() {
+	scores := []float64{0.6, 0.3, 0.7, 0.4, 0.3, 0.2, 0.2, 0.2, 0.1}
+	fire := []bool{true, true, false, false, false, false, false, false, false}
+	r, err := train.DeLong(scores, fire, 0.95)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("AUC %.2f, SE %.4f, 95 %% CI [%.5f, %.0f]\n", r.AUC, r.SE, r.Lower, r.Upper)
+	// Output:
+	// AUC 0.75, SE 0.1798, 95 % CI [0.39768, 1]
+}
