@@ -81,7 +81,7 @@ func simulatePolicy(t *testing.T, mode Mode, runs int) *policyStats {
 				if mode == Rotation {
 					seed = testSeed(uint64(run)<<32 | uint64(1000+year))
 				}
-				pi, _, sel, err := drawRound(cfg, periodFrame, r, seed)
+				pi, _, sel, err := drawRound(cfg, periodFrame, r, seed, UnitStream("2026", r+1))
 				require.NoError(t, err)
 				var ht, eligible [risk.NumLevels]float64
 				days := int(DayOf(rounds[r].End) - DayOf(rounds[r].Start))

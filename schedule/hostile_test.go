@@ -1,3 +1,5 @@
+//go:build firedraw_targeted_port
+
 package schedule_test
 
 import (

@@ -30,9 +30,11 @@ type LevelPopulation struct {
 
 // Population returns, for every level from Low to High, the round's units,
 // those with π > 0 (the population its estimates describe) and those with
-// π = 0 by reason, from the published per-stratum counts (so it works on
-// sealed disclosures too). It returns an error wrapping ErrBadInput if a
-// stratum key does not start with a level name.
+// π = 0 by reason, from the published per-stratum counts. A sealed
+// disclosure publishes no strata (their keys name levels), so its
+// Population is empty: the planner's copy has the leaves. It returns an
+// error wrapping ErrBadInput if a stratum key does not start with a level
+// name.
 func (d *Disclosure) Population() ([risk.NumLevels]LevelPopulation, error) {
 	var out [risk.NumLevels]LevelPopulation
 	for l := range out {

@@ -22,7 +22,7 @@ func TestPopulation(t *testing.T) {
 			rounds, err := Period(date(2026, 1, 1), 12, Month)
 			require.NoError(t, err)
 			cfg := &Config{Rounds: rounds, Mode: mode, HistoryStart: dir.HistoryStart}
-			pi, _, sel, err := drawRound(cfg, dir.Frame, 0, testSeed(7))
+			pi, _, sel, err := drawRound(cfg, dir.Frame, 0, testSeed(7), UnitStream("2026", 1))
 			require.NoError(t, err)
 			st := dir.Frame.strataOf()
 			d := &Disclosure{}

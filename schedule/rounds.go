@@ -545,7 +545,7 @@ func frac(x float64) float64 { return x - math.Floor(x) }
 // drawRound computes every unit's π in round `round` and draws the round
 // (steps 2 and 3 of PlanRound): the π it returns are the units' true
 // inclusion probabilities in the round, given the frame.
-func drawRound(cfg *Config, frame *Frame, round int, seed sampling.Seed) (pi, prn []float64, selected []bool, err error) {
+func drawRound(cfg *Config, frame *Frame, round int, seed sampling.Seed, stream string) (pi, prn []float64, selected []bool, err error) {
 	n := frame.Len()
 	prn = make([]float64, n)
 	selected = make([]bool, n)
@@ -557,7 +557,7 @@ func drawRound(cfg *Config, frame *Frame, round int, seed sampling.Seed) (pi, pr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return pi, prn, selected, drawIndependent(st, pi, seed, prn, selected)
+	return pi, prn, selected, drawIndependent(st, pi, seed, stream, prn, selected)
 }
 
 // policyPi returns the policy's per-round probability f/rounds-per-year,
@@ -668,7 +668,9 @@ func balanceStrata(st *strataIndex, p, h []float64, due []bool) error {
 	return nil
 }
 
-func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+// drawIndependent draws every stratum by systematic πps over the PRNs of
+// stream (sampling.SelectPart, the stratum key drawing the start).
+func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, stream string, prn []float64, selected []bool) error {
 	keys, strata := st.keys, st.members
 	// Strata are independent draws writing disjoint units: run them on
 	// every core, largest first.
@@ -697,7 +699,6 @@ func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []fl
 					pis = append(pis, pi[k])
 					anyPos = anyPos || pi[k] > 0
 				}
-				stream := "draw/" + key
 				if !anyPos {
 					u := sampling.PRNs(seed, stream, ids, nil)
 					for i, k := range members {
@@ -705,7 +706,7 @@ func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []fl
 					}
 					continue
 				}
-				s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
+				s, err := sampling.SelectPart(sampling.Systematic, ids, pis, seed, stream, key)
 				if err != nil {
 					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
 					continue

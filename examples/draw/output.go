@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/schedule"
@@ -24,10 +24,12 @@ import (
 // reasonsPerUnit is the number of top reasons written to levels.csv.
 const reasonsPerUnit = 3
 
-// write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode
-// when proofs is set, proofs.jsonl (one line per unit: its leaf and Merkle
-// proof, to hand to the unit) into dir and returns their paths.
-func (d *result) write(dir string, proofs bool) ([]string, error) {
+// write writes the published files manifest.json, log.jsonl and
+// disclosure.json, the internal tasks.csv, levels.csv, level_changes.csv,
+// alerts.csv and targets.csv and, in sealed mode when proofs is set,
+// proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to
+// the unit) into dir and returns their paths.
+func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -40,15 +42,17 @@ func (d *result) write(dir string, proofs bool) ([]string, error) {
 		files = append(files, path)
 		return nil
 	}
-	if err := put("disclosure.json", func(w io.Writer) error {
-		b, err := d.disc.MarshalCanonical()
-		if err != nil {
-			return err
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"manifest.json", func(w io.Writer) error { _, err := w.Write(res.ManifestBytes); return err }},
+		{"log.jsonl", func(w io.Writer) error { _, err := res.Log.WriteTo(w); return err }},
+		{"disclosure.json", func(w io.Writer) error { _, err := w.Write(res.DisclosureBytes); return err }},
+	} {
+		if err := put(f.name, f.write); err != nil {
+			return nil, err
 		}
-		_, err = w.Write(b)
-		return err
-	}); err != nil {
-		return nil, err
 	}
 	if err := put("tasks.csv", d.writeTasks); err != nil {
 		return nil, err
@@ -59,8 +63,7 @@ func (d *result) write(dir string, proofs bool) ([]string, error) {
 	for _, f := range []struct {
 		name string
 		fn   func(io.Writer) error
-	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts},
-		{"targeted.json", d.writeTargetedJSON}, {"targeted.csv", d.writeTargeted}} {
+	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targets.csv", d.writeTargets}} {
 		if err := put(f.name, f.fn); err != nil {
 			return nil, err
 		}
@@ -110,10 +113,16 @@ func (d *result) writeTasks(w io.Writer) error {
 	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team", "method", "counts", "focus", "why"}); err != nil {
 		return err
 	}
+	pi := map[string]float64{} // the leaves' π: a sealed disclosure publishes none
+	for _, l := range d.disc.Leaves() {
+		if l.Selected {
+			pi[l.ID] = l.Pi
+		}
+	}
 	for _, t := range d.disc.Tasks {
 		c := d.content[t.Unit]
 		if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(),
-			strconv.FormatFloat(t.Pi, 'g', -1, 64), teamText(t.Teams), c.Method.String(), strconv.FormatBool(c.Counts),
+			strconv.FormatFloat(pi[t.Unit], 'g', -1, 64), teamText(t.Teams), c.Method.String(), strconv.FormatBool(c.Counts),
 			strings.Join(c.FocusCodes(), ";"), focusWhy(&c)}); err != nil {
 			return err
 		}
@@ -153,20 +162,17 @@ func (d *result) writeLevels(w io.Writer) error {
 	return cw.Error()
 }
 
-// proofLine is one line of proofs.jsonl: what a unit receives in sealed
-// mode to check its own line against the published Merkle root.
-type proofLine struct {
-	Unit  string         `json:"unit"`
-	Root  string         `json:"merkle_root"`
-	Leaf  schedule.Leaf  `json:"leaf"`
-	Proof schedule.Proof `json:"proof"`
-}
-
-// writeProofs writes every unit's proof, from one Merkle tree built once.
+// writeProofs writes every unit's proof (schedule.UnitProof, one
+// canonical line each, no root: a unit checks it against the published
+// disclosure), from one Merkle tree built once.
 func (d *result) writeProofs(w io.Writer) error {
-	enc := json.NewEncoder(w)
 	return d.disc.Proofs(func(leaf schedule.Leaf, proof schedule.Proof) error {
-		return enc.Encode(proofLine{Unit: leaf.ID, Root: d.disc.MerkleRoot, Leaf: leaf, Proof: proof})
+		b, err := (&schedule.UnitProof{Unit: leaf.ID, Leaf: leaf, Proof: proof}).Marshal()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	})
 }
 
@@ -174,8 +180,8 @@ func (d *result) writeProofs(w io.Writer) error {
 // π range per level, the inspectors' loads.
 func (d *result) summarize(w io.Writer) {
 	disc := d.disc
-	fmt.Fprintf(w, "\nround %d (%s..%s), %s mode, %s disclosure: %d tasks\n", disc.Round.Index, disc.Round.First, disc.Round.Last,
-		disc.Mode, map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
+	fmt.Fprintf(w, "\nround %d of %s (%s..%s), %s disclosure: %d tasks\n", disc.Round.Number, disc.Period, disc.Round.First, disc.Round.Last,
+		map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
 	lv, districts := tallyStrata(disc)
 	printLevels(w, &lv)
 	fmt.Fprintln(w)
@@ -184,14 +190,6 @@ func (d *result) summarize(w io.Writer) {
 	if len(disc.Excluded) > 0 {
 		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
 	}
-	merged := 0
-	for _, t := range d.targeted.Tasks {
-		if t.RandomTask != "" {
-			merged++
-		}
-	}
-	fmt.Fprintf(w, "targeted: round %d: %d inspections outside the random draw (alerts %s or worse since %s; %d of them drawn at random too, visited once)\n",
-		disc.Round.Index, len(d.targeted.Tasks), d.targeted.MinSeverity, d.targeted.Since, merged)
 }
 
 // levelTally is one level's units, expected and drawn counts (from the
@@ -206,32 +204,29 @@ type levelTally struct {
 // districtTally holds, per level, a district's [units, drawn].
 type districtTally [risk.NumLevels][2]int
 
-// tallyStrata sums the disclosure's strata by level and by district, and
-// takes each level's π range from the leaves.
+// tallyStrata sums the draw's leaves (the planner's copy: a sealed
+// disclosure publishes none) by level and by district.
 func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[string]districtTally) {
 	var lv [risk.NumLevels]levelTally
 	for l := range lv {
 		lv[l].minPi, lv[l].maxPi = math.Inf(1), math.Inf(-1)
 	}
 	districts := map[string]districtTally{}
-	for _, s := range disc.Strata {
-		name, district, _ := strings.Cut(s.Key, "/")
-		l, err := risk.ParseLevel(name)
-		if err != nil {
-			continue
-		}
-		lv[l].units += s.Units
-		lv[l].drawn += s.Drawn
-		lv[l].waiting += s.Waiting
-		lv[l].expected += s.Expected
-		c := districts[district]
-		c[l][0] += s.Units
-		c[l][1] += s.Drawn
-		districts[district] = c
-	}
 	for _, leaf := range disc.Leaves() {
 		a := &lv[leaf.Level]
+		a.units++
+		a.expected += leaf.Pi
 		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
+		if leaf.Pi == 0 {
+			a.waiting++ // a policy with the floor exempts no unit: π = 0 means waiting
+		}
+		c := districts[leaf.District]
+		c[leaf.Level][0]++
+		if leaf.Selected {
+			a.drawn++
+			c[leaf.Level][1]++
+		}
+		districts[leaf.District] = c
 	}
 	return lv, districts
 }
@@ -372,29 +367,20 @@ func alertRow(a *alert.Alert) []string {
 		strconv.Itoa(a.Count), strings.Join(devs, ";"), en, zh}
 }
 
-// writeTargetedJSON writes targeted.json: the canonical targeted
-// disclosure, published next to disclosure.json.
-func (d *result) writeTargetedJSON(w io.Writer) error {
-	b, err := d.targeted.MarshalCanonical()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-// writeTargeted writes targeted.csv: the targeted tasks, a row per
-// trigger, with the random task a unit also drawn is visited by.
-func (d *result) writeTargeted(w io.Writer) error {
+// writeTargets writes targets.csv: the units that alerts make the
+// subject of a targeted inspection (not drawn), with the reason it is
+// recorded with, its method and focus, and each trigger.
+func (d *result) writeTargets(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"task_id", "unit", "random_task", "date", "results_due", "team", "method", "focus", "reason",
-		"rule", "severity", "raised", "explanation_en", "explanation_zh"}); err != nil {
+	if err := cw.Write([]string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}); err != nil {
 		return err
 	}
-	for _, t := range d.targeted.Tasks {
-		for _, tr := range t.Triggers {
-			if err := cw.Write([]string{t.ID, t.Unit, t.RandomTask, t.Date.String(), t.ResultsDue.String(), teamText(t.Teams),
-				t.Method, strings.Join(t.Focus, ";"), t.Reason, tr.Rule, tr.Severity, tr.Raised, tr.ExplanationEN, tr.ExplanationZH}); err != nil {
+	for _, t := range d.targets {
+		c := d.targeted[t.UnitID]
+		for i := range t.Alerts {
+			a := alertRow(&t.Alerts[i])
+			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),
+				strings.Join(c.FocusCodes(), ";"), a[1], a[5], a[8], a[9]}); err != nil {
 				return err
 			}
 		}
