@@ -173,6 +173,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	hashes := make(chan [3]string, 1)
 	go func() { hashes <- [3]string{frame.Hash(), frame.HistoryHash(), pool.Hash()} }()
 	pi := roundProbabilities(cfg, frame, round)
+	applyContinuity(cfg, frame, pi)
 	prn := make([]float64, n)
 	selected := make([]bool, n)
 
@@ -276,7 +277,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	}
 	assignDates(pool, workdays, visits)
 
-	teams, err := cfg.Staffing.Assign(pool, seed, round, visits)
+	teams, err := assignWithLeave(cfg.Staffing, pool, seed, round, visits, workdays)
 	if err != nil {
 		return nil, err
 	}
