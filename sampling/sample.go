@@ -142,6 +142,23 @@ func SelectInto(s *Sample, design Design, ids []string, pi []float64, seed Seed,
 	return selectInto(s, seed, stream, "", &s.scratch)
 }
 
+// SelectPart is Select for one part (a stratum) of a larger frame whose
+// units share one PRN stream: every unit's PRN is PRN(seed, stream, id),
+// whatever its part, so a unit's number can be checked without knowing
+// its part; the random start of the systematic design is drawn from
+// (seed, stream, part), so that the parts' starts are independent, as in
+// Stratified. SelectPart(…, "") is Select. It panics as Select does.
+func SelectPart(design Design, ids []string, pi []float64, seed Seed, stream, part string) (*Sample, error) {
+	if len(ids) != len(pi) {
+		panic(fmt.Sprintf("sampling: SelectPart: %d IDs but %d probabilities", len(ids), len(pi)))
+	}
+	s := &Sample{Design: design, IDs: ids, Target: pi}
+	if err := selectInto(s, seed, stream, part, nil); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // selectInto fills s.PRN, s.Pi, s.Selected and s.Size from s.IDs and
 // s.Target; part names the sub-frame (stratum) for the systematic start;
 // scratch, when not nil, is the sort buffer to reuse (see prnOrder).

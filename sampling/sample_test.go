@@ -449,3 +449,24 @@ func TestSelectIntoReuses(t *testing.T) {
 		assert.Equal(t, p2, pi)
 	}
 }
+
+func TestSelectPart(t *testing.T) {
+	ids := []string{"a", "b", "c", "d", "e", "f"}
+	pi := []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.5}
+	seed := Seed{7}
+	whole, err := Select(Systematic, ids, pi, seed, "units")
+	require.NoError(t, err)
+	same, err := SelectPart(Systematic, ids, pi, seed, "units", "")
+	require.NoError(t, err)
+	assert.Equal(t, whole.Selected, same.Selected, "part \"\" is Select")
+	// Parts share the PRNs of the stream but draw their own starts.
+	starts := map[float64]bool{}
+	for _, part := range []string{"high/D1", "low/D1", "high/D2", "low/D2"} {
+		s, err := SelectPart(Systematic, ids, pi, seed, "units", part)
+		require.NoError(t, err)
+		assert.Equal(t, whole.PRN, s.PRN)
+		assert.Equal(t, 3, s.Size, "Σπ = 3 units, exactly")
+		starts[startPRN(seed, "units", part)] = true
+	}
+	assert.Len(t, starts, 4)
+}
