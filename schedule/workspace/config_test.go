@@ -79,10 +79,11 @@ func TestParseConfigErrorsNameFileAndKey(t *testing.T) {
 		{"makeup is holiday", `"2026-01-04",`, `"2026-01-02",`, "calendar.makeup_days[0]: 2026-01-02 is also a holiday"},
 		{"one party", `"parties": ["消防救援支队", "市场监管局", "公证处"]`, `"parties": ["消防救援支队"]`, "protocol.parties: 1 parties"},
 		{"duplicate party", `"parties": ["消防救援支队", "市场监管局", "公证处"]`, `"parties": ["a", "a"]`, "protocol.parties[1]"},
-		{"no late source", `"late_source": "drand"`, `"late_source": ""`, "protocol.late_source: empty"},
-		{"few dice", `"late_source": "drand",
-    "dice_digits": 0`, `"late_source": "dice",
-    "dice_digits": 6`, "protocol.dice_digits: 6"},
+		{"no late source", `"late_source": "dice",
+    "dice_digits": 20`, `"late_source": "",
+    "dice_digits": 0`, "protocol.late_source: empty"},
+		{"few dice", `"dice_digits": 20`, `"dice_digits": 6`, "protocol.dice_digits: 6"},
+		{"drand with digits", `"late_source": "dice"`, `"late_source": "drand"`, "protocol.dice_digits: 20 with late_source drand"},
 		{"team of one", `"team_size": 2`, `"team_size": 1`, "staffing.team_size: 1"},
 		{"frequency NaN-like", `"high": 1`, `"high": -1`, "policy.frequencies.high: -1"},
 		{"language", `"language": "zh"`, `"language": "fr"`, "output.language"},
@@ -105,7 +106,9 @@ func TestParseConfigSingleOperator(t *testing.T) {
 	b := withKey(t, `"parties": ["消防救援支队", "市场监管局", "公证处"],
     "single_operator": false`, `"parties": [],
     "single_operator": true`)
-	b = bytes.Replace(b, []byte(`"late_source": "drand"`), []byte(`"late_source": ""`), 1)
+	b = bytes.Replace(b, []byte(`"late_source": "dice",
+    "dice_digits": 20`), []byte(`"late_source": "",
+    "dice_digits": 0`), 1)
 	c, err := ParseConfig(b, "x.json")
 	require.NoError(t, err)
 	assert.True(t, c.Protocol.SingleOperator)

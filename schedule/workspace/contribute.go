@@ -137,4 +137,3 @@ func (w *Workspace) attemptFor(n int) (*protocol.Attempt, error) {
 	}
 	return a, nil
 }
-

@@ -91,3 +91,30 @@ func (w *Workspace) writeOutputs(n int, d *schedule.Disclosure, in *inputs, cfg 
 	return writeFile(w.roundPath(n, ReasonsName), rs)
 }
 
+// Tasks returns round n's task list as CSV in lang, with a byte-order
+// mark if bom is set (see TasksCSV).
+func (w *Workspace) Tasks(n int, lang string, withBOM bool) ([]byte, error) {
+	st, err := w.replay()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.checkRound(n); err != nil {
+		return nil, err
+	}
+	d, err := w.disclosure(st, n)
+	if err != nil {
+		return nil, fmt.Errorf("round %d has no task list yet: draw it first: %w", n, ErrOrder)
+	}
+	in, _, err := w.roundInputs(w.live(st, n).Manifest)
+	if err != nil {
+		return nil, err
+	}
+	insp := map[string]risk.Inspector{}
+	for _, i := range in.pool.Inspectors() {
+		insp[i.ID] = i
+	}
+	return TasksCSV(n, d, in.units, insp, lang, withBOM)
+}
+
+// LogSize returns the number of entries in the log.
+func (w *Workspace) LogSize() int { return len(w.entries) }

@@ -147,4 +147,3 @@ func appendLog(path string, entries []protocol.Entry, prev string, now time.Time
 	}
 	return protocol.Entry{Seq: l.Seq, Time: now, Kind: kind, Period: period, Round: round, Body: b}, nil
 }
-

@@ -104,30 +104,32 @@ type snapshotSet struct {
 
 var snapshotSets = []snapshotSet{
 	{"units", func(r *protocol.Records) *protocol.Digest { return &r.Units },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteUnitsJSONL(w, r.Units) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteUnitsCSV(w, r.Units) },
 		func(f *risk.Files) *string { return &f.Units }},
 	{"telemetry", func(r *protocol.Records) *protocol.Digest { return &r.Telemetry },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteTelemetryJSONL(w, r.Telemetry) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteTelemetryCSV(w, r.Telemetry) },
 		func(f *risk.Files) *string { return &f.Telemetry }},
 	{"incidents", func(r *protocol.Records) *protocol.Digest { return &r.Incidents },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteIncidentsJSONL(w, r.Incidents) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteIncidentsCSV(w, r.Incidents) },
 		func(f *risk.Files) *string { return &f.Incidents }},
 	{"inspections", func(r *protocol.Records) *protocol.Digest { return &r.Inspections },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectionsJSONL(w, r.Inspections) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectionsCSV(w, r.Inspections) },
 		func(f *risk.Files) *string { return &f.Inspections }},
 	{"credit", func(r *protocol.Records) *protocol.Digest { return &r.Credit },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteCreditJSONL(w, r.Credit) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteCreditCSV(w, r.Credit) },
 		func(f *risk.Files) *string { return &f.Credit }},
 	{"inspectors", func(r *protocol.Records) *protocol.Digest { return &r.Inspectors },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectorsJSONL(w, r.Inspectors) },
+		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectorsCSV(w, r.Inspectors) },
 		func(f *risk.Files) *string { return &f.Inspectors }},
 }
 
 // snapshotName is the content-addressed file of a record set:
-// snapshots/<set>-<digest>.jsonl.gz, the digest being the set's
-// order-independent canonical SHA-256 (schedule.Snapshot).
+// snapshots/<set>-<digest>.csv.gz (the record format's CSV, which
+// loads fastest), the digest being the set's order-independent
+// canonical SHA-256 over its JSON Lines form (schedule.Snapshot), so the
+// name says what the file must hold whatever its bytes.
 func snapshotName(set string, d protocol.Digest) string {
-	return filepath.Join(SnapshotsDir, set+"-"+d.SHA256+".jsonl.gz")
+	return filepath.Join(SnapshotsDir, set+"-"+d.SHA256+".csv.gz")
 }
 
 // writeSnapshot digests the as-of view and stores each record set once

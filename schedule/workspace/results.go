@@ -237,4 +237,3 @@ func readPublication(name string) (*Publication, error) {
 	}
 	return &p, nil
 }
-

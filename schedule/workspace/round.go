@@ -261,4 +261,3 @@ func (w *Workspace) roundInputs(m *protocol.Manifest) (*inputs, *schedule.Config
 	}
 	return in, w.Config.Schedule(hs), nil
 }
-
