@@ -1,6 +1,20 @@
 // Package sampling draws exact, verifiable, risk-weighted random samples of
 // units from a frame of up to tens of millions of units.
 //
+// A draw, start to finish:
+//
+//	seed, err := sampling.NewSeed(rand.Reader)            // crypto/rand; keep it secret
+//	publish(seed.Commitment())                            // before the draw
+//	pi, err := sampling.InclusionProbabilities(w, n)      // π ∝ w, Σπ = n, none above 1
+//	s, err := sampling.Select(sampling.Systematic, ids, pi, seed, "2026-03")
+//	// s.Selected[k], s.Pi[k], s.PRN[k] for every unit; reveal seed.String()
+//	// and anyone re-runs Select to check the draw. After the visits:
+//	rate, err := sampling.HajekMean(y, pi, sampling.VarianceFor(s.Design))
+//
+// Repeated draws reuse memory with InclusionProbabilitiesInto and
+// SelectInto; Stratified.Select draws strata (level × district, say)
+// with an allocation; PRN and PRNs are the permanent random numbers alone.
+//
 // A draw has three ingredients: target inclusion probabilities π (see
 // InclusionProbabilities, R's sampling::inclusionprobabilities), a secret
 // Seed whose Commitment is published before the draw and which is revealed
@@ -38,16 +52,12 @@
 // ParetoProbabilities computes them alone. Certain units (π = 1) are taken
 // and units with π = 0 are never taken by every design.
 //
-// # Policy
+// # Where π come from
 //
-// A Policy turns risk levels into annual inspection frequencies —
-// classified supervision's defaults are Low 0.05, General 0.2, Higher 0.6
-// and High 1 a year, with floors for crowded-place key units (1 a year) and
-// high-fire-risk units (2 a year) — and an optional within-level score
-// weighting whose Strength runs from 0 (equal chance inside a level) to 1
-// (proportional to the score). Nobody is exempt: every unit keeps a
-// positive frequency. Policy.Probabilities divides by the rounds of a year
-// and caps at 1, redistributing the excess within the level.
+// sampling imports no other firedraw package: it knows weights,
+// probabilities and IDs, not risk levels. Turning levels and scores into
+// annual frequencies and per-round π is the job of schedule.Policy, in the
+// package where levels meet probabilities.
 //
 // # Estimation
 //
@@ -85,7 +95,7 @@
 // weights, probabilities outside [0, 1], duplicate IDs, an empty frame, an
 // impossible sample size — returns an error that names the unit (a
 // *UnitError with its index and ID) and wraps one of the sentinels
-// ErrBadWeight, ErrBadProbability, ErrDuplicateID, ErrEmptyFrame,
+// ErrBadWeight, ErrBadProbability, ErrDuplicateUnit, ErrEmptyFrame,
 // ErrBadSize. Functions run on up to runtime.GOMAXPROCS goroutines where it
 // pays; their results do not depend on the number of goroutines. All
 // functions are safe for concurrent use, except that one Sample must not be

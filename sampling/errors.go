@@ -13,8 +13,11 @@ var (
 	// ErrBadWeight reports a weight that is NaN, infinite or negative, or a
 	// weight vector with no positive entry.
 	ErrBadWeight = errors.New("bad weight")
-	// ErrDuplicateID reports a unit ID that occurs twice in one frame.
-	ErrDuplicateID = errors.New("duplicate ID")
+	// ErrDuplicateUnit reports a unit ID that occurs twice in one frame.
+	// (risk.ErrDuplicateID is the loaders' error for a record file that
+	// repeats an ID; sampling imports no other firedraw package, so a
+	// frame's duplicate has a sentinel of its own.)
+	ErrDuplicateUnit = errors.New("duplicate unit in frame")
 	// ErrEmptyFrame reports a frame with no units.
 	ErrEmptyFrame = errors.New("empty frame")
 	// ErrBadSize reports a sample size n that is not a positive finite number

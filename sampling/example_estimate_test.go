@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/sampling"
 )
 
@@ -23,24 +22,24 @@ func ExampleHajekMean() {
 }
 
 // A risk-weighted systematic draw from 2,000 units, then the rate of major
-// violations by risk level with the variance that fits the design.
+// violations by risk level with the variance that fits the design. Each
+// unit's π is its level's annual inspection frequency (one round a year;
+// schedule.Policy computes such frequencies from risk levels).
 func ExampleEstimateByDomain() {
 	const n = 2000
+	names := []string{"low", "general", "higher", "high"}
+	freq := []float64{0.05, 0.2, 0.6, 1} // inspections per unit per year, by level
 	ids := make([]string, n)
-	units := make([]risk.Unit, n)
-	levels := make([]risk.Level, n)
+	levels := make([]int, n)
+	pi := make([]float64, n)
 	violation := make([]float64, n) // known here only to make the example self-contained
-	for k := range units {
+	for k := range ids {
 		ids[k] = "unit-" + strconv.Itoa(k)
-		units[k] = risk.Unit{ID: ids[k]}
-		levels[k] = risk.Level(k % risk.NumLevels)
-		if (k*37)%100 < 5+10*int(levels[k]) { // higher levels violate more often
+		levels[k] = k % len(names)
+		pi[k] = freq[levels[k]]
+		if (k*37)%100 < 5+10*levels[k] { // higher levels violate more often
 			violation[k] = 1
 		}
-	}
-	pi, err := sampling.Policy{}.Probabilities(units, levels, nil, 1)
-	if err != nil {
-		panic(err)
 	}
 	seed, err := sampling.ParseSeed("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
 	if err != nil {
@@ -52,7 +51,7 @@ func ExampleEstimateByDomain() {
 	}
 	domain := make([]string, n)
 	for k := range domain {
-		domain[k] = levels[k].String()
+		domain[k] = names[levels[k]]
 	}
 	est, err := sampling.EstimateByDomain(s, violation, domain)
 	if err != nil {
@@ -60,7 +59,7 @@ func ExampleEstimateByDomain() {
 	}
 	truth := map[string]float64{}
 	for k := range domain {
-		truth[domain[k]] += violation[k] / float64(n/risk.NumLevels)
+		truth[domain[k]] += violation[k] / float64(n/len(names))
 	}
 	fmt.Printf("drew %d of %d units\n", s.Size, n)
 	for _, d := range est {

@@ -49,7 +49,9 @@ func InclusionProbabilitiesInto(dst, w []float64, n float64) ([]float64, error) 
 }
 
 // inclusionInto writes InclusionProbabilities(w, n) into pi; ids, when not
-// nil, name units in errors.
+// nil, name units in errors. Its steps: scan the weights (validate, sum
+// exactly, keep the m largest), find how many units are capped, sum the
+// capped weights exactly, and write π.
 func inclusionInto(pi, w []float64, n float64, ids []string) error {
 	if len(w) == 0 {
 		return fmt.Errorf("sampling: no weights: %w", ErrEmptyFrame)
@@ -58,9 +60,48 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		return fmt.Errorf("sampling: n = %v: %w", n, ErrBadSize)
 	}
 	m := int(math.Min(math.Ceil(n), float64(len(w)))) + 1
-	// Pass 1, in parallel blocks: validate, sum exactly (so π do not depend
-	// on the order of w), count positive weights and keep each block's m
-	// largest; the m largest overall are among the blocks' m largest.
+	sc, err := scanAllWeights(w, m, ids)
+	if sc.top != nil {
+		defer putFloats(sc.top)
+	}
+	if err != nil {
+		return err
+	}
+	if n > float64(sc.positive) {
+		return fmt.Errorf("sampling: n = %v exceeds the %d units with positive weight: %w", n, sc.positive, ErrBadSize)
+	}
+	top := largest(sc.top, m)
+	k := countCapped(top, n, sc.sum)
+	if k == sc.positive {
+		writeAllCertain(pi, w) // n equals the number of positive weights
+		return nil
+	}
+	cut := math.Inf(1)
+	if k > 0 {
+		cut = top[k-1]
+	}
+	capped, cappedSum := sumCapped(top, w, cut, sc.positive)
+	sc.total.sub(&cappedSum)
+	writeScaled(pi, w, cut, (n-float64(capped))/sc.total.value())
+	return nil
+}
+
+// weightScan is what the first pass over the weights learns: their exact
+// sum (as bins and as a float64), the number of positive weights and (a superset of) the m largest.
+// top comes from getFloats; the caller returns it with putFloats.
+type weightScan struct {
+	total    exactSum
+	sum      float64 // total.value(), which is costly: computed once
+	top      []float64
+	positive int
+}
+
+// scanAllWeights is the first pass, in parallel blocks: validate, sum
+// exactly (so π do not depend on the order of w), count positive weights
+// and keep each block's m largest; the m largest overall are among the
+// blocks' m largest. It returns an error naming the first bad weight, or
+// for weights that are all zero or sum to +Inf.
+func scanAllWeights(w []float64, m int, ids []string) (weightScan, error) {
 	type partial struct {
 		sum      exactSum
 		top      []float64
@@ -83,42 +124,43 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 		}
 	}
 	if bad >= 0 {
-		return &UnitError{Index: bad, ID: idAt(ids, bad), What: "weight " + strconv.FormatFloat(w[bad], 'g', -1, 64), Err: ErrBadWeight}
+		return weightScan{}, &UnitError{Index: bad, ID: idAt(ids, bad), What: "weight " + strconv.FormatFloat(w[bad], 'g', -1, 64), Err: ErrBadWeight}
 	}
-	var total exactSum
+	var sc weightScan
 	nt := 0
 	for _, p := range parts {
 		nt += len(p.top)
 	}
-	top := getFloats(nt)[:0]
-	defer putFloats(top)
-	positive := 0
+	sc.top = getFloats(nt)[:0]
 	for _, p := range parts {
-		total.merge(&p.sum)
-		positive += p.positive
-		top = append(top, p.top...)
+		sc.total.merge(&p.sum)
+		sc.positive += p.positive
+		sc.top = append(sc.top, p.top...)
 		putFloats(p.top)
 	}
-	sum := total.value()
-	if positive == 0 {
-		return fmt.Errorf("sampling: all %d weights are zero: %w", len(w), ErrBadWeight)
+	if sc.positive == 0 {
+		return sc, fmt.Errorf("sampling: all %d weights are zero: %w", len(w), ErrBadWeight)
 	}
-	if math.IsInf(sum, 1) {
-		return fmt.Errorf("sampling: weights sum to +Inf: %w", ErrBadWeight)
+	sc.sum = sc.total.value()
+	if math.IsInf(sc.sum, 1) {
+		return sc, fmt.Errorf("sampling: weights sum to +Inf: %w", ErrBadWeight)
 	}
-	if n > float64(positive) {
-		return fmt.Errorf("sampling: n = %v exceeds the %d units with positive weight: %w", n, positive, ErrBadSize)
-	}
-	top = largest(top, m)
+	return sc, nil
+}
 
-	// top[j] is the (j+1)-th largest weight. With k capped units the others
-	// get π = (n-k)·w/S_k, S_k the sum of the uncapped weights; unit k+1 is
-	// capped iff (n-k)·top[k] ≥ S_k. The scale (n-k)/S_k grows with k while
-	// this holds, so the first k where it fails is the fixed point R's
-	// iteration reaches (ties are never split: equal weights get equal π).
-	// Only a prefix of top is sorted: the walk stops after the capped
-	// units, typically a few hundred; the prefix grows 8-fold if the walk
-	// reaches its end.
+// countCapped returns the number k of units capped at π = 1, given the
+// largest weights top (in any order; countCapped sorts a prefix of it in
+// decreasing order) and the sum of all weights.
+//
+// top[j] is the (j+1)-th largest weight. With k capped units the others
+// get π = (n-k)·w/S_k, S_k the sum of the uncapped weights; unit k+1 is
+// capped iff (n-k)·top[k] ≥ S_k. The scale (n-k)/S_k grows with k while
+// this holds, so the first k where it fails is the fixed point R's
+// iteration reaches (ties are never split: equal weights get equal π).
+// Only a prefix of top is sorted: the walk stops after the capped units,
+// typically a few hundred; the prefix grows 8-fold if the walk reaches its
+// end.
+func countCapped(top []float64, n, sum float64) int {
 	desc := func(a, b float64) int { return cmp.Compare(b, a) }
 	k := 0
 	rest := sum
@@ -132,50 +174,55 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 			k++
 		}
 		if k < sorted || sorted == len(top) {
-			break
+			return k
 		}
 	}
-	if k == positive {
-		// n equals the number of positive weights: all of them are certain.
-		for i, x := range w {
-			if x > 0 {
-				pi[i] = 1
-			} else {
-				pi[i] = 0
-			}
+}
+
+// writeAllCertain sets π = 1 for every positive weight and 0 for the rest.
+func writeAllCertain(pi, w []float64) {
+	for i, x := range w {
+		if x > 0 {
+			pi[i] = 1
+		} else {
+			pi[i] = 0
 		}
-		return nil
 	}
-	cut := math.Inf(1)
-	if k > 0 {
-		cut = top[k-1]
-	}
-	// The capped units are the weights ≥ cut (rounding in rest could split
-	// a tie at the cut; capping all of them keeps equal weights equal).
-	// S = total − Σ capped, computed exactly bin by bin: rest above lost
-	// relative precision when the capped units carry most of the weight.
+}
+
+// sumCapped returns the number and the exact sum of the capped units, the
+// weights ≥ cut (rounding could split a tie at the cut; capping all of
+// them keeps equal weights equal). The sum is exact, bin by bin, because
+// subtracting the capped weights one by one loses relative precision when
+// they carry most of the weight. top holds the largest weights; only when
+// all of them are capped may ties at the cut continue beyond them, and
+// then w is scanned in full.
+func sumCapped(top, w []float64, cut float64, positive int) (int, exactSum) {
 	capped := 0
-	var cappedSum exactSum
+	var sum exactSum
 	for _, x := range top {
 		if x >= cut {
-			cappedSum.add(x)
+			sum.add(x)
 			capped++
 		}
 	}
-	if capped == len(top) && capped < positive {
-		// Ties at the cut may continue beyond the m largest (only when
-		// several weights equal top[m-1]); count them in a full pass.
-		capped = 0
-		cappedSum = exactSum{}
-		for _, x := range w {
-			if x >= cut {
-				cappedSum.add(x)
-				capped++
-			}
+	if capped < len(top) || capped == positive {
+		return capped, sum
+	}
+	capped = 0
+	sum = exactSum{}
+	for _, x := range w {
+		if x >= cut {
+			sum.add(x)
+			capped++
 		}
 	}
-	total.sub(&cappedSum)
-	scale := (n - float64(capped)) / total.value()
+	return capped, sum
+}
+
+// writeScaled writes π = min(1, scale·w) into pi, with π = 1 for the
+// capped weights (≥ cut), in parallel blocks.
+func writeScaled(pi, w []float64, cut, scale float64) {
 	parallelFor(len(w), 1<<16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x := w[i]
@@ -186,7 +233,6 @@ func inclusionInto(pi, w []float64, n float64, ids []string) error {
 			pi[i] = p
 		}
 	})
-	return nil
 }
 
 // scanWeights validates w[lo:hi], sums its positive weights exactly and

@@ -68,57 +68,80 @@ func prnBucket(u float64) int { return int(prnBits(u) >> (52 - prnBucketBits)) }
 func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, scratch *[]ordRec, visit func([]ordRec)) (first, second int) {
 	n := len(u)
 	if n <= 4*prnBuckets {
-		// Small frames: a comparison sort beats touching 256 buckets. The
-		// frame is one bucket, so the key is the leading 32 bits of u.
-		recs := make([]ordRec, n)
-		for i, x := range u {
-			recs[i] = ordRec{pi: pi[i], key: uint32(prnBits(x) >> 20), i: int32(i)}
-		}
-		// (slices.SortFunc, as before prnOrder existed: with three or more
-		// copies of an ID, which pair is reported depends on its order.)
-		slices.SortFunc(recs, func(a, b ordRec) int {
-			if lessOrd(&a, &b, u, ids) {
-				return -1
-			}
-			if lessOrd(&b, &a, u, ids) {
-				return 1
-			}
-			return 0
-		})
-		if first, second = firstDuplicate(recs, u, ids); first >= 0 {
-			return first, second
-		}
-		visit(recs)
-		return -1, -1
+		return prnOrderSmall(u, pi, ids, visit)
 	}
 	if counts == nil {
 		counts = prnCounts(u, prnBlocks(n))
 	}
-	p := len(counts)
+	start := bucketStarts(counts)
+	if start[prnBuckets] != n {
+		panic("sampling: prnOrder: bucket counts do not cover the frame")
+	}
+	buf := orderBuffer(scratch, n)
+	scatterBuckets(buf, u, pi, counts)
+	return sortAndVisitBuckets(buf, &start, u, ids, visit)
+}
+
+// prnOrderSmall is prnOrder for small frames, where a comparison sort
+// beats touching 256 buckets. The frame is one bucket, so the key is the
+// leading 32 bits of u.
+func prnOrderSmall(u, pi []float64, ids []string, visit func([]ordRec)) (first, second int) {
+	recs := make([]ordRec, len(u))
+	for i, x := range u {
+		recs[i] = ordRec{pi: pi[i], key: uint32(prnBits(x) >> 20), i: int32(i)}
+	}
+	// (slices.SortFunc, as before prnOrder existed: with three or more
+	// copies of an ID, which pair is reported depends on its order.)
+	slices.SortFunc(recs, func(a, b ordRec) int {
+		if lessOrd(&a, &b, u, ids) {
+			return -1
+		}
+		if lessOrd(&b, &a, u, ids) {
+			return 1
+		}
+		return 0
+	})
+	if first, second = firstDuplicate(recs, u, ids); first >= 0 {
+		return first, second
+	}
+	visit(recs)
+	return -1, -1
+}
+
+// bucketStarts returns the offset of each bucket in PRN order, from the
+// per-block bucket counts; start[prnBuckets] is the number of units.
+func bucketStarts(counts [][prnBuckets]int32) [prnBuckets + 1]int {
 	var start [prnBuckets + 1]int
 	off := 0
 	for b := range prnBuckets {
 		start[b] = off
-		for w := range p {
+		for w := range counts {
 			off += int(counts[w][b])
 		}
 	}
 	start[prnBuckets] = off
-	if off != n {
-		panic("sampling: prnOrder: bucket counts do not cover the frame")
-	}
-	var buf []ordRec
+	return start
+}
+
+// orderBuffer returns n records of *scratch, or a new buffer that replaces
+// *scratch when it is too small (scratch may be nil).
+func orderBuffer(scratch *[]ordRec, n int) []ordRec {
 	if scratch != nil && cap(*scratch) >= n {
-		buf = (*scratch)[:n]
-	} else {
-		buf = make([]ordRec, n)
-		if scratch != nil {
-			*scratch = buf
-		}
+		return (*scratch)[:n]
 	}
-	// First pass, in parallel blocks of the frame: each block scatters its
-	// units into its own slice of each bucket (block w's units of bucket b
-	// follow those of blocks < w, so equal keys stay in frame order).
+	buf := make([]ordRec, n)
+	if scratch != nil {
+		*scratch = buf
+	}
+	return buf
+}
+
+// scatterBuckets is prnOrder's first pass, in parallel blocks of the frame
+// (p = len(counts)): each block scatters its units into its own slice of
+// each bucket of buf (block w's units of bucket b follow those of blocks
+// < w, so equal keys stay in frame order).
+func scatterBuckets(buf []ordRec, u, pi []float64, counts [][prnBuckets]int32) {
+	n, p := len(u), len(counts)
 	next := make([][prnBuckets]int32, p)
 	o := 0
 	for b := range prnBuckets {
@@ -140,10 +163,15 @@ func prnOrder(u, pi []float64, ids []string, counts [][prnBuckets]int32, scratch
 			nx[b] = k + 1
 		}
 	})
-	// Second pass: the workers sort the buckets in the order they claim
-	// them, and a worker that finds the next buckets of the order sorted
-	// passes them to visit (one worker at a time, in order), so the
-	// sequential visitor overlaps the sorting of later buckets.
+}
+
+// sortAndVisitBuckets is prnOrder's second pass: the workers sort the
+// buckets of buf (bounded by start) in the order they claim them, and a
+// worker that finds the next buckets of the order sorted passes them to
+// visit (one worker at a time, in order), so the sequential visitor
+// overlaps the sorting of later buckets. It returns the first duplicate
+// pair, in the earliest bucket that has one, or (-1, -1).
+func sortAndVisitBuckets(buf []ordRec, start *[prnBuckets + 1]int, u []float64, ids []string, visit func([]ordRec)) (first, second int) {
 	var claim, cursor atomic.Int64
 	var done [prnBuckets]atomic.Bool
 	var feed, mu sync.Mutex

@@ -108,7 +108,7 @@ type Sample struct {
 //     normal approximation beyond (cost O(N) per quadrature node, 256 nodes;
 //     error O(1/σ) where σ² = Σπ(1−π)).
 //
-// Errors: an empty frame (ErrEmptyFrame); a duplicate ID (ErrDuplicateID); a
+// Errors: an empty frame (ErrEmptyFrame); a duplicate ID (ErrDuplicateUnit); a
 // π outside [0, 1] or NaN (ErrBadProbability); no unit with π > 0
 // (ErrBadSize). Select panics if len(ids) != len(pi) or the frame has 2^31
 // units or more.
@@ -199,7 +199,7 @@ func selectInto(s *Sample, seed Seed, stream, part string, scratch *[]ordRec) er
 		visit = func(recs []ordRec) { sys.feed(recs, s.Selected) }
 	}
 	if first, second := prnOrder(s.PRN, s.Target, s.IDs, sc.counts, scratch, visit); first >= 0 {
-		return &UnitError{Index: second, ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
+		return &UnitError{Index: second, ID: s.IDs[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateUnit}
 	}
 	s.Pi = s.Target
 	switch s.Design {

@@ -46,7 +46,7 @@ func TestSelectErrors(t *testing.T) {
 		text string
 	}{
 		{"empty", nil, nil, ErrEmptyFrame, "no units"},
-		{"duplicate", []string{"a", "b", "c", "b"}, []float64{0.5, 0.5, 0.5, 0.5}, ErrDuplicateID, `sampling: unit 3 ("b"): same ID as unit 1: duplicate ID`},
+		{"duplicate", []string{"a", "b", "c", "b"}, []float64{0.5, 0.5, 0.5, 0.5}, ErrDuplicateUnit, `sampling: unit 3 ("b"): same ID as unit 1: duplicate unit in frame`},
 		{"NaN", []string{"a", "b"}, []float64{0.5, math.NaN()}, ErrBadProbability, `unit 1 ("b"): π NaN`},
 		{"negative", []string{"a", "b"}, []float64{-0.1, 0.5}, ErrBadProbability, `unit 0 ("a"): π -0.1`},
 		{"above one", []string{"a", "b"}, []float64{1.5, 0.5}, ErrBadProbability, `unit 0 ("a"): π 1.5`},
@@ -72,7 +72,7 @@ func TestSelectErrors(t *testing.T) {
 	ids[40_000] = ids[123]
 	var s Sample
 	err := SelectInto(&s, Systematic, ids, pi, seed, "")
-	assert.ErrorIs(t, err, ErrDuplicateID)
+	assert.ErrorIs(t, err, ErrDuplicateUnit)
 	assert.ErrorContains(t, err, `unit 40000 ("`+ids[123]+`"): same ID as unit 123`)
 	for i := 1000; i < 2000; i++ {
 		ids[i] = ids[999]

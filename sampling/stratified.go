@@ -109,43 +109,14 @@ func (st Stratified) Select(ids, keys []string, w []float64, seed Seed, stream s
 	if int(st.Allocation) >= len(allocationNames) {
 		return nil, fmt.Errorf("sampling: unknown allocation %d", uint8(st.Allocation))
 	}
-	// Validate every weight first, naming the unit.
-	for i := range ids {
-		x := 1.0
-		if w != nil {
-			x = w[i]
-		}
-		if st.Allocation == BySum {
-			if !(x >= 0 && x <= 1) {
-				return nil, &UnitError{Index: i, ID: ids[i], What: "π " + strconv.FormatFloat(x, 'g', -1, 64), Err: ErrBadProbability}
-			}
-		} else if !(x >= 0) || math.IsInf(x, 1) {
-			return nil, &UnitError{Index: i, ID: ids[i], What: "weight " + strconv.FormatFloat(x, 'g', -1, 64), Err: ErrBadWeight}
-		}
+	if err := st.checkWeights(ids, w); err != nil {
+		return nil, err
 	}
-	// Group units by key, keys sorted so the result is order-independent.
-	groups := map[string][]int32{}
-	for i, k := range keys {
-		groups[k] = append(groups[k], int32(i))
-	}
-	names := make([]string, 0, len(groups))
-	for k := range groups {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	positive := make([]int, len(names))
-	for h, k := range names {
-		for _, i := range groups[k] {
-			if w == nil || w[i] > 0 {
-				positive[h]++
-			}
-		}
-	}
-	sizes, err := st.allocate(names, groups, positive)
+	names, groups, positive := groupStrata(keys, w)
+	sizes, err := st.allocate(names, positive)
 	if err != nil {
 		return nil, err
 	}
-
 	out := &StratifiedSample{Sample: Sample{
 		Design:   st.Default.Design,
 		IDs:      ids,
@@ -155,55 +126,108 @@ func (st Stratified) Select(ids, keys []string, w []float64, seed Seed, stream s
 		Selected: make([]bool, len(ids)),
 	}}
 	for h, k := range names {
-		idx := groups[k]
-		sub := &Sample{Design: st.spec(k).Design, IDs: make([]string, len(idx)), Target: make([]float64, len(idx))}
-		sw := make([]float64, len(idx))
-		for j, i := range idx {
-			sub.IDs[j] = ids[i]
-			sw[j] = 1
-			if w != nil {
-				sw[j] = w[i]
-			}
+		size, err := st.drawStratum(&out.Sample, k, groups[k], w, sizes[h], seed, stream)
+		if err != nil {
+			return nil, err
 		}
-		switch {
-		case st.Allocation == BySum:
-			copy(sub.Target, sw)
-		case sizes[h] > 0:
-			if err := inclusionInto(sub.Target, sw, float64(sizes[h]), sub.IDs); err != nil {
-				return nil, fmt.Errorf("sampling: stratum %q: %w", k, err)
-			}
-		}
-		size := StratumSize{Key: k, Design: sub.Design, Units: len(idx)}
-		var total exactSum
-		for _, p := range sub.Target {
-			total.add(p)
-		}
-		size.Target = total.value()
-		if size.Target > 0 {
-			if err := selectInto(sub, seed, stream, k, nil); err != nil {
-				return nil, remapUnitError(err, idx, k)
-			}
-		} else {
-			sub.PRN = PRNs(seed, stream, sub.IDs, nil)
-			sub.Pi = sub.Target
-			sub.Selected = make([]bool, len(idx))
-		}
-		for j, i := range idx {
-			out.Target[i] = sub.Target[j]
-			out.Pi[i] = sub.Pi[j]
-			out.PRN[i] = sub.PRN[j]
-			out.Selected[i] = sub.Selected[j]
-		}
-		size.Size = sub.Size
-		out.Size += sub.Size
+		out.Size += size.Size
 		out.Strata = append(out.Strata, size)
 	}
 	// A duplicate ID in two strata escapes the per-stratum checks; equal
 	// IDs have equal PRNs, so the PRN order finds them.
 	if first, second := prnOrder(out.PRN, out.Target, ids, nil, nil, func([]ordRec) {}); first >= 0 {
-		return nil, &UnitError{Index: second, ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateID}
+		return nil, &UnitError{Index: second, ID: ids[second], What: fmt.Sprintf("same ID as unit %d", first), Err: ErrDuplicateUnit}
 	}
 	return out, nil
+}
+
+// checkWeights validates every weight (every π with BySum), naming the
+// first bad unit; nil w means equal weights.
+func (st Stratified) checkWeights(ids []string, w []float64) error {
+	for i := range ids {
+		x := 1.0
+		if w != nil {
+			x = w[i]
+		}
+		if st.Allocation == BySum {
+			if !(x >= 0 && x <= 1) {
+				return &UnitError{Index: i, ID: ids[i], What: "π " + strconv.FormatFloat(x, 'g', -1, 64), Err: ErrBadProbability}
+			}
+		} else if !(x >= 0) || math.IsInf(x, 1) {
+			return &UnitError{Index: i, ID: ids[i], What: "weight " + strconv.FormatFloat(x, 'g', -1, 64), Err: ErrBadWeight}
+		}
+	}
+	return nil
+}
+
+// groupStrata groups the units by key. It returns the keys sorted (so the
+// result does not depend on the frame's order), each key's unit indices
+// in frame order, and the number of units with positive weight per key.
+func groupStrata(keys []string, w []float64) (names []string, groups map[string][]int32, positive []int) {
+	groups = map[string][]int32{}
+	for i, k := range keys {
+		groups[k] = append(groups[k], int32(i))
+	}
+	names = make([]string, 0, len(groups))
+	for k := range groups {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	positive = make([]int, len(names))
+	for h, k := range names {
+		for _, i := range groups[k] {
+			if w == nil || w[i] > 0 {
+				positive[h]++
+			}
+		}
+	}
+	return names, groups, positive
+}
+
+// drawStratum draws stratum key, whose units are idx of the frame, with
+// sample size size (unused with BySum), and writes its units' target π,
+// realised π, PRN and selection into out at their frame positions.
+func (st Stratified) drawStratum(out *Sample, key string, idx []int32, w []float64, size int, seed Seed, stream string) (StratumSize, error) {
+	sub := &Sample{Design: st.spec(key).Design, IDs: make([]string, len(idx)), Target: make([]float64, len(idx))}
+	sw := make([]float64, len(idx))
+	for j, i := range idx {
+		sub.IDs[j] = out.IDs[i]
+		sw[j] = 1
+		if w != nil {
+			sw[j] = w[i]
+		}
+	}
+	switch {
+	case st.Allocation == BySum:
+		copy(sub.Target, sw)
+	case size > 0:
+		if err := inclusionInto(sub.Target, sw, float64(size), sub.IDs); err != nil {
+			return StratumSize{}, fmt.Errorf("sampling: stratum %q: %w", key, err)
+		}
+	}
+	res := StratumSize{Key: key, Design: sub.Design, Units: len(idx)}
+	var total exactSum
+	for _, p := range sub.Target {
+		total.add(p)
+	}
+	res.Target = total.value()
+	if res.Target > 0 {
+		if err := selectInto(sub, seed, stream, key, nil); err != nil {
+			return StratumSize{}, remapUnitError(err, idx, key)
+		}
+	} else {
+		sub.PRN = PRNs(seed, stream, sub.IDs, nil)
+		sub.Pi = sub.Target
+		sub.Selected = make([]bool, len(idx))
+	}
+	for j, i := range idx {
+		out.Target[i] = sub.Target[j]
+		out.Pi[i] = sub.Pi[j]
+		out.PRN[i] = sub.PRN[j]
+		out.Selected[i] = sub.Selected[j]
+	}
+	res.Size = sub.Size
+	return res, nil
 }
 
 // remapUnitError turns a stratum-local unit index into the frame's index.
@@ -216,36 +240,55 @@ func remapUnitError(err error, idx []int32, key string) error {
 	return fmt.Errorf("sampling: stratum %q: %w", key, err)
 }
 
-// allocate returns the integer sample size of each stratum (names sorted).
-func (st Stratified) allocate(names []string, groups map[string][]int32, positive []int) ([]int, error) {
-	H := len(names)
-	sizes := make([]int, H)
+// allocate returns the integer sample size of each stratum (names sorted):
+// the given counts (FixedCount), nothing (BySum), or N shared in
+// proportion to the strata's positive units (times SD for Neyman),
+// clamped to their bounds and rounded by largest remainder.
+func (st Stratified) allocate(names []string, positive []int) ([]int, error) {
 	switch st.Allocation {
 	case BySum:
-		return sizes, nil // unused: the π are given
+		return make([]int, len(names)), nil // unused: the π are given
 	case FixedCount:
-		for h, k := range names {
-			c := st.spec(k).Count
-			if c < 0 || c > positive[h] {
-				return nil, fmt.Errorf("sampling: stratum %q: count %d with %d units of positive weight: %w", k, c, positive[h], ErrBadSize)
-			}
-			sizes[h] = c
-		}
-		return sizes, nil
+		return st.fixedCounts(names, positive)
 	}
 	if st.N <= 0 {
 		return nil, fmt.Errorf("sampling: stratified N = %d: %w", st.N, ErrBadSize)
 	}
-	share := make([]float64, H)
-	lo := make([]float64, H)
-	hi := make([]float64, H)
+	share, lo, hi, err := st.sharesAndBounds(names, positive)
+	if err != nil {
+		return nil, err
+	}
+	alloc := clampShares(float64(st.N), share, lo, hi)
+	return roundLargestRemainder(alloc, hi, st.N)
+}
+
+// fixedCounts returns each stratum's Count, checked against its units of
+// positive weight.
+func (st Stratified) fixedCounts(names []string, positive []int) ([]int, error) {
+	sizes := make([]int, len(names))
+	for h, k := range names {
+		c := st.spec(k).Count
+		if c < 0 || c > positive[h] {
+			return nil, fmt.Errorf("sampling: stratum %q: count %d with %d units of positive weight: %w", k, c, positive[h], ErrBadSize)
+		}
+		sizes[h] = c
+	}
+	return sizes, nil
+}
+
+// sharesAndBounds returns each stratum's unnormalised share of N and its
+// bounds [lo, hi] (Min and Max, within its units of positive weight), or an
+// error when a Neyman SD is bad or the bounds cannot hold N.
+func (st Stratified) sharesAndBounds(names []string, positive []int) (share, lo, hi []float64, err error) {
+	H := len(names)
+	share, lo, hi = make([]float64, H), make([]float64, H), make([]float64, H)
 	var sumLo, sumHi float64
 	for h, k := range names {
 		s := st.spec(k)
 		share[h] = float64(positive[h])
 		if st.Allocation == Neyman {
 			if !(s.SD > 0) || math.IsInf(s.SD, 1) {
-				return nil, fmt.Errorf("sampling: stratum %q: Neyman SD %v: %w", k, s.SD, ErrBadWeight)
+				return nil, nil, nil, fmt.Errorf("sampling: stratum %q: Neyman SD %v: %w", k, s.SD, ErrBadWeight)
 			}
 			share[h] *= s.SD
 		}
@@ -257,12 +300,17 @@ func (st Stratified) allocate(names []string, groups map[string][]int32, positiv
 		sumLo += lo[h]
 		sumHi += hi[h]
 	}
-	N := float64(st.N)
-	if sumLo > N || sumHi < N {
-		return nil, fmt.Errorf("sampling: stratified N = %d outside the bounds [%v, %v] of the strata: %w", st.N, sumLo, sumHi, ErrBadSize)
+	if N := float64(st.N); sumLo > N || sumHi < N {
+		return nil, nil, nil, fmt.Errorf("sampling: stratified N = %d outside the bounds [%v, %v] of the strata: %w", st.N, sumLo, sumHi, ErrBadSize)
 	}
-	// Clamp iteratively: fix strata whose share violates a bound and
-	// redistribute the rest (at most H rounds).
+	return share, lo, hi, nil
+}
+
+// clampShares shares N in proportion to share, clamping iteratively: it
+// fixes strata whose share violates a bound and redistributes the rest
+// among the others (at most H rounds).
+func clampShares(N float64, share, lo, hi []float64) []float64 {
+	H := len(share)
 	alloc := make([]float64, H)
 	fixed := make([]bool, H)
 	for range H + 1 {
@@ -294,7 +342,15 @@ func (st Stratified) allocate(names []string, groups map[string][]int32, positiv
 			break
 		}
 	}
-	// Largest remainder, ties by key (names are sorted), within bounds.
+	return alloc
+}
+
+// roundLargestRemainder rounds the real allocation to integers summing to
+// N by largest remainder, ties by stratum (the keys are sorted), keeping
+// every size at or below hi.
+func roundLargestRemainder(alloc, hi []float64, N int) ([]int, error) {
+	H := len(alloc)
+	sizes := make([]int, H)
 	total := 0
 	for h := range H {
 		sizes[h] = int(math.Floor(alloc[h] + 1e-9))
@@ -307,10 +363,10 @@ func (st Stratified) allocate(names []string, groups map[string][]int32, positiv
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Compare(alloc[b]-float64(sizes[b]), alloc[a]-float64(sizes[a]))
 	})
-	for total < st.N {
+	for total < N {
 		progressed := false
 		for _, h := range order {
-			if total == st.N {
+			if total == N {
 				break
 			}
 			if float64(sizes[h]) < hi[h] {
@@ -320,7 +376,7 @@ func (st Stratified) allocate(names []string, groups map[string][]int32, positiv
 			}
 		}
 		if !progressed {
-			return nil, fmt.Errorf("sampling: stratified N = %d cannot be allocated: %w", st.N, ErrBadSize)
+			return nil, fmt.Errorf("sampling: stratified N = %d cannot be allocated: %w", N, ErrBadSize)
 		}
 	}
 	return sizes, nil

@@ -152,8 +152,8 @@ func TestStratifiedErrors(t *testing.T) {
 		{"count too large", Stratified{Allocation: FixedCount, Default: Stratum{Count: 41}}, nil, ErrBadSize, `stratum "C"`},
 		{"NaN weight", Stratified{N: 10}, func(_, _ []string, w []float64) { w[7] = math.NaN() }, ErrBadWeight, `unit 7 ("u007"): weight NaN`},
 		{"negative weight", Stratified{N: 10}, func(_, _ []string, w []float64) { w[150] = -1 }, ErrBadWeight, `unit 150 ("u150")`},
-		{"duplicate across strata", Stratified{N: 10}, func(ids, _ []string, _ []float64) { ids[199] = ids[3] }, ErrDuplicateID, `unit 199 ("u003"): same ID as unit 3`},
-		{"duplicate within stratum", Stratified{N: 10}, func(ids, _ []string, _ []float64) { ids[9] = ids[3] }, ErrDuplicateID, `unit 9 ("u003"): same ID as unit 3`},
+		{"duplicate across strata", Stratified{N: 10}, func(ids, _ []string, _ []float64) { ids[199] = ids[3] }, ErrDuplicateUnit, `unit 199 ("u003"): same ID as unit 3`},
+		{"duplicate within stratum", Stratified{N: 10}, func(ids, _ []string, _ []float64) { ids[9] = ids[3] }, ErrDuplicateUnit, `unit 9 ("u003"): same ID as unit 3`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ids, keys, w := append([]string(nil), ids...), append([]string(nil), keys...), append([]float64(nil), w...)

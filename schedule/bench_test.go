@@ -25,7 +25,7 @@ func benchCity(b *testing.B, n, m int) (*Frame, *Pool) {
 	units := make([]risk.Unit, n)
 	levels := make([]risk.Level, n)
 	annual := make([]float64, n)
-	freq := []float64{sampling.DefaultLowFrequency, sampling.DefaultGeneralFrequency, sampling.DefaultHigherFrequency, sampling.DefaultHighFrequency}
+	freq := []float64{DefaultLowFrequency, DefaultGeneralFrequency, DefaultHigherFrequency, DefaultHighFrequency}
 	for k := range units {
 		units[k] = risk.Unit{ID: fmt.Sprintf("91330100%010d", k), District: districts[r.IntN(nd)], Category: cats[r.IntN(len(cats))]}
 		x := r.Float64()

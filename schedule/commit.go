@@ -9,9 +9,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// Namespace is the UUID namespace of draw IDs:
+// namespace is the value Namespace returns; unexported so that no
+// importer can change what a draw ID means.
+var namespace = uuid.MustParse("8c7f1271-2910-5cea-93fd-a13a1ec85a0f")
+
+// Namespace returns the UUID namespace of draw IDs:
 // UUIDv5(NameSpaceURL, "https://github.com/firedraw/firedraw/schedule").
-var Namespace = uuid.MustParse("8c7f1271-2910-5cea-93fd-a13a1ec85a0f")
+// It is fixed: every draw ID ever published depends on it.
+func Namespace() uuid.UUID { return namespace }
 
 // Commitment is what is published before a draw: the SHA-256 of the seed
 // (sampling.Seed.Commitment) and the date of publication. Revealing the
@@ -39,7 +44,7 @@ func (c Commitment) Check(seed sampling.Seed) error {
 // DrawID returns the ID of round `round` drawn under this commitment:
 // UUIDv5(Namespace, "<commitment hash>/round/<round>").
 func (c Commitment) DrawID(round int) uuid.UUID {
-	return uuid.NewSHA1(Namespace, []byte(c.Hash+"/round/"+strconv.Itoa(round)))
+	return uuid.NewSHA1(namespace, []byte(c.Hash+"/round/"+strconv.Itoa(round)))
 }
 
 // TaskID returns the ID of the task visiting unitID in a draw:

@@ -10,7 +10,7 @@ import (
 )
 
 func TestNamespace(t *testing.T) {
-	assert.Equal(t, uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/firedraw/firedraw/schedule")), Namespace)
+	assert.Equal(t, uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/firedraw/firedraw/schedule")), Namespace())
 }
 
 func TestCommitment(t *testing.T) {

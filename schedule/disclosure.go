@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
 // Versions written into every disclosure. A change to any algorithm that
@@ -35,10 +34,15 @@ type Algorithms struct {
 	Hashing string `json:"hashing"` // canonical binary encoding of units, inspectors and leaves
 }
 
-// CurrentAlgorithms are the algorithms of this version of the library.
-var CurrentAlgorithms = Algorithms{
-	PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
-	Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
+// CurrentAlgorithms returns the algorithms of this version of the
+// library, the ones a new disclosure records and Verify accepts. It is a
+// function, not a variable, so that no importer can change what a draw
+// means.
+func CurrentAlgorithms() Algorithms {
+	return Algorithms{
+		PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2", Team: "team/v1",
+		Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
+	}
 }
 
 // PeriodInfo describes the period a round belongs to.
@@ -167,7 +171,7 @@ type Disclosure struct {
 	MaxQuiet int `json:"max_quiet_rounds"`
 	// Policy is recorded as configured; the draw reads the frequencies
 	// the directory holds (covered by the Directory hash).
-	Policy sampling.Policy `json:"policy"`
+	Policy Policy `json:"policy"`
 	// Directory, History and Pool identify the inputs: the units' static
 	// fields (Frame.Hash), their inspection history (Frame.HistoryHash)
 	// and the inspectors (Pool.Hash).

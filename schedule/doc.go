@@ -3,14 +3,32 @@
 // random team of eligible inspectors, dates the visits, and publishes a
 // disclosure that anyone holding the directory can verify.
 //
+// A round, start to finish (see Example for the whole program):
+//
+//	a, err := schedule.Assess(records, asOf, schedule.AssessConfig{}) // features, scores, levels, Policy.Annual
+//	pool, err := schedule.NewPool(records.Inspectors)
+//	rounds, err := schedule.Period(start, 12, schedule.Month)
+//	seed, err := sampling.NewSeed(rand.Reader)                        // crypto/rand; secret until the draw
+//	c := schedule.Commit(seed, today)                                 // publish c.Hash first
+//	cfg := &schedule.Config{Rounds: rounds, HistoryStart: a.HistoryStart}
+//	disc, err := schedule.PlanRound(cfg, a.Frame, pool, 0, seed, c)   // draw, dates, teams
+//	b, err := disc.MarshalCanonical()                                 // publish b
+//	pub, err := schedule.ParseDisclosure(b)                           // anyone, later:
+//	diffs, err := schedule.Verify(pub, a.Frame, pool)                 // nil diffs: verified
+//	ledger, err := schedule.NewLedger(disc)                           // then record outcomes
+//
+// Policy turns risk levels (and scores) into annual frequencies and
+// per-round π: this is where levels meet probabilities, so package
+// sampling knows nothing of risk.
+//
 // # Pipeline
 //
 // A period is a slice of Rounds (Period: months or quarters) on a
 // Calendar (weekdays minus Holidays plus MakeupDays, China's adjusted
 // weekends). The directory of a draw is a Frame: every unit's ID,
 // district, category, risk level, annual frequency f_k (from
-// sampling.Policy.Annual) and inspection history (NewFrame, or
-// BuildDirectory straight from risk.Records: features, scores, levels and
+// Policy.Annual) and inspection history (NewFrame, or
+// Assess straight from risk.Records: features, scores, levels and
 // frequencies in one call). Inspectors
 // form a Pool (NewPool). Before a round the authority publishes a
 // Commitment to a secret seed (SHA-256 of the seed, with the date);

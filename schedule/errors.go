@@ -30,6 +30,13 @@ var (
 	ErrProof = errors.New("bad Merkle proof")
 	// ErrUnknownTask reports a result recorded against an unknown task.
 	ErrUnknownTask = errors.New("unknown task")
+	// ErrBadPolicy reports a Policy field (or a round count) that is
+	// negative, NaN, infinite or out of range.
+	ErrBadPolicy = errors.New("bad policy")
+	// ErrBadScore reports a risk score that is NaN or outside [0, 1].
+	ErrBadScore = errors.New("bad score")
+	// ErrBadLevel reports a risk level outside Low…High.
+	ErrBadLevel = errors.New("bad level")
 )
 
 // writeCapped writes the first show items joined by "; ", then more(n)

@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
 // NoDay marks a missing date (no inspection on record).
@@ -23,7 +22,7 @@ type FrameUnit struct {
 	Category risk.Category
 	Level    risk.Level
 	// Annual is the expected number of random inspections a year, f_k
-	// (sampling.Policy.Annual); zero means never drawn.
+	// (Policy.Annual); zero means never drawn.
 	Annual float64
 	// LastRandom is the date of the unit's latest random-draw inspection
 	// (NoDay if none).
@@ -142,7 +141,7 @@ func (f *Frame) strataOf() *strataIndex {
 	s.once.Do(func() {
 		byKey := map[string][]int32{}
 		for k := range f.units {
-			key := sampling.StratumKey(f.units[k].Level, f.units[k].District)
+			key := StratumKey(f.units[k].Level, f.units[k].District)
 			byKey[key] = append(byKey[key], int32(k))
 		}
 		s.keys = make([]string, 0, len(byKey))
@@ -164,7 +163,7 @@ func (f *Frame) strataOf() *strataIndex {
 }
 
 // NewFrame joins units with their levels and annual frequencies (parallel
-// slices, as returned by the risk model and sampling.Policy.Annual) and
+// slices, as returned by the risk model and Policy.Annual) and
 // with the inspection history (any order; inspections of other reasons
 // included). The units are copied and sorted by ID, so the frame does not
 // depend on input order.

@@ -1,116 +1,39 @@
 package schedule
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/bits"
-	"runtime"
-	"sync"
+
+	"github.com/firedraw/firedraw/schedule/merkle"
 )
 
 // Merkle tree over the units' leaves, as in Certificate Transparency
-// (RFC 9162 §2.1): leaves in unit-ID order, leaf hash
-// SHA-256(0x00 ‖ canonical leaf), node hash SHA-256(0x01 ‖ left ‖ right),
-// and a tree of n leaves split at the largest power of two below n. The
-// 0x00/0x01 prefixes keep a leaf from passing for a node.
+// (RFC 9162 §2.1, package schedule/merkle): leaves in unit-ID order, leaf
+// hash SHA-256(0x00 ‖ canonical leaf), node hash SHA-256(0x01 ‖ left ‖
+// right), and a tree of n leaves split at the largest power of two below
+// n. The 0x00/0x01 prefixes keep a leaf from passing for a node.
 
-type hash = [sha256.Size]byte
+type hash = merkle.Hash
 
-func leafHash(leaf []byte) hash {
-	h := sha256.New()
-	h.Write([]byte{0})
-	h.Write(leaf)
-	var out hash
-	h.Sum(out[:0])
-	return out
-}
+func leafHash(leaf []byte) hash { return merkle.LeafHash(leaf) }
 
 // leafHashPrefixed hashes a buffer that already starts with the 0x00
 // leaf prefix (no allocation).
-func leafHashPrefixed(prefixed []byte) hash { return sha256.Sum256(prefixed) }
-
-func nodeHash(l, r hash) hash {
-	var buf [1 + 2*sha256.Size]byte
-	buf[0] = 1
-	copy(buf[1:], l[:])
-	copy(buf[1+sha256.Size:], r[:])
-	return sha256.Sum256(buf[:])
-}
-
-// splitPoint returns the largest power of two below n (n ≥ 2).
-func splitPoint(n int) int { return 1 << (bits.Len(uint(n-1)) - 1) }
+func leafHashPrefixed(prefixed []byte) hash { return merkle.LeafHashPrefixed(prefixed) }
 
 // merkleRoot returns the root of the leaf hashes; the empty tree hashes to
 // SHA-256 of nothing.
-func merkleRoot(leaves []hash) hash {
-	switch len(leaves) {
-	case 0:
-		return sha256.Sum256(nil)
-	case 1:
-		return leaves[0]
-	}
-	k := splitPoint(len(leaves))
-	// The two halves of large trees are independent: use a second core.
-	if len(leaves) >= 1<<15 && runtime.GOMAXPROCS(0) > 1 {
-		var l hash
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); l = merkleRoot(leaves[:k]) }()
-		r := merkleRoot(leaves[k:])
-		wg.Wait()
-		return nodeHash(l, r)
-	}
-	return nodeHash(merkleRoot(leaves[:k]), merkleRoot(leaves[k:]))
-}
+func merkleRoot(leaves []hash) hash { return merkle.Root(leaves) }
 
-// merklePath returns the audit path of leaf m (RFC 9162 §2.1.3.1).
+// merklePath returns the audit path of leaf m (RFC 9162 §2.1.3.1), for the
+// cost of building the tree (n−1 node hashes).
 func merklePath(m int, leaves []hash) []hash {
-	if len(leaves) <= 1 {
-		return nil
+	path, err := merkle.NewTree(leaves).InclusionProof(uint64(m), uint64(len(leaves)))
+	if err != nil {
+		panic("schedule: merklePath: " + err.Error())
 	}
-	k := splitPoint(len(leaves))
-	if m < k {
-		return append(merklePath(m, leaves[:k]), merkleRoot(leaves[k:]))
-	}
-	return append(merklePath(m-k, leaves[k:]), merkleRoot(leaves[:k]))
-}
-
-// merkleLevels returns every level of the tree over the leaf hashes, from
-// the leaves (levels[0], not copied) up to the root. Each level pairs the
-// nodes of the one below and carries a last unpaired node up unchanged,
-// which builds the same tree as RFC 9162's split at the largest power of
-// two below n (a left subtree of 2^k leaves is always complete). It costs
-// n−1 node hashes and about n hashes of memory.
-func merkleLevels(leaves []hash) [][]hash {
-	levels := [][]hash{leaves}
-	for cur := leaves; len(cur) > 1; {
-		next := make([]hash, (len(cur)+1)/2)
-		pairs := func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				if 2*j+1 < len(cur) {
-					next[j] = nodeHash(cur[2*j], cur[2*j+1])
-				} else {
-					next[j] = cur[2*j]
-				}
-			}
-		}
-		// Large levels are hashed on every core, in contiguous chunks.
-		if w := runtime.GOMAXPROCS(0); w > 1 && len(next) >= 1<<14 {
-			var wg sync.WaitGroup
-			for c := range w {
-				wg.Add(1)
-				go func() { defer wg.Done(); pairs(c*len(next)/w, (c+1)*len(next)/w) }()
-			}
-			wg.Wait()
-		} else {
-			pairs(0, len(next))
-		}
-		levels = append(levels, next)
-		cur = next
-	}
-	return levels
+	return path
 }
 
 // Proofs calls fn with every unit's leaf and inclusion proof under
@@ -131,31 +54,36 @@ func (d *Disclosure) Proofs(fn func(Leaf, Proof) error) error {
 			return err
 		}
 	}
-	levels := merkleLevels(d.leaves)
-	levels = levels[:len(levels)-1] // the root is on no path
+	tree := merkle.NewTree(d.leaves)
+	height := 0 // levels below the root
+	for 1<<height < len(d.leaves) {
+		height++
+	}
 	// The audit path of leaf m holds, at each level ℓ from the leaf up,
 	// the sibling (m>>ℓ)^1 of m's ancestor, unless that ancestor is carried
-	// up unpaired. Consecutive leaves share most of their path, so each
-	// level keeps the hex of the sibling it last encoded.
+	// up unpaired (the sibling does not exist). Consecutive leaves share
+	// most of their path, so each level keeps the hex of the sibling it
+	// last encoded.
 	const digits = 2 * sha256.Size
-	hexes := make([][digits]byte, len(levels))
-	encoded := make([]int, len(levels))
+	hexes := make([][digits]byte, height)
+	exists := make([]bool, height)
+	encoded := make([]int, height)
 	for l := range encoded {
 		encoded[l] = -1
 	}
-	buf := make([]byte, 0, len(levels)*digits)
+	buf := make([]byte, 0, height*digits)
 	for i := range d.all {
 		buf = buf[:0]
-		for l, lv := range levels {
+		for l := range height {
 			s := (i >> l) ^ 1
-			if s >= len(lv) {
-				continue
-			}
 			if encoded[l] != s {
-				hex.Encode(hexes[l][:], lv[s][:])
-				encoded[l] = s
+				h, ok := tree.Node(l, uint64(s))
+				hex.Encode(hexes[l][:], h[:])
+				exists[l], encoded[l] = ok, s
 			}
-			buf = append(buf, hexes[l][:]...)
+			if exists[l] {
+				buf = append(buf, hexes[l][:]...)
+			}
 		}
 		// One string per proof holds the whole path; Path's entries are
 		// its 64-digit slices.
@@ -181,7 +109,8 @@ type Proof struct {
 }
 
 // VerifyProof checks that leaf, at proof.Index of proof.Size leaves, is
-// under the hex Merkle root (RFC 9162 §2.1.3.2). It returns an error
+// under the hex Merkle root (RFC 9162 §2.1.3.2, merkle.VerifyInclusion,
+// with its bounds on the size and the path's length). It returns an error
 // wrapping ErrProof when it is not.
 func VerifyProof(root string, leaf Leaf, proof Proof) error {
 	want, err := hex.DecodeString(root)
@@ -191,6 +120,9 @@ func VerifyProof(root string, leaf Leaf, proof Proof) error {
 	if proof.Index < 0 || proof.Index >= proof.Size {
 		return fmt.Errorf("schedule: proof index %d outside a tree of %d leaves: %w", proof.Index, proof.Size, ErrProof)
 	}
+	if len(proof.Path) > merkle.MaxProofLen {
+		return fmt.Errorf("schedule: proof of unit %q is too long (%d steps): %w", leaf.ID, len(proof.Path), ErrProof)
+	}
 	path := make([]hash, len(proof.Path))
 	for i, p := range proof.Path {
 		b, err := hex.DecodeString(p)
@@ -199,28 +131,9 @@ func VerifyProof(root string, leaf Leaf, proof Proof) error {
 		}
 		copy(path[i][:], b)
 	}
-	fn, sn := proof.Index, proof.Size-1
-	r := leafHash(leaf.appendCanonical(nil))
-	for _, p := range path {
-		if sn == 0 {
-			return fmt.Errorf("schedule: proof of unit %q is too long: %w", leaf.ID, ErrProof)
-		}
-		if fn&1 == 1 || fn == sn {
-			r = nodeHash(p, r)
-			if fn&1 == 0 {
-				for fn&1 == 0 && fn != 0 {
-					fn >>= 1
-					sn >>= 1
-				}
-			}
-		} else {
-			r = nodeHash(r, p)
-		}
-		fn >>= 1
-		sn >>= 1
-	}
-	if sn != 0 || !bytes.Equal(r[:], want) {
-		return fmt.Errorf("schedule: leaf of unit %q (index %d) does not lead to root %s: %w", leaf.ID, proof.Index, root, ErrProof)
+	err = merkle.VerifyInclusion(leafHash(leaf.appendCanonical(nil)), uint64(proof.Index), uint64(proof.Size), path, hash(want))
+	if err != nil {
+		return fmt.Errorf("schedule: leaf of unit %q (index %d) does not lead to root %s: %v: %w", leaf.ID, proof.Index, root, err, ErrProof)
 	}
 	return nil
 }

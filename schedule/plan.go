@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/google/uuid"
 )
 
 // DefaultResultsDue is the number of working days after a visit by which
@@ -56,7 +57,7 @@ type Config struct {
 	HistoryStart time.Time
 	// Policy is recorded in the disclosure: the frame's frequencies are
 	// expected to come from Policy.Annual.
-	Policy sampling.Policy
+	Policy Policy
 }
 
 func (c *Config) monthsPerRound() int {
@@ -166,32 +167,72 @@ func PlanRound(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.S
 	return plan(cfg, frame, pool, round, seed, c)
 }
 
+// plan is PlanRound after its checks: draw, disclosure header, strata,
+// exclusions, capacity, visit order and dates, teams, tasks and leaves.
 func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
 	r := cfg.Rounds[round]
-	units := frame.units
-	n := len(units)
 	hashes := make(chan [3]string, 1)
 	go func() { hashes <- [3]string{frame.Hash(), frame.HistoryHash(), pool.Hash()} }()
 	pi := roundProbabilities(cfg, frame, round)
 	applyContinuity(cfg, frame, pi)
-	prn := make([]float64, n)
-	selected := make([]bool, n)
+	st := frame.strataOf() // level × district, in key order
+	prn, selected, err := drawRound(cfg, frame, round, st, pi, seed)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: %s: %w", r, err)
+	}
+	d := newDisclosure(cfg, frame.Len(), pool.Len(), round, seed, c)
+	h := <-hashes
+	d.Directory.SHA256, d.History.SHA256, d.Pool.SHA256 = h[0], h[1], h[2]
+	d.Strata = stratumCounts(st, pi, selected)
 
-	// Strata: level × district, in key order.
-	st := frame.strataOf()
-	keys, strata := st.keys, st.members
+	visit := unitsToVisit(cfg, frame, r, pi, prn, selected, d)
+	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
+		return nil, err
+	}
+	ds, _ := cfg.Calendar.compile()
+	workdays := ds.workingDays(r)
+	if len(visit) > 0 && len(workdays) == 0 {
+		return nil, fmt.Errorf("schedule: %s has no working day for its %d tasks: %w", r, len(visit), ErrCapacity)
+	}
+	visits := visitsInOrder(frame, visit, seed, round)
+	assignDates(pool, workdays, visits)
+	teams, err := assignWithLeave(cfg.Staffing, pool, seed, round, visits, workdays)
+	if err != nil {
+		return nil, err
+	}
+	due := make(map[Day]Day, len(workdays))
+	for _, w := range workdays {
+		due[w] = ds.addWorkingDays(w, cfg.resultsDue())
+	}
+	d.Tasks = makeTasks(frame, visits, teams, pi, prn, c.DrawID(round), due)
+	writeLeaves(d, cfg.Sealed, frame.units, pi, prn, selected)
+	return d, nil
+}
 
+// drawRound draws the round's units with the mode's design and returns
+// every unit's PRN and whether it was drawn.
+func drawRound(cfg *Config, frame *Frame, round int, st *strataIndex, pi []float64, seed sampling.Seed) (prn []float64, selected []bool, err error) {
+	n := frame.Len()
+	prn, selected = make([]float64, n), make([]bool, n)
 	switch cfg.Mode {
 	case Independent:
 		if err := drawIndependent(st, pi, seed, prn, selected); err != nil {
-			return nil, fmt.Errorf("schedule: %s: %w", r, err)
+			return nil, nil, err
 		}
 	case Rotation:
-		drawRotation(cfg, frame, round, strata, keys, pi, seed, prn, selected)
+		drawRotation(cfg, frame, round, st.members, st.keys, pi, seed, prn, selected)
 	}
+	return prn, selected, nil
+}
 
+// newDisclosure returns the disclosure of round with every field that
+// the configuration, the seed and the commitment fix, for a frame of
+// units units and a pool of inspectors inspectors; the hashes, strata,
+// tasks and leaves are filled in by plan.
+func newDisclosure(cfg *Config, units, inspectors, round int, seed sampling.Seed, c Commitment) *Disclosure {
+	r := cfg.Rounds[round]
 	d := &Disclosure{
-		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms,
+		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms(),
 		Mode: cfg.Mode, Sealed: cfg.Sealed, Commitment: c, Seed: seed.String(),
 		DrawID: c.DrawID(round).String(),
 		Period: PeriodInfo{Start: DayOf(cfg.Rounds[0].Start), Rounds: len(cfg.Rounds), Length: cfg.Length.String()},
@@ -207,29 +248,40 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		ResultsDueDays: cfg.resultsDue(),
 		ExcludeVisited: cfg.ExcludeVisited,
 		MaxQuiet:       cfg.maxQuiet(),
-		Directory:      Digest{Count: n},
-		History:        Digest{Count: n},
-		Pool:           Digest{Count: pool.Len()},
+		Directory:      Digest{Count: units},
+		History:        Digest{Count: units},
+		Pool:           Digest{Count: inspectors},
 		Tasks:          []Task{},
 		Excluded:       []Exclusion{},
 	}
-	h := <-hashes
-	d.Directory.SHA256, d.History.SHA256, d.Pool.SHA256 = h[0], h[1], h[2]
 	if d.Staffing.Departments == nil {
 		d.Staffing.Departments = []string{}
 	}
-	for si, key := range keys {
-		sc := StratumCount{Key: key, Units: len(strata[si])}
-		for _, k := range strata[si] {
+	return d
+}
+
+// stratumCounts returns each stratum's units, expected count Σπ and
+// drawn count, in key order.
+func stratumCounts(st *strataIndex, pi []float64, selected []bool) []StratumCount {
+	var out []StratumCount
+	for si, key := range st.keys {
+		sc := StratumCount{Key: key, Units: len(st.members[si])}
+		for _, k := range st.members[si] {
 			sc.Expected += pi[k]
 			if selected[k] {
 				sc.Drawn++
 			}
 		}
-		d.Strata = append(d.Strata, sc)
+		out = append(out, sc)
 	}
+	return out
+}
 
-	// Exclusions and the units to visit.
+// unitsToVisit returns the drawn units, in frame order, less those
+// visited for another reason during round r when Config.ExcludeVisited is
+// set; those are appended to d.Excluded.
+func unitsToVisit(cfg *Config, frame *Frame, r Round, pi, prn []float64, selected []bool, d *Disclosure) []int32 {
+	units := frame.units
 	first, end := DayOf(r.Start), DayOf(r.End)
 	var visit []int32
 	for k := range units {
@@ -244,17 +296,13 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		}
 		visit = append(visit, int32(k))
 	}
+	return visit
+}
 
-	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
-		return nil, err
-	}
-	ds, _ := cfg.Calendar.compile()
-	workdays := ds.workingDays(r)
-	if len(visit) > 0 && len(workdays) == 0 {
-		return nil, fmt.Errorf("schedule: %s has no working day for its %d tasks: %w", r, len(visit), ErrCapacity)
-	}
-
-	// Visit order: PRN of stream "order/<round>".
+// visitsInOrder returns the visits to the units visit (frame indices) in
+// visit order: ascending PRN of stream "order/<round>", ties by ID.
+func visitsInOrder(frame *Frame, visit []int32, seed sampling.Seed, round int) []Visit {
+	units := frame.units
 	ids := make([]string, len(visit))
 	for i, k := range visit {
 		ids[i] = units[k].ID
@@ -275,33 +323,33 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		u := &units[visit[i]]
 		visits[j] = Visit{UnitID: u.ID, District: u.District, Category: u.Category, LastLead: frame.leads.name(frame.hist[visit[i]].lead)}
 	}
-	assignDates(pool, workdays, visits)
+	return visits
+}
 
-	teams, err := assignWithLeave(cfg.Staffing, pool, seed, round, visits, workdays)
-	if err != nil {
-		return nil, err
-	}
-	drawID := c.DrawID(round)
-	due := make(map[Day]Day, len(workdays))
-	for _, w := range workdays {
-		due[w] = ds.addWorkingDays(w, cfg.resultsDue())
-	}
-	d.Tasks = make([]Task, len(visits))
+// makeTasks returns a task per dated and staffed visit, sorted by unit ID,
+// with its ID (TaskID of drawID) and its results-due date.
+func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, drawID uuid.UUID, due map[Day]Day) []Task {
+	tasks := make([]Task, len(visits))
 	parallel(len(visits), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			v := &visits[j]
 			k := frame.index[v.UnitID]
-			d.Tasks[j] = Task{
+			tasks[j] = Task{
 				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
 				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
 			}
 		}
 	})
-	sort.Slice(d.Tasks, func(a, b int) bool { return d.Tasks[a].Unit < d.Tasks[b].Unit })
+	sort.Slice(tasks, func(a, b int) bool { return tasks[a].Unit < tasks[b].Unit })
+	return tasks
+}
 
-	// Leaves; in sealed mode their Merkle root instead of the leaves.
+// writeLeaves fills every unit's leaf into d; sealed, it publishes their
+// Merkle root instead of the leaves.
+func writeLeaves(d *Disclosure, sealed bool, units []FrameUnit, pi, prn []float64, selected []bool) {
+	n := len(units)
 	d.all = make([]Leaf, n)
-	if cfg.Sealed {
+	if sealed {
 		d.leaves = make([]hash, n)
 	}
 	parallel(n, func(lo, hi int) {
@@ -309,20 +357,19 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 		for k := lo; k < hi; k++ {
 			lv := units[k].Level
 			d.all[k] = Leaf{ID: units[k].ID, Level: lv, LevelStr: lv.String(), Pi: pi[k], PRN: prn[k], Selected: selected[k]}
-			if cfg.Sealed {
+			if sealed {
 				buf = d.all[k].appendCanonical(append(buf[:0], 0))
 				d.leaves[k] = leafHashPrefixed(buf)
 			}
 		}
 	})
-	if cfg.Sealed {
+	if sealed {
 		root := merkleRoot(d.leaves)
 		d.MerkleRoot = hex.EncodeToString(root[:])
 		d.Units = []Leaf{}
 	} else {
 		d.Units = d.all
 	}
-	return d, nil
 }
 
 func (c *Config) historyStart() time.Time {
@@ -645,7 +692,7 @@ func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, seeds []sampling.Seed, co
 
 // resolvedPolicy is the policy with its defaults filled in, as recorded in
 // a disclosure; Config.check has already rejected a bad policy.
-func resolvedPolicy(p sampling.Policy) sampling.Policy {
+func resolvedPolicy(p Policy) Policy {
 	q, err := p.Resolved()
 	if err != nil {
 		panic("schedule: unchecked policy: " + err.Error())

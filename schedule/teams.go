@@ -35,8 +35,8 @@ type poolKey struct {
 }
 
 // NewPool validates and indexes the inspectors: IDs must be non-empty and
-// unique, MaxPerRound non-negative. An empty pool is an error wrapping
-// ErrPool. The inspectors are copied and sorted by ID, so the pool does not
+// unique (a repeated ID wraps risk.ErrDuplicateID and ErrBadInput),
+// MaxPerRound non-negative. An empty pool is an error wrapping ErrPool. The inspectors are copied and sorted by ID, so the pool does not
 // depend on the input order.
 func NewPool(inspectors []risk.Inspector) (*Pool, error) {
 	if len(inspectors) == 0 {
@@ -56,7 +56,7 @@ func NewPool(inspectors []risk.Inspector) (*Pool, error) {
 			return nil, fmt.Errorf("schedule: inspector %q (%s) has an empty ID: %w", in.Name, in.Certificate, ErrBadInput)
 		}
 		if _, dup := p.index[in.ID]; dup {
-			return nil, fmt.Errorf("schedule: inspector %q: duplicate ID: %w", in.ID, ErrBadInput)
+			return nil, fmt.Errorf("schedule: inspector %q: %w: %w", in.ID, risk.ErrDuplicateID, ErrBadInput)
 		}
 		if in.MaxPerRound < 0 {
 			return nil, fmt.Errorf("schedule: inspector %q: MaxPerRound %d is negative: %w", in.ID, in.MaxPerRound, ErrBadInput)
@@ -391,105 +391,143 @@ func (a *assigner) greedy() {
 // augmentation can create one (a path through it would have existed
 // before), so one pass over the short visits reaches the maximum flow.
 func (a *assigner) augment() {
-	short := false
-	for v := range a.team {
-		if len(a.team[v]) < a.size {
-			short = true
-			break
-		}
-	}
-	if !short {
+	if !a.anyShort() {
 		return
 	}
 	for v := range a.cand {
 		a.shuffleAll(v)
 	}
-	// holders[i] lists the visits whose team holds inspector i.
+	sr := a.newPathSearch()
+	for v := range a.team {
+		for len(a.team[v]) < a.size {
+			endV, endI := sr.find(int32(v))
+			if endV < 0 {
+				break // v cannot be completed; reported by problems
+			}
+			sr.apply(int32(v), endV, endI)
+		}
+	}
+}
+
+// anyShort reports whether some visit's team has fewer than a.size
+// members.
+func (a *assigner) anyShort() bool {
+	for v := range a.team {
+		if len(a.team[v]) < a.size {
+			return true
+		}
+	}
+	return false
+}
+
+// pathSearch is the state of augment's breadth-first searches: who holds
+// whom, the path back to the short visit, and per node the generation
+// (search number) that last reached it, so no state is cleared between
+// searches.
+type pathSearch struct {
+	a        *assigner
+	holders  map[int32][]int32 // inspector → visits whose team holds it
+	parent   []pathStep        // per visit: how the search reached it
+	seenV    []int32           // per visit: generation that reached it
+	seenDay  map[dayKey]int32  // per (inspector, day) node
+	seenInsp map[int32]int32   // per inspector node
+	gen      int32
+}
+
+// pathStep is one step of an augmenting path: visit from receives insp.
+type pathStep struct {
+	from int32
+	insp int32
+}
+
+func (a *assigner) newPathSearch() *pathSearch {
 	holders := make(map[int32][]int32)
 	for v, t := range a.team {
 		for _, i := range t {
 			holders[i] = append(holders[i], int32(v))
 		}
 	}
-	type step struct {
-		from int32 // visit that receives insp
-		insp int32
+	return &pathSearch{
+		a: a, holders: holders,
+		parent:  make([]pathStep, len(a.visits)),
+		seenV:   make([]int32, len(a.visits)),
+		seenDay: make(map[dayKey]int32), seenInsp: make(map[int32]int32),
 	}
-	parent := make([]step, len(a.visits))
-	seenV := make([]int32, len(a.visits)) // BFS generation that visited each visit
-	seenDay := make(map[dayKey]int32)
-	seenInsp := make(map[int32]int32)
-	gen := int32(0)
-	for v := range a.team {
-		for len(a.team[v]) < a.size {
-			gen++
-			queue := []int32{int32(v)}
-			seenV[v] = gen
-			endV, endI := int32(-1), int32(-1)
-		bfs:
-			for len(queue) > 0 {
-				x := queue[0]
-				queue = queue[1:]
-				dx := a.visits[x].Date
-				for _, i := range a.cand[x] {
-					if slices.Contains(a.team[x], i) || a.pool.onLeave(i, dx) {
+}
+
+// find searches, breadth first, for the shortest augmenting path from the
+// short visit v: a visit endV that can take a free inspector endI, reached
+// through visits that each give an inspector to the previous one. It
+// returns endV = -1 when there is none.
+func (sr *pathSearch) find(v int32) (endV, endI int32) {
+	a := sr.a
+	sr.gen++
+	gen := sr.gen
+	queue := []int32{v}
+	sr.seenV[v] = gen
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		dx := a.visits[x].Date
+		for _, i := range a.cand[x] {
+			if slices.Contains(a.team[x], i) || a.pool.onLeave(i, dx) {
+				continue
+			}
+			k := dayKey{i, dx}
+			if sr.seenDay[k] == gen {
+				continue
+			}
+			sr.seenDay[k] = gen
+			dayRoom := a.dayLd[k] < a.dailyCap
+			if dayRoom && a.roundLd[i] < a.capOf[i] {
+				return x, i
+			}
+			throughInsp := dayRoom && sr.seenInsp[i] != gen
+			if throughInsp {
+				sr.seenInsp[i] = gen
+			}
+			for _, y := range sr.holders[i] {
+				if sr.seenV[y] == gen {
+					continue
+				}
+				if a.visits[y].Date != dx {
+					if !throughInsp {
 						continue
 					}
-					k := dayKey{i, dx}
-					if seenDay[k] == gen {
-						continue
-					}
-					seenDay[k] = gen
-					dayRoom := a.dayLd[k] < a.dailyCap
-					if dayRoom && a.roundLd[i] < a.capOf[i] {
-						endV, endI = x, i
-						break bfs
-					}
-					throughInsp := dayRoom && seenInsp[i] != gen
-					if throughInsp {
-						seenInsp[i] = gen
-					}
-					for _, y := range holders[i] {
-						if seenV[y] == gen {
-							continue
-						}
-						if a.visits[y].Date != dx {
-							if !throughInsp {
-								continue
-							}
-							// Reaching (i, day of y) through the inspector node.
-							seenDay[dayKey{i, a.visits[y].Date}] = gen
-						}
-						seenV[y] = gen
-						parent[y] = step{from: x, insp: i}
-						queue = append(queue, y)
-					}
+					// Reaching (i, day of y) through the inspector node.
+					sr.seenDay[dayKey{i, a.visits[y].Date}] = gen
 				}
-			}
-			if endV < 0 {
-				break // v cannot be completed; reported by problems
-			}
-			// Apply the path: endV takes the free endI; every visit y on the
-			// way back gives parent[y].insp to parent[y].from.
-			a.add(int(endV), endI)
-			holders[endI] = append(holders[endI], endV)
-			for y := endV; y != int32(v); {
-				st := parent[y]
-				i := st.insp
-				a.team[y] = slices.DeleteFunc(a.team[y], func(j int32) bool { return j == i })
-				a.dayLd[dayKey{i, a.visits[y].Date}]--
-				a.roundLd[i]--
-				a.add(int(st.from), i)
-				h := holders[i]
-				for hi, hv := range h {
-					if hv == y {
-						h[hi] = st.from
-						break
-					}
-				}
-				y = st.from
+				sr.seenV[y] = gen
+				sr.parent[y] = pathStep{from: x, insp: i}
+				queue = append(queue, y)
 			}
 		}
+	}
+	return -1, -1
+}
+
+// apply augments along the path find returned: endV takes the free endI;
+// every visit y on the way back to v gives parent[y].insp to
+// parent[y].from.
+func (sr *pathSearch) apply(v, endV, endI int32) {
+	a := sr.a
+	a.add(int(endV), endI)
+	sr.holders[endI] = append(sr.holders[endI], endV)
+	for y := endV; y != v; {
+		st := sr.parent[y]
+		i := st.insp
+		a.team[y] = slices.DeleteFunc(a.team[y], func(j int32) bool { return j == i })
+		a.dayLd[dayKey{i, a.visits[y].Date}]--
+		a.roundLd[i]--
+		a.add(int(st.from), i)
+		h := sr.holders[i]
+		for hi, hv := range h {
+			if hv == y {
+				h[hi] = st.from
+				break
+			}
+		}
+		y = st.from
 	}
 }
 

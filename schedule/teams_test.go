@@ -69,6 +69,7 @@ func TestNewPool(t *testing.T) {
 	assert.ErrorIs(t, err, ErrPool)
 	_, err = NewPool([]risk.Inspector{{ID: "a"}, {ID: "a"}})
 	assert.ErrorIs(t, err, ErrBadInput)
+	assert.ErrorIs(t, err, risk.ErrDuplicateID, "a repeated ID is the one duplicate-ID sentinel, as in NewFrame")
 	assert.ErrorContains(t, err, `"a"`)
 	_, err = NewPool([]risk.Inspector{{Name: "Li"}})
 	assert.ErrorIs(t, err, ErrBadInput)

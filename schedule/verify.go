@@ -86,8 +86,8 @@ func verify(d *Disclosure, revealed string, frame *Frame, pool *Pool) ([]string,
 	if d.Format != FormatVersion {
 		df.add("format %q: this library reads %q", d.Format, FormatVersion)
 	}
-	if d.Algorithms != CurrentAlgorithms {
-		df.add("algorithms %+v: this library implements %+v", d.Algorithms, CurrentAlgorithms)
+	if d.Algorithms != CurrentAlgorithms() {
+		df.add("algorithms %+v: this library implements %+v", d.Algorithms, CurrentAlgorithms())
 	}
 	seed, err := sampling.ParseSeed(revealed)
 	if err != nil {

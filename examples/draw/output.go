@@ -163,19 +163,35 @@ func (d *result) summarize(w io.Writer) {
 	disc := d.disc
 	fmt.Fprintf(w, "\nround %d (%s..%s), %s mode, %s disclosure: %d tasks\n", disc.Round.Index, disc.Round.First, disc.Round.Last,
 		disc.Mode, map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
-
-	// Per level: units, expected and drawn (from the strata), π range
-	// (from the leaves).
-	type agg struct {
-		units, drawn int
-		expected     float64
-		minPi, maxPi float64
+	lv, districts := tallyStrata(disc)
+	printLevels(w, &lv)
+	fmt.Fprintln(w)
+	printDistricts(w, districts)
+	d.printLoads(w)
+	if len(disc.Excluded) > 0 {
+		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
 	}
-	var lv [risk.NumLevels]agg
+}
+
+// levelTally is one level's units, expected and drawn counts (from the
+// strata) and π range (from the leaves).
+type levelTally struct {
+	units, drawn int
+	expected     float64
+	minPi, maxPi float64
+}
+
+// districtTally holds, per level, a district's [units, drawn].
+type districtTally [risk.NumLevels][2]int
+
+// tallyStrata sums the disclosure's strata by level and by district, and
+// takes each level's π range from the leaves.
+func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[string]districtTally) {
+	var lv [risk.NumLevels]levelTally
 	for l := range lv {
 		lv[l].minPi, lv[l].maxPi = math.Inf(1), math.Inf(-1)
 	}
-	districts := map[string][risk.NumLevels][2]int{}
+	districts := map[string]districtTally{}
 	for _, s := range disc.Strata {
 		name, district, _ := strings.Cut(s.Key, "/")
 		l, err := risk.ParseLevel(name)
@@ -194,6 +210,11 @@ func (d *result) summarize(w io.Writer) {
 		a := &lv[leaf.Level]
 		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
 	}
+	return lv, districts
+}
+
+// printLevels prints the table of levels with a total row.
+func printLevels(w io.Writer, lv *[risk.NumLevels]levelTally) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "level\tunits\texpected\tdrawn\tmin π\tmax π\t")
 	var tu, td int
@@ -209,10 +230,13 @@ func (d *result) summarize(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "total\t%d\t%.1f\t%d\t\t\t\n", tu, te, td)
 	tw.Flush()
+}
 
-	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	// The district comes last: tabwriter cannot align wide (CJK) runes.
+// printDistricts prints drawn/units per level for every district, sorted
+// by name. The district comes last: tabwriter cannot align wide (CJK)
+// runes.
+func printDistricts(w io.Writer, districts map[string]districtTally) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for l := range risk.NumLevels {
 		fmt.Fprintf(tw, "%s\t", risk.Level(l))
 	}
@@ -232,11 +256,14 @@ func (d *result) summarize(w io.Writer) {
 		fmt.Fprintf(tw, "%d/%d\t  %s\n", dr, u, n)
 	}
 	tw.Flush()
+}
 
-	// Inspectors' loads: visits per inspector over the whole pool.
+// printLoads prints the inspectors' loads: visits per inspector over the
+// whole pool, and the number of working days with visits.
+func (d *result) printLoads(w io.Writer) {
 	load := map[string]int{}
 	days := map[schedule.Day]int{}
-	for _, t := range disc.Tasks {
+	for _, t := range d.disc.Tasks {
 		days[t.Date]++
 		for _, team := range t.Teams {
 			for _, id := range team.Inspectors {
@@ -249,17 +276,15 @@ func (d *result) summarize(w io.Writer) {
 		counts = append(counts, load[in.ID])
 	}
 	slices.Sort(counts)
-	if len(counts) > 0 {
-		sum := 0
-		for _, c := range counts {
-			sum += c
-		}
-		fmt.Fprintf(w, "\ninspectors: %d in the pool, %d assigned; visits per inspector min %d, median %d, mean %.1f, max %d; visits on %d working days\n",
-			len(counts), len(load), counts[0], counts[len(counts)/2], float64(sum)/float64(len(counts)), counts[len(counts)-1], len(days))
+	if len(counts) == 0 {
+		return
 	}
-	if len(disc.Excluded) > 0 {
-		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
+	sum := 0
+	for _, c := range counts {
+		sum += c
 	}
+	fmt.Fprintf(w, "\ninspectors: %d in the pool, %d assigned; visits per inspector min %d, median %d, mean %.1f, max %d; visits on %d working days\n",
+		len(counts), len(load), counts[0], counts[len(counts)/2], float64(sum)/float64(len(counts)), counts[len(counts)-1], len(days))
 }
 
 // printRecords summarises what the records hold.

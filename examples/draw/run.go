@@ -13,6 +13,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
@@ -22,7 +23,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("draw", err
 
 // options are the parsed flags.
 type options struct {
-	files     risk.Files
+	files     recordio.Files
 	asOf      string
 	period    string
 	round     string
@@ -182,23 +183,23 @@ type result struct {
 // frequencies → frame) and the round's plan on it.
 func draw(o *options, model *risk.Model, recs *risk.Records, asOf time.Time, rounds []schedule.Round, round schedule.Round,
 	seed sampling.Seed, committed time.Time, progress func(string, ...any)) (*result, error) {
-	dir, err := schedule.BuildDirectory(recs, asOf, schedule.DirectoryConfig{Model: model})
+	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model})
 	if err != nil {
 		return nil, err
 	}
-	progress("scored and levelled %d units on %d features", dir.Frame.Len(), dir.Table.Cols())
+	progress("scored and levelled %d units on %d features", assessed.Frame.Len(), assessed.Table.Cols())
 	pool, err := schedule.NewPool(recs.Inspectors)
 	if err != nil {
 		return nil, fmt.Errorf("inspectors: %w", err)
 	}
 	// The history is complete from the first inspection on record; verify
 	// rebuilds the same configuration from the disclosure.
-	cfg := &schedule.Config{Rounds: rounds, Sealed: o.sealed, HistoryStart: dir.HistoryStart}
-	disc, err := schedule.PlanRound(cfg, dir.Frame, pool, round.Index, seed, schedule.Commit(seed, committed))
+	cfg := &schedule.Config{Rounds: rounds, Sealed: o.sealed, HistoryStart: assessed.HistoryStart}
+	disc, err := schedule.PlanRound(cfg, assessed.Frame, pool, round.Index, seed, schedule.Commit(seed, committed))
 	if err != nil {
 		return nil, err
 	}
-	return &result{units: recs.Units, scores: dir.Scores, levels: dir.Levels, disc: disc, pool: pool}, nil
+	return &result{units: recs.Units, scores: assessed.Scores, levels: assessed.Levels, disc: disc, pool: pool}, nil
 }
 
 // commitSeed creates a seed with crypto/rand, writes it to dir/seed.txt

@@ -13,6 +13,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
@@ -187,7 +188,7 @@ func readLevels(name string) (*round, error) {
 // readResults sets y from the random-draw inspections in the results file:
 // 1 for a drawn unit where a violation of at least sev was found.
 func (r *round) readResults(name string, sev risk.Severity) error {
-	recs, err := cli.LoadRecords(risk.Files{Inspections: name}, nil)
+	recs, err := cli.LoadRecords(recordio.Files{Inspections: name}, nil)
 	if err != nil {
 		return err
 	}
@@ -232,11 +233,11 @@ func (r *round) readResults(name string, sev risk.Severity) error {
 // next-year major violation.
 func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	c := synthcity.Default()
-	dir, err := schedule.BuildDirectory(&c.Records, c.AsOf, schedule.DirectoryConfig{})
+	assessed, err := schedule.Assess(&c.Records, c.AsOf, schedule.AssessConfig{})
 	if err != nil {
 		return nil, err
 	}
-	frame := dir.Frame
+	frame := assessed.Frame
 	pool, err := schedule.NewPool(c.Inspectors)
 	if err != nil {
 		return nil, err
@@ -247,7 +248,7 @@ func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	}
 	// As examples/draw: the history is complete from the first inspection
 	// on record.
-	cfg := &schedule.Config{Rounds: rounds, HistoryStart: dir.HistoryStart}
+	cfg := &schedule.Config{Rounds: rounds, HistoryStart: assessed.HistoryStart}
 	disc, err := schedule.PlanRound(cfg, frame, pool, 0, seed, schedule.Commit(seed, c.AsOf.AddDate(0, 0, -7)))
 	if err != nil {
 		return nil, err

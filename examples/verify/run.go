@@ -11,6 +11,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 )
 
@@ -22,7 +23,7 @@ var errMismatch = errors.New("does not verify")
 func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("verify", err, stderr) }
 
 type options struct {
-	files      risk.Files
+	files      recordio.Files
 	asOf       string
 	disclosure string
 	unit       string
@@ -97,11 +98,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	// The directory of the draw, as examples/draw builds it, under the
 	// policy the disclosure records.
-	dir, err := schedule.BuildDirectory(recs, asOf, schedule.DirectoryConfig{Model: model, Policy: disc.Policy})
+	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model, Policy: disc.Policy})
 	if err != nil {
 		return err
 	}
-	frame := dir.Frame
+	frame := assessed.Frame
 	pool, err := schedule.NewPool(recs.Inspectors)
 	if err != nil {
 		return fmt.Errorf("inspectors: %w", err)

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule/workspace"
 )
 
@@ -21,7 +21,7 @@ type opts struct {
 	at      time.Time
 	round   int
 	config  string
-	files   risk.Files
+	files   recordio.Files
 	step    string
 	party   string
 	secret  string
@@ -111,8 +111,8 @@ func needRound(o *opts) error {
 
 // recordFiles returns the record files: the flags, else the
 // configuration's (relative to the workspace).
-func recordFiles(o *opts, ws *workspace.Workspace) risk.Files {
-	if o.files != (risk.Files{}) {
+func recordFiles(o *opts, ws *workspace.Workspace) recordio.Files {
+	if o.files != (recordio.Files{}) {
 		return o.files
 	}
 	r := ws.Config.Records
@@ -122,7 +122,7 @@ func recordFiles(o *opts, ws *workspace.Workspace) risk.Files {
 		}
 		return filepath.Join(o.ws, s)
 	}
-	return risk.Files{Units: rel(r.Units), Telemetry: rel(r.Telemetry), Incidents: rel(r.Incidents),
+	return recordio.Files{Units: rel(r.Units), Telemetry: rel(r.Telemetry), Incidents: rel(r.Incidents),
 		Inspections: rel(r.Inspections), Credit: rel(r.Credit), Inspectors: rel(r.Inspectors)}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/workspace"
@@ -44,16 +45,16 @@ func (y *yearRun) must(now time.Time, args ...string) string {
 
 // writeCity writes the default city's records as plain CSV (so that the
 // test can append to them) and returns the files.
-func writeCity(t *testing.T, dir string, c *synthcity.City) risk.Files {
-	f := risk.Files{Units: "units.csv", Telemetry: "telemetry.csv", Incidents: "incidents.csv",
+func writeCity(t *testing.T, dir string, c *synthcity.City) recordio.Files {
+	f := recordio.Files{Units: "units.csv", Telemetry: "telemetry.csv", Incidents: "incidents.csv",
 		Inspections: "inspections.csv", Credit: "credit.csv", Inspectors: "inspectors.csv"}
 	for name, write := range map[string]func(*bytes.Buffer) error{
-		f.Units:       func(b *bytes.Buffer) error { return risk.WriteUnitsCSV(b, c.Units) },
-		f.Telemetry:   func(b *bytes.Buffer) error { return risk.WriteTelemetryCSV(b, c.Telemetry) },
-		f.Incidents:   func(b *bytes.Buffer) error { return risk.WriteIncidentsCSV(b, c.Incidents) },
-		f.Inspections: func(b *bytes.Buffer) error { return risk.WriteInspectionsCSV(b, c.Inspections) },
-		f.Credit:      func(b *bytes.Buffer) error { return risk.WriteCreditCSV(b, c.Credit) },
-		f.Inspectors:  func(b *bytes.Buffer) error { return risk.WriteInspectorsCSV(b, c.Inspectors) },
+		f.Units:       func(b *bytes.Buffer) error { return recordio.WriteUnitsCSV(b, c.Units) },
+		f.Telemetry:   func(b *bytes.Buffer) error { return recordio.WriteTelemetryCSV(b, c.Telemetry) },
+		f.Incidents:   func(b *bytes.Buffer) error { return recordio.WriteIncidentsCSV(b, c.Incidents) },
+		f.Inspections: func(b *bytes.Buffer) error { return recordio.WriteInspectionsCSV(b, c.Inspections) },
+		f.Credit:      func(b *bytes.Buffer) error { return recordio.WriteCreditCSV(b, c.Credit) },
+		f.Inspectors:  func(b *bytes.Buffer) error { return recordio.WriteInspectorsCSV(b, c.Inspectors) },
 	} {
 		var b bytes.Buffer
 		require.NoError(t, write(&b))
@@ -79,7 +80,7 @@ func appendRows(t *testing.T, path string, write func(*bytes.Buffer) error) {
 
 // grow appends month m of 2026 to the record files: the city's
 // telemetry and complaint inspections of month m of 2025, a year later.
-func grow(t *testing.T, files risk.Files, c *synthcity.City, m time.Month) {
+func grow(t *testing.T, files recordio.Files, c *synthcity.City, m time.Month) {
 	var tel []risk.TelemetryEvent
 	for _, e := range c.Telemetry {
 		if e.Time.Year() == 2025 && e.Time.Month() == m {
@@ -97,8 +98,8 @@ func grow(t *testing.T, files risk.Files, c *synthcity.City, m time.Month) {
 			insp = append(insp, in)
 		}
 	}
-	appendRows(t, files.Telemetry, func(b *bytes.Buffer) error { return risk.WriteTelemetryCSV(b, tel) })
-	appendRows(t, files.Inspections, func(b *bytes.Buffer) error { return risk.WriteInspectionsCSV(b, insp) })
+	appendRows(t, files.Telemetry, func(b *bytes.Buffer) error { return recordio.WriteTelemetryCSV(b, tel) })
+	appendRows(t, files.Inspections, func(b *bytes.Buffer) error { return recordio.WriteInspectionsCSV(b, insp) })
 }
 
 // writeResults writes the results of round n's tasks from the city's
@@ -123,7 +124,7 @@ func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string
 		res = append(res, in)
 	}
 	var buf bytes.Buffer
-	require.NoError(t, risk.WriteInspectionsCSV(&buf, res))
+	require.NoError(t, recordio.WriteInspectionsCSV(&buf, res))
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
 
@@ -89,7 +88,7 @@ type PeriodConfig struct {
 	Length string `json:"length"`
 }
 
-// PolicyConfig is sampling.Policy in a file: zero fields take its
+// PolicyConfig is schedule.Policy in a file: zero fields take its
 // defaults (Low 0.05, General 0.2, Higher 0.6, High 1 a year; crowded key
 // units ≥ 1, high-fire-risk units ≥ 2; min share 0.1).
 type PolicyConfig struct {
@@ -493,9 +492,9 @@ func (c *Config) Rounds() []schedule.Round {
 }
 
 // SamplingPolicy returns the sampling policy the configuration describes.
-func (c *Config) SamplingPolicy() sampling.Policy {
+func (c *Config) SamplingPolicy() schedule.Policy {
 	p := c.Policy
-	var pol sampling.Policy
+	var pol schedule.Policy
 	pol.Frequencies[risk.Low] = p.Frequencies.Low
 	pol.Frequencies[risk.LevelGeneral] = p.Frequencies.General
 	pol.Frequencies[risk.Higher] = p.Frequencies.Higher

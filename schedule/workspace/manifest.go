@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
@@ -36,7 +37,7 @@ type ManifestReport struct {
 // workspace, stores the snapshot and logs the manifest. It refuses to run
 // before round n−1 is drawn, before the as-of time, or after the
 // commitment deadline.
-func (w *Workspace) Manifest(n int, files risk.Files, now time.Time) (*ManifestReport, error) {
+func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*ManifestReport, error) {
 	st, err := w.replay()
 	if err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func (w *Workspace) addResults(st *protocol.State, view *risk.Records, n int, as
 // inputs is what a round's draw reads, built from a snapshot.
 type inputs struct {
 	units map[string]*risk.Unit
-	dir   *schedule.Directory
+	dir   *schedule.Assessment
 	frame *schedule.Frame
 	pool  *schedule.Pool
 	model *risk.Model
@@ -180,7 +181,7 @@ func (w *Workspace) inputs(rec *risk.Records, asOf time.Time, open []schedule.Op
 	if err != nil {
 		return nil, err
 	}
-	dir, err := schedule.BuildDirectory(rec, asOf, schedule.DirectoryConfig{Model: model, Policy: w.Config.SamplingPolicy()})
+	dir, err := schedule.Assess(rec, asOf, schedule.AssessConfig{Model: model, Policy: w.Config.SamplingPolicy()})
 	if err != nil {
 		return nil, err
 	}

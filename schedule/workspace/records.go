@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
@@ -42,8 +43,8 @@ func (l *LeftOut) add(set, id string, t time.Time) {
 // LoadRecords loads the record files (as the programs' record flags
 // name them; relative names are relative to the workspace directory
 // unless files came from flags).
-func LoadRecords(files risk.Files) (*risk.Records, error) {
-	rec, _, err := risk.LoadRecords(osFS{}, files, risk.LoadOptions{})
+func LoadRecords(files recordio.Files) (*risk.Records, error) {
+	rec, _, err := recordio.LoadRecords(osFS{}, files, recordio.LoadOptions{})
 	return rec, err
 }
 
@@ -99,28 +100,28 @@ type snapshotSet struct {
 	name   string
 	digest func(*protocol.Records) *protocol.Digest
 	write  func(io.Writer, *risk.Records) error
-	file   func(*risk.Files) *string
+	file   func(*recordio.Files) *string
 }
 
 var snapshotSets = []snapshotSet{
 	{"units", func(r *protocol.Records) *protocol.Digest { return &r.Units },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteUnitsCSV(w, r.Units) },
-		func(f *risk.Files) *string { return &f.Units }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteUnitsCSV(w, r.Units) },
+		func(f *recordio.Files) *string { return &f.Units }},
 	{"telemetry", func(r *protocol.Records) *protocol.Digest { return &r.Telemetry },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteTelemetryCSV(w, r.Telemetry) },
-		func(f *risk.Files) *string { return &f.Telemetry }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteTelemetryCSV(w, r.Telemetry) },
+		func(f *recordio.Files) *string { return &f.Telemetry }},
 	{"incidents", func(r *protocol.Records) *protocol.Digest { return &r.Incidents },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteIncidentsCSV(w, r.Incidents) },
-		func(f *risk.Files) *string { return &f.Incidents }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteIncidentsCSV(w, r.Incidents) },
+		func(f *recordio.Files) *string { return &f.Incidents }},
 	{"inspections", func(r *protocol.Records) *protocol.Digest { return &r.Inspections },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectionsCSV(w, r.Inspections) },
-		func(f *risk.Files) *string { return &f.Inspections }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteInspectionsCSV(w, r.Inspections) },
+		func(f *recordio.Files) *string { return &f.Inspections }},
 	{"credit", func(r *protocol.Records) *protocol.Digest { return &r.Credit },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteCreditCSV(w, r.Credit) },
-		func(f *risk.Files) *string { return &f.Credit }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteCreditCSV(w, r.Credit) },
+		func(f *recordio.Files) *string { return &f.Credit }},
 	{"inspectors", func(r *protocol.Records) *protocol.Digest { return &r.Inspectors },
-		func(w io.Writer, r *risk.Records) error { return risk.WriteInspectorsCSV(w, r.Inspectors) },
-		func(f *risk.Files) *string { return &f.Inspectors }},
+		func(w io.Writer, r *risk.Records) error { return recordio.WriteInspectorsCSV(w, r.Inspectors) },
+		func(f *recordio.Files) *string { return &f.Inspectors }},
 }
 
 // snapshotName is the content-addressed file of a record set:
@@ -163,7 +164,7 @@ func (w *Workspace) writeSnapshot(view *risk.Records, asOf time.Time) (protocol.
 // loadSnapshot loads a round's record sets from the snapshot files the
 // manifest names and checks that they digest to the manifest's values.
 func (w *Workspace) loadSnapshot(m *protocol.Manifest) (*risk.Records, error) {
-	var files risk.Files
+	var files recordio.Files
 	for _, s := range snapshotSets {
 		*s.file(&files) = w.path(snapshotName(s.name, *s.digest(&m.Records)))
 	}

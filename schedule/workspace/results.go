@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
@@ -37,7 +38,7 @@ func (w *Workspace) Record(n int, file string, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("round %d is not drawn yet: draw it before recording results: %w", n, ErrOrder)
 	}
-	rec, err := LoadRecords(risk.Files{Inspections: file})
+	rec, err := LoadRecords(recordio.Files{Inspections: file})
 	if err != nil {
 		return 0, err
 	}
@@ -82,7 +83,7 @@ func (w *Workspace) Record(n int, file string, now time.Time) (int, error) {
 	}
 	all := append(slices.Clone(old), rec.Inspections...)
 	var buf bytes.Buffer
-	if err := risk.WriteInspectionsJSONL(&buf, all); err != nil {
+	if err := recordio.WriteInspectionsJSONL(&buf, all); err != nil {
 		return 0, err
 	}
 	return len(rec.Inspections), writeFile(w.roundPath(n, ResultsName), buf.Bytes())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
@@ -18,7 +19,7 @@ import (
 // year rules named where they apply (the open-task rule with the
 // spreading, the leave rule with the dates).
 func Algorithms() protocol.Algorithms {
-	a := schedule.CurrentAlgorithms
+	a := schedule.CurrentAlgorithms()
 	return protocol.Algorithms{Seed: protocol.SeedAlgorithm, PRN: a.PRN, Draw: a.Draw,
 		Spread: a.Spread + "+" + schedule.ContinuityAlgorithm, Team: a.Team,
 		Dates: a.Dates + "+" + schedule.LeaveAlgorithm, TaskID: a.TaskID, Merkle: a.Merkle, Hashing: a.Hashing}
@@ -61,7 +62,7 @@ func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records,
 			History:   protocol.Digest{Count: int64(in.frame.Len()), SHA256: in.frame.HistoryHash()},
 			Pool:      protocol.Digest{Count: int64(in.pool.Len()), SHA256: in.pool.Hash()},
 		},
-		Model: protocol.Model{Weights: sha(in.model), Config: sha(schedule.DirectoryConfig{}.Features)},
+		Model: protocol.Model{Weights: sha(in.model), Config: sha(schedule.AssessConfig{}.Features)},
 		Policy: protocol.Policy{Low: pol.Frequencies[risk.Low], General: pol.Frequencies[risk.LevelGeneral],
 			Higher: pol.Frequencies[risk.Higher], High: pol.Frequencies[risk.High],
 			CrowdedKeyFloor: pol.CrowdedKeyFloor, HighFireRiskFloor: pol.HighFireRiskFloor, Strength: pol.Strength, MinShare: pol.MinShare},
@@ -230,7 +231,7 @@ func (w *Workspace) results(n int) ([]risk.Inspection, error) {
 		return nil, err
 	}
 	defer f.Close()
-	in, _, err := risk.LoadInspections(f, risk.LoadOptions{Source: path, Format: risk.JSONL})
+	in, _, err := recordio.LoadInspections(f, recordio.LoadOptions{Source: path, Format: recordio.JSONL})
 	return in, err
 }
 
