@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 )
 
 // benchCity builds n units in 16 districts with the default policy
@@ -64,14 +63,13 @@ func benchCity(b *testing.B, n, m int) (*Frame, *Pool) {
 	return f, p
 }
 
-func benchSeeds(n int) ([]sampling.Seed, []Commitment) {
-	seeds := make([]sampling.Seed, n)
-	commits := make([]Commitment, n)
-	for i := range seeds {
-		seeds[i] = testSeed(uint64(1000 + i))
-		commits[i] = Commit(seeds[i], date(2025, 12, 1))
+// benchSecrets returns n fixed operator secrets.
+func benchSecrets(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = testSeed(uint64(1000 + i)).String()
 	}
-	return seeds, commits
+	return out
 }
 
 func benchConfig(b *testing.B) *Config {
@@ -98,11 +96,12 @@ func BenchmarkPlanYear(b *testing.B) {
 			f, p := benchCity(b, tc.n, 2000)
 			cfg := benchConfig(b)
 			cfg.Sealed = tc.sealed
-			seeds, commits := benchSeeds(12)
+			secrets := benchSecrets(12)
+			params := testParams(f, p, cfg.Rounds[0].Start)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+				_, ds, err := PlanPeriod(cfg, f, p, params, secrets)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -116,34 +115,27 @@ func BenchmarkPlanYear(b *testing.B) {
 	}
 }
 
-// BenchmarkVerify verifies one round's open disclosure of N units: parse
-// the canonical JSON, re-run the draw, compare every task and leaf.
+// BenchmarkVerify verifies one round's open disclosure of N units at the
+// auditor tier: the public tier (parse the canonical JSON strictly,
+// check the link to the manifest and the log, every PRN, re-draw the
+// selection from the published π) and then re-run the draw and compare.
 func BenchmarkVerify(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run("units="+sizeName(n), func(b *testing.B) {
 			f, p := benchCity(b, n, 2000)
 			cfg := benchConfig(b)
-			seeds, commits := benchSeeds(1)
-			d, err := PlanRound(cfg, f, p, 0, seeds[0], commits[0])
-			if err != nil {
-				b.Fatal(err)
-			}
-			js, err := d.MarshalCanonical()
+			td, err := draw(cfg, f, p, 0, testSeed(1000))
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				got, err := ParseDisclosure(js)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := Verify(got, f, p); err != nil {
+				if _, err := Verify(td.published(), f, p); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(len(js)), "bytes")
+			b.ReportMetric(float64(len(td.bytes)), "bytes")
 		})
 	}
 }

@@ -1,19 +1,17 @@
 package schedule
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"slices"
 )
 
 // Canonical forms.
 //
-// A disclosure is written as canonical JSON by encoding/json with HTML
-// escaping off: struct fields in their declaration order, no maps, floats
-// in the shortest form that reads back to the same float64 (as
-// encoding/json writes them), strings as UTF-8, one trailing newline. So
+// A disclosure, a manifest, a log entry and a proof are written as
+// canonical JSON by schedule/canon (struct fields in their declaration
+// order, floats in the shortest form that reads back to the same float64,
+// strings as UTF-8, one trailing newline) and read only in that form. So
 // the same draw gives the same bytes on every run and machine.
 //
 // What is hashed — the directory's units, the pool's inspectors and the
@@ -29,17 +27,6 @@ import (
 //
 // Records are encoded field by field in the order their documentation
 // gives, and hashed in ID order.
-
-// marshalCanonical encodes v as canonical JSON with a trailing newline.
-func marshalCanonical(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
 
 func appendString(b []byte, s string) []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))

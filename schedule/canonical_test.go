@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestBinaryEncoding(t *testing.T) {
@@ -24,15 +23,4 @@ func TestBinaryEncoding(t *testing.T) {
 		"00000002"+"80000000"+
 		"fffffffffffffffe"+"01"+
 		"00000002"+"00000001"+"78"+"00000001"+"79", hex.EncodeToString(b))
-}
-
-func TestMarshalCanonical(t *testing.T) {
-	b, err := marshalCanonical(struct {
-		B string  `json:"b"`
-		A float64 `json:"a"`
-	}{"<&>", 0.1})
-	require.NoError(t, err)
-	assert.Equal(t, "{\"b\":\"<&>\",\"a\":0.1}\n", string(b))
-	_, err = marshalCanonical(math.Inf(1))
-	assert.Error(t, err)
 }

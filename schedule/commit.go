@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/google/uuid"
 )
 
@@ -18,33 +17,26 @@ var namespace = uuid.MustParse("8c7f1271-2910-5cea-93fd-a13a1ec85a0f")
 // It is fixed: every draw ID ever published depends on it.
 func Namespace() uuid.UUID { return namespace }
 
-// Commitment is what is published before a draw: the SHA-256 of the seed
-// (sampling.Seed.Commitment) and the date of publication. Revealing the
-// seed afterwards proves that the draw was fixed before anyone knew it.
-type Commitment struct {
-	Hash string `json:"hash"`
-	Date Day    `json:"date"`
+// DrawID returns the ID of the draw made under the manifest with the
+// given hash: UUIDv5(Namespace, "manifest/<manifest hash>"). A manifest
+// names one round of one period, so a draw ID names one attempt at it.
+func DrawID(manifestHash string) uuid.UUID {
+	return uuid.NewSHA1(namespace, []byte("manifest/"+manifestHash))
 }
 
-// Commit returns the commitment to seed published on the given day.
-func Commit(seed sampling.Seed, on time.Time) Commitment {
-	return Commitment{Hash: seed.Commitment(), Date: DayOf(on)}
+// UnitStream is the PRN stream of every unit in round `round` (1-based)
+// of the period periodID: "units/<period>/<round>". Each stratum draws
+// its systematic start from its own key (sampling.SelectPart), but a
+// unit's PRN does not depend on its stratum, so anyone can check a drawn
+// unit's PRN without learning its risk level.
+func UnitStream(periodID string, round int) string {
+	return "units/" + periodID + "/" + strconv.Itoa(round)
 }
 
-// Check returns an error wrapping ErrCommitment, with both hashes, when
-// seed does not match the commitment.
-func (c Commitment) Check(seed sampling.Seed) error {
-	if got := seed.Commitment(); got != c.Hash {
-		return fmt.Errorf("schedule: seed %s hashes to %s, not to the commitment %s published on %s: %w",
-			seed, got, c.Hash, c.Date, ErrCommitment)
-	}
-	return nil
-}
-
-// DrawID returns the ID of round `round` drawn under this commitment:
-// UUIDv5(Namespace, "<commitment hash>/round/<round>").
-func (c Commitment) DrawID(round int) uuid.UUID {
-	return uuid.NewSHA1(namespace, []byte(c.Hash+"/round/"+strconv.Itoa(round)))
+// OrderStream is the PRN stream that orders a round's visits before they
+// are dated and staffed: "order/<period>/<round>".
+func OrderStream(periodID string, round int) string {
+	return "order/" + periodID + "/" + strconv.Itoa(round)
 }
 
 // TaskID returns the ID of the task visiting unitID in a draw:

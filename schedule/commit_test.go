@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,24 +14,30 @@ func TestNamespace(t *testing.T) {
 	assert.Equal(t, uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/firedraw/firedraw/schedule")), Namespace())
 }
 
-func TestCommitment(t *testing.T) {
-	seed := testSeed(1)
-	c := Commit(seed, date(2026, 2, 20))
-	assert.Equal(t, seed.Commitment(), c.Hash)
-	assert.Equal(t, "2026-02-20", c.Date.String())
-	require.NoError(t, c.Check(seed))
-	err := c.Check(testSeed(2))
-	require.ErrorIs(t, err, ErrCommitment)
-	assert.Contains(t, err.Error(), c.Hash)
-	assert.Contains(t, err.Error(), "2026-02-20")
-
-	id := c.DrawID(3)
+func TestDrawAndTaskIDs(t *testing.T) {
+	h := strings.Repeat("ab", 32)
+	id := DrawID(h)
 	assert.Equal(t, uuid.Version(5), id.Version())
-	assert.Equal(t, id, c.DrawID(3))
-	assert.NotEqual(t, id, c.DrawID(4))
+	assert.Equal(t, uuid.NewSHA1(Namespace(), []byte("manifest/"+h)), id)
+	assert.NotEqual(t, id, DrawID(strings.Repeat("ac", 32)))
 	tid := TaskID(id, "U1")
 	assert.Equal(t, uuid.NewSHA1(id, []byte("U1")), tid)
 	assert.NotEqual(t, tid, TaskID(id, "U2"))
+}
+
+func TestStreamsBindPeriodAndRound(t *testing.T) {
+	assert.Equal(t, "units/2026/3", UnitStream("2026", 3))
+	assert.Equal(t, "order/2026/3", OrderStream("2026", 3))
+	assert.Equal(t, "team/2026/3/fire", TeamStream("2026", 3, "fire"))
+	seen := map[string]bool{}
+	for _, p := range []string{"2026", "2027"} {
+		for r := 1; r <= 12; r++ {
+			for _, s := range []string{UnitStream(p, r), OrderStream(p, r), TeamStream(p, r, "")} {
+				require.False(t, seen[s], s)
+				seen[s] = true
+			}
+		}
+	}
 }
 
 func TestDayText(t *testing.T) {

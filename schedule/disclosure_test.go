@@ -3,64 +3,62 @@ package schedule
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestParseDisclosureFast checks the dedicated leaf parser against
-// encoding/json: on a disclosure large enough to be split, with IDs that
-// need escapes, and on a valid but non-canonical layout.
-func TestParseDisclosureFast(t *testing.T) {
-	units, levels, annual, insp := city(3000, 40, 42)
+// TestParseDisclosure reads a disclosure large enough for canon's
+// parallel array decoding, with IDs that need escapes, and refuses every
+// other byte form of it.
+func TestParseDisclosure(t *testing.T) {
+	units, levels, annual, insp := city(8000, 100, 42)
 	units[5].ID = `weird "quoted" \ id`
-	units[6].ID = "消防/unit\t7"
+	units[6].ID = "消防/unit\u2028 7"
 	f, err := NewFrame(units, levels, annual, nil)
 	require.NoError(t, err)
 	p, err := NewPool(insp)
 	require.NoError(t, err)
 	cfg := testConfig(t)
-	seed := testSeed(12)
-	d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 30)))
-	require.NoError(t, err)
-	b, err := d.MarshalCanonical()
-	require.NoError(t, err)
-	require.Greater(t, len(b), 1<<17, "large enough to be parsed in two halves")
+	td := mustDraw(t, cfg, f, p, 0, testSeed(12))
+	b := td.bytes
+	require.Greater(t, len(b), 1<<20, "large enough for the parallel decoder")
 
-	fast, err := ParseDisclosure(b)
+	d, err := ParseDisclosure(b)
 	require.NoError(t, err)
 	var slow Disclosure
 	require.NoError(t, json.Unmarshal(b, &slow))
 	require.NoError(t, slow.checkLevels())
-	assert.Equal(t, slow.Units, fast.Units)
-	assert.Equal(t, slow.Tasks, fast.Tasks)
-	_, err = Verify(fast, f, p)
+	assert.Equal(t, slow.Units, d.Units)
+	assert.Equal(t, slow.Tasks, d.Tasks)
+	_, err = Verify(td.published(), f, p)
 	require.NoError(t, err)
 
-	// Indented JSON is valid but not canonical: the slow path reads it.
 	var ind bytes.Buffer
 	require.NoError(t, json.Indent(&ind, b, "", " "))
-	again, err := ParseDisclosure(ind.Bytes())
-	require.NoError(t, err)
-	assert.Equal(t, fast.Units, again.Units)
-
-	for _, tc := range []struct{ name, units string }{
-		{"bad number", `[{"id":"a","level":"low","pi":NaN,"prn":0.5,"selected":false}]`},
-		{"plus sign", `[{"id":"a","level":"low","pi":+1,"prn":0.5,"selected":false}]`},
-		{"bad bool", `[{"id":"a","level":"low","pi":1,"prn":0.5,"selected":maybe}]`},
-		{"unterminated", `[{"id":"a`},
+	s := string(b)
+	leaf := `{"id":"U00000","district":`
+	require.Contains(t, s, leaf)
+	for _, tc := range []struct{ name, in string }{
+		{"indented", ind.String()},
+		{"duplicate key", strings.Replace(s, `"sealed":false`, `"sealed":true,"sealed":false`, 1)},
+		{"case-variant key", strings.Replace(s, `"tasks":[`, `"Tasks":[`, 1)},
+		{"NUL in an ID", strings.Replace(s, leaf, `{"id":"U00000\u0000","district":`, 1)},
+		{"raw NUL in an ID", strings.Replace(s, leaf, "{\"id\":\"U00000\x00\",\"district\":", 1)},
+		{"leading zero", strings.Replace(s, `"pi":0.`, `"pi":00.`, 1)},
+		{"plus sign", strings.Replace(s, `"prn":0.`, `"prn":+0.`, 1)},
+		{"null list", strings.Replace(s, `"excluded":[]`, `"excluded":null`, 1)},
+		{"trailing data", s + "{}\n"},
+		{"missing newline", strings.TrimSuffix(s, "\n")},
+		{"old format", strings.Replace(s, FormatVersion, "firedraw-disclosure/1", 1)},
+		{"bad level", strings.Replace(s, `"level":"low"`, `"level":"extreme"`, 1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, ok := parseLeaves([]byte(tc.units))
-			assert.False(t, ok)
-			doc := fmt.Sprintf(`{"format":"firedraw-disclosure/1","units":%s}`, tc.units)
-			_, err := ParseDisclosure([]byte(doc))
+			require.NotEqual(t, s, tc.in, "the edit applies")
+			_, err := ParseDisclosure([]byte(tc.in))
 			assert.ErrorIs(t, err, ErrBadInput)
 		})
 	}
-	l, ok := parseLeaves([]byte(`[{"id":"a","level":"high","pi":1e-7,"prn":0.5,"selected":true}]`))
-	require.True(t, ok)
-	assert.Equal(t, []Leaf{{ID: "a", LevelStr: "high", Pi: 1e-7, PRN: 0.5, Selected: true}}, l)
 }

@@ -1,20 +1,24 @@
 // Package schedule puts a draw on a calendar: it cuts a period into
 // rounds, draws the units of each round, staffs every drawn unit with a
 // random team of eligible inspectors, dates the visits, and publishes a
-// disclosure that anyone holding the directory can verify.
+// disclosure that anyone can check against the draw's manifest and the
+// public log (schedule/protocol, schedule/tlog).
 //
 // A round, start to finish (see Example for the whole program):
 //
 //	a, err := schedule.Assess(records, asOf, schedule.AssessConfig{}) // features, scores, levels, Policy.Annual
 //	pool, err := schedule.NewPool(records.Inspectors)
-//	rounds, err := schedule.Period(start, 12, schedule.Month)
-//	seed, err := sampling.NewSeed(rand.Reader)                        // crypto/rand; secret until the draw
-//	c := schedule.Commit(seed, today)                                 // publish c.Hash first
 //	cfg := &schedule.Config{Rounds: rounds, HistoryStart: a.HistoryStart}
-//	disc, err := schedule.PlanRound(cfg, a.Frame, pool, 0, seed, c)   // draw, dates, teams
-//	b, err := disc.MarshalCanonical()                                 // publish b
-//	pub, err := schedule.ParseDisclosure(b)                           // anyone, later:
-//	diffs, err := schedule.Verify(pub, a.Frame, pool)                 // nil diffs: verified
+//	snap, err := schedule.Snapshot(records, asOf)                     // refuses records dated after asOf
+//	m, err := schedule.NewManifest(cfg, round, a.Frame, pool, params) // fixes every input: log its hash first
+//	// … the parties commit, reveal; the late source is logged (protocol.State)
+//	seed, err := attempt.Seed()                                       // derived from the log alone
+//	disc, err := schedule.PlanRound(m, a.Frame, pool, seed, attempt.Seq) // draw, dates, teams
+//	b, err := disc.MarshalCanonical()                                 // publish b, log its hash
+//	pub := schedule.Published{Manifest: m, Attempt: attempt, Disclosure: b}
+//	_, err = schedule.VerifyPublic(pub)                               // anyone: the published files
+//	au, pool, err := schedule.AuditFrame(m, records, schedule.AssessConfig{}) // an auditor:
+//	_, err = schedule.Verify(pub, au.Frame, pool)                     // the draw re-run
 //	ledger, err := schedule.NewLedger(disc)                           // then record outcomes
 //
 // Policy turns risk levels (and scores) into annual frequencies and
@@ -30,14 +34,20 @@
 // Policy.Annual) and inspection history (NewFrame, or
 // Assess straight from risk.Records: features, scores, levels and
 // frequencies in one call). Inspectors
-// form a Pool (NewPool). Before a round the authority publishes a
-// Commitment to a secret seed (SHA-256 of the seed, with the date);
-// PlanRound then
+// form a Pool (NewPool). Before any randomness exists the operator
+// publishes the round's manifest (NewManifest: the snapshot of the
+// records, the frame's and pool's hashes, the policy, every setting, the
+// calendar, the period and round, the versions and the randomness plan)
+// and logs its hash; the parties commit and reveal and the late public
+// source is logged (schedule/protocol). PlanRound takes the manifest and
+// the seed the log derives, refuses a frame or pool other than the
+// manifest's (ErrManifestMismatch), and then
 //
 //  1. computes each unit's inclusion probability π for the round,
 //  2. draws units by systematic πps over PRN order within each stratum
-//     (level × district; sampling.Select), so that each stratum's count is
-//     within one of its expected Σπ,
+//     (level × district; sampling.SelectPart, every unit's PRN in the
+//     round's UnitStream, which names the period and the round), so that
+//     each stratum's count is within one of its expected Σπ,
 //  3. drops units already visited for another reason in the round when
 //     Config.ExcludeVisited is set ("one visit, many items"),
 //  4. checks the round's capacity in inspector-visits (RoundCapacity),
@@ -46,27 +56,30 @@
 //     inspectors available that day,
 //  6. draws a team per department for each task (Staffing.Assign): the
 //     first eligible inspectors in a random order seeded by the PRNs of
-//     stream TeamStream(round, department) — eligible meaning qualified for
+//     stream TeamStream(period, round, department) — eligible meaning qualified for
 //     the category, covering the district, no declared conflict, not the
 //     lead of the unit's last inspection, not on leave that day, under
 //     MaxPerRound and DailyCap — with a max-flow fallback that finds a
 //     valid assignment whenever one exists for the dates, and an error
 //     naming every unit that cannot be staffed and why otherwise,
 //  7. gives each task a deterministic ID (UUID v5 of the draw ID, itself
-//     UUID v5 of the commitment and the round) and a results-publication
-//     date (ResultsDue working days after the visit, 20 by default),
+//     UUID v5 of the manifest's hash) and a results-publication date
+//     (ResultsDue working days after the visit, 20 by default),
 //
-// and returns the round's Disclosure: canonical JSON with versions,
-// commitment, revealed seed, calendar, policy, hashes of the directory and
-// pool, per-stratum counts, every task with its π, PRN, date and teams,
-// and every unit's leaf (ID, level, π, PRN, selected) — drawn or not. The
-// open mode publishes the leaves; the sealed mode (Config.Sealed), where
-// risk levels are not public, publishes only their Merkle root and gives
-// each unit a proof of its own leaf (Disclosure.Proof for one,
-// Disclosure.Proofs for all in O(n log n), VerifyProof; RFC 9162 tree). Verify re-runs the draw
-// from the disclosure, the directory and the pool and lists every
-// difference. A Ledger records outcomes against task IDs, lists results
-// due for publication and turns outcomes into next period's history.
+// and returns the round's Disclosure: canonical JSON (schedule/canon)
+// with versions, the manifest's hash and log entry, the seed, per-stratum
+// counts, every task with its π, PRN, date and teams, and every unit's
+// leaf (ID, district, level, π, PRN, selected) — drawn or not. The open
+// mode publishes the leaves; the sealed mode (Config.Sealed), where risk
+// levels are not public, publishes neither leaves, strata nor π, only
+// the leaves' Merkle root, and gives each unit a proof of its own leaf
+// (Disclosure.Proof for one, Disclosure.Proofs for all in O(n log n),
+// UnitProof, VerifyProof; RFC 9162 tree). VerifyPublic checks a
+// disclosure from the published files (log, manifest, disclosure);
+// Verify, the auditor's tier, re-runs the draw on the frame and pool
+// rebuilt from the records (AuditFrame) and lists every difference. A
+// Ledger records outcomes against task IDs, lists results due for
+// publication and turns outcomes into next period's history.
 //
 // # Independent rounds or rotation: the trade-off
 //
@@ -74,8 +87,9 @@
 // future rounds. The two modes spread a unit's f_k inspections a year
 // over the rounds in different ways.
 //
-// Independent rounds (the default) commit and reveal a fresh seed for
-// every round, so a revealed seed says nothing about the next round. The
+// Independent rounds (the only mode drawn under the protocol) have a
+// fresh seed for every round, so a revealed seed says nothing about the
+// next round. The
 // spreading comes from the unit's history instead: its π in a round is
 // the hazard of a gap law with mean exactly 1/π_k rounds (π_k = f_k per
 // round; see Spacing). For frequent units the gaps lie within about
@@ -96,12 +110,11 @@
 // frac(φ_k + t·π_k) < π_k (RotationPhases), so it is inspected ⌊f_k⌋ or
 // ⌈f_k⌉ times with gaps of ⌊1/π_k⌋ or ⌈1/π_k⌉ rounds, and each stratum's
 // round count is within one of its expected share. The price: the whole
-// period is fixed by one secret. Until it is revealed, each round's list
-// is published without seed or PRNs (Disclosure.Withhold) and cannot be
-// verified; a unit that learns one of its rounds can guess its next one
-// (about 1/π_k rounds later); a leaked period seed reveals every round.
-// Choose rotation when regular intervals matter more than unpredictability
-// between rounds, and independent rounds otherwise.
+// period is fixed by one secret that one party keeps until the period
+// ends — which the draw protocol rules out (a seed derived from public
+// reveals is public), so PlanRound does not draw rotation mode and the
+// manifest refuses it; RotationPhases and RotationDrawn remain as
+// building blocks for a future protocol of their own.
 //
 // Both modes read the previous period's inspections from the frame: a
 // unit inspected late last period is not drawn again in the first round
@@ -116,7 +129,7 @@
 // machine. Functions return a complete result or an error, never a
 // partial one; errors name the round, unit, inspector or date and wrap
 // the package's sentinels (ErrBadRound, ErrCapacity, ErrInfeasible,
-// ErrCommitment, ErrVerify, …). Frames, pools and disclosures are
+// ErrManifestMismatch, ErrFutureRecord, ErrVerify, …). Frames, pools and disclosures are
 // read-only once built and safe for concurrent reads; a Ledger is not
 // safe for concurrent use. Panics are for programmer errors only
 // (mismatched slice lengths) and are documented.

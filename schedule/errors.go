@@ -22,8 +22,6 @@ var (
 	ErrCapacity = errors.New("capacity exceeded")
 	// ErrInfeasible reports units that cannot be staffed with a valid team.
 	ErrInfeasible = errors.New("no valid team")
-	// ErrCommitment reports a seed that does not match its commitment.
-	ErrCommitment = errors.New("seed does not match commitment")
 	// ErrVerify reports a disclosure that differs from the re-run draw.
 	ErrVerify = errors.New("disclosure does not verify")
 	// ErrProof reports a Merkle proof that does not lead to the root.

@@ -2,19 +2,20 @@ package schedule_test
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
-// tinyDraw plans the March 2026 round of a 10-unit directory with 6
-// inspectors (as ExamplePlanRound does); annual gives each level's
-// frequency.
-func tinyDraw(annual [risk.NumLevels]float64) (*schedule.Disclosure, *schedule.Frame, *schedule.Pool) {
+// tinyDirectory is a 10-unit directory with 6 inspectors; annual gives
+// each level's frequency.
+func tinyDirectory(annual [risk.NumLevels]float64) (*schedule.Frame, *schedule.Pool) {
 	var units []risk.Unit
 	var levels []risk.Level
 	var f []float64
@@ -29,33 +30,64 @@ func tinyDraw(annual [risk.NumLevels]float64) (*schedule.Disclosure, *schedule.F
 			ID: fmt.Sprintf("insp-%d", i), Districts: []string{"Xihu"}, Categories: []risk.Category{risk.StreetShop},
 		})
 	}
-	frame := must(schedule.NewFrame(units, levels, f, nil))
-	pool := must(schedule.NewPool(inspectors))
-	cfg := &schedule.Config{Rounds: must(schedule.Period(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month))}
-	seed := must(sampling.ParseSeed("5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed"))
-	d := must(schedule.PlanRound(cfg, frame, pool, 2, seed, schedule.Commit(seed, time.Date(2026, 2, 25, 0, 0, 0, 0, time.UTC))))
-	return d, frame, pool
+	return must(schedule.NewFrame(units, levels, f, nil)), must(schedule.NewPool(inspectors))
 }
 
-// A verifier reads the published bytes, rebuilds the directory and the
-// pool, and re-runs the draw. A directory that differs from the one drawn
-// (here: other frequencies) is caught.
+// tinyParams are single-operator manifest parameters for the tiny
+// directory (the record digests stand in for schedule.Snapshot's).
+func tinyParams() schedule.ManifestParams {
+	d := protocol.Digest{SHA256: strings.Repeat("0", 64)}
+	return schedule.ManifestParams{PeriodID: "2026", AsOf: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),
+		Records: protocol.Records{Units: protocol.Digest{Count: 10, SHA256: d.SHA256}, Telemetry: d, Incidents: d, Inspections: d,
+			Credit: d, Inspectors: protocol.Digest{Count: 6, SHA256: d.SHA256}},
+		Model: protocol.Model{Weights: d.SHA256, Config: d.SHA256},
+		Randomness: protocol.Randomness{SingleOperator: true, Parties: []string{"operator"},
+			CommitBy: "2025-12-20T00:00:00Z", RevealBy: "2025-12-28T00:00:00Z"}}
+}
+
+// tinyDraw draws the March 2026 round of the tiny directory under a
+// single-operator manifest, logging every step, and returns what the
+// public holds.
+func tinyDraw(annual [risk.NumLevels]float64) (schedule.Published, *schedule.Disclosure, *schedule.Frame, *schedule.Pool) {
+	frame, pool := tinyDirectory(annual)
+	cfg := &schedule.Config{Rounds: must(schedule.Period(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month))}
+	m := must(schedule.NewManifest(cfg, 2, frame, pool, tinyParams()))
+	h := must(m.Hash())
+	log := &exampleLog{st: protocol.NewState(must(protocol.Manifests(m)), nil), m: m}
+	secret := strings.Repeat("5e", 32)
+	log.add("2025-12-02T09:00:00Z", protocol.KindManifest, &protocol.ManifestBody{Manifest: h})
+	log.add("2025-12-03T09:00:00Z", protocol.KindCommitment, &protocol.CommitmentBody{Manifest: h, Party: "operator", Commitment: must(protocol.Commit(h, "operator", secret))})
+	log.add("2025-12-21T09:00:00Z", protocol.KindReveal, &protocol.RevealBody{Manifest: h, Party: "operator", Secret: secret})
+	a, _ := log.st.Attempt(h)
+	d := must(schedule.PlanRound(m, frame, pool, must(a.Seed()), a.Seq))
+	b := must(d.MarshalCanonical())
+	log.add("2025-12-29T09:00:00Z", protocol.KindDraw, &protocol.DrawBody{Manifest: h, Seed: d.Seed, Disclosure: protocol.HashBytes(b)})
+	return schedule.Published{Manifest: m, Attempt: a, Disclosure: b}, d, frame, pool
+}
+
+// A verifier checks the published files against the manifest and the
+// log, and an auditor re-runs the draw on the directory and pool rebuilt
+// from the records. A directory other than the one the manifest fixed
+// (here: other frequencies) is caught and named.
 func ExampleVerify() {
-	d, frame, pool := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
-	published := must(d.MarshalCanonical())
+	pub, _, frame, pool := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
+	_, err := schedule.VerifyPublic(pub)
+	fmt.Println("public tier:", err)
+	r, err := schedule.Verify(pub, frame, pool)
+	fmt.Println("auditor tier:", err)
+	fmt.Println(r.Notes[0])
 
-	pub := must(schedule.ParseDisclosure(published))
-	diffs, err := schedule.Verify(pub, frame, pool)
-	fmt.Println("same directory:", len(diffs), "differences", err)
-
-	_, other, _ := tinyDraw([risk.NumLevels]float64{1, 2, 4, 12})
-	diffs, err = schedule.Verify(must(schedule.ParseDisclosure(published)), other, pool)
-	fmt.Println("other directory:", len(diffs) > 0, errors.Is(err, schedule.ErrVerify))
-	fmt.Println(diffs[0])
+	other, _ := tinyDirectory([risk.NumLevels]float64{1, 2, 4, 12})
+	_, err = schedule.Verify(pub, other, pool)
+	var ve *schedule.VerifyError
+	fmt.Println("other directory:", errors.As(err, &ve), errors.Is(err, schedule.ErrVerify))
+	fmt.Println(ve.Diffs[0])
 	// Output:
-	// same directory: 0 differences <nil>
+	// public tier: <nil>
+	// auditor tier: <nil>
+	// single-operator draw: its seed came from one party, so it offers no protection against the operator
 	// other directory: true true
-	// directory: disclosure says 10 units with SHA-256 415f34eb1eb03c1cf7cea209ca60dc6e6e31049216557835c5233f33f70c14b5; the directory given has 10 units with SHA-256 6a8a9730987d0003ef21590f0c5243b8a3910b1c0970447c931c1f9a024383f3
+	// schedule: the directory given hashes to 6a8a9730987d0003ef21590f0c5243b8a3910b1c0970447c931c1f9a024383f3, the manifest fixed 415f34eb1eb03c1cf7cea209ca60dc6e6e31049216557835c5233f33f70c14b5: input differs from the manifest
 }
 
 // After the visits, the Ledger records each task's outcome, lists the
@@ -63,7 +95,7 @@ func ExampleVerify() {
 // default) and turns the outcomes into inspection history for the next
 // round's frame.
 func ExampleNewLedger() {
-	d, _, _ := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
+	_, d, _, _ := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
 	ledger := must(schedule.NewLedger(d))
 	first := d.Tasks[0]
 	err := ledger.Record(schedule.Outcome{TaskID: first.ID, Result: risk.Fail,
@@ -77,36 +109,40 @@ func ExampleNewLedger() {
 	}
 	// Output:
 	// recorded: <nil>
-	// 913306 visited 2026-03-05 results due 2026-04-02 recorded false
-	// 913307 visited 2026-03-16 results due 2026-04-13 recorded false
-	// 913303 visited 2026-03-26 results due 2026-04-23 recorded true
-	// history: 913303 2026-03-26 fail 1 violation(s)
+	// 913307 visited 2026-03-04 results due 2026-04-01 recorded false
+	// 913301 visited 2026-03-12 results due 2026-04-09 recorded true
+	// 913302 visited 2026-03-19 results due 2026-04-16 recorded false
+	// 913303 visited 2026-03-27 results due 2026-04-24 recorded false
+	// history: 913301 2026-03-12 fail 1 violation(s)
 }
 
-// A year of independent monthly rounds: one seed and commitment per
-// round, each round planned on the history the earlier rounds made. A
-// unit due 6 times a year is drawn about every other month.
+// A year of independent monthly rounds, simulated in single-operator
+// mode: one manifest and one operator secret per round, each round
+// planned on the history the earlier rounds made. A unit due 6 times a
+// year is drawn about every other month.
 func ExamplePlanPeriod() {
-	_, frame, pool := tinyDraw([risk.NumLevels]float64{1, 2, 4, 6})
+	frame, pool := tinyDirectory([risk.NumLevels]float64{1, 2, 4, 6})
 	cfg := &schedule.Config{Rounds: must(schedule.Period(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month))}
-	seeds := make([]sampling.Seed, len(cfg.Rounds))
-	commits := make([]schedule.Commitment, len(cfg.Rounds))
-	for t := range seeds {
-		seeds[t] = sampling.Seed(sha256.Sum256([]byte(fmt.Sprint("example round ", t)))) // crypto/rand in real use
-		commits[t] = schedule.Commit(seeds[t], cfg.Rounds[t].Start.AddDate(0, 0, -7))
+	secrets := make([]string, len(cfg.Rounds))
+	for t := range secrets {
+		sum := sha256.Sum256([]byte(fmt.Sprint("example round ", t))) // crypto/rand in real use
+		secrets[t] = hex.EncodeToString(sum[:])
 	}
-	ds := must(schedule.PlanPeriod(cfg, frame, pool, seeds, commits))
+	ms, ds, err := schedule.PlanPeriod(cfg, frame, pool, tinyParams(), secrets)
+	if err != nil {
+		panic(err)
+	}
 	visits := map[string]int{}
 	for _, d := range ds {
 		for _, t := range d.Tasks {
 			visits[t.Unit]++
 		}
 	}
-	fmt.Println("rounds:", len(ds))
+	fmt.Println("rounds:", len(ds), "manifests:", len(ms))
 	fmt.Println("visits in 2026 to 913303 (due 6 a year):", visits["913303"])
 	fmt.Println("visits in 2026 to 913300 (due once a year):", visits["913300"])
 	// Output:
-	// rounds: 12
+	// rounds: 12 manifests: 12
 	// visits in 2026 to 913303 (due 6 a year): 6
 	// visits in 2026 to 913300 (due once a year): 1
 }

@@ -32,8 +32,8 @@ const LeaveAlgorithm = "redate-nearest/v1"
 // inspector on leave is passed over. A draw that Assign staffs at once
 // is unchanged, so disclosures made before this rule still verify.
 // Everything is a function of the visits, the pool and the seed.
-func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, round int, visits []Visit, workdays []Day) ([][]Team, error) {
-	teams, short, err := s.assignShort(pool, seed, round, visits)
+func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, workdays []Day) ([][]Team, error) {
+	teams, short, err := s.assignShort(pool, seed, periodID, round, visits)
 	if err != nil || len(short) == 0 {
 		return teams, err
 	}
@@ -53,9 +53,9 @@ func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, round int, visi
 			}
 		}
 		if !moved {
-			return nil, &InfeasibleError{Round: round, Problems: shortProblems(s, pool, seed, round, visits)}
+			return nil, &InfeasibleError{Round: round, Problems: shortProblems(s, pool, seed, periodID, round, visits)}
 		}
-		if teams, short, err = s.assignShort(pool, seed, round, visits); err != nil || len(short) == 0 {
+		if teams, short, err = s.assignShort(pool, seed, periodID, round, visits); err != nil || len(short) == 0 {
 			return teams, err
 		}
 	}
@@ -112,7 +112,7 @@ func dist(a, b Day) Day {
 
 // assignShort is Assign returning, instead of an error for short
 // visits, the indices of the visits left short (sorted).
-func (s Staffing) assignShort(pool *Pool, seed sampling.Seed, round int, visits []Visit) ([][]Team, []int, error) {
+func (s Staffing) assignShort(pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit) ([][]Team, []int, error) {
 	if err := s.check(pool); err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +123,7 @@ func (s Staffing) assignShort(pool *Pool, seed sampling.Seed, round int, visits 
 	}
 	shortSet := map[int]bool{}
 	for di, dept := range depts {
-		a := newAssigner(s, pool, seed, round, dept, visits)
+		a := newAssigner(s, pool, seed, periodID, round, dept, visits)
 		a.greedy()
 		a.augment()
 		for v := range visits {
@@ -147,10 +147,10 @@ func (s Staffing) assignShort(pool *Pool, seed sampling.Seed, round int, visits 
 
 // shortProblems describes the visits that cannot be staffed on their
 // current dates, as Assign does.
-func shortProblems(s Staffing, pool *Pool, seed sampling.Seed, round int, visits []Visit) []string {
+func shortProblems(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit) []string {
 	var problems []string
 	for _, dept := range s.departments() {
-		a := newAssigner(s, pool, seed, round, dept, visits)
+		a := newAssigner(s, pool, seed, periodID, round, dept, visits)
 		a.greedy()
 		a.augment()
 		problems = append(problems, a.problems()...)

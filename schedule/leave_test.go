@@ -58,12 +58,12 @@ func TestLeaveRedatesInsteadOfFailing(t *testing.T) {
 
 	// The visit's first date meets the leave: Assign alone fails.
 	v := []Visit{{UnitID: "SCHOOL", District: "east", Category: risk.School, Date: DayOf(date(2026, 1, 14))}}
-	_, err := cfg.Staffing.Assign(p, seed, 0, v)
+	_, err := cfg.Staffing.Assign(p, seed, "2026", 1, v)
 	require.ErrorIs(t, err, ErrInfeasible)
 	assert.Contains(t, err.Error(), "not on leave on 2026-01-14")
 
 	// The rule moves it to the nearest day with two free school inspectors.
-	teams, err := assignWithLeave(cfg.Staffing, p, seed, 0, v, workdays)
+	teams, err := assignWithLeave(cfg.Staffing, p, seed, "2026", 1, v, workdays)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-01-12", v[0].Date.String(), "nearest working day off leave")
 	assert.Len(t, teams[0][0].Inspectors, 2)
@@ -71,8 +71,8 @@ func TestLeaveRedatesInsteadOfFailing(t *testing.T) {
 
 	// Through PlanRound: the draw succeeds, the school is dated off leave,
 	// and the disclosure verifies.
-	d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 20)))
-	require.NoError(t, err)
+	td := mustDraw(t, cfg, f, p, 0, seed)
+	d := td.d
 	var school *Task
 	for i := range d.Tasks {
 		if d.Tasks[i].Unit == "SCHOOL" {
@@ -82,7 +82,7 @@ func TestLeaveRedatesInsteadOfFailing(t *testing.T) {
 	require.NotNil(t, school, "π = 1: the school is drawn")
 	assert.NotContains(t, leaveSet(leave), school.Date, "dated on a day its inspectors are free")
 	checkDisclosure(t, cfg, f, p, d)
-	diffs, err := Verify(d, f, p)
+	diffs, err := verifyDiffs(td, f, p)
 	require.NoError(t, err, "%v", diffs)
 }
 
@@ -93,7 +93,7 @@ func TestLeaveTieGoesLater(t *testing.T) {
 	workdays := ds.workingDays(cfg.Rounds[0])
 	// From 2026-01-21 the 12th and the 30th are 9 days away: the later wins.
 	v := []Visit{{UnitID: "SCHOOL", District: "east", Category: risk.School, Date: DayOf(date(2026, 1, 21))}}
-	_, err := assignWithLeave(cfg.Staffing, p, testSeed(3), 0, v, workdays)
+	_, err := assignWithLeave(cfg.Staffing, p, testSeed(3), "2026", 1, v, workdays)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-01-30", v[0].Date.String())
 }
@@ -105,11 +105,11 @@ func TestLeaveNoDayLeft(t *testing.T) {
 	ds, _ := cfg.Calendar.compile()
 	workdays := ds.workingDays(cfg.Rounds[0])
 	v := []Visit{{UnitID: "SCHOOL", District: "east", Category: risk.School, Date: DayOf(date(2026, 1, 14))}}
-	_, err := assignWithLeave(cfg.Staffing, p, testSeed(3), 0, v, workdays)
+	_, err := assignWithLeave(cfg.Staffing, p, testSeed(3), "2026", 1, v, workdays)
 	require.NoError(t, err, "12 and 30 January have all three free")
 	v[0].Date = DayOf(date(2026, 1, 14))
 	cfg.Staffing.TeamSize = 4
-	_, err = assignWithLeave(cfg.Staffing, p, testSeed(3), 0, v, workdays)
+	_, err = assignWithLeave(cfg.Staffing, p, testSeed(3), "2026", 1, v, workdays)
 	var ie *InfeasibleError
 	require.True(t, errors.As(err, &ie), "%v", err)
 	assert.Contains(t, err.Error(), "only 3 eligible inspector(s) for a team of 4")

@@ -53,9 +53,9 @@ func NewLedger(ds ...*Disclosure) (*Ledger, error) {
 	for _, d := range ds {
 		for _, t := range d.Tasks {
 			if _, dup := l.tasks[t.ID]; dup {
-				return nil, fmt.Errorf("schedule: ledger: task %s (unit %q, round %d) given twice: %w", t.ID, t.Unit, d.Round.Index, ErrBadInput)
+				return nil, fmt.Errorf("schedule: ledger: task %s (unit %q, round %d) given twice: %w", t.ID, t.Unit, d.Round.Number, ErrBadInput)
 			}
-			e := &ledgerEntry{task: t, round: d.Round.Index, pub: NoDay}
+			e := &ledgerEntry{task: t, round: d.Round.Number, pub: NoDay}
 			l.tasks[t.ID] = e
 			l.ordered = append(l.ordered, e)
 		}

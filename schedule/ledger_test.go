@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,11 +11,9 @@ import (
 func TestLedger(t *testing.T) {
 	cfg := testConfig(t)
 	f, p := buildCity(t, 300, 30, nil)
-	seed := testSeed(8)
-	d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 28)))
-	require.NoError(t, err)
+	d := mustDraw(t, cfg, f, p, 0, testSeed(8)).d
 	require.Greater(t, len(d.Tasks), 3)
-	_, err = NewLedger(d, d)
+	_, err := NewLedger(d, d)
 	assert.ErrorIs(t, err, ErrBadInput)
 	l, err := NewLedger(d)
 	require.NoError(t, err)
@@ -100,8 +97,8 @@ func TestLedger(t *testing.T) {
 }
 
 // TestAuditorChain: an auditor who rebuilds round 1's frame from the
-// directory and the ledger of round 0 verifies round 1 as planned by
-// PlanPeriod (which chains rounds with Frame.After).
+// directory and the ledger of round 0 verifies round 1, planned on the
+// frame as the planner chains it (Frame.After).
 func TestAuditorChain(t *testing.T) {
 	cfg := testConfig(t)
 	units, levels, annual, insp := city(400, 30, 42)
@@ -109,26 +106,20 @@ func TestAuditorChain(t *testing.T) {
 	require.NoError(t, err)
 	p, err := NewPool(insp)
 	require.NoError(t, err)
-	seeds := []sampling.Seed{testSeed(60), testSeed(61)}
-	commits := []Commitment{Commit(seeds[0], date(2025, 12, 20)), Commit(seeds[1], date(2026, 1, 25))}
-	cfg.Rounds = cfg.Rounds[:2]
-	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
-	require.NoError(t, err)
+	td0 := mustDraw(t, cfg, f, p, 0, testSeed(60))
+	td1 := mustDraw(t, cfg, f.After(td0.d), p, 1, testSeed(61))
 
-	l, err := NewLedger(ds[0])
+	l, err := NewLedger(td0.d)
 	require.NoError(t, err)
-	for _, tk := range ds[0].Tasks {
+	for _, tk := range td0.d.Tasks {
 		require.NoError(t, l.Record(Outcome{TaskID: tk.ID, Result: risk.Pass}))
 	}
 	g, err := NewFrame(units, levels, annual, l.Inspections())
 	require.NoError(t, err)
-	b, err := ds[1].MarshalCanonical()
-	require.NoError(t, err)
-	d1, err := ParseDisclosure(b)
-	require.NoError(t, err)
-	diffs, err := Verify(d1, g, p)
+	diffs, err := verifyDiffs(td1, g, p)
 	require.NoError(t, err, "%v", diffs)
 	// Round 1 on the stale frame (no round-0 history) does not verify.
-	_, err = Verify(d1, f, p)
+	diffs, err = verifyDiffs(td1, f, p)
 	assert.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, diffs[0], "inspection history")
 }

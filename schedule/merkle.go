@@ -109,19 +109,24 @@ type Proof struct {
 }
 
 // VerifyProof checks that leaf, at proof.Index of proof.Size leaves, is
-// under the hex Merkle root (RFC 9162 §2.1.3.2, merkle.VerifyInclusion,
-// with its bounds on the size and the path's length). It returns an error
-// wrapping ErrProof when it is not.
-func VerifyProof(root string, leaf Leaf, proof Proof) error {
+// under the hex Merkle root of a draw of units units (RFC 9162
+// §2.1.3.2, merkle.VerifyInclusion, with its bounds on the size and the
+// path's length): the size must be units — the count the manifest fixed
+// and the disclosure names (Disclosure.UnitCount) —, and the index below
+// it. Take root and units from the disclosure, never from the proof's own
+// file. It returns an error wrapping ErrProof when the leaf is not there.
+func VerifyProof(root string, units int, leaf Leaf, proof Proof) error {
 	want, err := hex.DecodeString(root)
 	if err != nil || len(want) != sha256.Size {
 		return fmt.Errorf("schedule: Merkle root %q is not 64 hex digits: %w", root, ErrProof)
 	}
-	if proof.Index < 0 || proof.Index >= proof.Size {
+	switch {
+	case proof.Size != units || units > merkle.MaxSize:
+		return fmt.Errorf("schedule: proof of a tree of %d leaves, but the draw has %d units: %w", proof.Size, units, ErrProof)
+	case proof.Index < 0 || proof.Index >= proof.Size:
 		return fmt.Errorf("schedule: proof index %d outside a tree of %d leaves: %w", proof.Index, proof.Size, ErrProof)
-	}
-	if len(proof.Path) > merkle.MaxProofLen {
-		return fmt.Errorf("schedule: proof of unit %q is too long (%d steps): %w", leaf.ID, len(proof.Path), ErrProof)
+	case len(proof.Path) > merkle.MaxProofLen:
+		return fmt.Errorf("schedule: proof of unit %q has %d steps, at most %d: %w", leaf.ID, len(proof.Path), merkle.MaxProofLen, ErrProof)
 	}
 	path := make([]hash, len(proof.Path))
 	for i, p := range proof.Path {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/firedraw/firedraw/risk"
@@ -50,14 +51,14 @@ func TestMerkle(t *testing.T) {
 				for _, h := range path {
 					p.Path = append(p.Path, hex.EncodeToString(h[:]))
 				}
-				require.NoError(t, VerifyProof(rootHex, leaves[i], p), "leaf %d", i)
+				require.NoError(t, VerifyProof(rootHex, n, leaves[i], p), "leaf %d", i)
 				bad := leaves[i]
 				bad.Selected = !bad.Selected
-				assert.ErrorIs(t, VerifyProof(rootHex, bad, p), ErrProof)
+				assert.ErrorIs(t, VerifyProof(rootHex, n, bad, p), ErrProof)
 				if n > 1 {
 					wrong := p
 					wrong.Index = (i + 1) % n
-					assert.ErrorIs(t, VerifyProof(rootHex, leaves[i], wrong), ErrProof)
+					assert.ErrorIs(t, VerifyProof(rootHex, n, leaves[i], wrong), ErrProof)
 				}
 			}
 		})
@@ -81,18 +82,22 @@ func TestVerifyProofErrors(t *testing.T) {
 	l := Leaf{ID: "a"}
 	root := hex.EncodeToString(make([]byte, 32))
 	for _, tc := range []struct {
-		name string
-		root string
-		p    Proof
+		name  string
+		root  string
+		units int
+		p     Proof
 	}{
-		{"bad root", "zz", Proof{Index: 0, Size: 1}},
-		{"index", root, Proof{Index: 1, Size: 1}},
-		{"bad step", root, Proof{Index: 0, Size: 2, Path: []string{"x"}}},
-		{"too long", root, Proof{Index: 0, Size: 1, Path: []string{root}}},
-		{"wrong root", root, Proof{Index: 0, Size: 1}},
+		{"bad root", "zz", 1, Proof{Index: 0, Size: 1}},
+		{"index", root, 1, Proof{Index: 1, Size: 1}},
+		{"negative index", root, 1, Proof{Index: -1, Size: 1}},
+		{"bad step", root, 2, Proof{Index: 0, Size: 2, Path: []string{"x"}}},
+		{"too long", root, 1, Proof{Index: 0, Size: 1, Path: []string{root}}},
+		{"path over 64", root, 2, Proof{Index: 0, Size: 2, Path: make([]string, 65)}},
+		{"size not the draw's", root, 3, Proof{Index: 0, Size: 1}},
+		{"wrong root", root, 1, Proof{Index: 0, Size: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.ErrorIs(t, VerifyProof(tc.root, l, tc.p), ErrProof)
+			assert.ErrorIs(t, VerifyProof(tc.root, tc.units, l, tc.p), ErrProof)
 		})
 	}
 }
@@ -101,53 +106,68 @@ func TestVerifyProofErrors(t *testing.T) {
 // proof of its own leaf against the published root; an auditor with the
 // directory verifies the whole draw.
 func TestSealed(t *testing.T) {
-	f, p, b, _ := verifyFixture(t, true)
-	d, err := ParseDisclosure(b)
+	f, p, td := verifyFixture(t, true)
+	d, err := ParseDisclosure(td.bytes)
 	require.NoError(t, err)
 	assert.Empty(t, d.Units)
+	assert.Empty(t, d.Strata, "stratum keys name levels")
+	for _, tk := range d.Tasks {
+		require.Zero(t, tk.Pi, "a drawn unit's π reveals its level")
+	}
 	_, _, err = d.Proof("U00001")
 	assert.ErrorIs(t, err, ErrProof, "a parsed disclosure has no leaves")
-	_, err = Verify(d, f, p)
+	_, err = VerifyPublic(td.published())
+	require.NoError(t, err, "the public checks every drawn unit's PRN")
+	r, err := Verify(td.published(), f, p)
 	require.NoError(t, err)
+	d = r.Disclosure
 	for _, u := range f.Units()[:50] {
 		leaf, proof, err := d.Proof(u.ID)
 		require.NoError(t, err)
 		assert.Equal(t, u.ID, leaf.ID)
 		assert.Equal(t, u.Level, leaf.Level)
-		require.NoError(t, VerifyProof(d.MerkleRoot, leaf, proof))
+		require.NoError(t, VerifyProof(d.MerkleRoot, d.UnitCount, leaf, proof))
 	}
 	_, _, err = d.Proof("nobody")
 	assert.ErrorIs(t, err, ErrProof)
 
-	d.Units = []Leaf{{ID: "U00000"}}
-	diffs, err := Verify(d, f, p)
-	assert.ErrorIs(t, err, ErrVerify)
-	assert.Contains(t, diffs[0], "sealed disclosure publishes 1 unit leaves")
-
-	d, err = ParseDisclosure(b)
-	require.NoError(t, err)
-	d.MerkleRoot = d.MerkleRoot[1:] + "0"
-	diffs, err = Verify(d, f, p)
-	assert.ErrorIs(t, err, ErrVerify)
-	assert.Contains(t, diffs[0], "Merkle root")
+	for _, tc := range []struct {
+		name   string
+		tamper func(d *Disclosure)
+		want   string
+	}{
+		{"publish a leaf", func(d *Disclosure) { d.Units = []Leaf{{ID: "U00000", LevelStr: "low"}} }, "sealed disclosure publishes 1 unit leaves"},
+		{"publish a π", func(d *Disclosure) { d.Tasks[0].Pi = 0.25 }, "which reveals its level"},
+		{"publish strata", func(d *Disclosure) { d.Strata = []StratumCount{{Key: "high/D1"}} }, "and 1 strata"},
+		{"change the root", func(d *Disclosure) { d.MerkleRoot = d.MerkleRoot[1:] + "0" }, "Merkle root"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			td := *td
+			d, err := ParseDisclosure(td.bytes)
+			require.NoError(t, err)
+			tc.tamper(d)
+			td.republish(t, d)
+			diffs, err := verifyDiffs(&td, f, p)
+			assert.ErrorIs(t, err, ErrVerify)
+			assert.Contains(t, strings.Join(diffs, "; "), tc.want)
+		})
+	}
 
 	// Open disclosures publish every leaf and have no proofs.
-	_, _, open, _ := verifyFixture(t, false)
-	o, err := ParseDisclosure(open)
+	_, _, open := verifyFixture(t, false)
+	r, err = Verify(open.published(), f, p)
 	require.NoError(t, err)
-	_, err = Verify(o, f, p)
-	require.NoError(t, err)
-	_, _, err = o.Proof("U00001")
+	_, _, err = r.Disclosure.Proof("U00001")
 	assert.ErrorIs(t, err, ErrProof)
 }
 
 // sealedDisclosure is a planner's sealed disclosure of n synthetic leaves,
 // built without a draw.
 func sealedDisclosure(n int) *Disclosure {
-	d := &Disclosure{Sealed: true, all: make([]Leaf, n), leaves: make([]hash, n)}
+	d := &Disclosure{Sealed: true, UnitCount: n, all: make([]Leaf, n), leaves: make([]hash, n)}
 	for i := range d.all {
 		lv := risk.Level(i % int(risk.NumLevels))
-		d.all[i] = Leaf{ID: fmt.Sprintf("u%07d", i), Level: lv, LevelStr: lv.String(),
+		d.all[i] = Leaf{ID: fmt.Sprintf("u%07d", i), District: fmt.Sprintf("D%d", i%3), Level: lv, LevelStr: lv.String(),
 			Pi: 0.5 / float64(i%7+1), PRN: float64(i+1) / float64(n+2), Selected: i%5 == 0}
 		d.leaves[i] = leafHash(d.all[i].appendCanonical(nil))
 	}
@@ -166,7 +186,7 @@ func checkProofs(t *testing.T, d *Disclosure) {
 		require.NoError(t, err)
 		assert.Equal(t, wantLeaf, leaf, "leaf %d", i)
 		assert.Equal(t, wantProof, p, "proof of leaf %d", i)
-		assert.NoError(t, VerifyProof(d.MerkleRoot, leaf, p), "leaf %d", i)
+		assert.NoError(t, VerifyProof(d.MerkleRoot, d.UnitCount, leaf, p), "leaf %d", i)
 		i++
 		return nil
 	}))
@@ -179,11 +199,10 @@ func TestProofs(t *testing.T) {
 	}
 	t.Run("planned", func(t *testing.T) {
 		// A real sealed draw of 500 units, its leaves filled by Verify.
-		f, p, b, _ := verifyFixture(t, true)
-		d, err := ParseDisclosure(b)
+		f, p, td := verifyFixture(t, true)
+		r, err := Verify(td.published(), f, p)
 		require.NoError(t, err)
-		_, err = Verify(d, f, p)
-		require.NoError(t, err)
+		d := r.Disclosure
 		require.Len(t, d.Leaves(), 500)
 		checkProofs(t, d)
 	})
@@ -210,11 +229,11 @@ func TestProofs(t *testing.T) {
 }
 
 func TestProofsErrors(t *testing.T) {
-	_, _, open, _ := verifyFixture(t, false)
-	o, err := ParseDisclosure(open)
+	_, _, open := verifyFixture(t, false)
+	o, err := ParseDisclosure(open.bytes)
 	require.NoError(t, err)
-	_, _, sealed, _ := verifyFixture(t, true)
-	parsed, err := ParseDisclosure(sealed)
+	_, _, sealed := verifyFixture(t, true)
+	parsed, err := ParseDisclosure(sealed.bytes)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
@@ -222,7 +241,6 @@ func TestProofsErrors(t *testing.T) {
 	}{
 		{"open", o},
 		{"parsed sealed", parsed},
-		{"withheld", sealedDisclosure(10).Withhold()},
 		{"empty", sealedDisclosure(0)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,11 +7,11 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/google/uuid"
 )
 
@@ -113,78 +113,86 @@ func (c *Config) check() error {
 	return nil
 }
 
-// PlanRound draws round `round` (an index into cfg.Rounds) of frame with
-// seed, staffs and dates its tasks, and returns its disclosure. The
-// pipeline, every step a function of (frame, pool, cfg, seed) only:
+// PlanRound draws the round a manifest fixes, on frame and pool, with
+// the seed the public log derives for it (protocol.Attempt.Seed), and
+// returns its disclosure, which names the manifest's hash and its log
+// entry manifestSeq. There is no other way to draw: the manifest is
+// published before any randomness exists, and PlanRound refuses a frame
+// or pool that does not hash to what it fixed (ErrManifestMismatch). The
+// pipeline, every step a function of (manifest, frame, pool, seed) only:
 //
-//  1. The seed must match the commitment (ErrCommitment).
-//  2. Per-unit π of the round: p_k = f_k / rounds-per-year, capped at 1;
-//     in Independent mode moved by the unit's history (Spacing.Hazard of
-//     the rounds since its last inspection, or Spacing.DelayHazard of the
-//     rounds since HistoryStart if none); in Rotation mode p_k itself.
-//  3. Draw: Independent — systematic πps over PRN order within each
-//     stratum (level × district; sampling.Select with stream
-//     "draw/<stratum>"), so each stratum's count is within 1 of its Σπ;
-//     Rotation — frac(φ_k + t·p_k) < p_k with φ from RotationPhases and
-//     PRNs of stream "rotation".
+//  1. The configuration is the manifest's (ConfigOf).
+//  2. Per-unit π of the round: p_k = f_k / rounds-per-year, capped at 1,
+//     moved by the unit's history (Spacing.Hazard of the rounds since its
+//     last inspection, or Spacing.DelayHazard of the rounds since
+//     HistoryStart if none).
+//  3. Draw: systematic πps over PRN order within each stratum (level ×
+//     district; sampling.SelectPart with the round's UnitStream, the
+//     stratum key drawing the start), so each stratum's count is within 1
+//     of its Σπ.
 //  4. Exclusions (Config.ExcludeVisited).
 //  5. Capacity: tasks × team size per department must fit the round's
 //     inspector-visits (ErrCapacity names the round and the numbers).
-//  6. Dates: within each district, tasks in PRN order (stream
-//     "order/<round>") are spread over the round's working days in
-//     proportion to the district's inspectors available each day.
-//  7. Teams: Staffing.Assign in the same order.
+//  6. Dates: within each district, tasks in PRN order (OrderStream) are
+//     spread over the round's working days in proportion to the
+//     district's inspectors available each day.
+//  7. Teams: Staffing.Assign in the same order (TeamStream).
 //  8. Task IDs (TaskID of DrawID), results-due dates (ResultsDue working
 //     days after the visit), and every unit's leaf: published as such in
 //     open mode, as the Merkle root over the leaves in sealed mode.
 //
-// In Independent mode round t is planned on the frame as it stands
-// before the round (history up to date, e.g. NewFrame with the Ledger's
-// inspections, or Frame.After). In Rotation mode every round of a period
-// must be planned on the same frame, the one at the start of the period:
-// the phases are computed from it, and the directory and history hashes
-// in each disclosure let anyone check that it did not change.
+// Every stream names the period and the round, so two rounds never share
+// random numbers even under one seed. Round t is planned on the frame as
+// it stands before the round (history up to date, e.g. NewFrame with the
+// Ledger's inspections, or Frame.After).
 //
 // PlanRound returns a complete disclosure or an error; it never returns
 // a partial plan. The disclosure holds the leaves (for Proof in sealed
 // mode).
-func PlanRound(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
-	if err := cfg.check(); err != nil {
+func PlanRound(m *protocol.Manifest, frame *Frame, pool *Pool, seed sampling.Seed, manifestSeq int64) (*Disclosure, error) {
+	cfg, round, err := ConfigOf(m)
+	if err != nil {
 		return nil, err
 	}
-	if round < 0 || round >= len(cfg.Rounds) {
-		return nil, fmt.Errorf("schedule: round %d outside the period's %d rounds: %w", round, len(cfg.Rounds), ErrBadRound)
+	h, err := m.Hash()
+	if err != nil {
+		return nil, err
 	}
-	if err := c.Check(seed); err != nil {
-		return nil, fmt.Errorf("schedule: %s: %w", cfg.Rounds[round], err)
+	if err := checkInputs(m, frame, pool); err != nil {
+		return nil, err
 	}
 	if err := cfg.Staffing.check(pool); err != nil {
 		return nil, err
 	}
-	if frame.Len() == 0 {
-		return nil, fmt.Errorf("schedule: empty directory: %w", ErrBadInput)
-	}
-	return plan(cfg, frame, pool, round, seed, c)
+	id := drawIdentity{manifest: h, seq: manifestSeq, period: m.Period.ID, singleOperator: m.Randomness.SingleOperator}
+	return plan(cfg, frame, pool, round, seed, id)
+}
+
+// drawIdentity is what names a draw: its manifest's hash and log entry,
+// the period ID, and whether its seed came from one party.
+type drawIdentity struct {
+	manifest       string
+	seq            int64
+	period         string
+	singleOperator bool
 }
 
 // plan is PlanRound after its checks: draw, disclosure header, strata,
 // exclusions, capacity, visit order and dates, teams, tasks and leaves.
-func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, c Commitment) (*Disclosure, error) {
+func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, id drawIdentity) (*Disclosure, error) {
 	r := cfg.Rounds[round]
-	hashes := make(chan [3]string, 1)
-	go func() { hashes <- [3]string{frame.Hash(), frame.HistoryHash(), pool.Hash()} }()
+	number := round + 1
 	pi := roundProbabilities(cfg, frame, round)
 	applyContinuity(cfg, frame, pi)
 	st := frame.strataOf() // level × district, in key order
-	prn, selected, err := drawRound(cfg, frame, round, st, pi, seed)
-	if err != nil {
+	prn, selected := make([]float64, frame.Len()), make([]bool, frame.Len())
+	if err := drawIndependent(st, pi, seed, UnitStream(id.period, number), prn, selected); err != nil {
 		return nil, fmt.Errorf("schedule: %s: %w", r, err)
 	}
-	d := newDisclosure(cfg, frame.Len(), pool.Len(), round, seed, c)
-	h := <-hashes
-	d.Directory.SHA256, d.History.SHA256, d.Pool.SHA256 = h[0], h[1], h[2]
-	d.Strata = stratumCounts(st, pi, selected)
-
+	d := newDisclosure(cfg, frame.Len(), round, seed, id)
+	if !cfg.Sealed {
+		d.Strata = stratumCounts(st, pi, selected)
+	}
 	visit := unitsToVisit(cfg, frame, r, pi, prn, selected, d)
 	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
 		return nil, err
@@ -194,9 +202,9 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	if len(visit) > 0 && len(workdays) == 0 {
 		return nil, fmt.Errorf("schedule: %s has no working day for its %d tasks: %w", r, len(visit), ErrCapacity)
 	}
-	visits := visitsInOrder(frame, visit, seed, round)
+	visits := visitsInOrder(frame, visit, seed, OrderStream(id.period, number))
 	assignDates(pool, workdays, visits)
-	teams, err := assignWithLeave(cfg.Staffing, pool, seed, round, visits, workdays)
+	teams, err := assignWithLeave(cfg.Staffing, pool, seed, id.period, number, visits, workdays)
 	if err != nil {
 		return nil, err
 	}
@@ -204,60 +212,27 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	for _, w := range workdays {
 		due[w] = ds.addWorkingDays(w, cfg.resultsDue())
 	}
-	d.Tasks = makeTasks(frame, visits, teams, pi, prn, c.DrawID(round), due)
+	d.Tasks = makeTasks(frame, visits, teams, pi, prn, DrawID(id.manifest), due, cfg.Sealed)
 	writeLeaves(d, cfg.Sealed, frame.units, pi, prn, selected)
 	return d, nil
 }
 
-// drawRound draws the round's units with the mode's design and returns
-// every unit's PRN and whether it was drawn.
-func drawRound(cfg *Config, frame *Frame, round int, st *strataIndex, pi []float64, seed sampling.Seed) (prn []float64, selected []bool, err error) {
-	n := frame.Len()
-	prn, selected = make([]float64, n), make([]bool, n)
-	switch cfg.Mode {
-	case Independent:
-		if err := drawIndependent(st, pi, seed, prn, selected); err != nil {
-			return nil, nil, err
-		}
-	case Rotation:
-		drawRotation(cfg, frame, round, st.members, st.keys, pi, seed, prn, selected)
-	}
-	return prn, selected, nil
-}
-
 // newDisclosure returns the disclosure of round with every field that
-// the configuration, the seed and the commitment fix, for a frame of
-// units units and a pool of inspectors inspectors; the hashes, strata,
+// the manifest and the seed fix, for a frame of units units; the strata,
 // tasks and leaves are filled in by plan.
-func newDisclosure(cfg *Config, units, inspectors, round int, seed sampling.Seed, c Commitment) *Disclosure {
+func newDisclosure(cfg *Config, units, round int, seed sampling.Seed, id drawIdentity) *Disclosure {
 	r := cfg.Rounds[round]
-	d := &Disclosure{
+	return &Disclosure{
 		Format: FormatVersion, Library: LibraryVersion, Algorithms: CurrentAlgorithms(),
-		Mode: cfg.Mode, Sealed: cfg.Sealed, Commitment: c, Seed: seed.String(),
-		DrawID: c.DrawID(round).String(),
-		Period: PeriodInfo{Start: DayOf(cfg.Rounds[0].Start), Rounds: len(cfg.Rounds), Length: cfg.Length.String()},
-		Round:  RoundInfo{Index: round, First: DayOf(r.Start), Last: DayOf(r.End) - 1},
-		Calendar: CalendarInfo{
-			Holidays:   sortedDays(cfg.Calendar.Holidays),
-			MakeupDays: sortedDays(cfg.Calendar.MakeupDays),
-		},
-		HistoryStart: DayOf(cfg.historyStart()),
-		Policy:       resolvedPolicy(cfg.Policy),
-		Staffing: StaffingInfo{TeamSize: cfg.Staffing.teamSize(), DailyCap: cfg.Staffing.dailyCap(),
-			Departments: slices.Clone(cfg.Staffing.Departments)},
-		ResultsDueDays: cfg.resultsDue(),
-		ExcludeVisited: cfg.ExcludeVisited,
-		MaxQuiet:       cfg.maxQuiet(),
-		Directory:      Digest{Count: units},
-		History:        Digest{Count: units},
-		Pool:           Digest{Count: inspectors},
-		Tasks:          []Task{},
-		Excluded:       []Exclusion{},
+		Manifest: id.manifest, ManifestSeq: id.seq, SingleOperator: id.singleOperator,
+		Sealed: cfg.Sealed, Seed: seed.String(), DrawID: DrawID(id.manifest).String(),
+		Period:    id.period,
+		Round:     RoundInfo{Number: round + 1, First: DayOf(r.Start), Last: DayOf(r.End) - 1},
+		UnitCount: units,
+		Strata:    []StratumCount{},
+		Tasks:     []Task{},
+		Excluded:  []Exclusion{},
 	}
-	if d.Staffing.Departments == nil {
-		d.Staffing.Departments = []string{}
-	}
-	return d
 }
 
 // stratumCounts returns each stratum's units, expected count Σπ and
@@ -290,7 +265,11 @@ func unitsToVisit(cfg *Config, frame *Frame, r Round, pi, prn []float64, selecte
 		}
 		if cfg.ExcludeVisited {
 			if o, ok := visitIn(units[k].Other, first, end); ok {
-				d.Excluded = append(d.Excluded, Exclusion{Unit: units[k].ID, Pi: pi[k], PRN: prn[k], Inspection: o.InspectionID, Date: o.Date})
+				e := Exclusion{Unit: units[k].ID, Pi: pi[k], PRN: prn[k], Inspection: o.InspectionID, Date: o.Date}
+				if cfg.Sealed {
+					e.Pi = 0 // π would reveal the level
+				}
+				d.Excluded = append(d.Excluded, e)
 				continue
 			}
 		}
@@ -300,14 +279,14 @@ func unitsToVisit(cfg *Config, frame *Frame, r Round, pi, prn []float64, selecte
 }
 
 // visitsInOrder returns the visits to the units visit (frame indices) in
-// visit order: ascending PRN of stream "order/<round>", ties by ID.
-func visitsInOrder(frame *Frame, visit []int32, seed sampling.Seed, round int) []Visit {
+// visit order: ascending PRN of the order stream, ties by ID.
+func visitsInOrder(frame *Frame, visit []int32, seed sampling.Seed, stream string) []Visit {
 	units := frame.units
 	ids := make([]string, len(visit))
 	for i, k := range visit {
 		ids[i] = units[k].ID
 	}
-	order := sampling.PRNs(seed, "order/"+strconv.Itoa(round), ids, nil)
+	order := sampling.PRNs(seed, stream, ids, nil)
 	idx := make([]int, len(visit))
 	for i := range idx {
 		idx[i] = i
@@ -327,8 +306,9 @@ func visitsInOrder(frame *Frame, visit []int32, seed sampling.Seed, round int) [
 }
 
 // makeTasks returns a task per dated and staffed visit, sorted by unit ID,
-// with its ID (TaskID of drawID) and its results-due date.
-func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, drawID uuid.UUID, due map[Day]Day) []Task {
+// with its ID (TaskID of drawID) and its results-due date; sealed, without
+// its π.
+func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, drawID uuid.UUID, due map[Day]Day, sealed bool) []Task {
 	tasks := make([]Task, len(visits))
 	parallel(len(visits), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
@@ -337,6 +317,9 @@ func makeTasks(frame *Frame, visits []Visit, teams [][]Team, pi, prn []float64, 
 			tasks[j] = Task{
 				ID: TaskID(drawID, v.UnitID).String(), Unit: v.UnitID, Pi: pi[k], PRN: prn[k],
 				Date: v.Date, ResultsDue: due[v.Date], Teams: teams[j],
+			}
+			if sealed {
+				tasks[j].Pi = 0 // π would reveal the level
 			}
 		}
 	})
@@ -356,7 +339,8 @@ func writeLeaves(d *Disclosure, sealed bool, units []FrameUnit, pi, prn []float6
 		buf := make([]byte, 0, 128)
 		for k := lo; k < hi; k++ {
 			lv := units[k].Level
-			d.all[k] = Leaf{ID: units[k].ID, Level: lv, LevelStr: lv.String(), Pi: pi[k], PRN: prn[k], Selected: selected[k]}
+			d.all[k] = Leaf{ID: units[k].ID, District: units[k].District, Level: lv, LevelStr: lv.String(),
+				Pi: pi[k], PRN: prn[k], Selected: selected[k]}
 			if sealed {
 				buf = d.all[k].appendCanonical(append(buf[:0], 0))
 				d.leaves[k] = leafHashPrefixed(buf)
@@ -436,7 +420,9 @@ func roundProbabilities(cfg *Config, frame *Frame, round int) []float64 {
 	return pi
 }
 
-func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []float64, selected []bool) error {
+// drawIndependent draws every stratum by systematic πps over the PRNs of
+// stream (sampling.SelectPart, the stratum key drawing the start).
+func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, stream string, prn []float64, selected []bool) error {
 	keys, strata := st.keys, st.members
 	// Strata are independent draws writing disjoint units: run them on
 	// every core, largest first.
@@ -465,7 +451,6 @@ func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []fl
 					pis = append(pis, pi[k])
 					anyPos = anyPos || pi[k] > 0
 				}
-				stream := "draw/" + key
 				if !anyPos {
 					u := sampling.PRNs(seed, stream, ids, nil)
 					for i, k := range members {
@@ -473,7 +458,7 @@ func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []fl
 					}
 					continue
 				}
-				s, err := sampling.Select(sampling.Systematic, ids, pis, seed, stream)
+				s, err := sampling.SelectPart(sampling.Systematic, ids, pis, seed, stream, key)
 				if err != nil {
 					errs[si] = fmt.Errorf("stratum %q: %w", key, err)
 					continue
@@ -492,35 +477,6 @@ func drawIndependent(st *strataIndex, pi []float64, seed sampling.Seed, prn []fl
 		}
 	}
 	return nil
-}
-
-func drawRotation(cfg *Config, frame *Frame, round int, strata [][]int32, keys []string, pi []float64, seed sampling.Seed, prn []float64, selected []bool) {
-	units := frame.units
-	n := len(units)
-	ids := make([]string, n)
-	group := make([]string, n)
-	gap := make([]int, n)
-	start := cfg.Rounds[0].Start
-	for si, key := range keys {
-		for _, k := range strata[si] {
-			group[k] = key
-		}
-	}
-	for k := range units {
-		ids[k] = units[k].ID
-		last := frame.hist[k].lastRandom
-		if cfg.ExcludeVisited {
-			last = max(last, frame.hist[k].lastVisit)
-		}
-		if last != NoDay {
-			gap[k] = roundsBetween(start, last, cfg.monthsPerRound())
-		}
-	}
-	sampling.PRNs(seed, "rotation", ids, prn)
-	phase := RotationPhases(seed, ids, group, prn, pi, gap)
-	for k := range units {
-		selected[k] = pi[k] > 0 && RotationDrawn(phase[k], pi[k], round)
-	}
 }
 
 // checkCapacity returns an error wrapping ErrCapacity when the round's
@@ -656,46 +612,46 @@ func (f *Frame) After(d *Disclosure) *Frame {
 	return g
 }
 
-// PlanPeriod plans every round of cfg. In Independent mode it takes one
-// seed and commitment per round and plans round t on the frame as it will
-// be after rounds 0…t−1 (Frame.After); in Rotation mode it takes the
-// single period seed and commitment and plans every round on the frame
-// as at the start of the period. It returns every disclosure or the
-// first error.
-func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, seeds []sampling.Seed, commits []Commitment) ([]*Disclosure, error) {
-	want := len(cfg.Rounds)
-	if cfg.Mode == Rotation {
-		want = 1
+// PlanPeriod plans every round of cfg in single-operator mode, for
+// simulations and tests (a real draw logs each round's manifest,
+// commitments and reveals before it is drawn): round t gets the manifest
+// NewManifest(cfg, t, frame as it will be after rounds 0…t−1
+// (Frame.After), pool, params), where params.Randomness must be
+// single-operator, and the seed DeriveSeed(manifest, its party's secret
+// secrets[t]). It returns every manifest and disclosure, or the first
+// error.
+func PlanPeriod(cfg *Config, frame *Frame, pool *Pool, params ManifestParams, secrets []string) ([]*protocol.Manifest, []*Disclosure, error) {
+	if len(secrets) != len(cfg.Rounds) {
+		return nil, nil, fmt.Errorf("schedule: %d rounds need %d secrets, got %d: %w", len(cfg.Rounds), len(cfg.Rounds), len(secrets), ErrBadInput)
 	}
-	if len(seeds) != want || len(commits) != want {
-		return nil, fmt.Errorf("schedule: %v mode over %d rounds needs %d seed(s) and commitment(s), got %d and %d: %w",
-			cfg.Mode, len(cfg.Rounds), want, len(seeds), len(commits), ErrBadInput)
+	if !params.Randomness.SingleOperator {
+		return nil, nil, fmt.Errorf("schedule: PlanPeriod draws single-operator simulations only: %w", ErrBadInput)
 	}
+	ms := make([]*protocol.Manifest, len(cfg.Rounds))
 	out := make([]*Disclosure, len(cfg.Rounds))
 	cur := frame
 	for t := range cfg.Rounds {
-		s, c := seeds[0], commits[0]
-		if cfg.Mode == Independent {
-			s, c = seeds[t], commits[t]
-		}
-		d, err := PlanRound(cfg, cur, pool, t, s, c)
+		m, err := NewManifest(cfg, t, cur, pool, params)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out[t] = d
-		if cfg.Mode == Independent && t+1 < len(cfg.Rounds) {
+		h, err := m.Hash()
+		if err != nil {
+			return nil, nil, err
+		}
+		party := m.Randomness.Parties[0]
+		seed, err := protocol.DeriveSeed(protocol.SeedInputs{Manifest: h, Parties: []protocol.Contribution{{Party: party, Secret: secrets[t]}}})
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := PlanRound(m, cur, pool, seed, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		ms[t], out[t] = m, d
+		if t+1 < len(cfg.Rounds) {
 			cur = cur.After(d)
 		}
 	}
-	return out, nil
-}
-
-// resolvedPolicy is the policy with its defaults filled in, as recorded in
-// a disclosure; Config.check has already rejected a bad policy.
-func resolvedPolicy(p Policy) Policy {
-	q, err := p.Resolved()
-	if err != nil {
-		panic("schedule: unchecked policy: " + err.Error())
-	}
-	return q
+	return ms, out, nil
 }

@@ -8,11 +8,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,7 +69,7 @@ func buildCity(t testing.TB, n, m int, hist []risk.Inspection) (*Frame, *Pool) {
 // checkDisclosure checks every invariant of a planned round.
 func checkDisclosure(t *testing.T, cfg *Config, f *Frame, p *Pool, d *Disclosure) {
 	t.Helper()
-	r := cfg.Rounds[d.Round.Index]
+	r := cfg.Rounds[d.Round.Number-1]
 	require.Len(t, d.all, f.Len(), "every unit has a leaf")
 	drawn := 0
 	for _, l := range d.all {
@@ -105,73 +106,92 @@ func checkDisclosure(t *testing.T, cfg *Config, f *Frame, p *Pool, d *Disclosure
 func TestPlanRound(t *testing.T) {
 	cfg := testConfig(t)
 	f, p := buildCity(t, 600, 40, nil)
-	seed := testSeed(9)
-	c := Commit(seed, date(2026, 2, 20))
-	d, err := PlanRound(cfg, f, p, 2, seed, c)
-	require.NoError(t, err)
+	td := mustDraw(t, cfg, f, p, 2, testSeed(9))
+	d := td.d
 	checkDisclosure(t, cfg, f, p, d)
 	assert.NotEmpty(t, d.Tasks)
+	assert.Equal(t, 3, d.Round.Number)
 	assert.Equal(t, "2026-03-01", d.Round.First.String())
 	assert.Equal(t, "2026-03-31", d.Round.Last.String())
-	assert.Equal(t, f.Hash(), d.Directory.SHA256)
-	assert.Equal(t, p.Hash(), d.Pool.SHA256)
+	assert.Equal(t, td.hash, d.Manifest)
+	assert.Equal(t, f.Hash(), td.m.Frame.Directory.SHA256)
+	assert.Equal(t, p.Hash(), td.m.Frame.Pool.SHA256)
+	assert.Equal(t, td.seed.String(), d.Seed, "the seed the log derives")
 	assert.Len(t, d.Units, 600, "open mode publishes every leaf")
-
 	assert.Empty(t, d.MerkleRoot, "open mode publishes leaves, not a root")
 
-	// Sealed mode: same draw, no leaves, a root.
+	// Sealed mode, same seed: the same draw, no leaves, no strata, no π.
 	cfg.Sealed = true
-	s, err := PlanRound(cfg, f, p, 2, seed, c)
+	id := drawIdentity{manifest: td.hash, period: "2026"}
+	o, err := plan(testConfig(t), f, p, 2, td.seed, id)
+	require.NoError(t, err)
+	s, err := plan(cfg, f, p, 2, td.seed, id)
 	require.NoError(t, err)
 	assert.Empty(t, s.Units)
+	assert.Empty(t, s.Strata)
 	assert.Len(t, s.MerkleRoot, 64)
-	assert.Equal(t, d.Tasks, s.Tasks)
-	assert.Equal(t, d.all, s.all)
+	require.Len(t, s.Tasks, len(o.Tasks))
+	for i := range s.Tasks {
+		want := o.Tasks[i]
+		want.Pi = 0
+		assert.Equal(t, want, s.Tasks[i])
+	}
+	assert.Equal(t, o.all, s.all)
 }
 
 func TestPlanRoundErrors(t *testing.T) {
 	f, p := buildCity(t, 300, 30, nil)
 	seed := testSeed(9)
-	c := Commit(seed, date(2026, 2, 20))
 	for _, tc := range []struct {
 		name  string
-		edit  func(cfg *Config) (*Pool, int, Commitment)
+		edit  func(cfg *Config) (*Pool, int)
 		err   error
 		wants []string
 	}{
-		{"commitment", func(cfg *Config) (*Pool, int, Commitment) { return p, 0, Commit(testSeed(10), date(2026, 1, 1)) },
-			ErrCommitment, []string{"round 0 (2026-01-01..2026-01-31)", "does not match", "2026-01-01"}},
-		{"round index", func(cfg *Config) (*Pool, int, Commitment) { return p, 12, c }, ErrBadRound, []string{"round 12 outside"}},
-		{"overlapping rounds", func(cfg *Config) (*Pool, int, Commitment) {
+		{"round index", func(cfg *Config) (*Pool, int) { return p, 12 }, ErrBadRound, nil},
+		{"overlapping rounds", func(cfg *Config) (*Pool, int) {
 			cfg.Rounds[3].Start = date(2026, 3, 15)
-			return p, 0, c
+			return p, 0
 		}, ErrBadRound, []string{"overlaps round 2"}},
-		{"not from Period", func(cfg *Config) (*Pool, int, Commitment) {
+		{"not from Period", func(cfg *Config) (*Pool, int) {
 			cfg.Rounds = cfg.Rounds[:1]
 			cfg.Rounds[0].End = date(2026, 1, 20)
-			return p, 0, c
+			return p, 0
 		}, ErrBadRound, []string{"rounds must come from Period"}},
-		{"capacity", func(cfg *Config) (*Pool, int, Commitment) {
+		{"capacity", func(cfg *Config) (*Pool, int) {
 			small, err := NewPool([]risk.Inspector{
 				{ID: "a", MaxPerRound: 3, Districts: testDistricts, Categories: testCategories},
 				{ID: "b", MaxPerRound: 3, Districts: testDistricts, Categories: testCategories},
 			})
 			require.NoError(t, err)
-			return small, 0, c
+			return small, 0
 		}, ErrCapacity, []string{"round 0 (2026-01-01..2026-01-31)", "exceed the 6 that the pool can make (2 inspectors, 21 working days"}},
-		{"pool too small", func(cfg *Config) (*Pool, int, Commitment) {
+		{"team too large", func(cfg *Config) (*Pool, int) {
 			cfg.Staffing.TeamSize = 31
-			return p, 0, c
-		}, ErrPool, []string{"30 inspector(s), fewer than the team size 31"}},
-		{"negative due", func(cfg *Config) (*Pool, int, Commitment) {
+			return p, 0
+		}, protocol.ErrManifest, []string{"settings.team_size: 31 outside [1, 16]"}},
+		{"pool too small", func(cfg *Config) (*Pool, int) {
+			small, err := NewPool([]risk.Inspector{
+				{ID: "a", Districts: testDistricts, Categories: testCategories},
+				{ID: "b", Districts: testDistricts, Categories: testCategories},
+			})
+			require.NoError(t, err)
+			cfg.Staffing.TeamSize = 3
+			return small, 0
+		}, ErrPool, []string{"2 inspector(s), fewer than the team size 3"}},
+		{"negative due", func(cfg *Config) (*Pool, int) {
 			cfg.ResultsDue = -1
-			return p, 0, c
+			return p, 0
 		}, ErrBadInput, nil},
+		{"rotation", func(cfg *Config) (*Pool, int) {
+			cfg.Mode = Rotation
+			return p, 0
+		}, protocol.ErrManifest, []string{"only independent rounds are drawn under the protocol"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig(t)
-			pool, round, cm := tc.edit(cfg)
-			_, err := PlanRound(cfg, f, pool, round, seed, cm)
+			pool, round := tc.edit(cfg)
+			_, err := draw(cfg, f, pool, round, seed)
 			require.ErrorIs(t, err, tc.err)
 			for _, w := range tc.wants {
 				assert.Contains(t, err.Error(), w)
@@ -180,8 +200,29 @@ func TestPlanRoundErrors(t *testing.T) {
 	}
 	empty, err := NewFrame(nil, nil, nil, nil)
 	require.NoError(t, err)
-	_, err = PlanRound(testConfig(t), empty, p, 0, seed, c)
-	assert.ErrorIs(t, err, ErrBadInput)
+	_, err = draw(testConfig(t), empty, p, 0, seed)
+	assert.ErrorIs(t, err, protocol.ErrManifest, "an empty directory cannot be drawn")
+
+	// The planner refuses inputs other than the manifest's.
+	td := mustDraw(t, testConfig(t), f, p, 0, seed)
+	g, _ := buildCity(t, 301, 30, nil)
+	_, q := buildCity(t, 300, 31, nil)
+	for _, tc := range []struct {
+		name  string
+		frame *Frame
+		pool  *Pool
+		want  string
+	}{
+		{"directory", g, p, "the directory given has 301 entries, the manifest fixed 300"},
+		{"history", f.After(td.d), p, "the inspection history given hashes to"},
+		{"pool", f, q, "the inspector pool given has 31 entries, the manifest fixed 30"},
+	} {
+		t.Run("manifest "+tc.name, func(t *testing.T) {
+			_, err := PlanRound(td.m, tc.frame, tc.pool, td.seed, 0)
+			require.ErrorIs(t, err, ErrManifestMismatch)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
 
 // TestPlanRoundOrderIndependent plans the same round from shuffled units,
@@ -196,7 +237,6 @@ func TestPlanRoundOrderIndependent(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.ExcludeVisited = true
 	seed := testSeed(3)
-	c := Commit(seed, date(2025, 12, 20))
 	var first []byte
 	r := rand.New(rand.NewPCG(5, 5))
 	for trial := range 4 {
@@ -214,10 +254,7 @@ func TestPlanRoundOrderIndependent(t *testing.T) {
 		require.NoError(t, err)
 		p, err := NewPool(insp)
 		require.NoError(t, err)
-		d, err := PlanRound(cfg, f, p, 0, seed, c)
-		require.NoError(t, err)
-		b, err := d.MarshalCanonical()
-		require.NoError(t, err)
+		b := mustDraw(t, cfg, f, p, 0, seed).bytes
 		if trial == 0 {
 			first = b
 			continue
@@ -233,13 +270,11 @@ func TestPlanRoundOrderIndependent(t *testing.T) {
 func TestPlanPeriodIndependent(t *testing.T) {
 	cfg := testConfig(t)
 	f, p := buildCity(t, 3000, 120, nil)
-	seeds := make([]sampling.Seed, 12)
-	commits := make([]Commitment, 12)
-	for i := range seeds {
-		seeds[i] = testSeed(uint64(100 + i))
-		commits[i] = Commit(seeds[i], date(2025, 12, 1))
+	secrets := make([]string, 12)
+	for i := range secrets {
+		secrets[i] = testSeed(uint64(100 + i)).String()
 	}
-	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+	_, ds, err := PlanPeriod(cfg, f, p, testParams(f, p, cfg.Rounds[0].Start), secrets)
 	require.NoError(t, err)
 	rounds := map[string][]int{}
 	for t0, d := range ds {
@@ -275,9 +310,7 @@ func TestPlanPeriodIndependent(t *testing.T) {
 	for _, d := range ds[:5] {
 		f5 = f5.After(d)
 	}
-	alt := testSeed(999)
-	d5b, err := PlanRound(cfg, f5, p, 5, alt, Commit(alt, date(2026, 5, 20)))
-	require.NoError(t, err)
+	d5b := mustDraw(t, cfg, f5, p, 5, testSeed(999)).d
 	a, b := unitSet(ds[5]), unitSet(d5b)
 	common := 0
 	for u := range a {
@@ -318,17 +351,11 @@ func TestContinuity(t *testing.T) {
 	require.NoError(t, err)
 	p, err := NewPool(insp)
 	require.NoError(t, err)
-	for _, mode := range []Mode{Independent, Rotation} {
-		cfg := testConfig(t)
-		cfg.Mode = mode
-		seed := testSeed(1)
-		d, err := PlanRound(cfg, f, p, 0, seed, Commit(seed, date(2025, 12, 20)))
-		require.NoError(t, err)
-		require.Len(t, d.Tasks, 1, mode.String())
-		assert.Equal(t, units[0].ID, d.Tasks[0].Unit)
-		for _, tm := range d.Tasks[0].Teams {
-			assert.NotContains(t, tm.Inspectors, "I000", "last lead excluded")
-		}
+	d := mustDraw(t, testConfig(t), f, p, 0, testSeed(1)).d
+	require.Len(t, d.Tasks, 1)
+	assert.Equal(t, units[0].ID, d.Tasks[0].Unit)
+	for _, tm := range d.Tasks[0].Teams {
+		assert.NotContains(t, tm.Inspectors, "I000", "last lead excluded")
 	}
 }
 
@@ -342,12 +369,10 @@ func TestExcludeVisited(t *testing.T) {
 	require.NoError(t, err)
 	cfg := testConfig(t)
 	seed := testSeed(4)
-	d, err := PlanRound(cfg, f, p, 3, seed, Commit(seed, date(2026, 3, 25)))
-	require.NoError(t, err)
+	d := mustDraw(t, cfg, f, p, 3, seed).d
 	assert.Empty(t, d.Excluded, "exclusion is off by default")
 	cfg.ExcludeVisited = true
-	d, err = PlanRound(cfg, f, p, 3, seed, Commit(seed, date(2026, 3, 25)))
-	require.NoError(t, err)
+	d = mustDraw(t, cfg, f, p, 3, seed).d
 	require.Len(t, d.Excluded, 1)
 	assert.Equal(t, Exclusion{Unit: units[3].ID, Pi: 1, PRN: d.Excluded[0].PRN, Inspection: "complaint-7", Date: DayOf(date(2026, 4, 9))}, d.Excluded[0])
 	for _, tk := range d.Tasks {
@@ -356,69 +381,8 @@ func TestExcludeVisited(t *testing.T) {
 	checkDisclosure(t, cfg, f, p, d)
 }
 
-func TestPlanPeriodRotation(t *testing.T) {
-	cfg := testConfig(t)
-	cfg.Mode = Rotation
-	f, p := buildCity(t, 2000, 100, nil)
-	seed := testSeed(77)
-	ds, err := PlanPeriod(cfg, f, p, []sampling.Seed{seed}, []Commitment{Commit(seed, date(2025, 12, 1))})
-	require.NoError(t, err)
-	rounds := map[string][]int{}
-	for t0, d := range ds {
-		checkDisclosure(t, cfg, f, p, d)
-		for _, tk := range d.Tasks {
-			rounds[tk.Unit] = append(rounds[tk.Unit], t0)
-		}
-	}
-	for _, u := range f.Units() {
-		rs := rounds[u.ID]
-		assert.True(t, float64(len(rs)) == math.Floor(u.Annual) || float64(len(rs)) == math.Ceil(u.Annual), "unit %s: %d for f=%v", u.ID, len(rs), u.Annual)
-		m := 12 / u.Annual
-		for i := 1; i < len(rs); i++ {
-			g := float64(rs[i] - rs[i-1])
-			assert.True(t, g == math.Floor(m) || g == math.Ceil(m), "unit %s: gap %v for %v", u.ID, g, m)
-		}
-	}
-	_, err = PlanPeriod(cfg, f, p, []sampling.Seed{seed, seed}, nil)
-	assert.ErrorIs(t, err, ErrBadInput)
-
-	w := ds[4].Withhold()
-	assert.Empty(t, w.Seed)
-	assert.Empty(t, w.Units)
-	for _, tk := range w.Tasks {
-		assert.Zero(t, tk.PRN)
-	}
-	assert.NotEmpty(t, ds[4].Seed, "Withhold copies")
-
-	// Published withheld during the period, verified at the reveal.
-	wb, err := w.MarshalCanonical()
-	require.NoError(t, err)
-	pub, err := ParseDisclosure(wb)
-	require.NoError(t, err)
-	_, err = Verify(pub, f, p)
-	require.ErrorIs(t, err, ErrVerify)
-	assert.Contains(t, err.Error(), "withheld")
-	_, err = VerifyWithheld(pub, seed, f, p)
-	require.NoError(t, err)
-	diffs, err := VerifyWithheld(pub, testSeed(78), f, p)
-	require.ErrorIs(t, err, ErrVerify)
-	assert.Contains(t, diffs[0], "does not match the commitment")
-	tm := pub.Tasks[0].Teams[0].Inspectors
-	tm[0], tm[1] = tm[1], tm[0]
-	_, err = VerifyWithheld(pub, seed, f, p)
-	require.ErrorIs(t, err, ErrVerify)
-	assert.Contains(t, err.Error(), "teams")
-	// The full disclosure verifies with Verify (and VerifyWithheld).
-	fb, err := ds[4].MarshalCanonical()
-	require.NoError(t, err)
-	full, err := ParseDisclosure(fb)
-	require.NoError(t, err)
-	_, err = VerifyWithheld(full, seed, f, p)
-	require.NoError(t, err)
-}
-
-// TestGolden pins small rounds' canonical disclosures: independent open,
-// sealed with two departments, and rotation in quarters.
+// TestGolden pins small rounds' canonical disclosures and manifests:
+// independent open, and sealed with two departments.
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		file string
@@ -432,11 +396,6 @@ func TestGolden(t *testing.T) {
 				insp[i].Department = []string{"fire", "market"}[i%2]
 			}
 		}},
-		{"rotation-quarter.golden.json", func(cfg *Config, _ []risk.Inspector) {
-			rs, err := Period(date(2026, 1, 1), 4, Quarter)
-			require.NoError(t, err)
-			cfg.Rounds, cfg.Length, cfg.Mode = rs, Quarter, Rotation
-		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			cfg := testConfig(t)
@@ -446,27 +405,32 @@ func TestGolden(t *testing.T) {
 			require.NoError(t, err)
 			p, err := NewPool(insp)
 			require.NoError(t, err)
-			seed := testSeed(2026)
-			d, err := PlanRound(cfg, f, p, 1, seed, Commit(seed, date(2026, 1, 25)))
+			td := mustDraw(t, cfg, f, p, 1, testSeed(2026))
+			m, err := td.m.Marshal()
 			require.NoError(t, err)
-			got, err := d.MarshalCanonical()
-			require.NoError(t, err)
-			path := filepath.Join("..", "testdata", "schedule", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(path, got, 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err)
-			if !bytes.Equal(want, got) {
-				i := 0
-				for i < min(len(want), len(got)) && want[i] == got[i] {
-					i++
-				}
-				lo := max(0, i-80)
-				t.Fatalf("disclosure differs from %s at byte %d (run with -update if intended):\nwant …%s…\ngot  …%s…",
-					path, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
-			}
+			checkGolden(t, strings.Replace(tc.file, ".golden.json", ".manifest.golden.json", 1), m)
+			checkGolden(t, tc.file, td.bytes)
 		})
+	}
+}
+
+// checkGolden compares got with the golden file (rewritten with -update).
+func checkGolden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "schedule", file)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	if !bytes.Equal(want, got) {
+		i := 0
+		for i < min(len(want), len(got)) && want[i] == got[i] {
+			i++
+		}
+		lo := max(0, i-80)
+		t.Fatalf("output differs from %s at byte %d (run with -update if intended):\nwant …%s…\ngot  …%s…",
+			path, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
 	}
 }
 
@@ -485,18 +449,16 @@ func TestQuarterly(t *testing.T) {
 	require.NoError(t, err)
 	p, err := NewPool(insp)
 	require.NoError(t, err)
-	var seeds []sampling.Seed
-	var commits []Commitment
+	var secrets []string
 	for i := range 4 {
-		seeds = append(seeds, testSeed(uint64(300+i)))
-		commits = append(commits, Commit(seeds[i], date(2025, 12, 1)))
+		secrets = append(secrets, testSeed(uint64(300+i)).String())
 	}
-	ds, err := PlanPeriod(cfg, f, p, seeds, commits)
+	ms, ds, err := PlanPeriod(cfg, f, p, testParams(f, p, cfg.Rounds[0].Start), secrets)
 	require.NoError(t, err)
 	rounds := map[string][]int{}
 	for q, d := range ds {
 		checkDisclosure(t, cfg, f, p, d)
-		assert.Equal(t, "quarter", d.Period.Length)
+		assert.Equal(t, "quarter", ms[q].Period.Length)
 		for _, tk := range d.Tasks {
 			rounds[tk.Unit] = append(rounds[tk.Unit], q)
 		}

@@ -194,8 +194,9 @@ func (s Staffing) check(pool *Pool) error {
 	return nil
 }
 
-// TeamStream is the PRN stream of the team draws of one round and
-// department: "team/<round>/<department>".
+// TeamStream is the PRN stream of the team draws of one department in
+// round `round` (1-based) of the period periodID:
+// "team/<period>/<round>/<department>".
 //
 // The inspectors of a visit are put in a uniformly random order by a
 // Fisher–Yates shuffle (Durstenfeld 1964) of its eligible inspectors
@@ -208,8 +209,8 @@ func (s Staffing) check(pool *Pool) error {
 // date. So every eligible inspector is equally likely, and anyone with
 // the revealed seed can redo the draw; only the shuffle's first few steps
 // are computed unless the max-flow fallback needs the whole order.
-func TeamStream(round int, department string) string {
-	return "team/" + strconv.Itoa(round) + "/" + department
+func TeamStream(periodID string, round int, department string) string {
+	return "team/" + periodID + "/" + strconv.Itoa(round) + "/" + department
 }
 
 // shuffler draws a visit's candidates one at a time in random order.
@@ -251,7 +252,7 @@ func seedWord(u float64) uint64 { return uint64(u * (1 << 52)) }
 //
 // The result has, for each visit, one Team per department in the order
 // of Staffing.Departments, inspectors in draw order (the lead first).
-func (s Staffing) Assign(pool *Pool, seed sampling.Seed, round int, visits []Visit) ([][]Team, error) {
+func (s Staffing) Assign(pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit) ([][]Team, error) {
 	if err := s.check(pool); err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (s Staffing) Assign(pool *Pool, seed sampling.Seed, round int, visits []Vis
 	}
 	var problems []string
 	for di, dept := range depts {
-		a := newAssigner(s, pool, seed, round, dept, visits)
+		a := newAssigner(s, pool, seed, periodID, round, dept, visits)
 		a.greedy()
 		a.augment()
 		problems = append(problems, a.problems()...)
@@ -321,7 +322,7 @@ type dayKey struct {
 	day  Day
 }
 
-func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept string, visits []Visit) *assigner {
+func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, dept string, visits []Visit) *assigner {
 	a := &assigner{
 		pool: pool, dept: dept, size: s.teamSize(), dailyCap: int32(s.dailyCap()), visits: visits,
 		cand: make([][]int32, len(visits)), shuf: make([]shuffler, len(visits)),
@@ -339,7 +340,7 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, round int, dept str
 	for v := range visits {
 		ids[2*v], ids[2*v+1] = visits[v].UnitID+"/1", visits[v].UnitID+"/2"
 	}
-	u := sampling.PRNs(seed, TeamStream(round, dept), ids, nil)
+	u := sampling.PRNs(seed, TeamStream(periodID, round, dept), ids, nil)
 	parallel(len(visits), func(lo, hi int) {
 		var buf []int32
 		for v := lo; v < hi; v++ {

@@ -100,13 +100,13 @@ func TestAssignEligibility(t *testing.T) {
 		// i6 is on leave, i2 was last lead: only i1 … infeasible with 2.
 		{UnitID: "u1", District: "east", Category: risk.Industrial, LastLead: "i2", Date: d0},
 	}
-	_, err = Staffing{}.Assign(pool, testSeed(1), 0, visits)
+	_, err = Staffing{}.Assign(pool, testSeed(1), "2026", 0, visits)
 	require.ErrorIs(t, err, ErrInfeasible)
 	assert.Contains(t, err.Error(), `unit "u1" on 2026-03-02: only 1 of 2 eligible inspectors not on leave on 2026-03-02`)
 
 	visits[0].LastLead = ""
 	for seed := range uint64(30) {
-		teams, err := Staffing{}.Assign(pool, testSeed(seed), 0, visits)
+		teams, err := Staffing{}.Assign(pool, testSeed(seed), "2026", 0, visits)
 		require.NoError(t, err)
 		checkTeams(t, pool, Staffing{}, visits, teams)
 		got := slices.Clone(teams[0][0].Inspectors)
@@ -144,7 +144,7 @@ func TestAssignInfeasibleMessages(t *testing.T) {
 		}, []string{"1 team(s) cannot be staffed", "caps exhausted"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Staffing{}.Assign(pool, testSeed(7), 4, tc.visits)
+			_, err := Staffing{}.Assign(pool, testSeed(7), "2026", 4, tc.visits)
 			require.ErrorIs(t, err, ErrInfeasible)
 			assert.Contains(t, err.Error(), "round 4")
 			for _, w := range tc.want {
@@ -169,7 +169,7 @@ func TestAssignConfigErrors(t *testing.T) {
 		{"department twice", Staffing{Departments: []string{"x", "x"}}, ErrBadInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tc.s.Assign(pool, testSeed(1), 0, nil)
+			_, err := tc.s.Assign(pool, testSeed(1), "2026", 0, nil)
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
@@ -200,12 +200,12 @@ func TestAssignFallback(t *testing.T) {
 	pool.insp[0].MaxPerRound = 2
 	greedyFailed := 0
 	for seed := range uint64(60) {
-		a := newAssigner(Staffing{}, pool, testSeed(seed), 0, "", visits)
+		a := newAssigner(Staffing{}, pool, testSeed(seed), "2026", 0, "", visits)
 		a.greedy()
 		if len(a.team[1]) < 2 {
 			greedyFailed++
 		}
-		teams, err := Staffing{}.Assign(pool, testSeed(seed), 0, visits)
+		teams, err := Staffing{}.Assign(pool, testSeed(seed), "2026", 0, visits)
 		require.NoError(t, err, "seed %d", seed)
 		checkTeams(t, pool, Staffing{}, visits, teams)
 	}
@@ -246,7 +246,7 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 		require.NoError(t, err)
 		s := Staffing{DailyCap: 1 + r.IntN(2)}
 		want := bruteFeasible(pool, s, visits)
-		teams, err := s.Assign(pool, testSeed(uint64(trial)), 0, visits)
+		teams, err := s.Assign(pool, testSeed(uint64(trial)), "2026", 0, visits)
 		if want {
 			feasible++
 			require.NoError(t, err, "trial %d", trial)
@@ -326,7 +326,7 @@ func TestAssignUniform(t *testing.T) {
 	count := map[string]int{}
 	lead := map[string]int{}
 	for seed := range uint64(seeds) {
-		teams, err := Staffing{}.Assign(pool, testSeed(seed), 0, visits)
+		teams, err := Staffing{}.Assign(pool, testSeed(seed), "2026", 0, visits)
 		require.NoError(t, err)
 		for _, vt := range teams {
 			lead[vt[0].Inspectors[0]]++
@@ -360,14 +360,14 @@ func TestAssignJoint(t *testing.T) {
 	require.NoError(t, err)
 	s := Staffing{Departments: []string{"market", "fire"}}
 	visits := []Visit{{UnitID: "shop", District: "d", Category: risk.StreetShop, Date: d0}}
-	teams, err := s.Assign(pool, testSeed(2), 0, visits)
+	teams, err := s.Assign(pool, testSeed(2), "2026", 0, visits)
 	require.NoError(t, err)
 	checkTeams(t, pool, s, visits, teams)
 	assert.Equal(t, "market", teams[0][0].Department)
 	assert.Equal(t, "fire", teams[0][1].Department)
 
 	s.TeamSize = 4
-	_, err = s.Assign(pool, testSeed(2), 0, visits)
+	_, err = s.Assign(pool, testSeed(2), "2026", 0, visits)
 	assert.ErrorIs(t, err, ErrPool)
 	assert.ErrorContains(t, err, `department "market" has 3 inspector(s)`)
 }

@@ -6,14 +6,13 @@ import (
 	"testing"
 
 	"github.com/firedraw/firedraw/risk"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// verifyFixture plans round 3 of a small city with one exclusion and
-// returns the canonical bytes of its disclosure.
-func verifyFixture(t *testing.T, sealed bool) (*Frame, *Pool, []byte, sampling.Seed) {
+// verifyFixture draws round 3 (index; April) of a small city with one
+// exclusion under the protocol.
+func verifyFixture(t *testing.T, sealed bool) (*Frame, *Pool, *testDraw) {
 	t.Helper()
 	units, levels, annual, insp := city(500, 40, 42)
 	annual[3] = 12
@@ -28,27 +27,24 @@ func verifyFixture(t *testing.T, sealed bool) (*Frame, *Pool, []byte, sampling.S
 	cfg := testConfig(t)
 	cfg.ExcludeVisited = true
 	cfg.Sealed = sealed
-	seed := testSeed(31)
-	d, err := PlanRound(cfg, f, p, 3, seed, Commit(seed, date(2026, 3, 28)))
-	require.NoError(t, err)
-	require.NotEmpty(t, d.Excluded)
-	require.Greater(t, len(d.Tasks), 10)
-	b, err := d.MarshalCanonical()
-	require.NoError(t, err)
-	return f, p, b, seed
+	td := mustDraw(t, cfg, f, p, 3, testSeed(31))
+	require.NotEmpty(t, td.d.Excluded)
+	require.Greater(t, len(td.d.Tasks), 10)
+	return f, p, td
 }
 
 func TestVerify(t *testing.T) {
-	f, p, b, seed := verifyFixture(t, false)
-	d, err := ParseDisclosure(b)
+	f, p, td := verifyFixture(t, false)
+	r, err := Verify(td.published(), f, p)
 	require.NoError(t, err)
-	diffs, err := Verify(d, f, p)
-	require.NoError(t, err)
-	assert.Empty(t, diffs)
+	assert.Contains(t, r.Notes[0], "offers no protection against the operator")
+	d := r.Disclosure
 	// Round trip: parse → marshal gives the same bytes.
 	b2, err := d.MarshalCanonical()
 	require.NoError(t, err)
-	assert.Equal(t, string(b), string(b2))
+	assert.Equal(t, string(td.bytes), string(b2))
+	_, err = VerifyPublic(td.published())
+	require.NoError(t, err)
 
 	notDrawn := ""
 	for _, l := range d.Units {
@@ -66,37 +62,48 @@ func TestVerify(t *testing.T) {
 		{"swap a unit", func(d *Disclosure) (*Frame, *Pool) {
 			d.Tasks[4].Unit = notDrawn
 			return f, p
-		}, fmt.Sprintf("task 4: unit %q was not drawn", notDrawn)},
+		}, fmt.Sprintf("task of unit %q: the unit is not drawn", notDrawn)},
 		{"drop a unit", func(d *Disclosure) (*Frame, *Pool) {
 			d.Tasks = append(d.Tasks[:2], d.Tasks[3:]...)
 			return f, p
-		}, "was drawn but has no task"},
+		}, "tasks and exclusions for"},
 		{"change the seed", func(d *Disclosure) (*Frame, *Pool) {
 			d.Seed = other.String()
 			return f, p
-		}, "does not match the commitment"},
-		{"change seed and commitment", func(d *Disclosure) (*Frame, *Pool) {
-			d.Seed = other.String()
-			d.Commitment.Hash = other.Commitment()
-			return f, p
-		}, "draw ID"},
+		}, "seed " + other.String() + ", but the manifest and the log give"},
 		{"malformed seed", func(d *Disclosure) (*Frame, *Pool) {
 			d.Seed = "xyz"
 			return f, p
-		}, `revealed seed "xyz"`},
+		}, "seed xyz, but"},
+		{"change the manifest entry", func(d *Disclosure) (*Frame, *Pool) {
+			d.ManifestSeq = 7
+			return f, p
+		}, "manifest log entry 7"},
+		{"hide the single operator", func(d *Disclosure) (*Frame, *Pool) {
+			d.SingleOperator = false
+			return f, p
+		}, "single-operator mark false"},
+		{"relabel the round", func(d *Disclosure) (*Frame, *Pool) {
+			d.Round.Number = 5
+			return f, p
+		}, "round {5"},
 		{"change a π", func(d *Disclosure) (*Frame, *Pool) {
 			d.Tasks[1].Pi += 0.01
 			return f, p
-		}, fmt.Sprintf("task of unit %q: π", d.Tasks[1].Unit)},
+		}, fmt.Sprintf("task of unit %q: (π", d.Tasks[1].Unit)},
 		{"change a PRN", func(d *Disclosure) (*Frame, *Pool) {
 			d.Tasks[1].PRN = 0.5
 			return f, p
-		}, "PRN 0.5, want"},
+		}, "PRN 0.5, but the seed gives"},
 		{"change a team", func(d *Disclosure) (*Frame, *Pool) {
 			tm := d.Tasks[0].Teams[0].Inspectors
 			tm[0], tm[1] = tm[1], tm[0]
 			return f, p
 		}, fmt.Sprintf("task of unit %q: teams", d.Tasks[0].Unit)},
+		{"grow a team", func(d *Disclosure) (*Frame, *Pool) {
+			d.Tasks[0].Teams[0].Inspectors = append(d.Tasks[0].Teams[0].Inspectors, "I039")
+			return f, p
+		}, "team 0 is 3 inspector(s)"},
 		{"change a date", func(d *Disclosure) (*Frame, *Pool) {
 			d.Tasks[0].Date++
 			return f, p
@@ -124,20 +131,15 @@ func TestVerify(t *testing.T) {
 		{"drop a leaf", func(d *Disclosure) (*Frame, *Pool) {
 			d.Units = d.Units[1:]
 			return f, p
-		}, "has no leaf"},
-		{"drop a leaf, reordered", func(d *Disclosure) (*Frame, *Pool) {
-			d.Units = d.Units[1:]
-			d.Units[3], d.Units[4] = d.Units[4], d.Units[3]
-			return f, p
-		}, "has no leaf"},
+		}, "499 unit leaves, but the manifest fixes 500 units"},
 		{"foreign leaf", func(d *Disclosure) (*Frame, *Pool) {
 			d.Units[len(d.Units)-1].ID = "ZZZ"
 			return f, p
-		}, `leaf of unit "ZZZ": not in the directory`},
+		}, `leaf of unit "ZZZ"`},
 		{"drop an exclusion", func(d *Disclosure) (*Frame, *Pool) {
-			d.Excluded = nil
+			d.Excluded = []Exclusion{}
 			return f, p
-		}, "is not listed as excluded"},
+		}, "tasks and exclusions for"},
 		{"change a stratum count", func(d *Disclosure) (*Frame, *Pool) {
 			d.Strata[0].Drawn++
 			return f, p
@@ -145,7 +147,7 @@ func TestVerify(t *testing.T) {
 		{"add a Merkle root", func(d *Disclosure) (*Frame, *Pool) {
 			d.MerkleRoot = "00"
 			return f, p
-		}, "Merkle root 00, want"},
+		}, "open disclosure with a Merkle root"},
 		{"change the directory", func(d *Disclosure) (*Frame, *Pool) {
 			units, levels, annual, _ := city(500, 40, 42)
 			annual[3] = 12
@@ -153,43 +155,33 @@ func TestVerify(t *testing.T) {
 			g, err := NewFrame(units, levels, annual, nil)
 			require.NoError(t, err)
 			return g, p
-		}, "directory: disclosure says 500 units with SHA-256"},
+		}, "the directory given hashes to"},
 		{"change the history", func(d *Disclosure) (*Frame, *Pool) {
 			units, levels, annual, _ := city(500, 40, 42)
 			annual[3] = 12
 			g, err := NewFrame(units, levels, annual, nil)
 			require.NoError(t, err)
 			return g, p
-		}, "inspection history: disclosure says 500 units"},
+		}, "the inspection history given hashes to"},
 		{"change the pool", func(d *Disclosure) (*Frame, *Pool) {
 			_, _, _, insp := city(500, 40, 42)
 			insp[0].Conflicts = []string{"U00001"}
 			q, err := NewPool(insp)
 			require.NoError(t, err)
 			return f, q
-		}, "inspector pool: disclosure says 40 inspectors"},
-		{"change the team size", func(d *Disclosure) (*Frame, *Pool) {
-			d.Staffing.TeamSize = 3
-			return f, p
-		}, "teams"},
-		{"change the calendar", func(d *Disclosure) (*Frame, *Pool) {
-			d.Calendar.Holidays = append(d.Calendar.Holidays, d.Tasks[0].Date)
-			return f, p
-		}, "date"},
+		}, "the inspector pool given hashes to"},
 		{"algorithm version", func(d *Disclosure) (*Frame, *Pool) {
 			d.Algorithms.Draw = "systematic/v0"
 			return f, p
 		}, "algorithms"},
-		{"withheld", func(d *Disclosure) (*Frame, *Pool) {
-			*d = *d.Withhold()
-			return f, p
-		}, "withheld"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := ParseDisclosure(b)
+			td := *td
+			d, err := ParseDisclosure(td.bytes)
 			require.NoError(t, err)
 			f2, p2 := tc.tamper(d)
-			diffs, err := Verify(d, f2, p2)
+			td.republish(t, d)
+			diffs, err := verifyDiffs(&td, f2, p2)
 			require.ErrorIs(t, err, ErrVerify)
 			require.NotEmpty(t, diffs)
 			found := false
@@ -199,22 +191,27 @@ func TestVerify(t *testing.T) {
 				}
 			}
 			assert.True(t, found, "no difference mentions %q: %v", tc.want, diffs)
-			assert.Contains(t, err.Error(), "disclosure of round 3")
+			assert.Contains(t, err.Error(), "disclosure of round")
 		})
 	}
-	_ = seed
+	// A disclosure other than the one the log's draw entry hashed.
+	alt := *td
+	alt.bytes = append(append([]byte(nil), td.bytes...), '\n')
+	diffs, err := verifyDiffs(&alt, f, p)
+	require.ErrorIs(t, err, ErrVerify)
+	assert.Contains(t, diffs[0], "but the log's draw entry 3 names")
 }
 
 func TestParseDisclosureErrors(t *testing.T) {
-	_, _, b, _ := verifyFixture(t, true)
-	_, err := ParseDisclosure(b)
+	_, _, td := verifyFixture(t, true)
+	_, err := ParseDisclosure(td.bytes)
 	require.NoError(t, err)
 	for _, tc := range []struct{ name, in string }{
 		{"not JSON", "{"},
-		{"unknown field", `{"format":"firedraw-disclosure/1","extra":1}`},
+		{"unknown field", `{"format":"firedraw-disclosure/2","extra":1}`},
 		{"wrong format", `{"format":"other/9"}`},
-		{"trailing", `{"format":"firedraw-disclosure/1"} {}`},
-		{"bad level", `{"format":"firedraw-disclosure/1","units":[{"id":"a","level":"extreme","pi":0,"prn":0.5,"selected":false}]}`},
+		{"trailing", `{"format":"firedraw-disclosure/2"} {}`},
+		{"bad level", `{"format":"firedraw-disclosure/2","units":[{"id":"a","level":"extreme","pi":0,"prn":0.5,"selected":false}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseDisclosure([]byte(tc.in))

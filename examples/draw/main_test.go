@@ -17,7 +17,6 @@ import (
 	"github.com/firedraw/firedraw/examples/internal/clitest"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
 
@@ -28,7 +27,7 @@ var smallCity = sync.OnceValues(func() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, flags, err := clitest.City(dir, synthcity.Config{Units: 300, Seed: 7})
+	_, flags, err := clitest.City(dir, synthcity.Config{Units: 300, Seed: 7, Inspectors: 40})
 	return flags, err
 })
 
@@ -50,20 +49,23 @@ func runDraw(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), code
 }
 
-// testSeed is a fixed seed for reproducible test draws.
-var testSeed = strings.Repeat("0", 63) + "7"
+// testSeed is a fixed operator secret for reproducible single-operator
+// draws; fixedParties fixes the three parties' secrets and the dice.
+var (
+	testSeed     = strings.Repeat("07", 32)
+	fixedParties = []string{"-secrets", strings.Repeat("11", 32) + "," + strings.Repeat("22", 32) + "," + strings.Repeat("33", 32),
+		"-dice", "27182818284590452353"}
+)
 
 func TestRecordFiles(t *testing.T) {
 	dir := t.TempDir()
 	args := append(cityFlags(t), "-asof", "2026-01-01", "-period", "2026", "-round", "2026-02",
-		"-seed", testSeed, "-committed", "2025-12-31", "-out", dir)
+		"-seed", testSeed, "-out", dir)
 	out, errOut, code := runDraw(args...)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "300 units")
-	assert.Contains(t, out, "round 1 (2026-02-01..2026-02-28)")
-	seed, err := sampling.ParseSeed(testSeed)
-	require.NoError(t, err)
-	assert.Contains(t, out, seed.Commitment())
+	assert.Contains(t, out, "round 2 of 2026 (2026-02-01..2026-02-28)")
+	assert.Contains(t, out, "offers no protection against the operator")
 
 	b, err := os.ReadFile(filepath.Join(dir, "disclosure.json"))
 	require.NoError(t, err)
@@ -71,8 +73,8 @@ func TestRecordFiles(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &raw), "disclosure.json is JSON")
 	disc, err := schedule.ParseDisclosure(b)
 	require.NoError(t, err)
-	assert.Equal(t, testSeed, disc.Seed)
-	assert.Equal(t, 1, disc.Round.Index)
+	assert.True(t, disc.SingleOperator)
+	assert.Equal(t, 2, disc.Round.Number)
 	assert.Len(t, disc.Units, 300, "open mode publishes every unit")
 	require.NotEmpty(t, disc.Tasks)
 
@@ -95,7 +97,8 @@ func TestRecordFiles(t *testing.T) {
 	}
 	assert.Equal(t, len(disc.Tasks)+len(disc.Excluded), drawn)
 
-	// The same seed gives the same bytes (the commitment date is fixed).
+	// The same secret gives the same bytes: the whole protocol is a
+	// function of the records, the settings and the contributions.
 	dir2 := t.TempDir()
 	_, errOut, code = runDraw(append(args[:len(args)-1:len(args)-1], dir2)...)
 	require.Equal(t, 0, code, errOut)
@@ -109,8 +112,19 @@ func TestDefaultCity(t *testing.T) {
 	out, errOut, code := runDraw("-out", dir)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "records as of 2026-01-01: 5000 units")
-	assert.Contains(t, out, "round 0 (2026-01-01..2026-01-31)")
-	assert.Contains(t, out, "a fresh crypto/rand seed")
+	// Every step of the protocol is shown, in order.
+	at := 0
+	for _, step := range []string{"manifest   sha256", "commit     fire-service", "commit     market-regulator", "commit     notary",
+		"reveal     fire-service", "reveal     notary", "dice       ", "seed       ", "draw       ", "verify     public tier",
+		"round 2 of 2026 (2026-02-01..2026-02-28)", "go run ./examples/verify -dir " + dir} {
+		i := strings.Index(out[at:], step)
+		require.GreaterOrEqual(t, i, 0, "step %q missing or out of order:\n%s", step, out)
+		at += i
+	}
+	assert.NotContains(t, out, "WARNING")
+	for _, name := range []string{"manifest.json", "log.jsonl"} {
+		assert.FileExists(t, filepath.Join(dir, name))
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "disclosure.json"))
 	require.NoError(t, err)
 	d, err := schedule.ParseDisclosure(b)
@@ -142,16 +156,11 @@ func TestSealed(t *testing.T) {
 	slices.Sort(ids)
 	for i, line := range proofs {
 		// Every unit's line, in ID order, checks against the published root.
-		var p proofLine
-		require.NoError(t, json.Unmarshal([]byte(line), &p))
-		assert.Equal(t, d.MerkleRoot, p.Root)
-		assert.Equal(t, ids[i], p.Unit)
-		assert.Equal(t, p.Unit, p.Leaf.ID)
-		assert.Equal(t, schedule.Proof{Index: i, Size: 300, Path: p.Proof.Path}, p.Proof)
-		lv, err := risk.ParseLevel(p.Leaf.LevelStr)
+		p, err := schedule.ParseUnitProof([]byte(line + "\n"))
 		require.NoError(t, err)
-		p.Leaf.Level = lv
-		assert.NoError(t, schedule.VerifyProof(d.MerkleRoot, p.Leaf, p.Proof), "unit %s", p.Unit)
+		assert.Equal(t, ids[i], p.Unit)
+		assert.Equal(t, schedule.Proof{Index: i, Size: 300, Path: p.Proof.Path}, p.Proof)
+		assert.NoError(t, d.VerifyUnitProof(p), "unit %s", p.Unit)
 	}
 
 	none := t.TempDir()
@@ -192,7 +201,12 @@ func TestBadInput(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
 		{"extra argument", []string{"units.csv"}, 2, `unexpected argument "units.csv"`},
 		{"bad seed", []string{"-seed", "xyz"}, 1, "-seed"},
-		{"commit and seed", []string{"-commit", "-seed", strings.Repeat("0", 64)}, 1, "cannot be combined"},
+		{"seed and secrets", []string{"-secrets", "a,b", "-seed", strings.Repeat("0", 64)}, 1, "cannot be combined"},
+		{"beacon without signature", []string{"-beacon-round", "1000"}, 1, "go together"},
+		{"one party", []string{"-parties", "fire-service"}, 1, "at least two parties"},
+		{"short secret", []string{"-secrets", "ab,cd,ef"}, 1, "secret of 2 characters"},
+		{"few dice", []string{"-dice", "123"}, 1, "randomness.dice.digits"},
+		{"round too soon", []string{"-round", "0"}, 1, "draw a later round"},
 		{"files without units", []string{"-credit", "credit.csv"}, 1, "need -units"},
 		{"missing file", []string{"-units", filepath.Join(dir, "none.csv")}, 1, "none.csv"},
 		{"bad row", []string{"-units", bad}, 1, bad + ":3:"},
@@ -213,31 +227,10 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func TestCommit(t *testing.T) {
-	dir := t.TempDir()
-	out, errOut, code := runDraw("-commit", "-out", dir)
-	require.Equal(t, 0, code, errOut)
-	path := filepath.Join(dir, "seed.txt")
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	seed, err := sampling.ParseSeed(strings.TrimSpace(string(b)))
-	require.NoError(t, err)
-	assert.Contains(t, out, seed.Commitment())
-	assert.NotContains(t, out, seed.String(), "the seed must not be printed before the draw")
-
-	// A second -commit must not overwrite a seed that may be published.
-	_, errOut, code = runDraw("-commit", "-out", dir)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "refusing to overwrite")
-}
-
 func TestProgress(t *testing.T) {
 	defer func(n int) { progressUnits = n }(progressUnits)
 	progressUnits = 100 // the small city's 300 units count as large
-	_, errOut, code := runDraw(append(cityFlags(t), "-asof", "2026-01-01", "-out", t.TempDir())...)
+	_, errOut, code := runDraw(append(append(cityFlags(t), fixedParties...), "-asof", "2026-01-01", "-out", t.TempDir())...)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "loaded 300 units from")
 	assert.Contains(t, errOut, "loading "+cityFlags(t)[3])
@@ -251,8 +244,8 @@ func TestPeriodAndRound(t *testing.T) {
 		rounds        int
 		first, start  string // the period's first day, the round's first day
 	}{
-		{"", "", 12, "2026-03-01", "2026-03-01"},
-		{"2026", "", 12, "2026-01-01", "2026-01-01"},
+		{"", "", 12, "2026-03-01", "2026-04-01"},
+		{"2026", "", 12, "2026-01-01", "2026-04-01"},
 		{"2026", "11", 12, "2026-01-01", "2026-12-01"},
 		{"2026", "2026-07", 12, "2026-01-01", "2026-07-01"},
 		{"2026-04-01..2027-03-31", "2027-01", 12, "2026-04-01", "2027-01-01"},
@@ -263,7 +256,7 @@ func TestPeriodAndRound(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, rounds, tc.rounds)
 			assert.Equal(t, tc.first, rounds[0].Start.Format(time.DateOnly))
-			r, err := pickRound(rounds, tc.round)
+			r, err := pickRound(rounds, tc.round, asOf)
 			require.NoError(t, err)
 			assert.Equal(t, tc.start, r.Start.Format(time.DateOnly))
 		})
@@ -276,7 +269,7 @@ func TestModelFile(t *testing.T) {
 	require.NoError(t, err)
 	model := filepath.Join(t.TempDir(), "model.json")
 	require.NoError(t, os.WriteFile(model, b, 0o644))
-	args := append(cityFlags(t), "-asof", "2026-01-01", "-seed", testSeed, "-committed", "2025-12-31")
+	args := append(cityFlags(t), "-asof", "2026-01-01", "-seed", testSeed)
 	dirs := []string{t.TempDir(), t.TempDir()}
 	_, errOut, code := runDraw(append(args, "-out", dirs[0])...)
 	require.Equal(t, 0, code, errOut)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/schedule"
 )
@@ -22,10 +22,11 @@ import (
 // reasonsPerUnit is the number of top reasons written to levels.csv.
 const reasonsPerUnit = 3
 
-// write writes disclosure.json, tasks.csv, levels.csv and, in sealed mode
-// when proofs is set, proofs.jsonl (one line per unit: its leaf and Merkle
-// proof, to hand to the unit) into dir and returns their paths.
-func (d *result) write(dir string, proofs bool) ([]string, error) {
+// write writes the published files manifest.json, log.jsonl and
+// disclosure.json, the internal tasks.csv and levels.csv and, in sealed
+// mode when proofs is set, proofs.jsonl (one line per unit: its leaf and
+// Merkle proof, to hand to the unit) into dir and returns their paths.
+func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -38,15 +39,17 @@ func (d *result) write(dir string, proofs bool) ([]string, error) {
 		files = append(files, path)
 		return nil
 	}
-	if err := put("disclosure.json", func(w io.Writer) error {
-		b, err := d.disc.MarshalCanonical()
-		if err != nil {
-			return err
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"manifest.json", func(w io.Writer) error { _, err := w.Write(res.ManifestBytes); return err }},
+		{"log.jsonl", func(w io.Writer) error { _, err := res.Log.WriteTo(w); return err }},
+		{"disclosure.json", func(w io.Writer) error { _, err := w.Write(res.DisclosureBytes); return err }},
+	} {
+		if err := put(f.name, f.write); err != nil {
+			return nil, err
 		}
-		_, err = w.Write(b)
-		return err
-	}); err != nil {
-		return nil, err
 	}
 	if err := put("tasks.csv", d.writeTasks); err != nil {
 		return nil, err
@@ -99,9 +102,15 @@ func (d *result) writeTasks(w io.Writer) error {
 	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "pi", "team"}); err != nil {
 		return err
 	}
+	pi := map[string]float64{} // the leaves' π: a sealed disclosure publishes none
+	for _, l := range d.disc.Leaves() {
+		if l.Selected {
+			pi[l.ID] = l.Pi
+		}
+	}
 	for _, t := range d.disc.Tasks {
 		if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(),
-			strconv.FormatFloat(t.Pi, 'g', -1, 64), teamText(t.Teams)}); err != nil {
+			strconv.FormatFloat(pi[t.Unit], 'g', -1, 64), teamText(t.Teams)}); err != nil {
 			return err
 		}
 	}
@@ -140,20 +149,17 @@ func (d *result) writeLevels(w io.Writer) error {
 	return cw.Error()
 }
 
-// proofLine is one line of proofs.jsonl: what a unit receives in sealed
-// mode to check its own line against the published Merkle root.
-type proofLine struct {
-	Unit  string         `json:"unit"`
-	Root  string         `json:"merkle_root"`
-	Leaf  schedule.Leaf  `json:"leaf"`
-	Proof schedule.Proof `json:"proof"`
-}
-
-// writeProofs writes every unit's proof, from one Merkle tree built once.
+// writeProofs writes every unit's proof (schedule.UnitProof, one
+// canonical line each, no root: a unit checks it against the published
+// disclosure), from one Merkle tree built once.
 func (d *result) writeProofs(w io.Writer) error {
-	enc := json.NewEncoder(w)
 	return d.disc.Proofs(func(leaf schedule.Leaf, proof schedule.Proof) error {
-		return enc.Encode(proofLine{Unit: leaf.ID, Root: d.disc.MerkleRoot, Leaf: leaf, Proof: proof})
+		b, err := (&schedule.UnitProof{Unit: leaf.ID, Leaf: leaf, Proof: proof}).Marshal()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	})
 }
 
@@ -161,8 +167,8 @@ func (d *result) writeProofs(w io.Writer) error {
 // π range per level, the inspectors' loads.
 func (d *result) summarize(w io.Writer) {
 	disc := d.disc
-	fmt.Fprintf(w, "\nround %d (%s..%s), %s mode, %s disclosure: %d tasks\n", disc.Round.Index, disc.Round.First, disc.Round.Last,
-		disc.Mode, map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
+	fmt.Fprintf(w, "\nround %d of %s (%s..%s), %s disclosure: %d tasks\n", disc.Round.Number, disc.Period, disc.Round.First, disc.Round.Last,
+		map[bool]string{false: "open", true: "sealed"}[disc.Sealed], len(disc.Tasks))
 	lv, districts := tallyStrata(disc)
 	printLevels(w, &lv)
 	fmt.Fprintln(w)
@@ -184,31 +190,26 @@ type levelTally struct {
 // districtTally holds, per level, a district's [units, drawn].
 type districtTally [risk.NumLevels][2]int
 
-// tallyStrata sums the disclosure's strata by level and by district, and
-// takes each level's π range from the leaves.
+// tallyStrata sums the draw's leaves (the planner's copy: a sealed
+// disclosure publishes none) by level and by district.
 func tallyStrata(disc *schedule.Disclosure) ([risk.NumLevels]levelTally, map[string]districtTally) {
 	var lv [risk.NumLevels]levelTally
 	for l := range lv {
 		lv[l].minPi, lv[l].maxPi = math.Inf(1), math.Inf(-1)
 	}
 	districts := map[string]districtTally{}
-	for _, s := range disc.Strata {
-		name, district, _ := strings.Cut(s.Key, "/")
-		l, err := risk.ParseLevel(name)
-		if err != nil {
-			continue
-		}
-		lv[l].units += s.Units
-		lv[l].drawn += s.Drawn
-		lv[l].expected += s.Expected
-		c := districts[district]
-		c[l][0] += s.Units
-		c[l][1] += s.Drawn
-		districts[district] = c
-	}
 	for _, leaf := range disc.Leaves() {
 		a := &lv[leaf.Level]
+		a.units++
+		a.expected += leaf.Pi
 		a.minPi, a.maxPi = min(a.minPi, leaf.Pi), max(a.maxPi, leaf.Pi)
+		c := districts[leaf.District]
+		c[leaf.Level][0]++
+		if leaf.Selected {
+			a.drawn++
+			c[leaf.Level][1]++
+		}
+		districts[leaf.District] = c
 	}
 	return lv, districts
 }

@@ -5,17 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
+	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/recordio"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
 // exitCode reports err on stderr and returns the process exit status.
@@ -23,36 +22,47 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("draw", err
 
 // options are the parsed flags.
 type options struct {
-	files     recordio.Files
-	asOf      string
-	period    string
-	round     string
-	seed      string
-	committed string
-	commit    bool
-	sealed    bool
-	noProofs  bool
-	model     string
-	out       string
+	files       recordio.Files
+	asOf        string
+	period      string
+	round       string
+	seed        string
+	parties     string
+	secrets     string
+	dice        string
+	beaconRound uint64
+	beaconSig   string
+	sealed      bool
+	noProofs    bool
+	model       string
+	out         string
 }
 
 const usageText = `usage: draw [flags]
 
-Runs one round of a "double random" inspection draw: records → features →
-scores → risk levels → the period's policy → the round's draw → inspector
-teams and dates → disclosure. With no record files it uses the embedded
-default synthetic city.
+Runs one round of a "double random" inspection draw under the trust
+protocol, every party simulated on this machine, and prints each step:
 
-Writes into -out: disclosure.json (publish it), tasks.csv (task ID, unit,
-date, team), levels.csv (unit, score, level, π, drawn, top reasons; internal)
-and, with -sealed, proofs.jsonl (each unit's leaf and Merkle proof, to hand out).
+  1 manifest    the records' snapshot, model, policy, calendar, round and
+                settings are fixed and hashed before any randomness exists
+  2 commitments each party publishes H(manifest, party, secret)
+  3 reveals     each party publishes its secret
+  4 late source dice rolled in public (simulated unless -dice), or a
+                recorded drand quicknet round (-beacon-round, -beacon-signature)
+  5 seed        SHA-256 of the manifest, the secrets and the late source
+  6 draw        records → features → scores → levels → the round's draw →
+                inspector teams and dates → disclosure, its hash logged
+  7 verify      the public tier, from the published files alone
 
-A real draw commits to its seed before the draw:
-  draw -commit -out DIR     creates DIR/seed.txt (mode 0600) and prints its
-                            commitment: publish the commitment, keep the seed
-  draw -seed HEX -out DIR   draws with the committed seed, then publish the
-                            disclosure (it reveals the seed)
-Without -seed a fresh random seed is used and the output says so.
+With no record files it uses the embedded default synthetic city. Writes
+into -out: manifest.json, log.jsonl and disclosure.json (publish these
+three), tasks.csv and levels.csv (internal) and, with -sealed,
+proofs.jsonl (each unit's leaf and Merkle proof, to hand out). The log's
+times are simulated, counted back from the round's first day.
+
+-seed HEX draws in single-operator mode (tests and demonstrations): the
+operator alone makes the seed, the disclosure says so, and verify warns
+that such a draw offers no protection against the operator.
 
 Record files are CSV or JSON Lines, chosen by extension (.csv, .jsonl,
 optionally followed by .gz).
@@ -66,10 +76,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	cli.RecordFlags(fs, &o.files, true)
 	fs.StringVar(&o.asOf, "asof", "", "features use records before this `DATE` (YYYY-MM-DD); default: the default city's as-of date, or today for record files")
 	fs.StringVar(&o.period, "period", "", "the `PERIOD` cut into monthly rounds: a year (2026) or months FIRST..LAST (2026-01-01..2026-12-31); default: the year starting at -asof")
-	fs.StringVar(&o.round, "round", "", "the `ROUND` to draw: an index from 0 or a month YYYY-MM; default: the first round")
-	fs.StringVar(&o.seed, "seed", "", "the committed seed, 64 `HEX` digits; default: a fresh crypto/rand seed")
-	fs.StringVar(&o.committed, "committed", "", "the `DATE` the seed's commitment was published (YYYY-MM-DD); default: today")
-	fs.BoolVar(&o.commit, "commit", false, "only create a seed: write it to DIR/seed.txt (0600) and print its commitment")
+	fs.StringVar(&o.round, "round", "", "the `ROUND` to draw: an index from 0 or a month YYYY-MM; default: the first round starting a week or more after -asof")
+	fs.StringVar(&o.parties, "parties", strings.Join(drawflow.DefaultParties(), ","), "the contributing `PARTIES`, comma-separated (at least two)")
+	fs.StringVar(&o.secrets, "secrets", "", "the parties' secrets, comma-separated `HEX` (64 digits each); default: fresh from crypto/rand")
+	fs.StringVar(&o.dice, "dice", "", "the `DIGITS` rolled at the public meeting (at least 20); default: a simulated roll")
+	fs.Uint64Var(&o.beaconRound, "beacon-round", 0, "use drand quicknet `ROUND` as the late source (with -beacon-signature); the timeline is set before it")
+	fs.StringVar(&o.beaconSig, "beacon-signature", "", "the drand round's BLS `SIGNATURE` (96 hex digits), verified offline")
+	fs.StringVar(&o.seed, "seed", "", "single-operator mode: the operator's secret, 64 `HEX` digits (no protection against the operator)")
 	fs.BoolVar(&o.sealed, "sealed", false, "sealed disclosure: publish a Merkle root instead of every unit's level and π")
 	fs.BoolVar(&o.noProofs, "no-proofs", false, "with -sealed, do not write proofs.jsonl (by default every unit's proof is written: about 1 KB a unit)")
 	fs.StringVar(&o.model, "model", "", "score with the model in `FILE` (JSON, as examples/tune -fit writes); default: the default expert model")
@@ -77,8 +90,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
-	if o.commit && o.seed != "" {
-		return nil, errors.New("-commit creates a new seed: it cannot be combined with -seed")
+	switch {
+	case o.seed != "" && (o.secrets != "" || o.beaconRound != 0):
+		return nil, errors.New("-seed is the single-operator mode: it cannot be combined with -secrets or -beacon-round")
+	case (o.beaconRound == 0) != (o.beaconSig == ""):
+		return nil, errors.New("-beacon-round and -beacon-signature go together")
+	case o.beaconRound != 0 && o.dice != "":
+		return nil, errors.New("-dice and -beacon-round are two late sources: give one")
 	}
 	return o, cli.CheckFiles(o.files)
 }
@@ -87,24 +105,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
-	}
-	if o.commit {
-		return commitSeed(o.out, stdout)
-	}
-	var seed sampling.Seed
-	fresh := o.seed == ""
-	if fresh {
-		if seed, err = sampling.NewSeed(rand.Reader); err != nil {
-			return err
-		}
-	} else if seed, err = sampling.ParseSeed(o.seed); err != nil {
-		return fmt.Errorf("-seed: %w", err)
-	}
-	committed := cli.Today()
-	if o.committed != "" {
-		if committed, err = time.Parse(time.DateOnly, o.committed); err != nil {
-			return fmt.Errorf("-committed: %q is not a date YYYY-MM-DD", o.committed)
-		}
 	}
 	model, err := cli.LoadModel(o.model)
 	if err != nil {
@@ -120,42 +120,99 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rounds, err := parsePeriod(o.period, asOf)
-	if err != nil {
-		return err
-	}
-	round, err := pickRound(rounds, o.round)
-	if err != nil {
-		return err
-	}
 	progress := func(string, ...any) {}
 	if len(recs.Units) > progressUnits {
 		progress = func(format string, a ...any) { stamp(fmt.Sprintf(format, a...)) }
 	}
 	progress("loaded %d units, %d telemetry events, %d inspections", len(recs.Units), len(recs.Telemetry), len(recs.Inspections))
-
-	d, err := draw(o, model, recs, asOf, rounds, round, seed, committed, progress)
+	in, err := o.inputs(recs, asOf, model, stdout)
 	if err != nil {
 		return err
 	}
-	progress("drew %d tasks", len(d.disc.Tasks))
-	files, err := d.write(o.out, !o.noProofs)
+	printRecords(stdout, recs, asOf)
+	fmt.Fprintln(stdout)
+	res, err := drawflow.Run(*in)
+	if err != nil {
+		return err
+	}
+	progress("drew %d tasks", len(res.Disclosure.Tasks))
+	d := &result{units: recs.Units, scores: res.Assessment.Scores, levels: res.Assessment.Levels, disc: res.Disclosure, pool: res.Pool}
+	files, err := d.write(o.out, res, !o.noProofs)
 	if err != nil {
 		return err
 	}
 	progress("wrote %s", strings.Join(files, ", "))
-
-	printRecords(stdout, recs, asOf)
-	d.summarize(stdout)
-	fmt.Fprintf(stdout, "\ncommitment %s (published %s)\n", d.disc.Commitment.Hash, d.disc.Commitment.Date)
-	if fresh {
-		fmt.Fprintf(stdout, "seed       %s — a fresh crypto/rand seed: for a real draw, publish a commitment first (-commit) and draw with -seed\n", seed)
-	} else {
-		fmt.Fprintf(stdout, "seed       %s (revealed in the disclosure)\n", seed)
+	if err := verifyPublic(res, stdout); err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "wrote      %s\n", strings.Join(files, ", "))
-	fmt.Fprintf(stdout, "verify:    go run ./examples/verify -disclosure %s%s -asof %s\n",
-		filepath.Join(o.out, "disclosure.json"), cli.FileArgs(o.files)+modelFlag(o.model), asOf.Format(time.DateOnly))
+	d.summarize(stdout)
+	fmt.Fprintf(stdout, "\nwrote      %s\n", strings.Join(files, ", "))
+	fmt.Fprintf(stdout, "verify:    go run ./examples/verify -dir %s%s%s   (public tier, then the auditor tier from the records)\n",
+		o.out, cli.FileArgs(o.files)+modelFlag(o.model), asOfFlag(o.files, asOf))
+	return nil
+}
+
+// inputs turns the flags into the protocol run's inputs.
+func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, stdout io.Writer) (*drawflow.Inputs, error) {
+	rounds, err := parsePeriod(o.period, asOf)
+	if err != nil {
+		return nil, err
+	}
+	round, err := pickRound(rounds, o.round, asOf)
+	if err != nil {
+		return nil, err
+	}
+	in := &drawflow.Inputs{Records: recs, AsOf: asOf, Model: model, Round: round.Index,
+		Config:   &schedule.Config{Rounds: rounds, Sealed: o.sealed},
+		PeriodID: periodID(rounds), Rand: rand.Reader, Dice: o.dice,
+		Step: func(name, detail string) { fmt.Fprintf(stdout, "%-10s %s\n", name, detail) }}
+	if o.seed != "" {
+		if err := protocol.CheckSecret(o.seed); err != nil {
+			return nil, fmt.Errorf("-seed: %w", err)
+		}
+		in.SingleOperator, in.Parties, in.Secrets = true, []string{"operator"}, []string{o.seed}
+		return in, nil
+	}
+	in.Parties = splitList(o.parties)
+	if o.secrets != "" {
+		in.Secrets = splitList(o.secrets)
+	}
+	if o.beaconRound != 0 {
+		in.Beacon = &drawflow.Beacon{Round: o.beaconRound, Signature: o.beaconSig}
+	}
+	return in, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		out = append(out, strings.TrimSpace(p))
+	}
+	return out
+}
+
+// periodID names the period in the log: its year, or its first and last
+// months.
+func periodID(rounds []schedule.Round) string {
+	first, last := rounds[0].Start, rounds[len(rounds)-1].End.AddDate(0, 0, -1)
+	if first.Month() == time.January && last.Month() == time.December && first.Year() == last.Year() {
+		return strconv.Itoa(first.Year())
+	}
+	return first.Format("2006-01") + ".." + last.Format("2006-01")
+}
+
+// verifyPublic checks the run's published files as anyone would (the
+// public tier) and prints the result.
+func verifyPublic(res *drawflow.Result, stdout io.Writer) error {
+	r, err := schedule.VerifyPublic(schedule.Published{Manifest: res.Manifest, Attempt: res.Attempt, Disclosure: res.DisclosureBytes})
+	if err != nil {
+		return fmt.Errorf("the draw's own disclosure does not verify: %w", err)
+	}
+	fmt.Fprintf(stdout, "%-10s public tier: log chain and order, dates, commitments, reveals, seed, %d PRNs%s: verified\n",
+		"verify", len(res.Disclosure.Tasks), map[bool]string{false: ", the whole selection", true: " (sealed)"}[res.Disclosure.Sealed])
+	for _, n := range r.Notes {
+		fmt.Fprintf(stdout, "%-10s WARNING: %s\n", "", n)
+	}
 	return nil
 }
 
@@ -164,6 +221,13 @@ func modelFlag(name string) string {
 		return ""
 	}
 	return " -model " + name
+}
+
+func asOfFlag(f recordio.Files, asOf time.Time) string {
+	if f == (recordio.Files{}) {
+		return ""
+	}
+	return " -asof " + asOf.Format(time.DateOnly)
 }
 
 // progressUnits is the directory size above which stages are reported on
@@ -177,56 +241,6 @@ type result struct {
 	levels []risk.LevelAssignment
 	disc   *schedule.Disclosure
 	pool   *schedule.Pool
-}
-
-// draw runs the pipeline: the directory (features → scores → levels →
-// frequencies → frame) and the round's plan on it.
-func draw(o *options, model *risk.Model, recs *risk.Records, asOf time.Time, rounds []schedule.Round, round schedule.Round,
-	seed sampling.Seed, committed time.Time, progress func(string, ...any)) (*result, error) {
-	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model})
-	if err != nil {
-		return nil, err
-	}
-	progress("scored and levelled %d units on %d features", assessed.Frame.Len(), assessed.Table.Cols())
-	pool, err := schedule.NewPool(recs.Inspectors)
-	if err != nil {
-		return nil, fmt.Errorf("inspectors: %w", err)
-	}
-	// The history is complete from the first inspection on record; verify
-	// rebuilds the same configuration from the disclosure.
-	cfg := &schedule.Config{Rounds: rounds, Sealed: o.sealed, HistoryStart: assessed.HistoryStart}
-	disc, err := schedule.PlanRound(cfg, assessed.Frame, pool, round.Index, seed, schedule.Commit(seed, committed))
-	if err != nil {
-		return nil, err
-	}
-	return &result{units: recs.Units, scores: assessed.Scores, levels: assessed.Levels, disc: disc, pool: pool}, nil
-}
-
-// commitSeed creates a seed with crypto/rand, writes it to dir/seed.txt
-// readable by its owner only and prints the commitment to publish.
-func commitSeed(dir string, stdout io.Writer) error {
-	seed, err := sampling.NewSeed(rand.Reader)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	path := filepath.Join(dir, "seed.txt")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("%w (refusing to overwrite a seed that may have been committed)", err)
-	}
-	if _, err := fmt.Fprintln(f, seed.String()); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "seed written to %s (mode 0600): keep it secret until the draw\n", path)
-	fmt.Fprintf(stdout, "commitment (SHA-256 of the seed), publish it now:\n%s\n", seed.Commitment())
-	return nil
 }
 
 // parsePeriod cuts the period flag into monthly rounds: "" is the twelve
@@ -266,11 +280,17 @@ func parsePeriod(s string, asOf time.Time) ([]schedule.Round, error) {
 	return rounds, nil
 }
 
-// pickRound returns the round named by the flag: "" is the first, a number
-// an index, YYYY-MM the round of that month.
-func pickRound(rounds []schedule.Round, s string) (schedule.Round, error) {
+// pickRound returns the round named by the flag: "" is the first round
+// starting a week or more after asOf (the protocol's steps need the days
+// before it), a number an index, YYYY-MM the round of that month.
+func pickRound(rounds []schedule.Round, s string, asOf time.Time) (schedule.Round, error) {
 	if s == "" {
-		return rounds[0], nil
+		for _, r := range rounds {
+			if !r.Start.Before(asOf.AddDate(0, 0, 7)) {
+				return r, nil
+			}
+		}
+		return schedule.Round{}, fmt.Errorf("-round: no round of the period starts a week or more after -asof %s", asOf.Format(time.DateOnly))
 	}
 	if i, err := strconv.Atoi(s); err == nil {
 		if i < 0 || i >= len(rounds) {

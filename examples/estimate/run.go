@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
+	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
@@ -228,31 +229,22 @@ func (r *round) readResults(name string, sev risk.Severity) error {
 	return nil
 }
 
-// demoRound draws round 0 of the default city as examples/draw does,
-// prints what it drew, and "inspects" the drawn units by their true
-// next-year major violation.
+// demoRound draws the February round of the default city as
+// examples/draw -seed does (single-operator protocol, the seed's hex as
+// the operator's secret), prints what it drew, and "inspects" the drawn
+// units by their true next-year major violation.
 func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 	c := synthcity.Default()
-	assessed, err := schedule.Assess(&c.Records, c.AsOf, schedule.AssessConfig{})
-	if err != nil {
-		return nil, err
-	}
-	frame := assessed.Frame
-	pool, err := schedule.NewPool(c.Inspectors)
-	if err != nil {
-		return nil, err
-	}
 	rounds, err := schedule.Period(c.AsOf, 12, schedule.Month)
 	if err != nil {
 		return nil, err
 	}
-	// As examples/draw: the history is complete from the first inspection
-	// on record.
-	cfg := &schedule.Config{Rounds: rounds, HistoryStart: assessed.HistoryStart}
-	disc, err := schedule.PlanRound(cfg, frame, pool, 0, seed, schedule.Commit(seed, c.AsOf.AddDate(0, 0, -7)))
+	res, err := drawflow.Run(drawflow.Inputs{Records: &c.Records, AsOf: c.AsOf, Config: &schedule.Config{Rounds: rounds},
+		Round: 1, PeriodID: "2026", Parties: []string{"operator"}, SingleOperator: true, Secrets: []string{seed.String()}})
 	if err != nil {
 		return nil, err
 	}
+	frame, disc := res.Assessment.Frame, res.Disclosure
 	truth := make(map[string]bool, len(c.Outcomes))
 	for _, o := range c.Outcomes {
 		truth[o.UnitID] = o.MajorViolation
@@ -272,8 +264,8 @@ func demoRound(seed sampling.Seed, stdout io.Writer) (*round, error) {
 		r.y = append(r.y, y)
 		r.truth = append(r.truth, truth[l.ID])
 	}
-	fmt.Fprintf(stdout, "demonstration on the default synthetic city (%d units): round 0 (%s..%s) drew %d units with seed %s;\n",
-		len(r.ids), disc.Round.First, disc.Round.Last, len(disc.Tasks), seed)
+	fmt.Fprintf(stdout, "demonstration on the default synthetic city (%d units): round %d (%s..%s) drew %d units with operator secret %s;\n",
+		len(r.ids), disc.Round.Number, disc.Round.First, disc.Round.Last, len(disc.Tasks), seed)
 	fmt.Fprintf(stdout, "each drawn unit \"inspected\" by its true next-year major violation (synthcity Outcomes)\n\n")
 	return r, nil
 }

@@ -2,17 +2,17 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"time"
+	"path/filepath"
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
-	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/protocol"
+	"github.com/firedraw/firedraw/schedule/tlog"
 )
 
 // errMismatch reports a draw or proof that does not verify; the
@@ -24,25 +24,42 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("verify", e
 
 type options struct {
 	files      recordio.Files
-	asOf       string
+	dir        string
+	log        string
+	manifest   string
 	disclosure string
+	public     bool
 	unit       string
 	proof      string
 	model      string
 }
 
-const usageText = `usage: verify -disclosure FILE [record flags]
-       verify [-disclosure FILE] -unit ID -proof FILE
+const usageText = `usage: verify [-dir DIR] [-public] [record flags]
+       verify [-dir DIR] -unit ID -proof FILE
 
-The first form re-runs the draw the disclosure describes on the directory
-rebuilt from the records (scores, levels and annual frequencies under the
-disclosure's policy, as examples/draw computes them) and prints "verified" or
-every difference. Without record files it uses the embedded default city.
-Give the same records and -asof as the draw.
+Checks a published draw against its manifest and the public log, never
+against itself. The published files are DIR/log.jsonl, DIR/manifest.json
+and DIR/disclosure.json (or -log, -manifest, -disclosure).
+
+Public tier (the published files only): the log's hash chain and
+canonical entries; the manifest's canonical form and rules (frequency
+floor, deadlines, parties, late source); the protocol's order and dates
+(manifest, commitments before the deadline and the round, reveals
+matching them, the beacon's signature checked offline or the dice after
+the reveal deadline, one draw per round); the seed derived from the log;
+the disclosure being the one the log's draw entry hashed; every drawn
+unit's PRN, date, team shape and task ID and, in open mode, the whole
+selection re-drawn from the published π.
+
+Auditor tier (unless -public): rebuilds the records' snapshot, the
+levels, frequencies and π under the manifest's policy and model, and
+re-runs the whole draw, teams and dates included. Without record files it
+uses the embedded default city; give the same record files and -model as
+the draw (the as-of time is the manifest's).
 
 The second form checks one unit's sealed-mode proof (a line of the draw's
-proofs.jsonl) against the Merkle root of the disclosure, or against the root
-in the proof file when no disclosure is given.
+proofs.jsonl) against the Merkle root and unit count of the published
+disclosure, after the public tier has tied that disclosure to the log.
 
 The exit status is 0 only when everything matches.
 
@@ -52,20 +69,28 @@ flags:
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := cli.NewFlagSet("verify", usageText, stderr)
-	fs.StringVar(&o.disclosure, "disclosure", "", "the published disclosure `FILE` (disclosure.json)")
+	fs.StringVar(&o.dir, "dir", "out", "the `DIR` holding the published files (log.jsonl, manifest.json, disclosure.json)")
+	fs.StringVar(&o.log, "log", "", "the public log `FILE` (default DIR/log.jsonl)")
+	fs.StringVar(&o.manifest, "manifest", "", "the manifest `FILE` (default DIR/manifest.json)")
+	fs.StringVar(&o.disclosure, "disclosure", "", "the disclosure `FILE` (default DIR/disclosure.json)")
+	fs.BoolVar(&o.public, "public", false, "the public tier only: no record files")
 	cli.RecordFlags(fs, &o.files, true)
-	fs.StringVar(&o.asOf, "asof", "", "the draw's feature `DATE` (YYYY-MM-DD); default as in draw")
 	fs.StringVar(&o.model, "model", "", "the model `FILE` the draw scored with (draw -model); default: the default expert model")
 	fs.StringVar(&o.unit, "unit", "", "check the sealed-mode proof of this unit `ID`")
 	fs.StringVar(&o.proof, "proof", "", "proof `FILE`: the draw's proofs.jsonl or one line of it")
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
-	switch {
-	case (o.unit == "") != (o.proof == ""):
+	if (o.unit == "") != (o.proof == "") {
 		return nil, errors.New("-unit and -proof go together")
-	case o.unit == "" && o.disclosure == "":
-		return nil, cli.UsageError(fs, "-disclosure is required")
+	}
+	for _, f := range []struct {
+		path *string
+		name string
+	}{{&o.log, "log.jsonl"}, {&o.manifest, "manifest.json"}, {&o.disclosure, "disclosure.json"}} {
+		if *f.path == "" {
+			*f.path = filepath.Join(o.dir, f.name)
+		}
 	}
 	return o, cli.CheckFiles(o.files)
 }
@@ -75,87 +100,170 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var disc *schedule.Disclosure
-	if o.disclosure != "" {
-		b, err := os.ReadFile(o.disclosure)
-		if err != nil {
-			return err
-		}
-		if disc, err = schedule.ParseDisclosure(b); err != nil {
-			return fmt.Errorf("%s: %w", o.disclosure, err)
-		}
+	pub, err := o.readPublished(stdout)
+	if err != nil {
+		return err
+	}
+	r, err := schedule.VerifyPublic(*pub)
+	if err != nil {
+		return mismatch(stdout, o.disclosure, "public tier", err)
+	}
+	d := r.Disclosure
+	fmt.Fprintf(stdout, "disclosure %s: round %d of %s (%s..%s), %d tasks, %d units, %s mode: every PRN%s: verified (public tier)\n",
+		o.disclosure, d.Round.Number, d.Period, d.Round.First, d.Round.Last, len(d.Tasks), d.UnitCount,
+		map[bool]string{false: "open", true: "sealed"}[d.Sealed], map[bool]string{false: " and the whole selection", true: ""}[d.Sealed])
+	for _, n := range r.Notes {
+		fmt.Fprintf(stdout, "WARNING: %s\n", n)
 	}
 	if o.unit != "" {
-		return checkProof(o, disc, stdout)
+		return checkProof(o, d, stdout)
 	}
+	if o.public {
+		return nil
+	}
+	return o.audit(pub, stdout)
+}
+
+// readPublished reads and checks the log and the manifest, replays the
+// protocol, and returns what the public holds about the draw.
+func (o *options) readPublished(stdout io.Writer) (*schedule.Published, error) {
+	f, err := os.Open(o.log)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	l, err := tlog.Read(bufio.NewReader(f), tlog.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.log, err)
+	}
+	head := l.Head()
+	fmt.Fprintf(stdout, "log        %s: %d entries, hash chain and canonical bytes verified; head %d %s\n", o.log, l.Len(), head.Size, head.Root)
+	mb, err := readBounded(o.manifest, protocol.MaxManifestBytes)
+	if err != nil {
+		return nil, err
+	}
+	m, err := protocol.ParseManifest(mb)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.manifest, err)
+	}
+	h, _ := m.Hash()
+	fmt.Fprintf(stdout, "manifest   %s: sha256 %s, canonical; rules and frequency floor verified\n", o.manifest, h)
+	src, _ := protocol.Manifests(m)
+	st, err := protocol.ReplayLog(l, src, protocol.Drand)
+	if err != nil {
+		fmt.Fprintf(stdout, "NOT verified: %v\n", err)
+		return nil, fmt.Errorf("%s %w", o.log, errMismatch)
+	}
+	a, _ := st.Attempt(h)
+	printAttempts(stdout, st, m, a)
+	db, err := readBounded(o.disclosure, schedule.MaxDisclosureBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &schedule.Published{Manifest: m, Attempt: a, Disclosure: db}, nil
+}
+
+// printAttempts says what the log holds about the round: every attempt
+// (an abandoned one stays visible), the parties, the late source.
+func printAttempts(w io.Writer, st *protocol.State, m *protocol.Manifest, a *protocol.Attempt) {
+	for _, x := range st.Attempts(m.Period.ID, m.Round.Number) {
+		if x.Abandoned {
+			fmt.Fprintf(w, "protocol   an earlier attempt at this round (manifest %s, entry %d) was abandoned at entry %d: %s\n",
+				x.Hash, x.Seq, x.AbandonSeq, x.Reason)
+		}
+	}
+	if a == nil {
+		return
+	}
+	late := "no late source (single operator)"
+	switch {
+	case a.Beacon != "":
+		late = fmt.Sprintf("drand quicknet round %d, BLS signature verified offline", m.Randomness.Beacon.Round)
+	case a.Dice != "":
+		late = "dice " + a.Dice + " (trusted as rolled in public)"
+	}
+	fmt.Fprintf(w, "protocol   order and dates verified: manifest (entry %d), %d commitment(s), %d reveal(s), %s; draw at entry %d\n",
+		a.Seq, len(a.Commitments), len(a.Reveals), late, a.DrawSeq)
+}
+
+// readBounded reads a file of at most max bytes, refusing a larger one
+// before reading it.
+func readBounded(path string, max int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes, above the limit of %d", path, fi.Size(), max)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: above the limit of %d bytes", path, max)
+	}
+	return b, nil
+}
+
+// audit is the auditor tier: the records rebuilt under the manifest, the
+// draw re-run.
+func (o *options) audit(pub *schedule.Published, stdout io.Writer) error {
 	model, err := cli.LoadModel(o.model)
 	if err != nil {
 		return err
 	}
-	recs, asOf, err := cli.Records(o.files, o.asOf, nil)
+	recs, _, err := cli.Records(o.files, "", nil)
 	if err != nil {
 		return err
 	}
-	// The directory of the draw, as examples/draw builds it, under the
-	// policy the disclosure records.
-	assessed, err := schedule.Assess(recs, asOf, schedule.AssessConfig{Model: model, Policy: disc.Policy})
+	a, pool, err := schedule.AuditFrame(pub.Manifest, recs, schedule.AssessConfig{Model: model})
 	if err != nil {
-		return err
+		fmt.Fprintf(stdout, "NOT verified (auditor tier): %v\n", err)
+		fmt.Fprintf(stdout, "note: were the same record files and -model given as to the draw?\n")
+		return fmt.Errorf("%s %w", o.disclosure, errMismatch)
 	}
-	frame := assessed.Frame
-	pool, err := schedule.NewPool(recs.Inspectors)
-	if err != nil {
-		return fmt.Errorf("inspectors: %w", err)
+	if _, err := schedule.Verify(*pub, a.Frame, pool); err != nil {
+		return mismatch(stdout, o.disclosure, "auditor tier", err)
 	}
-	diffs, err := schedule.Verify(disc, frame, pool)
-	if err != nil && !errors.Is(err, schedule.ErrVerify) {
-		return err
-	}
-	if len(diffs) == 0 && err == nil {
-		fmt.Fprintf(stdout, "verified: round %d (%s..%s), %d tasks, %d units, commitment %s\n",
-			disc.Round.Index, disc.Round.First, disc.Round.Last, len(disc.Tasks), frame.Len(), disc.Commitment.Hash)
-		return nil
-	}
-	fmt.Fprintf(stdout, "NOT verified: %d difference(s)\n", len(diffs))
-	for _, d := range diffs {
-		fmt.Fprintf(stdout, "  %s\n", d)
-	}
-	if frame.Hash() != disc.Directory.SHA256 {
-		fmt.Fprintf(stdout, "note: the rebuilt directory differs from the draw's: were the same record files, -asof and -model given as to the draw? (this run used -asof %s)\n", asOf.Format(time.DateOnly))
-	}
-	var ve *schedule.VerifyError
-	if errors.As(err, &ve) && ve.More > 0 {
-		fmt.Fprintf(stdout, "  … and %d more\n", ve.More)
-	}
-	return fmt.Errorf("%s %w", o.disclosure, errMismatch)
+	fmt.Fprintf(stdout, "records    snapshot, levels, frequencies and π re-derived under the manifest's policy; draw re-run, teams and dates included: verified (auditor tier)\n")
+	return nil
 }
 
-// proofLine is one line of the draw's proofs.jsonl.
-type proofLine struct {
-	Unit  string         `json:"unit"`
-	Root  string         `json:"merkle_root"`
-	Leaf  schedule.Leaf  `json:"leaf"`
-	Proof schedule.Proof `json:"proof"`
+// mismatch prints a verification's differences and returns errMismatch.
+func mismatch(stdout io.Writer, file, tier string, err error) error {
+	var ve *schedule.VerifyError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	fmt.Fprintf(stdout, "NOT verified (%s): %d difference(s)\n", tier, len(ve.Diffs)+ve.More)
+	for _, d := range ve.Diffs {
+		fmt.Fprintf(stdout, "  %s\n", d)
+	}
+	if ve.More > 0 {
+		fmt.Fprintf(stdout, "  … and %d more\n", ve.More)
+	}
+	return fmt.Errorf("%s %w", file, errMismatch)
 }
 
 // checkProof finds the unit's line in the proof file and checks it against
-// the disclosure's Merkle root (or the file's, without a disclosure).
-func checkProof(o *options, disc *schedule.Disclosure, stdout io.Writer) error {
+// the disclosure's Merkle root and unit count.
+func checkProof(o *options, d *schedule.Disclosure, stdout io.Writer) error {
 	f, err := os.Open(o.proof)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	var p *proofLine
+	sc.Buffer(make([]byte, 0, 64<<10), schedule.MaxUnitProofBytes)
+	var p *schedule.UnitProof
 	for line := 1; sc.Scan(); line++ {
-		var l proofLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+		q, err := schedule.ParseUnitProof(append(sc.Bytes(), '\n'))
+		if err != nil {
 			return fmt.Errorf("%s:%d: %w", o.proof, line, err)
 		}
-		if l.Unit == o.unit {
-			p = &l
+		if q.Unit == o.unit {
+			p = q
 			break
 		}
 	}
@@ -165,18 +273,7 @@ func checkProof(o *options, disc *schedule.Disclosure, stdout io.Writer) error {
 	if p == nil {
 		return fmt.Errorf("%s: no proof for unit %q", o.proof, o.unit)
 	}
-	if p.Leaf.ID != o.unit {
-		return fmt.Errorf("%s: the proof of unit %q holds the leaf of unit %q %w", o.proof, o.unit, p.Leaf.ID, errMismatch)
-	}
-	// The leaf's level travels as text in JSON; the hash uses the level.
-	if p.Leaf.Level, err = risk.ParseLevel(p.Leaf.LevelStr); err != nil {
-		return fmt.Errorf("%s: unit %q: %w", o.proof, o.unit, err)
-	}
-	root, against := p.Root, "the root in "+o.proof+" (compare it with the published disclosure)"
-	if disc != nil {
-		root, against = disc.MerkleRoot, "the Merkle root of "+o.disclosure
-	}
-	if err := schedule.VerifyProof(root, p.Leaf, p.Proof); err != nil {
+	if err := d.VerifyUnitProof(p); err != nil {
 		fmt.Fprintf(stdout, "NOT verified: unit %s: %v\n", o.unit, err)
 		return fmt.Errorf("proof of unit %q %w", o.unit, errMismatch)
 	}
@@ -184,7 +281,7 @@ func checkProof(o *options, disc *schedule.Disclosure, stdout io.Writer) error {
 	if p.Leaf.Selected {
 		sel = "drawn"
 	}
-	fmt.Fprintf(stdout, "verified: unit %s — level %s, π %g, PRN %g, %s — is under %s %s\n",
-		o.unit, p.Leaf.LevelStr, p.Leaf.Pi, p.Leaf.PRN, sel, against, root)
+	fmt.Fprintf(stdout, "verified: unit %s — level %s, π %g, PRN %g, %s — is leaf %d of the %d under the Merkle root %s of %s\n",
+		o.unit, p.Leaf.LevelStr, p.Leaf.Pi, p.Leaf.PRN, sel, p.Proof.Index, d.UnitCount, d.MerkleRoot, o.disclosure)
 	return nil
 }

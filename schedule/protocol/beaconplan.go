@@ -3,19 +3,18 @@ package protocol
 import (
 	"fmt"
 	"time"
+
+	"github.com/firedraw/firedraw/schedule/beacon"
 )
 
-// QuicknetChain is the chain hash of drand's "quicknet" network
-// (bls-unchained-g1-rfc9380, a round every 3 s since genesis 1692803367).
-const QuicknetChain = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+// QuicknetChain is the chain hash of drand's "quicknet" network, the one
+// beacon a manifest may name (schedule/beacon verifies its rounds
+// offline).
+const QuicknetChain = beacon.QuicknetHash
 
-const (
-	quicknetGenesis = 1692803367 // Unix seconds of round 1
-	quicknetPeriod  = 3          // seconds between rounds
-	// maxBeaconRound bounds a round number (about 3,000 years of
-	// quicknet), so that its time fits comfortably in an int64.
-	maxBeaconRound = 1 << 35
-)
+// maxBeaconRound bounds a round number (about 3,000 years of quicknet),
+// so that its time fits comfortably in an int64.
+const maxBeaconRound = 1 << 35
 
 // BeaconTime returns the time drand emits round `round` of the chain.
 // Only QuicknetChain is known.
@@ -26,7 +25,7 @@ func BeaconTime(chain string, round uint64) (time.Time, error) {
 	if round < 1 || round > maxBeaconRound {
 		return time.Time{}, fmt.Errorf("beacon round %d outside [1, %d]", round, uint64(maxBeaconRound))
 	}
-	return time.Unix(quicknetGenesis+int64(round-1)*quicknetPeriod, 0).UTC(), nil
+	return beacon.Quicknet().TimeOf(round), nil
 }
 
 // BeaconRoundAfter returns the first round of the chain emitted strictly
@@ -35,9 +34,19 @@ func BeaconRoundAfter(chain string, t time.Time) (uint64, error) {
 	if chain != QuicknetChain {
 		return 0, fmt.Errorf("beacon chain %q: only drand quicknet (%s) is known", chain, QuicknetChain)
 	}
-	s := t.Unix() - quicknetGenesis
-	if s < 0 {
-		return 1, nil
+	return beacon.Quicknet().RoundAt(t) + 1, nil
+}
+
+// Drand is the BeaconVerifier of drand quicknet: it checks a round's BLS
+// signature offline against quicknet's public key (schedule/beacon) and
+// returns its randomness, SHA-256 of the signature.
+func Drand(chain string, round uint64, signature []byte) ([]byte, error) {
+	if chain != QuicknetChain {
+		return nil, fmt.Errorf("beacon chain %q: only drand quicknet (%s) is verified", chain, QuicknetChain)
 	}
-	return uint64(s/quicknetPeriod) + 2, nil
+	r, err := beacon.Quicknet().Verify(round, signature)
+	if err != nil {
+		return nil, err
+	}
+	return r[:], nil
 }

@@ -2,13 +2,14 @@ package protocol
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+
+	"github.com/firedraw/firedraw/schedule/canon"
 )
 
-// Marshal returns the manifest's canonical JSON: fields in declaration
-// order, no insignificant space, no HTML escaping, empty lists as [],
-// numbers in their shortest form, one trailing newline.
+// Marshal returns the manifest's canonical JSON (schedule/canon): fields
+// in declaration order, no insignificant space, no HTML escaping, empty
+// lists as [], numbers in their shortest form, one trailing newline.
 func (m *Manifest) Marshal() ([]byte, error) {
 	c := *m
 	c.Settings.Departments = nonNil(c.Settings.Departments)
@@ -18,17 +19,22 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return marshalCanonical(&c)
 }
 
-// ParseManifest reads a manifest and accepts only its canonical bytes: at
-// most MaxManifestBytes, no unknown, duplicate or case-variant key, no
-// other number spelling, escape or spacing than Marshal writes, no
-// trailing data. It then checks Validate. Errors wrap ErrManifest.
+// ParseManifest reads a manifest and accepts only its canonical bytes
+// (schedule/canon): at most MaxManifestBytes, no unknown, duplicate,
+// missing or case-variant key, no other number spelling, escape or
+// spacing than Marshal writes, no trailing data. It then checks
+// Validate. Errors wrap ErrManifest.
 func ParseManifest(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
 		return nil, fmt.Errorf("protocol: manifest of %d bytes exceeds %d: %w", len(b), MaxManifestBytes, ErrManifest)
 	}
 	var m Manifest
-	if err := unmarshalCanonical(b, &m, func() ([]byte, error) { return m.Marshal() }); err != nil {
+	if err := unmarshalCanonical(b, &m, MaxManifestBytes); err != nil {
 		return nil, fmt.Errorf("protocol: manifest: %v: %w", err, ErrManifest)
+	}
+	// canon reads null as an empty list; Marshal writes [] only.
+	if c, err := m.Marshal(); err != nil || !bytes.Equal(c, b) {
+		return nil, fmt.Errorf("protocol: manifest: a list is null, not []: %w", ErrManifest)
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -43,45 +49,12 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func marshalCanonical(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func marshalCanonical(v any) ([]byte, error) { return canon.Marshal(v) }
 
-// unmarshalCanonical decodes b into v strictly and checks that
-// re-encoding (remarshal) gives b back byte for byte: that one check
-// refuses duplicate and case-variant keys (the decoder keeps one of
-// them), other number spellings, escapes and spacing, and invalid UTF-8
-// (decoded as U+FFFD).
-func unmarshalCanonical(b []byte, v any, remarshal func() ([]byte, error)) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("trailing data")
-	}
-	c, err := remarshal()
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(c, b) {
-		return fmt.Errorf("not in canonical form (first difference at byte %d)", firstDiff(b, c))
-	}
-	return nil
-}
-
-func firstDiff(a, b []byte) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
+// unmarshalCanonical decodes the canonical document b (ending in "\n")
+// into v with schedule/canon's strict decoder: duplicate, case-variant,
+// unknown and missing keys, other number spellings, escapes and spacing,
+// control characters, invalid UTF-8 and trailing data are refused.
+func unmarshalCanonical(b []byte, v any, max int) error {
+	return canon.Unmarshal(b, v, canon.Limits{MaxBytes: int64(max)})
 }

@@ -4,22 +4,26 @@ import (
 	"bytes"
 	"fmt"
 	"time"
+
+	"github.com/firedraw/firedraw/schedule/tlog"
 )
 
-// Kind is the kind of a log entry.
-type Kind string
+// Kind is the kind of a log entry (schedule/tlog's).
+type Kind = tlog.Kind
 
-// The kinds of log entries the protocol reads.
+// The kinds of log entries the protocol reads; tlog.KindAlert and
+// tlog.KindTargeted (visits outside the random draw) are not steps of the
+// draw protocol, and State only checks their place in the log.
 const (
-	KindManifest   Kind = "manifest"
-	KindCommitment Kind = "commitment"
-	KindReveal     Kind = "reveal"
-	KindBeacon     Kind = "beacon"
-	KindDice       Kind = "dice"
-	KindDraw       Kind = "draw"
-	KindAbandon    Kind = "abandon"
-	KindResults    Kind = "results"
-	KindCorrection Kind = "correction"
+	KindManifest   = tlog.KindManifest
+	KindCommitment = tlog.KindCommitment
+	KindReveal     = tlog.KindReveal
+	KindBeacon     = tlog.KindBeacon
+	KindDice       = tlog.KindDice
+	KindDraw       = tlog.KindDraw
+	KindAbandon    = tlog.KindAbandon
+	KindResults    = tlog.KindResults
+	KindCorrection = tlog.KindCorrection
 )
 
 // Entry is what the protocol reads of one log entry: its sequence number,
@@ -145,7 +149,10 @@ func ParseBody(kind Kind, b []byte) (any, error) {
 	if len(b) > MaxManifestBytes {
 		return nil, fmt.Errorf("protocol: %s body of %d bytes exceeds %d", kind, len(b), MaxManifestBytes)
 	}
-	if err := unmarshalCanonical(b, v, func() ([]byte, error) { return MarshalBody(v) }); err != nil {
+	doc := make([]byte, len(b)+1)
+	copy(doc, b)
+	doc[len(b)] = '\n'
+	if err := unmarshalCanonical(doc, v, MaxManifestBytes+1); err != nil {
 		return nil, fmt.Errorf("protocol: %s body: %w", kind, err)
 	}
 	return v, nil
@@ -174,4 +181,21 @@ func manifestOf(body any) string {
 		return b.Manifest
 	}
 	panic(fmt.Sprintf("protocol: body of type %T", body))
+}
+
+// EntryOf returns what the protocol reads of a log entry.
+func EntryOf(e tlog.Entry) Entry {
+	return Entry{Seq: int64(e.Seq), Time: e.Time, Kind: e.Kind, Period: e.Period, Round: e.Round, Body: []byte(e.Body)}
+}
+
+// ReplayLog replays every entry of a log (read with tlog.Read, which has
+// checked its chain and canonical bytes) through a new State.
+func ReplayLog(l *tlog.Log, manifests ManifestSource, beacon BeaconVerifier) (*State, error) {
+	st := NewState(manifests, beacon)
+	for seq := range l.Len() {
+		if err := st.Apply(EntryOf(l.Entry(seq))); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }

@@ -40,6 +40,7 @@ func TestManifestValidate(t *testing.T) {
 	}{
 		{"format", func(m *protocol.Manifest) { m.Format = "firedraw/manifest/v0" }, "format"},
 		{"mode", func(m *protocol.Manifest) { m.Mode = "targeted" }, "mode"},
+		{"rotation", func(m *protocol.Manifest) { m.Mode = "rotation" }, "mode"},
 		{"non-reveal rule", func(m *protocol.Manifest) { m.Randomness.NonReveal = "retry" }, "randomness.non_reveal"},
 		{"rounds zero", func(m *protocol.Manifest) { m.Period.Rounds = 0 }, "period.rounds"},
 		{"rounds huge", func(m *protocol.Manifest) { m.Period.Rounds = 2000000000 }, "period.rounds"},

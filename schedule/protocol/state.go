@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/sampling"
+	"github.com/firedraw/firedraw/schedule/tlog"
 )
 
 // The rules State enforces, as named in its errors (RuleError.Rule).
@@ -162,6 +163,11 @@ func (s *State) Apply(e Entry) error {
 	}
 	if e.Time.Before(s.last) {
 		return fail(RuleOrder, "time %s before the previous entry's %s", FormatTime(e.Time), FormatTime(s.last))
+	}
+	if e.Kind == tlog.KindAlert || e.Kind == tlog.KindTargeted {
+		s.next++ // not a step of the draw protocol (issue #14's)
+		s.last = e.Time
+		return nil
 	}
 	body, err := ParseBody(e.Kind, e.Body)
 	if err != nil {

@@ -1,12 +1,14 @@
 package protocol_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/firedraw/firedraw/schedule/protocol"
+	"github.com/firedraw/firedraw/schedule/tlog"
 )
 
 func TestStateHonest(t *testing.T) {
@@ -182,4 +184,27 @@ func FuzzParseBody(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, in, out)
 	})
+}
+
+// TestReplayLog runs the protocol over a real log file: appended,
+// written, read back (chain checked) and replayed.
+func TestReplayLog(t *testing.T) {
+	f := newFixture(t, testManifest()).honest()
+	var l tlog.Log
+	for _, e := range f.entries {
+		_, err := l.Append(tlog.Entry{Time: e.Time, Kind: e.Kind, Period: e.Period, Round: e.Round, Body: e.Body})
+		require.NoError(t, err)
+	}
+	var buf bytes.Buffer
+	_, err := l.WriteTo(&buf)
+	require.NoError(t, err)
+	back, err := tlog.Read(&buf, tlog.Limits{})
+	require.NoError(t, err)
+	src, err := protocol.Manifests(f.m)
+	require.NoError(t, err)
+	st, err := protocol.ReplayLog(back, src, fakeBeacon)
+	require.NoError(t, err)
+	a, ok := st.Attempt(f.hash)
+	require.True(t, ok)
+	assert.NotNil(t, a.Draw)
 }

@@ -48,13 +48,18 @@ func (m *Manifest) validateHeader() error {
 		{"algorithms.seed", a.Seed}, {"algorithms.prn", a.PRN}, {"algorithms.draw", a.Draw},
 		{"algorithms.spread", a.Spread}, {"algorithms.team", a.Team}, {"algorithms.dates", a.Dates},
 		{"algorithms.task_id", a.TaskID}, {"algorithms.merkle", a.Merkle}, {"algorithms.hashing", a.Hashing},
+		{"algorithms.continuity", a.Continuity}, {"algorithms.leave", a.Leave},
 	} {
 		if err := checkName(f.name, f.v, MaxNameBytes); err != nil {
 			return err
 		}
 	}
-	if m.Mode != "independent" && m.Mode != "rotation" {
-		return manifestErr("mode", "%q, want \"independent\" or \"rotation\"", m.Mode)
+	switch m.Mode {
+	case "independent":
+	case "rotation":
+		return manifestErr("mode", "rotation keeps one period seed secret with the operator until the period ends, and a seed derived from public reveals cannot stay secret: only independent rounds are drawn under the protocol")
+	default:
+		return manifestErr("mode", "%q, want \"independent\"", m.Mode)
 	}
 	if m.Randomness.NonReveal != NonRevealRule {
 		return manifestErr("randomness.non_reveal", "%q, want %q", m.Randomness.NonReveal, NonRevealRule)

@@ -44,7 +44,7 @@ func (w *Workspace) Draw(n int, now time.Time) (*DrawReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := schedule.PlanRound(cfg, in.frame, in.pool, n-1, seed, schedule.Commit(seed, w.entries[a.Seq].Time))
+	d, err := schedule.PlanRound(m, in.frame, in.pool, seed, a.Seq)
 	if err != nil {
 		return nil, fmt.Errorf("round %d: %w", n, err)
 	}

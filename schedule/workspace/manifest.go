@@ -63,8 +63,8 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	m := w.newManifest(n, asOf, digests, in)
-	if err := m.Validate(); err != nil {
+	m, err := w.newManifest(n, asOf, digests, in)
+	if err != nil {
 		return nil, fmt.Errorf("round %d: manifest: %w", n, err)
 	}
 	b, err := m.Marshal()

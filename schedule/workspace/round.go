@@ -15,63 +15,18 @@ import (
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
-// Algorithms are the manifest's algorithm names: the library's, with the
-// year rules named where they apply (the open-task rule with the
-// spreading, the leave rule with the dates).
-func Algorithms() protocol.Algorithms {
-	a := schedule.CurrentAlgorithms()
-	return protocol.Algorithms{Seed: protocol.SeedAlgorithm, PRN: a.PRN, Draw: a.Draw,
-		Spread: a.Spread + "+" + schedule.ContinuityAlgorithm, Team: a.Team,
-		Dates: a.Dates + "+" + schedule.LeaveAlgorithm, TaskID: a.TaskID, Merkle: a.Merkle, Hashing: a.Hashing}
-}
-
-// newManifest fills round n's manifest.
-func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records, in *inputs) *protocol.Manifest {
-	c := w.Config
-	r := c.Rounds()[n-1]
-	sc := c.Schedule(in.dir.HistoryStart)
-	pol, _ := sc.Policy.Resolved()
-	maxQuiet := c.Planner.MaxQuiet
-	if maxQuiet == 0 {
-		maxQuiet = 6
-		if c.Length() == schedule.Quarter {
-			maxQuiet = 2
-		}
+// newManifest builds round n's manifest with schedule.NewManifest: the
+// configuration, the frame and pool digests, the snapshot's digests, the
+// model's digest and the randomness plan.
+func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records, in *inputs) (*protocol.Manifest, error) {
+	r := w.Config.Rounds()[n-1]
+	model, err := schedule.ModelDigest(in.model, risk.FeatureConfig{}, risk.LevelConfig{})
+	if err != nil {
+		return nil, err
 	}
-	team, daily, due := c.Staffing.TeamSize, c.Staffing.DailyCap, c.ResultsDueDays
-	if team == 0 {
-		team = 2
-	}
-	if daily == 0 {
-		daily = schedule.DefaultDailyCap
-	}
-	if due == 0 {
-		due = schedule.DefaultResultsDue
-	}
-	hs := in.dir.HistoryStart
-	if hs.IsZero() {
-		hs = c.Start()
-	}
-	return &protocol.Manifest{
-		Format: protocol.ManifestFormat, Library: schedule.LibraryVersion, Algorithms: Algorithms(),
-		Period: protocol.Period{ID: c.Period.ID, Start: c.Period.Start, Length: c.Length().String(), Rounds: c.Period.Rounds},
-		Round:  protocol.Round{Number: n, First: protocol.FormatDate(r.Start), Last: protocol.FormatDate(r.End.AddDate(0, 0, -1))},
-		AsOf:   protocol.FormatTime(asOf), Records: digests,
-		Frame: protocol.Frame{
-			Directory: protocol.Digest{Count: int64(in.frame.Len()), SHA256: in.frame.Hash()},
-			History:   protocol.Digest{Count: int64(in.frame.Len()), SHA256: in.frame.HistoryHash()},
-			Pool:      protocol.Digest{Count: int64(in.pool.Len()), SHA256: in.pool.Hash()},
-		},
-		Model: protocol.Model{Weights: sha(in.model), Config: sha(schedule.AssessConfig{}.Features)},
-		Policy: protocol.Policy{Low: pol.Frequencies[risk.Low], General: pol.Frequencies[risk.LevelGeneral],
-			Higher: pol.Frequencies[risk.Higher], High: pol.Frequencies[risk.High],
-			CrowdedKeyFloor: pol.CrowdedKeyFloor, HighFireRiskFloor: pol.HighFireRiskFloor, Strength: pol.Strength, MinShare: pol.MinShare},
-		Mode: sc.Mode.String(), Sealed: c.Planner.Sealed,
-		Settings: protocol.Settings{HistoryStart: protocol.FormatDate(hs), MaxQuiet: maxQuiet, ExcludeVisited: c.Planner.ExcludeVisited,
-			TeamSize: team, DailyCap: daily, Departments: slices.Clone(c.Staffing.Departments), ResultsDueDays: due},
-		Calendar:   protocol.Calendar{Holidays: dayStrings(sc.Calendar.Holidays), MakeupDays: dayStrings(sc.Calendar.MakeupDays)},
-		Randomness: w.randomness(r),
-	}
+	return schedule.NewManifest(w.Config.Schedule(in.dir.HistoryStart), n-1, in.frame, in.pool, schedule.ManifestParams{
+		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(r),
+	})
 }
 
 func dayStrings(ts []time.Time) []string {

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -15,6 +16,9 @@ type RoundCheck struct {
 	Drawn    bool
 	Tasks    int
 	Problems []string
+	// Notes are what a reader must see about a verified draw (a
+	// single-operator seed, defaulted parties).
+	Notes []string
 }
 
 // Verify checks the whole workspace from its files: the log's chain and
@@ -54,22 +58,32 @@ func (w *Workspace) verifyRound(st *protocol.State, a *protocol.Attempt, n int) 
 	if d.Seed != a.Draw.Seed {
 		bad("the disclosure's seed %s is not the seed %s the log derives", d.Seed, a.Draw.Seed)
 	}
-	in, cfg, err := w.roundInputs(a.Manifest)
+	in, _, err := w.roundInputs(a.Manifest)
 	if err != nil {
 		bad("%v", err)
 		return rc
 	}
-	_ = cfg
-	diffs, err := schedule.Verify(d, in.frame, in.pool)
+	b, err := os.ReadFile(w.roundPath(n, Disclosure))
 	if err != nil {
-		bad("%s: %d difference(s) with the re-run draw", w.roundPath(n, Disclosure), len(diffs))
-		for i, df := range diffs {
+		bad("%v", err)
+		return rc
+	}
+	rep, err := schedule.Verify(schedule.Published{Manifest: a.Manifest, Attempt: a, Disclosure: b}, in.frame, in.pool)
+	var ve *schedule.VerifyError
+	switch {
+	case errors.As(err, &ve):
+		bad("%s: %d difference(s) with the re-run draw", w.roundPath(n, Disclosure), len(ve.Diffs)+ve.More)
+		for i, df := range ve.Diffs {
 			if i == 10 {
-				bad("… and %d more", len(diffs)-10)
+				bad("… and %d more", len(ve.Diffs)+ve.More-10)
 				break
 			}
 			bad("  %s", df)
 		}
+	case err != nil:
+		bad("%s: %v", w.roundPath(n, Disclosure), err)
+	default:
+		rc.Notes = rep.Notes
 	}
 	w.verifyResults(d, n, bad)
 	w.verifyPublications(a, n, bad)
