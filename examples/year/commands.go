@@ -26,6 +26,7 @@ type opts struct {
 	party   string
 	secret  string
 	digits  string
+	sig     string
 	results string
 	out     string
 	lang    string
@@ -57,10 +58,11 @@ var commands = map[string]command{
 	}, runManifest},
 	"contribute": {func(fs *flag.FlagSet, o *opts) {
 		roundFlag(fs, o)
-		fs.StringVar(&o.step, "step", "", "commit, reveal or dice")
+		fs.StringVar(&o.step, "step", "", "commit, reveal, dice or beacon")
 		fs.StringVar(&o.party, "party", "", "the party `NAME`; default: every party of the configuration, simulated")
 		fs.StringVar(&o.secret, "secret", "", "the party's secret (`HEX`); default: simulated (kept in DIR/private)")
 		fs.StringVar(&o.digits, "digits", "", "the `DIGITS` rolled at the public meeting; default: simulated")
+		fs.StringVar(&o.sig, "signature", "", "-step beacon: the drand quicknet round's BLS `SIGNATURE` (hex, from https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/ROUND), verified offline")
 	}, runContribute},
 	"draw": {roundFlag, runDraw},
 	"tasks": {func(fs *flag.FlagSet, o *opts) {
@@ -188,8 +190,14 @@ func runContribute(o *opts, w io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(w, "round %d: dice %s\n", o.round, d)
+	case "beacon":
+		r, err := ws.Beacon(o.round, o.sig, o.at)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "round %d: drand signature verified; randomness %s\n", o.round, r)
 	default:
-		return fmt.Errorf("%w: -step %q: want commit, reveal or dice", errUsage, o.step)
+		return fmt.Errorf("%w: -step %q: want commit, reveal, dice or beacon", errUsage, o.step)
 	}
 	return nil
 }

@@ -46,7 +46,8 @@ const usage = `usage: year COMMAND [flags]
 commands, in the order of a round:
   init        set up a period from a configuration file
   manifest    snapshot the records as of the round's as-of time and log the manifest
-  contribute  the parties' commitments (-step commit), reveals (-step reveal) and the dice (-step dice)
+  contribute  the parties' commitments (-step commit), reveals (-step reveal), the dice (-step dice)
+              or the drand round (-step beacon -signature HEX, verified offline)
   draw        derive the seed from the log, draw, write the disclosure, tasks and reasons
   tasks       export a round's task list (CSV; -bom for Excel)
   record      record results of a round's tasks from an inspections file

@@ -251,7 +251,7 @@ func tamper(t *testing.T, y *yearRun) {
 			i := bytes.Index(b, []byte(`"digits":"`)) + len(`"digits":"`)
 			b[i] = '0' + (b[i]-'0'+1)%10
 			require.NoError(t, os.WriteFile(p, b, 0o644))
-		}, "chain is broken"},
+		}, "prev does not match"},
 		{"one snapshot", func(ws string) {
 			names, _ := filepath.Glob(filepath.Join(ws, workspace.SnapshotsDir, "credit-*.csv.gz"))
 			require.NotEmpty(t, names)

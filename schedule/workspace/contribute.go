@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firedraw/firedraw/schedule/beacon"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -117,6 +119,46 @@ func (w *Workspace) Dice(n int, digits string, random io.Reader, now time.Time) 
 		return "", err
 	}
 	return digits, w.append(now, protocol.KindDice, n, &protocol.DiceBody{Manifest: a.Hash, Digits: digits})
+}
+
+// Beacon logs the drand quicknet round that round n's manifest names as
+// its late source, given the round's BLS signature (hex, as drand's
+// /public/ROUND answer carries it). The signature is verified offline
+// (protocol.Drand, schedule/beacon) before anything is logged; the entry
+// carries the randomness, SHA-256 of the signature. It refuses to run
+// before the round's emission time, which is after the reveal deadline.
+func (w *Workspace) Beacon(n int, signature string, now time.Time) (string, error) {
+	a, err := w.attemptFor(n)
+	if err != nil {
+		return "", err
+	}
+	plan := a.Manifest.Randomness.Beacon
+	if !a.Manifest.Randomness.HasBeacon() {
+		return "", fmt.Errorf("round %d's manifest plans no drand beacon: %w", n, ErrOrder)
+	}
+	if a.Beacon != "" {
+		return "", fmt.Errorf("round %d: drand round %d is logged already: draw next: %w", n, plan.Round, ErrOrder)
+	}
+	at, err := protocol.BeaconTime(plan.Chain, plan.Round)
+	if err != nil {
+		return "", err
+	}
+	if now.Before(at) {
+		return "", fmt.Errorf("round %d: drand round %d is emitted at %s, it is %s: %w",
+			n, plan.Round, protocol.FormatTime(at), protocol.FormatTime(now), ErrOrder)
+	}
+	sig, err := beacon.ParseSignature(signature)
+	if err != nil {
+		return "", fmt.Errorf("round %d: drand round %d: %w", n, plan.Round, err)
+	}
+	r, err := protocol.Drand(plan.Chain, plan.Round, sig)
+	if err != nil {
+		return "", fmt.Errorf("round %d: drand round %d: %w", n, plan.Round, err)
+	}
+	randomness := hex.EncodeToString(r)
+	body := &protocol.BeaconBody{Manifest: a.Hash, Chain: plan.Chain, Round: plan.Round,
+		Signature: hex.EncodeToString(sig), Randomness: randomness}
+	return randomness, w.append(now, protocol.KindBeacon, n, body)
 }
 
 // attemptFor returns round n's live attempt that is not drawn yet.

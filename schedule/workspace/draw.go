@@ -34,7 +34,7 @@ func (w *Workspace) Draw(n int, now time.Time) (*DrawReport, error) {
 	case m.Randomness.HasDice() && a.Dice == "":
 		return nil, fmt.Errorf("round %d: roll the dice first (contribute -step dice): %w", n, ErrOrder)
 	case m.Randomness.HasBeacon() && a.Beacon == "":
-		return nil, fmt.Errorf("round %d: log drand round %d first: %w", n, m.Randomness.Beacon.Round, ErrOrder)
+		return nil, fmt.Errorf("round %d: log drand round %d first (contribute -step beacon -signature HEX): %w", n, m.Randomness.Beacon.Round, ErrOrder)
 	}
 	seed, err := a.Seed()
 	if err != nil {

@@ -138,7 +138,7 @@ func (w *Workspace) replay() (*protocol.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := protocol.NewState(src, nil)
+	st := protocol.NewState(src, protocol.Drand)
 	if err := st.Replay(w.entries); err != nil {
 		return nil, fmt.Errorf("%s: %w", w.path(LogFile), err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/schedule/protocol"
+	"github.com/firedraw/firedraw/schedule/tlog"
 )
 
 // ErrOrder reports a step run out of order; the error says what must
@@ -36,9 +37,10 @@ const (
 type Workspace struct {
 	Dir    string
 	Config *Config
-	// entries are the log's entries, last its last line's hash.
+	// log is the public log; entries are what the protocol reads of its
+	// entries.
+	log     *tlog.Log
 	entries []protocol.Entry
-	last    string
 }
 
 // Init sets up a period in dir (created if missing; it must not hold a
@@ -81,7 +83,7 @@ func Open(dir string) (*Workspace, error) {
 		return nil, err
 	}
 	w := &Workspace{Dir: dir, Config: cfg}
-	if w.entries, w.last, err = readLog(w.path(LogFile)); err != nil {
+	if w.log, w.entries, err = readLog(w.path(LogFile)); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -98,13 +100,34 @@ func (w *Workspace) roundPath(n int, name string) string {
 
 // append logs an entry.
 func (w *Workspace) append(now time.Time, kind protocol.Kind, round int, body any) error {
-	e, err := appendLog(w.path(LogFile), w.entries, w.last, now, kind, w.Config.Period.ID, round, body)
+	if w.log == nil {
+		w.log = &tlog.Log{}
+	}
+	e, err := appendLog(w.path(LogFile), w.log, now, kind, w.Config.Period.ID, round, body)
 	if err != nil {
 		return err
 	}
 	w.entries = append(w.entries, e)
-	_, w.last, err = readLog(w.path(LogFile))
-	return err
+	return nil
+}
+
+// LogHead returns the head of the workspace's log (its size and Merkle
+// root), what a mirror keeps to check later that the log only grew
+// (tlog.VerifyConsistency with Log().ConsistencyProof).
+func (w *Workspace) LogHead() tlog.Head {
+	if w.log == nil {
+		return tlog.Head{}
+	}
+	return w.log.Head()
+}
+
+// Log returns the workspace's log as read and appended to. The caller
+// must not append to it.
+func (w *Workspace) Log() *tlog.Log {
+	if w.log == nil {
+		w.log = &tlog.Log{}
+	}
+	return w.log
 }
 
 // writeFile writes b to path whole: a temporary file renamed over it.
