@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk/recordio"
+	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule/workspace"
 )
 
@@ -27,10 +29,12 @@ type opts struct {
 	secret  string
 	digits  string
 	sig     string
-	results string
-	out     string
-	lang    string
-	bom     bool
+	// indicator is estimate's -indicator.
+	indicator string
+	results   string
+	out       string
+	lang      string
+	bom       bool
 }
 
 type command struct {
@@ -78,6 +82,9 @@ var commands = map[string]command{
 	"publish": {func(*flag.FlagSet, *opts) {}, runPublish},
 	"status":  {func(*flag.FlagSet, *opts) {}, runStatus},
 	"verify":  {func(*flag.FlagSet, *opts) {}, runVerify},
+	"estimate": {func(fs *flag.FlagSet, o *opts) {
+		fs.StringVar(&o.indicator, "indicator", workspace.IndicatorFail, "the share to estimate: fail (inspections failed) or major (a major violation found)")
+	}, runEstimate},
 }
 
 func runInit(o *opts, w io.Writer) error {
@@ -316,6 +323,39 @@ func runStatus(o *opts, w io.Writer) error {
 	tw.Flush()
 	printOverdue(w, od)
 	return nil
+}
+
+func runEstimate(o *opts, w io.Writer) error {
+	ws, err := open(o)
+	if err != nil {
+		return err
+	}
+	rep, err := ws.Estimate(o.indicator)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "share of units (%s), Hájek estimate per round with its 95 %% interval:\n", rep.Indicator)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "round\ttasks\tresults\tshare\t95% interval\tvariance")
+	for _, r := range rep.Rounds {
+		e := r.Estimate
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%.3f\t%s\t%s\n", r.Round, r.Tasks, r.Results, e.Value, interval(e), r.Variance)
+	}
+	p := rep.Pooled
+	fmt.Fprintf(tw, "pooled\t\t%d\t%.3f\t%s\tall rounds' results together\n", p.N, p.Value, interval(p))
+	tw.Flush()
+	for _, m := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", m)
+	}
+	return nil
+}
+
+// interval writes an estimate's interval, "-" if it has none.
+func interval(e sampling.Estimate) string {
+	if math.IsNaN(e.Lower) || math.IsNaN(e.Upper) {
+		return "-"
+	}
+	return fmt.Sprintf("[%.3f, %.3f]", max(0, e.Lower), min(1, e.Upper))
 }
 
 func runVerify(o *opts, w io.Writer) error {

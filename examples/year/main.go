@@ -54,6 +54,7 @@ commands, in the order of a round:
   publish     publish recorded results; list overdue ones
   status      where every round stands
   verify      verify every round of the workspace from its files
+  estimate    the share of failed inspections (or major violations) per round and pooled
 
 "year COMMAND -h" lists a command's flags.
 `

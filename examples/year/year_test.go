@@ -128,17 +128,10 @@ func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 }
 
-func TestYear2026DefaultCity(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a whole year takes about a minute")
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "year")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
-	city := synthcity.Default()
-	files := writeCity(t, tmp, city)
-
+// writeConfig writes the 2026 example with dice as the late source (a
+// drand signature cannot be simulated) and the city's files, and returns
+// its path.
+func writeConfig(t *testing.T, tmp string, files recordio.Files) string {
 	// The 2026 example, with dice as the late source (a drand signature
 	// cannot be simulated) and the city's files.
 	cfg := string(workspace.DefaultConfig())
@@ -150,6 +143,78 @@ func TestYear2026DefaultCity(t *testing.T) {
 			files.Units, files.Telemetry, files.Incidents, files.Inspections, files.Credit, files.Inspectors), 1)
 	cfgPath := filepath.Join(tmp, "config.json")
 	require.NoError(t, os.WriteFile(cfgPath, []byte(cfg), 0o644))
+
+	return cfgPath
+}
+
+// buildYear builds the program into tmp.
+func buildYear(t *testing.T, tmp string) string {
+	bin := filepath.Join(tmp, "year")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+	return bin
+}
+
+// TestYearSmallCityEstimate runs six rounds of a 30-unit city through the
+// program and estimates from the results: a round's Deville variance may
+// be undefined there, and estimate falls back with a warning instead of
+// failing.
+func TestYearSmallCityEstimate(t *testing.T) {
+	tmp := t.TempDir()
+	bin := buildYear(t, tmp)
+	city, err := synthcity.Generate(synthcity.Config{Units: 30, Districts: 2, Seed: 7, AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	files := writeCity(t, tmp, city)
+	y := &yearRun{t: t, bin: bin, ws: filepath.Join(tmp, "ws")}
+	y.must(time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC), "init", "-config", writeConfig(t, tmp, files))
+	msg, err := y.run(time.Date(2025, 12, 20, 9, 0, 0, 0, time.UTC), "estimate")
+	require.Error(t, err)
+	assert.Contains(t, msg, "record results first")
+	const rounds = 6
+	for n := 1; n <= rounds; n++ {
+		start := time.Date(2026, time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+		at := func(days, hours int) time.Time {
+			return start.AddDate(0, 0, -days).Add(time.Duration(hours) * time.Hour)
+		}
+		if n >= 3 {
+			res := filepath.Join(tmp, fmt.Sprintf("results-%02d.csv", n-2))
+			writeResults(t, y.ws, n-2, city, res)
+			y.must(at(7, 1), "record", "-round", fmt.Sprint(n-2), "-results", res)
+		}
+		y.must(at(6, 0), "manifest", "-round", fmt.Sprint(n))
+		y.must(at(6, 1), "contribute", "-round", fmt.Sprint(n), "-step", "commit")
+		y.must(at(4, 0), "contribute", "-round", fmt.Sprint(n), "-step", "reveal")
+		y.must(at(3, 2), "contribute", "-round", fmt.Sprint(n), "-step", "dice")
+		y.must(at(3, 3), "draw", "-round", fmt.Sprint(n))
+	}
+	end := time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)
+	for n := rounds - 1; n <= rounds; n++ {
+		res := filepath.Join(tmp, fmt.Sprintf("results-%02d.csv", n))
+		writeResults(t, y.ws, n, city, res)
+		y.must(end, "record", "-round", fmt.Sprint(n), "-results", res)
+	}
+	for _, ind := range []string{"fail", "major"} {
+		msg = y.must(end, "estimate", "-indicator", ind)
+		t.Log(msg)
+		assert.Contains(t, msg, "pooled", ind)
+		assert.NotContains(t, msg, "NaN", ind)
+	}
+	msg, err = y.run(end, "estimate", "-indicator", "hazard")
+	require.Error(t, err)
+	assert.Contains(t, msg, "want \"fail\" or \"major\"")
+	assert.Contains(t, y.must(end, "verify"), fmt.Sprintf("verified: %d round(s)", rounds))
+}
+
+func TestYear2026DefaultCity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a whole year takes about a minute")
+	}
+	tmp := t.TempDir()
+	bin := buildYear(t, tmp)
+	city := synthcity.Default()
+	files := writeCity(t, tmp, city)
+
+	cfgPath := writeConfig(t, tmp, files)
 
 	y := &yearRun{t: t, bin: bin, ws: filepath.Join(tmp, "ws")}
 	y.must(time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC), "init", "-config", cfgPath)
@@ -195,6 +260,8 @@ func TestYear2026DefaultCity(t *testing.T) {
 
 	msg = y.must(end, "verify")
 	assert.Contains(t, msg, "verified: 12 round(s)")
+	msg = y.must(end, "estimate", "-indicator", "major")
+	assert.Contains(t, msg, "pooled")
 	tamper(t, y)
 }
 
