@@ -27,12 +27,19 @@ type yearRun struct {
 	t   *testing.T
 	bin string
 	ws  string
+	// cpu sums the user and system CPU time of every command run (a
+	// measurement for the README, never asserted on).
+	cpu time.Duration
 }
 
 func (y *yearRun) run(now time.Time, args ...string) (string, error) {
 	y.t.Helper()
 	full := append([]string{args[0], "-ws", y.ws, "-now", now.UTC().Format(time.RFC3339)}, args[1:]...)
-	out, err := exec.Command(y.bin, full...).CombinedOutput()
+	cmd := exec.Command(y.bin, full...)
+	out, err := cmd.CombinedOutput()
+	if ps := cmd.ProcessState; ps != nil {
+		y.cpu += ps.UserTime() + ps.SystemTime()
+	}
 	return string(out), err
 }
 
@@ -258,7 +265,10 @@ func TestYear2026DefaultCity(t *testing.T) {
 	assert.True(t, strings.HasPrefix(tasks, "\uFEFF"), "the configuration asks for a byte-order mark")
 	assert.Contains(t, tasks, "unit_name")
 
+	t.Logf("the year's cycle (every command up to publish and status): %s CPU", y.cpu.Round(time.Second))
+	before := y.cpu
 	msg = y.must(end, "verify")
+	t.Logf("verify of the whole workspace: %s CPU", (y.cpu - before).Round(time.Second))
 	assert.Contains(t, msg, "verified: 12 round(s)")
 	msg = y.must(end, "estimate", "-indicator", "major")
 	assert.Contains(t, msg, "pooled")

@@ -5,11 +5,34 @@
 //	ws, err := workspace.Init(dir, b, now)               // set up the period
 //	ws, err = workspace.Open(dir)
 //	err = ws.Manifest(round, records, now)               // snapshot as of the round's as-of; commit the inputs
-//	err = ws.Contribute(round, party, secret, now)       // each party's commitment, later its reveal
-//	err = ws.Draw(round, now)                            // seed from the contributions; plan; disclose
-//	err = ws.Record(round, outcomes, now)                // results, checked against the round's tasks
+//	c, err := ws.Commit(round, party, secret, rand, now) // each party's commitment …
+//	err = ws.Reveal(round, party, secret, now)           // … later its reveal
+//	digits, err := ws.Dice(round, digits, rand, now)     // the late source: dice, or
+//	r, err := ws.Beacon(round, signatureHex, now)        // the drand round, verified offline
+//	rep, err := ws.Draw(round, now)                      // seed from the log; schedule.PlanRound; disclose
+//	n, err := ws.Record(round, resultsFile, now)         // results, checked against the round's tasks
 //	pub, err := ws.Publish(now)                          // results publication; overdue results listed
-//	report, err := ws.Verify()                           // every round from its files
+//	checks, err := ws.Verify()                           // every round from its files
+//	est, err := ws.Estimate(workspace.IndicatorFail)     // shares per round and pooled
+//	head := ws.LogHead()                                 // the log's RFC 9162 head, for mirrors
+//
+// # Layout
+//
+// A workspace directory holds (names are the exported constants):
+//
+//	config.json                      the configuration (ConfigFile)
+//	log.jsonl                        the public log, a schedule/tlog log (LogFile)
+//	rounds/NN/manifest.json          round NN's manifest (NN = 01 …), canonical JSON
+//	rounds/NN/open.json              the open tasks committed with it
+//	rounds/NN/disclosure.json        the draw's disclosure (its SHA-256 is in the log's draw entry)
+//	rounds/NN/tasks.csv, reasons.csv the task list and every unit's π with its reason
+//	rounds/NN/results.jsonl          recorded results (inspections format)
+//	snapshots/SET-DIGEST.csv.gz      the as-of record sets, content-addressed
+//	publications/                    results publications (each logged by a results entry)
+//	private/                         simulated parties' secrets: never publish
+//
+// A site generator reads the log (Open, Log, LogHead) and the published
+// files of every round; it never needs private/ or snapshots/.
 //
 // # Configuration
 //
