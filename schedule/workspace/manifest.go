@@ -1,8 +1,6 @@
 package workspace
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -224,13 +222,4 @@ func (w *Workspace) model() (*risk.Model, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &m, m.Validate()
-}
-
-func sha(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("workspace: hashing: " + err.Error())
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
 }

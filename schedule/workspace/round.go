@@ -29,15 +29,6 @@ func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records,
 	})
 }
 
-func dayStrings(ts []time.Time) []string {
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, protocol.FormatDate(t))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // randomness is the round's randomness plan: the parties, the deadlines
 // and the late source — a drand quicknet round, the first emitted after
 // the reveal deadline plus one hour, or a public dice meeting one hour
