@@ -109,10 +109,9 @@ func ExampleNewLedger() {
 	}
 	// Output:
 	// recorded: <nil>
-	// 913309 visited 2026-03-05 results due 2026-04-02 recorded false
-	// 913307 visited 2026-03-16 results due 2026-04-13 recorded false
-	// 913302 visited 2026-03-26 results due 2026-04-23 recorded true
-	// history: 913302 2026-03-26 fail 1 violation(s)
+	// 913301 visited 2026-03-09 results due 2026-04-06 recorded true
+	// 913307 visited 2026-03-24 results due 2026-04-21 recorded false
+	// history: 913301 2026-03-09 fail 1 violation(s)
 }
 
 // A year of independent monthly rounds, simulated in single-operator

@@ -202,7 +202,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	}
 	visits := visitsInOrder(frame, visit, seed, OrderStream(id.period, number))
 	assignDates(pool, workdays, visits)
-	teams, err := cfg.Staffing.Assign(pool, seed, id.period, number, visits)
+	teams, err := assignWithLeave(cfg.Staffing, pool, seed, id.period, number, visits, workdays)
 	if err != nil {
 		return nil, err
 	}

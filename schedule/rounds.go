@@ -557,6 +557,7 @@ func drawRound(cfg *Config, frame *Frame, round int, seed sampling.Seed, stream 
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	applyContinuity(cfg, frame, pi) // open-tasks/v1: a unit with an open task waits
 	return pi, prn, selected, drawIndependent(st, pi, seed, stream, prn, selected)
 }
 
@@ -769,4 +770,11 @@ func drawRotation(cfg *Config, frame *Frame, round int, st *strataIndex, seed sa
 	pi := make([]float64, n)
 	NewRotation(seed, ids, group, prn, pol, wait, perYear).Round(round, pi, selected)
 	return pi
+}
+
+// roundProbabilities returns every unit's π in round `round` of
+// independent rounds before the continuity rule, as drawRound computes
+// them (Reasons explains these).
+func roundProbabilities(cfg *Config, frame *Frame, round int) ([]float64, error) {
+	return independentProbabilities(cfg, frame, round, frame.strataOf())
 }
