@@ -107,15 +107,16 @@ func TestReasons(t *testing.T) {
 	rs, err := Reasons(cfg, f, 1)
 	require.NoError(t, err)
 	// General at 0.2 a year in monthly rounds: mean gap m = 60 rounds, so
-	// the quiet law applies after MaxQuiet = 6 rounds: π = 1/(60 − 6) =
-	// 0.0185 a round. High at 1 a year: m = 12, spread law a = 12, w = 5,
+	// the quiet law applies after MaxQuiet = 6 rounds: hazard 1/(60 − 6) =
+	// 0.0185 a round, which spread/v3 rescales within the stratum to the
+	// policy's 0.2/12 = 0.0167 (each stratum's Σπ is the policy's). High at 1 a year: m = 12, spread law a = 12, w = 5,
 	// so no draw before gap 7: from 5 January, round 8 (August).
 	want := []struct{ en, zh string }{
 		{"inspected 2026-01-05 (complaint); eligible again from round 8", "2026-01-05 因投诉检查；第8轮起重新纳入抽取"},
-		{"level general, 0.2 a year; inspected 2024-03-01 (complaint), 23 round(s) ago: π = 0.0185", "风险等级一般，每年0.2次；2024-03-01 因投诉检查，距今23轮：π = 0.0185"},
+		{"level general, 0.2 a year; inspected 2024-03-01 (complaint), 23 round(s) ago: π = 0.0167", "风险等级一般，每年0.2次；2024-03-01 因投诉检查，距今23轮：π = 0.0167"},
 		{"level high, 12 a year: visited every round", "风险等级高，每年12次：每轮均检查"},
 		{"task of round 1 (2026-01-12) open, results not yet in: not drawn again until they are", "第1轮任务（2026-01-12）结果尚未录入：录入前不再抽取"},
-		{"level higher, 4 a year; inspected 2025-09-01 (random), 5 round(s) ago: π = 1", "风险等级较高，每年4次；2025-09-01 因随机抽查检查，距今5轮：π = 1"},
+		{"level higher, 4 a year; inspected 2025-09-01 (random), 5 round(s) ago: π = 0.333", "风险等级较高，每年4次；2025-09-01 因随机抽查检查，距今5轮：π = 0.333"},
 	}
 	require.Len(t, rs, len(want))
 	for i, w := range want {
@@ -133,5 +134,5 @@ func TestReasons(t *testing.T) {
 	cfg.ExcludeVisited = false
 	rs, err = Reasons(cfg, f, 1)
 	require.NoError(t, err)
-	assert.Equal(t, "level general, 0.2 a year; no inspection on record since 2023-01-04: π = 0.0185", rs[1].Text("en"))
+	assert.Equal(t, "level general, 0.2 a year; no inspection on record since 2023-01-04: π = 0.0167", rs[1].Text("en"))
 }
