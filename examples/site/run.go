@@ -110,7 +110,7 @@ func WasmExec(goroot string) ([]byte, error) {
 
 // BuildWasm builds the verifier into path with the go command.
 func BuildWasm(path string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-o", path, "github.com/firedraw/firedraw/examples/site/wasm")
+	cmd := exec.Command("go", "build", "-o", path, "github.com/firedraw/firedraw/examples/site/wasm")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the verifier: %v: %s", err, out)

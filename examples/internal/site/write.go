@@ -213,4 +213,3 @@ func writeVerifier(o Options, out string) error {
 	}
 	return nil
 }
-
