@@ -25,14 +25,38 @@
 
   // --- the verifier ---------------------------------------------------
   var ready = null;
+  // wasmBytes gives the verifier's bytes: fetched beside the page from a
+  // web server; from file://, where a page cannot fetch, read from
+  // verify.js (the same bytes in base64), loaded on demand.
+  function wasmBytes() {
+    if (location.protocol !== "file:") {
+      return fetch("verify.wasm").then(function (r) {
+        if (!r.ok) { throw new Error("verify.wasm: HTTP " + r.status); }
+        return r.arrayBuffer();
+      });
+    }
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = "verify.js";
+      s.onload = function () {
+        var bin = atob(window.FIREDRAW_WASM || "");
+        var bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+        window.FIREDRAW_WASM = null;
+        resolve(bytes);
+      };
+      s.onerror = function () { reject(new Error("verify.js did not load")); };
+      document.head.appendChild(s);
+    });
+  }
   function start() {
     if (ready) { return ready; }
     var go = new Go();
-    var bin = atob(window.FIREDRAW_WASM || "");
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    ready = WebAssembly.instantiate(bytes, go.importObject).then(function (r) {
+    ready = wasmBytes().then(function (bytes) {
+      return WebAssembly.instantiate(bytes, go.importObject);
+    }).then(function (r) {
       go.run(r.instance);
+      $("verdict").dataset.readyMs = String(Math.round(performance.now()));
       return window.firedraw;
     });
     return ready;
