@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -100,9 +101,9 @@ func buildSite(t *testing.T, ws string) string {
 // visit opens url, waits for the verifier's verdict and screenshots the
 // page into the test's artifact directory as name. It returns the
 // verdict's state and the listed problems.
-func visit(t *testing.T, url, name string) (state, problems string) {
+func visit(t *testing.T, url, name string) (state, problems string, b *browser) {
 	t.Helper()
-	b := startBrowser(t, chromiumPath(t))
+	b = startBrowser(t, chromiumPath(t))
 	b.must(t, b.session, "Page.navigate", map[string]any{"url": url}, nil)
 	deadline := time.Now().Add(5 * time.Minute) // bounds a stuck page on a loaded machine; not a speed assertion
 	for time.Now().Before(deadline) {
@@ -114,6 +115,15 @@ func visit(t *testing.T, url, name string) (state, problems string) {
 	}
 	problems = b.eval(t, `document.getElementById("problems").textContent`)
 	t.Logf("%s: %s, %s after load: %s", name, state, b.eval(t, `document.getElementById("verdict").dataset.ms+" ms"`), problems)
+	shoot(t, b, name)
+	require.Empty(t, b.errors(), "console errors")
+	return state, problems, b
+}
+
+// shoot screenshots the page into the test's artifact directory (and
+// -browser.out) as name.png.
+func shoot(t *testing.T, b *browser, name string) {
+	t.Helper()
 	path := filepath.Join(t.ArtifactDir(), name+".png")
 	b.screenshot(t, path)
 	if *browserOut != "" {
@@ -121,8 +131,6 @@ func visit(t *testing.T, url, name string) (state, problems string) {
 		require.NoError(t, err)
 		write(t, filepath.Join(*browserOut, name+".png"), png)
 	}
-	require.Empty(t, b.errors(), "console errors")
-	return state, problems
 }
 
 // serve serves dir over HTTP on localhost.
@@ -141,8 +149,14 @@ func TestBrowserVerifiesUntouchedSite(t *testing.T) {
 		{"untouched-http", serve(t, out)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			state, problems := visit(t, c.url, c.name)
+			state, problems, b := visit(t, c.url, c.name)
 			require.Equal(t, "verified", state, problems)
+			// A phone's width: the page reflows to one column.
+			b.must(t, b.session, "Emulation.setDeviceMetricsOverride",
+				map[string]any{"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true}, nil)
+			require.Equal(t, "390", b.eval(t, `String(document.documentElement.clientWidth)`))
+			require.Equal(t, "true", b.eval(t, `String(document.documentElement.scrollWidth <= 390)`), "no horizontal scrolling on a phone")
+			shoot(t, b, c.name+"-phone")
 		})
 	}
 }
@@ -162,7 +176,7 @@ func TestBrowserNamesChangedTask(t *testing.T) {
 	require.NoError(t, err)
 	write(t, path, changed)
 
-	state, problems := visit(t, serve(t, buildSite(t, ws)), "changed-task")
+	state, problems, _ := visit(t, serve(t, buildSite(t, ws)), "changed-task")
 	require.Equal(t, "failed", state)
 	require.Contains(t, problems, "disclosure hashes to")
 	require.Contains(t, problems, `task of unit "`+task.Unit+`"`)
@@ -181,8 +195,56 @@ func TestBrowserNamesBrokenLogEntry(t *testing.T) {
 	lines[2] = bytes.Replace(lines[2], []byte(`:00Z"`), []byte(`:01Z"`), 1)
 	write(t, path, bytes.Join(lines, nil))
 
-	state, problems := visit(t, serve(t, buildSite(t, ws)), "broken-log")
+	state, problems, _ := visit(t, serve(t, buildSite(t, ws)), "broken-log")
 	require.Equal(t, "failed", state)
 	require.Contains(t, problems, "entry 3: prev does not match the hash of entry 2")
 	require.True(t, strings.Contains(problems, "public log"), problems)
+}
+
+var benchSite = flag.String("browser.site", "", "the site `DIR` BenchmarkBrowserVerifySite opens (e.g. built from a 10^5-unit gencity city)")
+
+// BenchmarkBrowserVerifySite measures, in headless chromium, the time
+// from the start of the page's load to the verifier's verdict on the site
+// given by -browser.site (served over HTTP on localhost), and reports it
+// as ms-to-verdict with the units drawn from.
+//
+//	go test ./examples/site -run '^$' -bench BrowserVerifySite -benchtime 1x -browser.site SITE
+func BenchmarkBrowserVerifySite(b *testing.B) {
+	if *benchSite == "" {
+		b.Skip("no -browser.site")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ms, units := measure(b, *benchSite)
+		b.ReportMetric(ms, "ms-to-verdict")
+		b.ReportMetric(units, "units")
+	}
+}
+
+// measure opens site/index.html from a local server and returns the
+// verdict's data-ms (performance.now() at the verdict) and the units.
+func measure(b *testing.B, dir string) (ms, units float64) {
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		b.Skip("chromium is not installed")
+	}
+	br := startBrowser(b, chromium)
+	br.must(b, br.session, "Page.navigate", map[string]any{"url": srv.URL + "/index.html"}, nil)
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if state := br.eval(b, `(document.getElementById("verdict")||{dataset:{}}).dataset.state||""`); state == "verified" || state == "failed" || state == "error" {
+			if state != "verified" {
+				b.Fatalf("verdict %s: %s", state, br.eval(b, `document.getElementById("problems").textContent`))
+			}
+			break
+		}
+	}
+	s := br.eval(b, `document.getElementById("verdict").dataset.ms`)
+	u := br.eval(b, `String(JSON.parse(FIREDRAW_FILES[FIREDRAW_ROUNDS[0]+"/disclosure.json"]).unit_count)`)
+	r := br.eval(b, `document.getElementById("verdict").dataset.readyMs`)
+	b.Logf("verdict at %s ms after the start of the load (verifier ready at %s ms), %s units", s, r, u)
+	fmt.Sscan(s, &ms)
+	fmt.Sscan(u, &units)
+	return ms, units
 }

@@ -49,7 +49,7 @@ func chromiumFlags(userDataDir string) []string {
 }
 
 // startBrowser starts chromium and attaches to a new page.
-func startBrowser(t *testing.T, chromium string) *browser {
+func startBrowser(t testing.TB, chromium string) *browser {
 	t.Helper()
 	cmdR, cmdW, err := os.Pipe()
 	if err != nil {
@@ -164,7 +164,7 @@ func (b *browser) call(session, method string, params any, result any) error {
 	}
 }
 
-func (b *browser) must(t *testing.T, session, method string, params, result any) {
+func (b *browser) must(t testing.TB, session, method string, params, result any) {
 	t.Helper()
 	if err := b.call(session, method, params, result); err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func (b *browser) must(t *testing.T, session, method string, params, result any)
 
 // eval evaluates a JavaScript expression in the page and returns its
 // value as a string.
-func (b *browser) eval(t *testing.T, expr string) string {
+func (b *browser) eval(t testing.TB, expr string) string {
 	t.Helper()
 	var r struct {
 		Result struct {
@@ -188,7 +188,7 @@ func (b *browser) eval(t *testing.T, expr string) string {
 }
 
 // screenshot writes a PNG of the viewport to path.
-func (b *browser) screenshot(t *testing.T, path string) {
+func (b *browser) screenshot(t testing.TB, path string) {
 	t.Helper()
 	var r struct {
 		Data string `json:"data"`

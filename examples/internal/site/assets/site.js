@@ -83,7 +83,7 @@
       var secs = (ms / 1000).toFixed(1);
       if (rep.verified) {
         verdict.dataset.state = "verified";
-        say(verdict, "✔ 已核验：日志链与顺序、种子推导、每个单位的伪随机数" + " 与抽样结果均与公布文件一致（" + rep.log.size + " 条日志，" + rep.rounds.length + " 轮；页面加载后 " + secs + " 秒）",
+        say(verdict, "✔ 已核验：日志链与顺序、种子推导、每个单位的伪随机数与抽样结果均与公布文件一致（" + rep.log.size + " 条日志，" + rep.rounds.length + " 轮；页面加载后 " + secs + " 秒）",
           "✔ Verified: the log's chain and order, the seed, every PRN and the selection agree with the published files (" + rep.log.size + " log entries, " + rep.rounds.length + " round(s); " + secs + " s after load)");
         (rep.rounds || []).forEach(function (r) {
           (r.notes || []).forEach(function (n) { var li = document.createElement("li"); li.textContent = r.name + ": " + n; list.appendChild(li); });
