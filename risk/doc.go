@@ -1,6 +1,17 @@
 // Package risk turns fire-safety records into per-unit features, an
 // explainable risk score and one of four risk levels.
 //
+//	rec, _, err := recordio.LoadRecords(os.DirFS("data"), files, recordio.LoadOptions{}) // or build *risk.Records
+//	tab, err := risk.Extract(rec, asOf, risk.FeatureConfig{})      // one row of named features per unit
+//	s, err := risk.DefaultModel().Score(tab)                       // probability and logit per unit
+//	why := s.TopReasons(i, 3)                                      // unit i's largest contributions, in words
+//	lv, err := risk.AssignLevels(rec.Units, tab, s.Prob, risk.LevelConfig{}) // Low … High, with the rule
+//
+// The package imports the standard library only. Reading and writing
+// record files is package [github.com/firedraw/firedraw/risk/recordio];
+// fitting and evaluating a model is package
+// [github.com/firedraw/firedraw/risk/train] (the one user of gonum).
+//
 // # Records
 //
 // The record model has one Go type per source: [Unit] (the directory),
@@ -9,13 +20,10 @@
 // [Inspector]. Every record is keyed by a unit ID string; times are
 // time.Time in UTC.
 //
-// Loaders read CSV (header-named columns in any order, UTF-8) and JSON
-// Lines from an io.Reader. Every row is validated; a bad row yields a
+// A bad record, from a loader of recordio or from [Extract], is a
 // [*RecordError] naming the source, line, column, record ID and value and
-// wrapping an exported sentinel such as [ErrDuplicateID], so that
-// errors.Is works. In strict mode a loader stops at the first bad row; in
-// lenient mode it returns the good rows and every rejected row with its
-// error, so no row is ever lost silently.
+// wrapping an exported sentinel of this package such as [ErrDuplicateID],
+// so that errors.Is works.
 //
 // # Features, scores and levels
 //
@@ -43,13 +51,7 @@
 // high fire risk or an open major violation ⇒ at least Higher, key unit ⇒
 // at least General — and records the rule that set each level.
 //
-// Researchers fit weights with [Fit] (L2-regularised logistic regression,
-// standardised inside, L-BFGS from gonum/optimize, deterministic; an error
-// on non-convergence or on separable data without a penalty) and judge them
-// with [Evaluate] (tie-aware AUC, precision, recall and lift at k, share
-// captured in the top x %, Brier score, reliability bins), [CrossValidate]
-// (seeded stratified k folds) and [TemporalSplit] (features at a cut date,
-// outcomes after it).
+// Researchers fit weights and judge them with package train.
 //
 // # Conventions
 //

@@ -25,10 +25,6 @@ var (
 	ErrFeatureMismatch = errors.New("feature mismatch")
 	// ErrBadFeature reports a NaN or infinite feature value.
 	ErrBadFeature = errors.New("bad feature value")
-	// ErrBadOutcome reports outcomes that cannot train or evaluate a model.
-	ErrBadOutcome = errors.New("bad outcomes")
-	// ErrNotConverged reports a fit that did not converge.
-	ErrNotConverged = errors.New("fit did not converge")
 )
 
 // RecordError locates a bad input record. Its Error text names every part

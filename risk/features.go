@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -405,159 +404,245 @@ var (
 // aggregated by 2 goroutines; the result does not depend on their
 // scheduling.
 func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
-	n := len(rec.Units)
-	index := make(map[string]int32, n)
-	ids := make([]string, n)
-	for i := range rec.Units {
-		id := rec.Units[i].ID
-		if id == "" {
-			return nil, &RecordError{Source: "units", Column: "id", Err: ErrMissingValue}
-		}
-		if _, dup := index[id]; dup {
-			return nil, &RecordError{Source: "units", Column: "id", RecordID: id, Value: id, Err: ErrDuplicateID}
-		}
-		index[id] = int32(i)
-		ids[i] = id
-	}
-	attrs, err := planAttrs(rec.Units, cfg)
+	index, ids, err := indexUnits(rec.Units)
 	if err != nil {
 		return nil, err
 	}
-	names := fixedNames()
-	var dist *attrPlan
-	if !cfg.NoDistricts {
-		dist = planDistricts(rec.Units, cfg.rareShare())
-		for _, l := range dist.levels {
-			names = append(names, PrefixDistrict+l)
-		}
-		if dist.other {
-			names = append(names, PrefixDistrict+"other")
-		}
+	ex, err := newExtractor(rec, index, asOf, cfg)
+	if err != nil {
+		return nil, err
 	}
-	attrBase := len(names)
-	for _, a := range attrs {
-		names = append(names, a.columns()...)
-	}
-	p := len(names)
-	x := make([]float64, n*p)
-
 	tel, err := aggregateTelemetry(rec.Telemetry, rec.Units, index, asOf, cfg.window())
 	if err != nil {
 		return nil, err
 	}
-	tel.fill(x, p)
-
-	asOfN := asOf.UnixNano()
-	halfLife := float64(cfg.halfLife())
-	decay := func(t time.Time) float64 {
-		return math.Exp2(-float64(asOfN-t.UnixNano()) / halfLife)
+	tel.fill(ex.x, ex.p)
+	hist := newHistory(ex.n)
+	if err := ex.inspections(hist); err != nil {
+		return nil, err
 	}
-	lookup := func(source, id string) (int, error) {
-		u, ok := index[id]
-		if !ok {
-			return 0, &RecordError{Source: source, Column: "unit_id", RecordID: id, Value: id, Err: ErrUnknownUnit}
+	ex.openViolations(hist)
+	ex.codeGroups(hist)
+	ex.historyRatios(hist)
+	if err := ex.incidents(); err != nil {
+		return nil, err
+	}
+	if err := ex.credit(); err != nil {
+		return nil, err
+	}
+	ex.unitColumns()
+	return &Table{Names: ex.names, UnitIDs: ids, X: ex.x}, nil
+}
+
+// indexUnits maps each unit ID to its row, rejecting empty and repeated
+// IDs.
+func indexUnits(units []Unit) (map[string]int32, []string, error) {
+	index := make(map[string]int32, len(units))
+	ids := make([]string, len(units))
+	for i := range units {
+		id := units[i].ID
+		if id == "" {
+			return nil, nil, &RecordError{Source: "units", Column: "id", Err: ErrMissingValue}
 		}
-		return int(u), nil
+		if _, dup := index[id]; dup {
+			return nil, nil, &RecordError{Source: "units", Column: "id", RecordID: id, Value: id, Err: ErrDuplicateID}
+		}
+		index[id] = int32(i)
+		ids[i] = id
 	}
+	return index, ids, nil
+}
 
-	// Violation history.
-	lastInsp := make([]int64, n)
-	type histCount struct{ insp, viol, major, due, late int32 }
-	hc := make([]histCount, n)
-	type openKey struct {
-		unit int32
-		code string
+// extractor holds the table being built by [Extract]: x is n × p, row
+// major, with the columns names.
+type extractor struct {
+	rec      *Records
+	cfg      FeatureConfig
+	index    map[string]int32
+	asOf     time.Time
+	asOfN    int64
+	halfLife float64
+	n, p     int
+	names    []string
+	x        []float64
+	attrs    []*attrPlan
+	attrBase int       // first attribute column
+	dist     *attrPlan // nil with NoDistricts
+	credSeen []bool    // a credit record before asOf was found
+}
+
+// newExtractor plans the columns (fixed, districts, attributes) and
+// allocates the table.
+func newExtractor(rec *Records, index map[string]int32, asOf time.Time, cfg FeatureConfig) (*extractor, error) {
+	attrs, err := planAttrs(rec.Units, cfg)
+	if err != nil {
+		return nil, err
 	}
-	type openViol struct {
-		unit  int32
-		flags uint8 // 1 open, 2 major, 4 overdue
+	ex := &extractor{rec: rec, cfg: cfg, index: index, asOf: asOf, asOfN: asOf.UnixNano(),
+		halfLife: float64(cfg.halfLife()), n: len(rec.Units), names: fixedNames(), attrs: attrs}
+	if !cfg.NoDistricts {
+		ex.dist = planDistricts(rec.Units, cfg.rareShare())
+		for _, l := range ex.dist.levels {
+			ex.names = append(ex.names, PrefixDistrict+l)
+		}
+		if ex.dist.other {
+			ex.names = append(ex.names, PrefixDistrict+"other")
+		}
 	}
-	openSet := map[openKey]uint8{}
-	var anon []openViol
-	var codeCols map[string]int
-	if cfg.CodePrefix > 0 {
-		codeCols = map[string]int{}
+	ex.attrBase = len(ex.names)
+	for _, a := range attrs {
+		ex.names = append(ex.names, a.columns()...)
 	}
-	for i := range rec.Inspections {
-		in := &rec.Inspections[i]
-		u, err := lookup("inspections", in.UnitID)
+	ex.p = len(ex.names)
+	ex.x = make([]float64, ex.n*ex.p)
+	return ex, nil
+}
+
+// decay returns the weight of a record dated t: 1/2 per half-life
+// before asOf.
+func (ex *extractor) decay(t time.Time) float64 {
+	return math.Exp2(-float64(ex.asOfN-t.UnixNano()) / ex.halfLife)
+}
+
+// row returns the features of unit u.
+func (ex *extractor) row(u int) []float64 { return ex.x[u*ex.p : (u+1)*ex.p] }
+
+// lookup returns the row of the unit with the given ID, or an
+// ErrUnknownUnit naming the source.
+func (ex *extractor) lookup(source, id string) (int, error) {
+	u, ok := ex.index[id]
+	if !ok {
+		return 0, &RecordError{Source: source, Column: "unit_id", RecordID: id, Value: id, Err: ErrUnknownUnit}
+	}
+	return int(u), nil
+}
+
+// history is the state of the violation-history columns while the
+// inspections are read.
+type history struct {
+	inspected []bool  // an inspection before asOf was found
+	last      []int64 // date of the last inspection
+	counts    []histCount
+	openSet   map[openKey]uint8
+	anon      []openViol // open violations without a code, then all
+	codeCols  map[string]int
+}
+
+type histCount struct{ insp, viol, major, due, late int32 }
+
+type openKey struct {
+	unit int32
+	code string
+}
+
+type openViol struct {
+	unit  int32
+	flags uint8 // 1 open, 2 major, 4 overdue
+}
+
+func newHistory(n int) *history {
+	return &history{inspected: make([]bool, n), last: make([]int64, n), counts: make([]histCount, n), openSet: map[openKey]uint8{}}
+}
+
+// inspections adds every inspection before asOf to the history columns
+// and to h.
+func (ex *extractor) inspections(h *history) error {
+	if ex.cfg.CodePrefix > 0 {
+		h.codeCols = map[string]int{}
+	}
+	for i := range ex.rec.Inspections {
+		in := &ex.rec.Inspections[i]
+		u, err := ex.lookup("inspections", in.UnitID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if !in.Date.Before(asOf) {
+		if !in.Date.Before(ex.asOf) {
 			continue
 		}
-		row := x[u*p : (u+1)*p]
+		row := ex.row(u)
 		dn := in.Date.UnixNano()
 		failed := boolF(in.Result == Fail)
 		switch {
-		case row[colHistMissing] == 0 || dn > lastInsp[u]:
-			lastInsp[u] = dn
+		case !h.inspected[u] || dn > h.last[u]:
+			h.last[u] = dn
 			row[colHistLastFail] = failed
-		case dn == lastInsp[u]:
+		case dn == h.last[u]:
 			row[colHistLastFail] = max(row[colHistLastFail], failed)
 		}
-		row[colHistMissing] = 1 // flipped below: 1 here means "seen"
-		w := decay(in.Date)
+		h.inspected[u] = true
+		w := ex.decay(in.Date)
 		row[colHistInsp] += w
 		if in.Reason == Complaint {
 			row[colHistCompl] += w
 		}
-		c := &hc[u]
 		// Re-inspections list the violations still open: they count as
 		// open or overdue but not as new findings per visit.
 		first := in.Reason != Reinspection
 		if first {
-			c.insp++
+			h.counts[u].insp++
 		}
 		for _, v := range in.Violations {
-			if v.Severity >= numSeverities {
-				return nil, &RecordError{Source: "inspections", Column: "severity", RecordID: in.UnitID,
-					Value: v.Severity.String(), Err: ErrBadEnum}
-			}
-			open := v.Rectified.IsZero() || !v.Rectified.Before(asOf)
-			overdue := !v.Deadline.IsZero() && v.Deadline.Before(asOf)
-			if open {
-				// The same open violation is listed again by every
-				// re-inspection: count each code once per unit.
-				var f uint8 = 1
-				if v.Severity == Major {
-					f |= 2
-				}
-				if overdue {
-					f |= 4
-				}
-				if v.Code == "" {
-					anon = append(anon, openViol{int32(u), f})
-				} else {
-					k := openKey{int32(u), v.Code}
-					openSet[k] |= f
-				}
-			}
-			if !first {
-				continue
-			}
-			row[colHistMinor+int(v.Severity)] += w
-			c.viol++
-			if v.Severity == Major {
-				c.major++
-			}
-			if overdue {
-				c.due++
-				if open || v.Rectified.After(v.Deadline) {
-					c.late++
-				}
-			}
-			if codeCols != nil {
-				codeCols[codeGroup(v.Code, cfg.CodePrefix)] = 0
+			if err := ex.violation(h, u, in, v, w, first); err != nil {
+				return err
 			}
 		}
 	}
-	for k, f := range openSet {
-		anon = append(anon, openViol{k.unit, f})
+	return nil
+}
+
+// violation adds violation v of inspection in (weight w; first unless a
+// re-inspection) of unit u.
+func (ex *extractor) violation(h *history, u int, in *Inspection, v Violation, w float64, first bool) error {
+	if v.Severity >= numSeverities {
+		return &RecordError{Source: "inspections", Column: "severity", RecordID: in.UnitID,
+			Value: v.Severity.String(), Err: ErrBadEnum}
 	}
-	for _, o := range anon {
-		row := x[int(o.unit)*p : int(o.unit+1)*p]
+	open := v.Rectified.IsZero() || !v.Rectified.Before(ex.asOf)
+	overdue := !v.Deadline.IsZero() && v.Deadline.Before(ex.asOf)
+	if open {
+		// The same open violation is listed again by every
+		// re-inspection: count each code once per unit.
+		var f uint8 = 1
+		if v.Severity == Major {
+			f |= 2
+		}
+		if overdue {
+			f |= 4
+		}
+		if v.Code == "" {
+			h.anon = append(h.anon, openViol{int32(u), f})
+		} else {
+			h.openSet[openKey{int32(u), v.Code}] |= f
+		}
+	}
+	if !first {
+		return nil
+	}
+	ex.x[u*ex.p+colHistMinor+int(v.Severity)] += w
+	c := &h.counts[u]
+	c.viol++
+	if v.Severity == Major {
+		c.major++
+	}
+	if overdue {
+		c.due++
+		if open || v.Rectified.After(v.Deadline) {
+			c.late++
+		}
+	}
+	if h.codeCols != nil {
+		h.codeCols[codeGroup(v.Code, ex.cfg.CodePrefix)] = 0
+	}
+	return nil
+}
+
+// openViolations counts the open, open major and overdue violations.
+func (ex *extractor) openViolations(h *history) {
+	for k, f := range h.openSet {
+		h.anon = append(h.anon, openViol{k.unit, f})
+	}
+	for _, o := range h.anon {
+		row := ex.row(int(o.unit))
 		row[colHistOpen]++
 		if o.flags&2 != 0 {
 			row[colHistOpenMaj]++
@@ -566,98 +651,110 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 			row[colHistOverdue]++
 		}
 	}
-	// Violation code groups: columns appended after the attributes.
-	codes := make([]string, 0, len(codeCols))
-	for g := range codeCols {
+}
+
+// codeGroups appends one decayed-count column per violation code group
+// after the attributes, widening the table.
+func (ex *extractor) codeGroups(h *history) {
+	codes := make([]string, 0, len(h.codeCols))
+	for g := range h.codeCols {
 		codes = append(codes, g)
 	}
+	if len(codes) == 0 {
+		return
+	}
 	sort.Strings(codes)
-	codeBase := len(names)
+	codeBase := len(ex.names)
 	for k, g := range codes {
-		codeCols[g] = codeBase + k
-		names = append(names, PrefixHistory+"code_"+g+"_decayed")
+		h.codeCols[g] = codeBase + k
+		ex.names = append(ex.names, PrefixHistory+"code_"+g+"_decayed")
 	}
-	if len(codes) > 0 {
-		p = len(names)
-		wide := make([]float64, n*p)
-		for u := 0; u < n; u++ {
-			copy(wide[u*p:u*p+codeBase], x[u*codeBase:(u+1)*codeBase])
+	p := len(ex.names)
+	wide := make([]float64, ex.n*p)
+	for u := 0; u < ex.n; u++ {
+		copy(wide[u*p:u*p+codeBase], ex.x[u*codeBase:(u+1)*codeBase])
+	}
+	ex.x, ex.p = wide, p
+	for i := range ex.rec.Inspections {
+		in := &ex.rec.Inspections[i]
+		if !in.Date.Before(ex.asOf) || in.Reason == Reinspection {
+			continue
 		}
-		x = wide
-		for i := range rec.Inspections {
-			in := &rec.Inspections[i]
-			if !in.Date.Before(asOf) {
-				continue
-			}
-			if in.Reason == Reinspection {
-				continue
-			}
-			u := int(index[in.UnitID])
-			w := decay(in.Date)
-			for _, v := range in.Violations {
-				x[u*p+codeCols[codeGroup(v.Code, cfg.CodePrefix)]] += w
-			}
+		u := int(ex.index[in.UnitID])
+		w := ex.decay(in.Date)
+		for _, v := range in.Violations {
+			ex.x[u*p+h.codeCols[codeGroup(v.Code, ex.cfg.CodePrefix)]] += w
 		}
 	}
-	for u := 0; u < n; u++ {
-		row := x[u*p : (u+1)*p]
-		if row[colHistMissing] == 1 {
-			c := hc[u]
-			row[colHistMissing] = 0
-			row[colHistDays] = float64(asOfN-lastInsp[u]) / float64(24*time.Hour)
-			if c.insp > 0 {
-				row[colHistVPI] = float64(c.viol) / float64(c.insp)
-			}
-			if c.viol > 0 {
-				row[colHistMajShare] = float64(c.major) / float64(c.viol)
-			}
-			if c.due > 0 {
-				row[colHistLate] = float64(c.late) / float64(c.due)
-			}
-		} else {
-			row[colHistMissing] = 1
-		}
-	}
+}
 
-	// Incidents.
-	for i := range rec.Incidents {
-		in := &rec.Incidents[i]
-		u, err := lookup("incidents", in.UnitID)
-		if err != nil {
-			return nil, err
+// historyRatios sets the missing indicator, the days since the last
+// inspection and the per-inspection ratios.
+func (ex *extractor) historyRatios(h *history) {
+	for u := 0; u < ex.n; u++ {
+		row := ex.row(u)
+		if !h.inspected[u] {
+			row[colHistMissing] = 1
+			continue
 		}
-		if !in.Time.Before(asOf) {
+		c := h.counts[u]
+		row[colHistDays] = float64(ex.asOfN-h.last[u]) / float64(24*time.Hour)
+		if c.insp > 0 {
+			row[colHistVPI] = float64(c.viol) / float64(c.insp)
+		}
+		if c.viol > 0 {
+			row[colHistMajShare] = float64(c.major) / float64(c.viol)
+		}
+		if c.due > 0 {
+			row[colHistLate] = float64(c.late) / float64(c.due)
+		}
+	}
+}
+
+// incidents adds the decayed counts of fires and false alarms.
+func (ex *extractor) incidents() error {
+	for i := range ex.rec.Incidents {
+		in := &ex.rec.Incidents[i]
+		u, err := ex.lookup("incidents", in.UnitID)
+		if err != nil {
+			return err
+		}
+		if !in.Time.Before(ex.asOf) {
 			continue
 		}
 		switch in.Type {
 		case Fire:
-			x[u*p+colIncFire] += decay(in.Time)
+			ex.x[u*ex.p+colIncFire] += ex.decay(in.Time)
 		case FalseAlarmIncident:
-			x[u*p+colIncFalse] += decay(in.Time)
+			ex.x[u*ex.p+colIncFalse] += ex.decay(in.Time)
 		}
 	}
+	return nil
+}
 
-	// Credit: latest record strictly before asOf.
-	credT := make([]int64, n)
-	seen := make([]bool, n)
-	for i := range rec.Credit {
-		c := &rec.Credit[i]
-		u, err := lookup("credit", c.UnitID)
+// credit sets the credit columns from each unit's latest record strictly
+// before asOf.
+func (ex *extractor) credit() error {
+	credT := make([]int64, ex.n)
+	ex.credSeen = make([]bool, ex.n)
+	for i := range ex.rec.Credit {
+		c := &ex.rec.Credit[i]
+		u, err := ex.lookup("credit", c.UnitID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if !c.AsOf.Before(asOf) {
+		if !c.AsOf.Before(ex.asOf) {
 			continue
 		}
 		if c.Grade >= numGrades {
-			return nil, &RecordError{Source: "credit", Column: "grade", RecordID: c.UnitID, Value: c.Grade.String(), Err: ErrBadEnum}
+			return &RecordError{Source: "credit", Column: "grade", RecordID: c.UnitID, Value: c.Grade.String(), Err: ErrBadEnum}
 		}
-		row := x[u*p : (u+1)*p]
+		row := ex.row(u)
 		tn := c.AsOf.UnixNano()
 		g, d, pen := float64(c.Grade), boolF(c.Dishonest), float64(c.Penalties)
 		switch {
-		case !seen[u] || tn > credT[u]:
-			seen[u], credT[u] = true, tn
+		case !ex.credSeen[u] || tn > credT[u]:
+			ex.credSeen[u], credT[u] = true, tn
 			row[colCredGrade], row[colCredDishon], row[colCredPen] = g, d, pen
 		case tn == credT[u]:
 			row[colCredGrade] = max(row[colCredGrade], g)
@@ -665,32 +762,35 @@ func Extract(rec *Records, asOf time.Time, cfg FeatureConfig) (*Table, error) {
 			row[colCredPen] = max(row[colCredPen], pen)
 		}
 	}
+	return nil
+}
 
-	// Unit flags, category and attributes.
-	for u := range rec.Units {
-		un := &rec.Units[u]
-		row := x[u*p : (u+1)*p]
-		row[colCredMissing] = boolF(!seen[u])
+// unitColumns sets the credit missing indicator, the unit flags, the
+// category, the district and the attributes.
+func (ex *extractor) unitColumns() {
+	for u := range ex.rec.Units {
+		un := &ex.rec.Units[u]
+		row := ex.row(u)
+		row[colCredMissing] = boolF(!ex.credSeen[u])
 		row[colKey] = boolF(un.KeyUnit)
 		row[colCrowded] = boolF(un.CrowdedPlace)
 		row[colHighRisk] = boolF(un.HighFireRisk)
 		if un.Category < numCategories {
 			row[colCat0+int(un.Category)] = 1
 		}
-		if dist != nil {
-			k, ok := dist.level[districtLevel(un.District)]
+		if ex.dist != nil {
+			k, ok := ex.dist.level[districtLevel(un.District)]
 			if !ok {
-				k = len(dist.levels)
+				k = len(ex.dist.levels)
 			}
 			row[numFixed+k] = 1
 		}
-		col := attrBase
-		for _, a := range attrs {
+		col := ex.attrBase
+		for _, a := range ex.attrs {
 			a.fill(un, row[col:col+a.width()])
 			col += a.width()
 		}
 	}
-	return &Table{Names: names, UnitIDs: ids, X: x}, nil
 }
 
 func boolF(b bool) float64 {
@@ -955,15 +1055,4 @@ func selectKth(v []float64, k int) float64 {
 		}
 	}
 	return v[k]
-}
-
-// parallel2 runs f on 2 goroutines over the halves [0, n/2) and
-// [n/2, n), passing the goroutine number, and waits for both.
-func parallel2(n int, f func(g, lo, hi int)) {
-	var wg sync.WaitGroup
-	mid := n / 2
-	wg.Add(1)
-	go func() { defer wg.Done(); f(1, mid, n) }()
-	f(0, 0, mid)
-	wg.Wait()
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/firedraw/firedraw/risk/internal/par"
 )
 
 // Model is an explainable risk model: an intercept plus one additive term
@@ -181,7 +183,7 @@ func (m *Model) Score(t *Table) (*Scores, error) {
 	for j, c := range cols {
 		identity = identity && c == j
 	}
-	parallel2(n, func(_ int, lo, hi int) {
+	par.Halves(n, func(_ int, lo, hi int) {
 		if linear && identity {
 			// The common case, without the column indirection: terms are
 			// the table's columns in order.

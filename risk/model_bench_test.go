@@ -2,11 +2,12 @@ package risk
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/firedraw/firedraw/risk/internal/par"
 )
 
 // benchSize writes n as "1e7" or "5e7".
@@ -27,7 +28,7 @@ func benchTable(n, p int) *Table {
 	}
 	ids := make([]string, n)
 	x := make([]float64, n*p)
-	parallel2(n, func(_ int, lo, hi int) {
+	par.Halves(n, func(_ int, lo, hi int) {
 		s := uint64(lo)*0x9e3779b97f4a7c15 + 1
 		for k := lo * p; k < hi*p; k++ {
 			s ^= s << 13
@@ -139,46 +140,6 @@ func BenchmarkExtract(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(sz.events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-		})
-	}
-}
-
-// BenchmarkFit fits N units × 50 correlated features with a small
-// penalty (the target: 1 million in ≤ 60 s):
-//
-//	go test ./risk -run '^$' -bench 'BenchmarkFit/N=1e6' -benchtime 1x
-func BenchmarkFit(b *testing.B) {
-	for _, n := range []int{1e4, 1e6} {
-		b.Run("N="+benchSize(n)+",P=50", func(b *testing.B) {
-			tab := benchTable(n, 50)
-			// Correlated features (each column leans 0.9 on the previous
-			// one) make the problem ill-conditioned like real features.
-			for i := 0; i < n; i++ {
-				row := tab.Row(i)
-				for j := 1; j < len(row); j++ {
-					row[j] += 0.9 * row[j-1]
-				}
-			}
-			m := benchModel(50, false)
-			s, err := m.Score(tab)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r := rand.New(rand.NewPCG(2, 2))
-			y := make([]bool, n)
-			for i := range y {
-				y[i] = r.Float64() < s.Prob[i]
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			var info FitInfo
-			for range b.N {
-				if _, info, err = Fit(tab, y, FitConfig{Lambda: 1e-6}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(info.Iterations), "iterations")
-			b.ReportMetric(math.Round(float64(info.Evaluations)), "evaluations")
 		})
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
-	"unsafe"
+
+	"github.com/firedraw/firedraw/risk/internal/par"
 )
 
 // telAgg holds the per-unit telemetry aggregates.
@@ -41,120 +42,87 @@ var kindColumn = func() [numEventKinds]int8 {
 }()
 
 // telRec is one telemetry event as pass 2 of [aggregateTelemetry] needs
-// it, in 24 bytes free of pointers (pass 1 writes one per event).
+// it (pass 1 writes one per event). The ID strings share the event's
+// bytes; comparing two of them costs a pointer comparison when loaders
+// shared the strings of repeated IDs, as they do.
 type telRec struct {
-	dk uint64 // token of the DeviceID string (bits 0–55, see token), kind (56–62), recLate
-	uk uint64 // token of the UnitID string (bits 0–55), device type (56–63)
-	t  int64  // time, Unix nanoseconds
+	dev, unit string // DeviceID and UnitID
+	t         int64  // time, Unix nanoseconds
+	// meta holds the top 48 bits of the unit ID's hash (bits 16–63), the
+	// device type (8–15), recLate (7) and the kind (0–6).
+	meta uint64
 }
 
 const (
-	tokMask   = 1<<56 - 1
-	tokPtr    = 1<<48 - 1
-	tokEscape = 255 << 48 // the token indexes recSink.esc
-	recLate   = 1 << 63   // at or after asOf
+	metaHash = ^uint64(0xffff)
+	recLate  = 1 << 7 // at or after asOf
 	// recChunk is the number of records per chunk of a bucket.
 	recChunk = 256
 	// telBucketBits bounds the number of buckets: each has a chunk
 	// being written in pass 1.
 	telBucketBits = 10
-	// devPairs bounds the token pairs remembered per device: with an ID
-	// string copied per event, every event has a pair of its own.
-	devPairs = 4
 )
+
+func (r *telRec) kind() EventKind        { return EventKind(r.meta & 0x7f) }
+func (r *telRec) deviceType() DeviceType { return DeviceType(r.meta >> 8 & 0xff) }
 
 // telRoundEvents is the number of events per round of
 // [aggregateTelemetry]; a variable so that tests can make rounds tiny.
 var telRoundEvents = 1 << 22
 
-// token returns an identity token of the bytes of s, non-zero and under
-// 2^56: the address of its data (bits 0–47) and its length (48–55), so
-// that two strings with the same token are equal (strings are immutable,
-// and their data, referenced by the events, cannot be reused while the
-// tokens are in use); 1 for all empty strings. A string whose address
-// or length does not fit is kept in k.esc and gets a token of its own,
-// tokEscape|index, and is then looked up by value. Loaders share the
-// strings of repeated IDs, so that the tokens of the events of one
-// device are almost always equal and pass 2 seldom reads a string.
-func (k *recSink) token(s string) uint64 {
-	if len(s) == 0 {
-		return 1
-	}
-	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
-	if p > tokPtr || len(s) >= 255 || len(k.esc) > tokPtr {
-		k.esc = append(k.esc, s)
-		return tokEscape | uint64(len(k.esc)-1)
-	}
-	return p | uint64(len(s))<<48
-}
-
-// str returns the string of a token of k.
-func (k *recSink) str(tok uint64) string {
-	if tok&tokEscape == tokEscape {
-		return k.esc[tok&tokPtr]
-	}
-	p, n := uintptr(tok&tokPtr), int(tok>>48)
-	if n == 0 {
-		return ""
-	}
-	// The data is referenced by an event: reading the address back
-	// through memory (not a uintptr conversion) is safe as the garbage
-	// collector does not move heap objects.
-	return unsafe.String(*(**byte)(unsafe.Pointer(&p)), n)
-}
-
-// tokTable maps a pair of a non-zero token and another to an int32 by
-// open addressing (linear probing).
-type tokTable struct {
-	slots []tokSlot
+// hashTable maps 64-bit hashes to int32 values by open addressing
+// (linear probing); the caller compares the values' keys, so that equal
+// hashes of different keys are told apart.
+type hashTable struct {
+	slots []hashSlot
 	n     int
 }
 
-type tokSlot struct {
-	k1, k2 uint64
-	v, w   int32
+type hashSlot struct {
+	h uint64
+	v int32 // value + 1; 0 marks an empty slot
 }
 
-func tokHash(k1, k2 uint64) uint64 {
-	h := (k1 ^ k2*0xbf58476d1ce4e5b9) * 0x9e3779b97f4a7c15
-	return h ^ h>>29
-}
-
-func (t *tokTable) get(k1, k2 uint64) (v, w int32, ok bool) {
+// find calls eq on the value of every slot with hash h until it returns
+// true, and returns that value, or −1.
+func (t *hashTable) find(h uint64, eq func(v int32) bool) int32 {
 	if len(t.slots) == 0 {
-		return 0, 0, false
+		return -1
 	}
 	mask := uint64(len(t.slots) - 1)
-	for h := tokHash(k1, k2) & mask; ; h = (h + 1) & mask {
-		s := &t.slots[h]
-		if s.k1 == k1 && s.k2 == k2 {
-			return s.v, s.w, true
-		}
-		if s.k1 == 0 {
-			return 0, 0, false
+	for i := h & mask; t.slots[i].v != 0; i = (i + 1) & mask {
+		if s := &t.slots[i]; s.h == h && eq(s.v-1) {
+			return s.v - 1
 		}
 	}
+	return -1
 }
 
-// put adds a pair not yet in t, with its values v and w.
-func (t *tokTable) put(k1, k2 uint64, v, w int32) {
+// put adds value v with hash h.
+func (t *hashTable) put(h uint64, v int32) {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
-		t.slots = make([]tokSlot, max(2*len(old), 64))
+		t.slots = make([]hashSlot, max(2*len(old), 64))
 		t.n = 0
 		for _, s := range old {
-			if s.k1 != 0 {
-				t.put(s.k1, s.k2, s.v, s.w)
+			if s.v != 0 {
+				t.put(s.h, s.v-1)
 			}
 		}
 	}
 	mask := uint64(len(t.slots) - 1)
-	h := tokHash(k1, k2) & mask
-	for t.slots[h].k1 != 0 {
-		h = (h + 1) & mask
+	i := h & mask
+	for t.slots[i].v != 0 {
+		i = (i + 1) & mask
 	}
-	t.slots[h] = tokSlot{k1, k2, v, w}
+	t.slots[i] = hashSlot{h, v + 1}
 	t.n++
+}
+
+// reset empties t, keeping its memory.
+func (t *hashTable) reset() {
+	clear(t.slots)
+	t.n = 0
 }
 
 // recSink collects the records of a range of events, all in one half of
@@ -162,8 +130,7 @@ func (t *tokTable) put(k1, k2 uint64, v, w int32) {
 // from round to round.
 type recSink struct {
 	arena  []telRec
-	esc    []string // strings of escaped tokens
-	half   int      // of the events
+	half   int // of the events
 	next   int
 	pos    []int   // per bucket: next free record
 	lim    []int   // per bucket: end of the current chunk
@@ -178,8 +145,6 @@ func newRecSink(events, buckets int) *recSink {
 // rewind empties s for the records of a new round, in the given half.
 func (s *recSink) rewind(half int) {
 	s.half, s.next = half, 0
-	clear(s.esc)
-	s.esc = s.esc[:0]
 	clear(s.pos)
 	clear(s.lim)
 	for b := range s.chunks {
@@ -241,7 +206,6 @@ type bucketDev struct {
 	unsorted  bool
 	typ       [2]DeviceType // of that first event
 	used      [2]bool       // reported an event before asOf in that half
-	pairs     uint8         // token pairs of the device in devTab
 }
 
 func (d *bucketDev) reset() {
@@ -304,23 +268,20 @@ type bucketUnit struct {
 	first  int64                  // time of the first event before asOf
 	unit   int32
 	devs   [2]int32 // devices with a first event in each half
+	id     string   // the unit ID
 }
 
 // telBucket is the state of one bucket of units, kept from round to
-// round: its units and devices and the tables that find them.
+// round: its units and devices and the tables that find them by value.
 type telBucket struct {
 	units  []bucketUnit
-	unitTb tokTable // (unit token, 0) → local unit
-	devTab tokTable // (device token, unit token) → (device, local unit)
+	unitTb hashTable // unit ID hash → local unit
 	devs   []bucketDev
-	// The devices by value, for tokens not in devTab: their device ID
-	// tokens (escaped ones index esc), and (local unit, device ID) →
-	// device+1 by open addressing, 0 being empty.
-	keys     []uint64
-	esc      []string
-	byVal    []int32
-	unsorted bool // a device's events were not in time order
-	old      int  // events of the last round of devices of former rounds
+	ids    []string  // device ID of each device
+	devTb  hashTable // hash of (device ID, local unit) → device
+	// unsorted reports that a device's events were not in time order.
+	unsorted bool
+	old      int // events of the last round of devices of former rounds
 	sink     uint64
 }
 
@@ -329,31 +290,29 @@ type telBucket struct {
 // of the room only if they are used.
 func (tb *telBucket) alloc(n int) {
 	tb.devs = make([]bucketDev, 0, n+n/4)
-	tb.keys = make([]uint64, 0, n+n/4)
+	tb.ids = make([]string, 0, n+n/4)
 	size := 64
 	for size < 2*n {
 		size *= 2
 	}
-	tb.devTab.slots = make([]tokSlot, size)
-	tb.byVal = make([]int32, size)
+	tb.devTb.slots = make([]hashSlot, size)
 }
 
 // empty empties tb, keeping its memory.
 func (tb *telBucket) empty() {
-	clear(tb.unitTb.slots)
-	clear(tb.devTab.slots)
-	clear(tb.byVal)
-	clear(tb.esc)
-	*tb = telBucket{units: tb.units[:0], unitTb: tokTable{slots: tb.unitTb.slots}, devTab: tokTable{slots: tb.devTab.slots},
-		devs: tb.devs[:0], keys: tb.keys[:0], esc: tb.esc[:0], byVal: tb.byVal}
+	tb.unitTb.reset()
+	tb.devTb.reset()
+	clear(tb.ids)
+	clear(tb.units)
+	*tb = telBucket{units: tb.units[:0], unitTb: tb.unitTb, devTb: tb.devTb, devs: tb.devs[:0], ids: tb.ids[:0]}
 }
 
 // warm reads the state of tb in address order, which the hardware
 // prefetches, so that the random accesses of a round hit the cache.
 func (tb *telBucket) warm() {
 	var x uint64
-	for i := 0; i < len(tb.devTab.slots); i += 64 / int(unsafe.Sizeof(tokSlot{})) {
-		x += tb.devTab.slots[i].k1
+	for i := 0; i < len(tb.devTb.slots); i += 4 { // 4 slots of 16 bytes a cache line
+		x += tb.devTb.slots[i].h
 	}
 	for i := range tb.devs {
 		x += uint64(tb.devs[i].lastT)
@@ -364,74 +323,27 @@ func (tb *telBucket) warm() {
 	tb.sink = x
 }
 
-// id returns the device ID of device d, from sink k.
-func (tb *telBucket) id(k *recSink, d int32) string {
-	if t := tb.keys[d]; t&tokEscape == tokEscape {
-		return tb.esc[t&tokPtr]
-	}
-	return k.str(tb.keys[d])
-}
-
-// valHash hashes a device by value.
-func valHash(seed maphash.Seed, lu int32, id string) uint64 {
+// devHash hashes a device by value: its ID and its local unit.
+func devHash(seed maphash.Seed, lu int32, id string) uint64 {
 	h := maphash.String(seed, id) ^ uint64(lu)*0x9e3779b97f4a7c15
 	return h ^ h>>31
 }
 
-// lookup returns the device of tb with the ID of token dk of sink k in
-// local unit lu, creating it if new.
-func (tb *telBucket) lookup(k *recSink, seed maphash.Seed, lu int32, dk uint64) int32 {
-	if 2*(len(tb.devs)+1) > len(tb.byVal) {
-		tb.byVal = make([]int32, max(2*len(tb.byVal), 64))
-		for d := range tb.devs {
-			tb.insertVal(valHash(seed, tb.devs[d].lu, tb.id(k, int32(d))), int32(d))
-		}
-	}
-	id := k.str(dk)
-	mask := uint64(len(tb.byVal) - 1)
-	h := valHash(seed, lu, id)
-	for i := h & mask; tb.byVal[i] != 0; i = (i + 1) & mask {
-		if d := tb.byVal[i] - 1; tb.devs[d].lu == lu && tb.id(k, d) == id {
-			return d
-		}
-	}
-	d := int32(len(tb.devs))
-	tb.devs = append(tb.devs, bucketDev{lastT: noTime, lu: lu, seq: [2]int32{-1, -1}})
-	tb.devs[d].reset()
-	if dk&tokEscape == tokEscape {
-		tb.esc = append(tb.esc, id)
-		dk = tokEscape | uint64(len(tb.esc)-1)
-	}
-	tb.keys = append(tb.keys, dk)
-	tb.insertVal(h, d)
-	return d
-}
-
-func (tb *telBucket) insertVal(h uint64, d int32) {
-	mask := uint64(len(tb.byVal) - 1)
-	i := h & mask
-	for tb.byVal[i] != 0 {
-		i = (i + 1) & mask
-	}
-	tb.byVal[i] = d + 1
-}
-
 // telWorker aggregates buckets in pass 2 of [aggregateTelemetry].
 type telWorker struct {
-	a        *telAgg
-	index    map[string]int32
-	seed     maphash.Seed
-	tb       *telBucket // the bucket
-	scratch  telBucket  // the state of each bucket in one round
-	b        int32
-	hint     *atomic.Int64 // devices of the largest bucket so far
-	ids      []int32
-	items    map[int32][]telItem
-	unknown  bool    // an event had an unknown unit
-	owner    []int32 // bucket of each unit seen, or −1; nil if bucketed by value
-	local    []int32 // index of each unit in its bucket's units, or −1
-	split    *atomic.Bool
-	unsorted *atomic.Bool // a bucket found a device out of time order
+	a       *telAgg
+	index   map[string]int32
+	seed    maphash.Seed
+	tb      *telBucket    // the bucket
+	scratch telBucket     // the state of each bucket in one round
+	hint    *atomic.Int64 // devices of the largest bucket so far
+	ids     []int32
+	items   map[int32][]telItem
+	unknown bool    // an event had an unknown unit
+	local   []int32 // index of each unit in its bucket's units, or −1
+	// The device of the last record, which the next one often shares.
+	lastDev, lastUnit string
+	lastD, lastLU     int32
 }
 
 type telItem struct {
@@ -439,53 +351,59 @@ type telItem struct {
 	k EventKind
 }
 
-// device returns the device of the event of r, from sink k, creating it
-// on its first event, and its local unit (which devTab holds too, so
-// that the unit's state need not wait for the device's), or −1s if its
-// unit is unknown.
-func (w *telWorker) device(k *recSink, r *telRec) (int32, int32) {
+// device returns the device of the event of r, creating it on its first
+// event, and its local unit, or −1s if its unit is unknown.
+func (w *telWorker) device(r *telRec) (int32, int32) {
+	if w.lastD >= 0 && r.dev == w.lastDev && r.unit == w.lastUnit {
+		return w.lastD, w.lastLU
+	}
 	tb := w.tb
-	dk, uk := r.dk&tokMask, r.uk&tokMask
-	if d, lu, ok := tb.devTab.get(dk, uk); ok {
-		return d, lu
+	lu := w.localUnit(r)
+	if lu < 0 {
+		return -1, -1
 	}
-	lu, _, ok := tb.unitTb.get(uk, 0)
-	if !ok {
-		u, ok := w.index[k.str(uk)]
-		if !ok {
-			w.unknown = true
-			return -1, -1
-		}
-		if w.owner != nil && !atomic.CompareAndSwapInt32(&w.owner[u], -1, w.b) && atomic.LoadInt32(&w.owner[u]) != w.b {
-			// Another bucket has u: leave it alone.
-			w.split.Store(true)
-			return -1, -1
-		}
-		// Only this bucket has u.
-		if lu = w.local[u]; lu < 0 {
-			lu = int32(len(tb.units))
-			w.local[u] = lu
-			tb.units = append(tb.units, bucketUnit{first: math.MaxInt64, unit: u})
-		}
-		// Bounded: with a unit ID copied per event, every event has a
-		// token of its own.
-		if uk&tokEscape != tokEscape && tb.unitTb.n < 2*len(tb.units)+64 {
-			tb.unitTb.put(uk, 0, lu, 0)
-		}
+	h := devHash(w.seed, lu, r.dev)
+	d := tb.devTb.find(h, func(d int32) bool { return tb.devs[d].lu == lu && tb.ids[d] == r.dev })
+	if d < 0 {
+		d = int32(len(tb.devs))
+		tb.devs = append(tb.devs, bucketDev{lastT: noTime, lu: lu, seq: [2]int32{-1, -1}})
+		tb.devs[d].reset()
+		tb.ids = append(tb.ids, r.dev)
+		tb.devTb.put(h, d)
 	}
-	d := tb.lookup(k, w.seed, lu, dk)
-	if dv := &tb.devs[d]; dk&tokEscape != tokEscape && uk&tokEscape != tokEscape && dv.pairs < devPairs {
-		dv.pairs++
-		tb.devTab.put(dk, uk, d, lu)
-	}
+	w.lastDev, w.lastUnit, w.lastD, w.lastLU = r.dev, r.unit, d, lu
 	return d, lu
+}
+
+// localUnit returns the index in the bucket of the unit of r, adding the
+// unit on its first event, or −1 if the unit is unknown.
+func (w *telWorker) localUnit(r *telRec) int32 {
+	tb := w.tb
+	h := r.meta & metaHash
+	if lu := tb.unitTb.find(h, func(lu int32) bool { return tb.units[lu].id == r.unit }); lu >= 0 {
+		return lu
+	}
+	u, ok := w.index[r.unit]
+	if !ok {
+		w.unknown = true
+		return -1
+	}
+	// Only this bucket has u: units are bucketed by a hash of their ID.
+	lu := w.local[u]
+	if lu < 0 {
+		lu = int32(len(tb.units))
+		w.local[u] = lu
+		tb.units = append(tb.units, bucketUnit{first: math.MaxInt64, unit: u, id: r.unit})
+	}
+	tb.unitTb.put(h, lu)
+	return lu
 }
 
 // bucket aggregates the records of bucket b of one round, in input
 // order.
 func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 	winStart := w.a.winStart
-	w.tb, w.b = tb, int32(b)
+	w.tb, w.lastD = tb, -1
 	if recs := sinks[0].len(b) + sinks[1].len(b); recs == 0 {
 		return
 	} else if tb.devs == nil {
@@ -502,7 +420,7 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 			recs := s.chunk(b, c)
 			for i := range recs {
 				r := &recs[i]
-				d, lu := w.device(s, r)
+				d, lu := w.device(r)
 				if d < 0 {
 					continue
 				}
@@ -512,14 +430,14 @@ func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
 				dv := &tb.devs[d]
 				un := &tb.units[lu]
 				if dv.seq[h] < 0 {
-					dv.seq[h], dv.typ[h] = un.devs[h], DeviceType(r.uk>>56)
+					dv.seq[h], dv.typ[h] = un.devs[h], r.deviceType()
 					un.devs[h]++
 				}
-				if r.dk&recLate != 0 {
+				if r.meta&recLate != 0 {
 					continue
 				}
 				dv.used[h] = true
-				tn, k := r.t, EventKind(r.dk>>56&0x7f)
+				tn, k := r.t, r.kind()
 				un.first = min(un.first, tn)
 				if tn >= winStart {
 					un.counts[k]++
@@ -612,13 +530,14 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 	}
 	clear(w.items)
 	tb := w.tb
+	w.lastD = -1
 	for _, s := range sinks {
 		s.each(b, func(r *telRec) {
-			if r.dk&recLate != 0 {
+			if r.meta&recLate != 0 {
 				return
 			}
-			if d, _ := w.device(s, r); d >= 0 && tb.devs[d].unsorted {
-				w.items[d] = append(w.items[d], telItem{r.t, EventKind(r.dk >> 56 & 0x7f)})
+			if d, _ := w.device(r); d >= 0 && tb.devs[d].unsorted {
+				w.items[d] = append(w.items[d], telItem{r.t, r.kind()})
 			}
 		})
 	}
@@ -648,10 +567,10 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 //     in cache;
 //  2. over the buckets (2 goroutines, each bucket holding about a hundred
 //     units and their devices, which fit in cache): find each event's
-//     device, by the identity of its ID strings (one probe of a small
-//     table) and else by value, and count events and pair
-//     fault/pressure-low episodes with restored events in input order;
-//     devices whose events were not in time order are replayed sorted.
+//     device by value in the bucket's small tables, and count events and
+//     pair fault/pressure-low episodes with restored events in input
+//     order; devices whose events were not in time order are replayed
+//     sorted.
 //
 // Fresh memory is dear (the kernel clears each page on first touch: a
 // record per event cost about a third of the time), so a long log goes
@@ -667,36 +586,74 @@ func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int3
 	// Rounds spare at most a record per event but keep about 200 bytes
 	// per device between rounds: a log shorter than 4 rounds does not
 	// repay them (at 5 events per device, it is 20% slower in rounds).
-	byValue, whole := false, len(ev)/4 < telRoundEvents
-	for {
-		a, err := aggregateTelemetryBy(ev, units, index, asOf, window, byValue, whole)
-		switch {
-		case errors.Is(err, errSplitUnit) && !byValue:
-			byValue = true
-		case errors.Is(err, errUnsorted) && !whole:
-			whole = true
-		default:
-			return a, err
-		}
+	a, err := aggregateTelemetryBy(ev, units, index, asOf, window, len(ev)/4 < telRoundEvents)
+	if errors.Is(err, errUnsorted) {
+		return aggregateTelemetryBy(ev, units, index, asOf, window, true)
 	}
+	return a, err
 }
 
-var (
-	// errSplitUnit reports that the events of a unit went to two buckets.
-	errSplitUnit = errors.New("risk: unit ID strings not shared")
-	// errUnsorted reports that a round found a device out of time order.
-	errUnsorted = errors.New("risk: device events out of time order")
-)
+// errUnsorted reports that a round found a device out of time order.
+var errUnsorted = errors.New("risk: device events out of time order")
+
+// telRound is a range [lo, hi) of events and the half of the events it
+// lies in, or −1 for one round of both halves (the half of a sink is then
+// its number).
+type telRound struct{ lo, hi, half int }
+
+// telRun is the state of one aggregation shared by its rounds.
+type telRun struct {
+	ev       []TelemetryEvent
+	a        *telAgg
+	index    map[string]int32
+	bits, nb int // buckets: nb = 1<<bits
+	whole    bool
+	seed     maphash.Seed
+	sinks    [2]*recSink
+	buckets  []telBucket
+	workers  [2]*telWorker
+	capable  [2][numDeviceTypes]uint16
+	bad      [2]bool
+	unsorted atomic.Bool
+	hint     atomic.Int64
+}
 
 // aggregateTelemetryBy runs the passes of [aggregateTelemetry], in one
-// round if whole. The bucket of an event is a hash of the identity of
-// its UnitID string, which costs no memory access; it returns
-// errSplitUnit if the events of a unit have unit IDs in different
-// strings that went to different buckets. With byValue, the bucket is a
-// hash of the unit ID itself. Unless whole, it returns errUnsorted if a
-// device's events are not in time order.
-func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration, byValue, whole bool) (*telAgg, error) {
-	n := len(units)
+// round if whole. Unless whole, it returns errUnsorted if a device's
+// events are not in time order.
+func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration, whole bool) (*telAgg, error) {
+	a := newTelAgg(len(units), asOf, window)
+	if len(ev) == 0 {
+		return a, nil
+	}
+	run := newTelRun(ev, a, index, whole)
+	rounds := run.rounds()
+	a.rounds = len(rounds)
+	run.allocate(rounds)
+	for _, rd := range rounds {
+		run.pass1(rd)
+		if run.bad[0] || run.bad[1] {
+			return nil, firstTelemetryError(ev, index)
+		}
+		run.pass2()
+		if run.workers[0].unknown || run.workers[1].unknown {
+			return nil, firstTelemetryError(ev, index)
+		}
+		if run.unsorted.Load() {
+			return nil, errUnsorted
+		}
+	}
+	if !whole {
+		run.finishBuckets()
+	}
+	for t := range a.capable {
+		a.capable[t] = run.capable[0][t] | run.capable[1][t]
+	}
+	return a, nil
+}
+
+// newTelAgg returns empty aggregates of n units.
+func newTelAgg(n int, asOf time.Time, window time.Duration) *telAgg {
 	nk := len(telemetryKinds)
 	a := &telAgg{
 		n: n, counts: make([]float64, n*nk), first: make([]int64, n), devices: make([]int32, n),
@@ -706,144 +663,136 @@ func aggregateTelemetryBy(ev []TelemetryEvent, units []Unit, index map[string]in
 	for i := range a.first {
 		a.first[i] = math.MaxInt64
 	}
-	if len(ev) == 0 {
-		return a, nil
-	}
+	return a
+}
+
+func newTelRun(ev []TelemetryEvent, a *telAgg, index map[string]int32, whole bool) *telRun {
 	// About 128 units per bucket, at most 1<<telBucketBits buckets, and
 	// at least 4 chunks of records per bucket.
 	bits := 0
-	for bits < telBucketBits && 128<<bits < n && 4*recChunk<<bits < len(ev) {
+	for bits < telBucketBits && 128<<bits < a.n && 4*recChunk<<bits < len(ev) {
 		bits++
 	}
-	nb := 1 << bits
-	// The rounds: [lo, hi) and the half of the events they lie in, or
-	// one round of both halves (the half of a sink is then its number).
-	type round struct{ lo, hi, half int }
-	mid := len(ev) / 2
-	rounds := []round{{0, len(ev), -1}}
-	if !whole {
-		rounds = rounds[:0]
-		for h, r := range [2][2]int{{0, mid}, {mid, len(ev)}} {
-			k := 0
-			if r[1] > r[0] {
-				k = (r[1]-r[0]-1)/telRoundEvents + 1
-			}
-			for i := range k {
-				rounds = append(rounds, round{r[0] + (r[1]-r[0])*i/k, r[0] + (r[1]-r[0])*(i+1)/k, h})
-			}
+	return &telRun{ev: ev, a: a, index: index, bits: bits, nb: 1 << bits, whole: whole, seed: maphash.MakeSeed()}
+}
+
+// rounds cuts the events into rounds of at most telRoundEvents events
+// within each half, or one round if whole.
+func (run *telRun) rounds() []telRound {
+	n := len(run.ev)
+	if run.whole {
+		return []telRound{{0, n, -1}}
+	}
+	var rounds []telRound
+	mid := n / 2
+	for h, r := range [2][2]int{{0, mid}, {mid, n}} {
+		k := 0
+		if r[1] > r[0] {
+			k = (r[1]-r[0]-1)/telRoundEvents + 1
+		}
+		for i := range k {
+			rounds = append(rounds, telRound{r[0] + (r[1]-r[0])*i/k, r[0] + (r[1]-r[0])*(i+1)/k, h})
 		}
 	}
-	a.rounds = len(rounds)
+	return rounds
+}
+
+// allocate makes the sinks for the longest round, the buckets and the
+// workers.
+func (run *telRun) allocate(rounds []telRound) {
 	longest := 0
 	for _, r := range rounds {
 		longest = max(longest, r.hi-r.lo)
 	}
-	sinks := [2]*recSink{newRecSink((longest+1)/2, nb), newRecSink((longest+1)/2, nb)}
-	buckets := make([]telBucket, nb)
-	seed := maphash.MakeSeed()
-	var owner []int32
-	if !byValue {
-		owner = make([]int32, n)
-		for i := range owner {
-			owner[i] = -1
-		}
-	}
-	var split, unsorted atomic.Bool
-	var hint atomic.Int64
-	local := make([]int32, n)
+	run.sinks = [2]*recSink{newRecSink((longest+1)/2, run.nb), newRecSink((longest+1)/2, run.nb)}
+	run.buckets = make([]telBucket, run.nb)
+	local := make([]int32, run.a.n)
 	for i := range local {
 		local[i] = -1
 	}
-	var workers [2]*telWorker
-	for g := range workers {
-		workers[g] = &telWorker{a: a, index: index, seed: seed, owner: owner, local: local, hint: &hint, split: &split, unsorted: &unsorted}
+	for g := range run.workers {
+		run.workers[g] = &telWorker{a: run.a, index: run.index, seed: run.seed, local: local, hint: &run.hint, lastD: -1}
 	}
-	var capable [2][numDeviceTypes]uint16
-	bad := [2]bool{}
-	for _, rd := range rounds {
-		// Pass 1.
-		parallel2(rd.hi-rd.lo, func(g, lo, hi int) {
-			s := sinks[g]
-			if rd.half < 0 {
-				s.rewind(g)
-			} else {
-				s.rewind(rd.half)
+}
+
+// pass1 validates the events of round rd and appends their records to
+// the buckets of their units, on 2 goroutines.
+func (run *telRun) pass1(rd telRound) {
+	ev, asOf, seed := run.ev, run.a.asOf, run.seed
+	shift, mask := uint(64-run.bits), uint64(run.nb-1)
+	par.Halves(rd.hi-rd.lo, func(g, lo, hi int) {
+		s := run.sinks[g]
+		if rd.half < 0 {
+			s.rewind(g)
+		} else {
+			s.rewind(rd.half)
+		}
+		capa := run.capable[g] // local: capable[0] and [1] share a cache line
+		defer func() { run.capable[g] = capa }()
+		// Events of one unit often come together: reuse the hash of the
+		// last unit ID (a shared string compares by pointer).
+		var lastUnit string
+		var lastH uint64
+		for e := rd.lo + lo; e < rd.lo+hi; e++ {
+			t := &ev[e]
+			if t.Kind >= numEventKinds || t.DeviceType >= numDeviceTypes {
+				run.bad[g] = true
+				return
 			}
-			capa := capable[g] // local: capable[0] and [1] share a cache line
-			defer func() { capable[g] = capa }()
-			for e := rd.lo + lo; e < rd.lo+hi; e++ {
-				t := &ev[e]
-				if t.Kind >= numEventKinds || t.DeviceType >= numDeviceTypes {
-					bad[g] = true
+			tn := t.Time.UnixNano()
+			if t.UnitID != lastUnit || e == rd.lo+lo {
+				lastUnit, lastH = t.UnitID, maphash.String(seed, t.UnitID)
+			}
+			h := lastH
+			meta := h&metaHash | uint64(t.DeviceType)<<8 | uint64(t.Kind)
+			if tn >= asOf {
+				meta |= recLate
+			} else {
+				capa[t.DeviceType] |= 1 << t.Kind
+			}
+			s.add(int(h>>shift&mask), telRec{dev: t.DeviceID, unit: t.UnitID, t: tn, meta: meta})
+		}
+	})
+}
+
+// pass2 aggregates the records of the round in each bucket, on 2
+// goroutines taking buckets in turn.
+func (run *telRun) pass2() {
+	var nextB atomic.Int64
+	par.Halves(2, func(g, _, _ int) {
+		w := run.workers[g]
+		for b := int(nextB.Add(1) - 1); b < run.nb; b = int(nextB.Add(1) - 1) {
+			tb := &run.buckets[b]
+			if run.whole {
+				// A bucket is done at once: its state can serve the
+				// next one, which spares fresh memory.
+				tb = &w.scratch
+				tb.empty()
+			}
+			w.bucket(tb, run.sinks, b)
+			if tb.unsorted {
+				if !run.whole {
+					run.unsorted.Store(true)
 					return
 				}
-				tn := t.Time.UnixNano()
-				dk := s.token(t.DeviceID) | uint64(t.Kind)<<56
-				if tn >= a.asOf {
-					dk |= recLate
-				} else {
-					capa[t.DeviceType] |= 1 << t.Kind
-				}
-				uk := s.token(t.UnitID)
-				var h uint64
-				if uk&tokEscape != tokEscape && !byValue {
-					h = uk * 0x9e3779b97f4a7c15 // the top bits mix all bits of uk
-				} else {
-					h = maphash.String(seed, t.UnitID)
-				}
-				s.add(int(h>>(64-bits)&uint64(nb-1)), telRec{dk: dk, uk: uk | uint64(t.DeviceType)<<56, t: tn})
+				w.replay(run.sinks, b)
 			}
-		})
-		if bad[0] || bad[1] {
-			return nil, firstTelemetryError(ev, index)
-		}
-		// Pass 2.
-		var nextB atomic.Int64
-		parallel2(2, func(g, _, _ int) {
-			w := workers[g]
-			for b := int(nextB.Add(1) - 1); b < nb && !split.Load(); b = int(nextB.Add(1) - 1) {
-				tb := &buckets[b]
-				if whole {
-					// A bucket is done at once: its state can serve
-					// the next one, which spares fresh memory.
-					tb = &w.scratch
-					tb.empty()
-				}
-				w.bucket(tb, sinks, b)
-				if tb.unsorted {
-					if !whole {
-						unsorted.Store(true)
-						return
-					}
-					w.replay(sinks, b)
-				}
-				if whole {
-					w.finish(tb)
-				}
+			if run.whole {
+				w.finish(tb)
 			}
-		})
-		if workers[0].unknown || workers[1].unknown {
-			return nil, firstTelemetryError(ev, index)
 		}
-		if split.Load() {
-			return nil, errSplitUnit
+	})
+}
+
+// finishBuckets adds the state of every bucket to the aggregates after
+// the last round.
+func (run *telRun) finishBuckets() {
+	var nextB atomic.Int64
+	par.Halves(2, func(g, _, _ int) {
+		for b := int(nextB.Add(1) - 1); b < run.nb; b = int(nextB.Add(1) - 1) {
+			run.workers[g].finish(&run.buckets[b])
 		}
-		if unsorted.Load() {
-			return nil, errUnsorted
-		}
-	}
-	if !whole {
-		var nextB atomic.Int64
-		parallel2(2, func(g, _, _ int) {
-			for b := int(nextB.Add(1) - 1); b < nb; b = int(nextB.Add(1) - 1) {
-				workers[g].finish(&buckets[b])
-			}
-		})
-	}
-	for t := range a.capable {
-		a.capable[t] = capable[0][t] | capable[1][t]
-	}
-	return a, nil
+	})
 }
 
 // firstTelemetryError returns the error of the first event with a bad

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -231,7 +231,7 @@ func TestExtractTelemetryRoundsBench(t *testing.T) {
 
 // TestBucketDevSize checks that a device's state fills one cache line.
 func TestBucketDevSize(t *testing.T) {
-	assert.Equal(t, uintptr(64), unsafe.Sizeof(bucketDev{}))
+	assert.Equal(t, uintptr(64), reflect.TypeFor[bucketDev]().Size())
 }
 
 // TestBucketDevStep checks the branch-free pairing step against its

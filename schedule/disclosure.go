@@ -36,6 +36,7 @@ func CurrentAlgorithms() Algorithms {
 	return Algorithms{
 		Seed: protocol.SeedAlgorithm, PRN: "prn/v1", Draw: "systematic/v2", Spread: "spread/v2", Team: "team/v2",
 		Dates: "dates/v2", TaskID: "uuid5/v2", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v2",
+		Continuity: ContinuityAlgorithm, Leave: LeaveAlgorithm,
 	}
 }
 

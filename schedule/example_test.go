@@ -126,12 +126,10 @@ func ExamplePlanRound() {
 	r, err := schedule.VerifyPublic(schedule.Published{Manifest: m, Attempt: a, Disclosure: b})
 	fmt.Println("public tier:", err == nil, len(r.Disclosure.Units), "leaves,", len(r.Notes), "notes")
 	// Output:
-	// 913300 π=0.100 2026-03-18 team [insp-1 insp-0] results due 2026-04-15
-	// 913302 π=0.667 2026-03-24 team [insp-2 insp-5] results due 2026-04-21
-	// 913303 π=1.000 2026-03-13 team [insp-0 insp-5] results due 2026-04-10
-	// 913305 π=0.250 2026-03-03 team [insp-3 insp-1] results due 2026-03-31
-	// 913306 π=0.667 2026-03-30 team [insp-2 insp-1] results due 2026-04-27
-	// 913307 π=1.000 2026-03-09 team [insp-1 insp-0] results due 2026-04-06
+	// 913301 π=0.250 2026-03-27 team [insp-5 insp-4] results due 2026-04-24
+	// 913302 π=0.667 2026-03-12 team [insp-1 insp-0] results due 2026-04-09
+	// 913303 π=1.000 2026-03-19 team [insp-0 insp-1] results due 2026-04-16
+	// 913307 π=1.000 2026-03-04 team [insp-3 insp-0] results due 2026-04-01
 	// public tier: true 10 leaves, 0 notes
 }
 

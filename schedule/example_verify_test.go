@@ -110,10 +110,10 @@ func ExampleNewLedger() {
 	// Output:
 	// recorded: <nil>
 	// 913307 visited 2026-03-04 results due 2026-04-01 recorded false
-	// 913309 visited 2026-03-12 results due 2026-04-09 recorded false
-	// 913302 visited 2026-03-19 results due 2026-04-16 recorded true
+	// 913301 visited 2026-03-12 results due 2026-04-09 recorded true
+	// 913302 visited 2026-03-19 results due 2026-04-16 recorded false
 	// 913303 visited 2026-03-27 results due 2026-04-24 recorded false
-	// history: 913302 2026-03-19 fail 1 violation(s)
+	// history: 913301 2026-03-12 fail 1 violation(s)
 }
 
 // A year of independent monthly rounds, simulated in single-operator

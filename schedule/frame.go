@@ -42,6 +42,9 @@ type FrameUnit struct {
 type OtherVisit struct {
 	InspectionID string
 	Date         Day
+	// Reason says why the visit took place; it is not hashed (the draw
+	// does not read it) and serves the reasons given for π.
+	Reason risk.Reason
 }
 
 // Frame is the directory a draw runs on, sorted by unit ID. It is the
@@ -60,6 +63,8 @@ type Frame struct {
 
 	static *onceHash // hash of the static part, shared with After frames
 	hist1  onceHash  // hash of this frame's history
+
+	open map[int32]OpenTask // units with an open task (WithOpen)
 }
 
 type onceHash struct {
@@ -210,7 +215,7 @@ func NewFrame(units []risk.Unit, levels []risk.Level, annual []float64, history 
 		if in.Reason == risk.RandomDraw {
 			fu.LastRandom = max(fu.LastRandom, d)
 		} else {
-			fu.Other = append(fu.Other, OtherVisit{InspectionID: in.ID, Date: d})
+			fu.Other = append(fu.Other, OtherVisit{InspectionID: in.ID, Date: d, Reason: in.Reason})
 		}
 		// Latest visit; ties by the larger inspection ID, so that the lead
 		// does not depend on the order of the history.
@@ -345,7 +350,8 @@ func (f *Frame) Hash() string {
 // history of every unit (last random inspection, last visit, last lead,
 // other visits), in ID order, hashed by chunks of 65,536 units: each
 // chunk's SHA-256 over its units' canonical encodings, then the SHA-256
-// of the chunk digests.
+// of the chunk digests. A frame with open tasks (WithOpen) hashes them
+// too (see openHash); without any the hash is as it always was.
 func (f *Frame) HistoryHash() string {
 	f.hist1.once.Do(func() {
 		leads := f.leads.snapshot()
@@ -358,6 +364,9 @@ func (f *Frame) HistoryHash() string {
 			}
 			return appendHistory(b, u.ID, h.lastRandom, h.lastVisit, lead, u.Other)
 		})
+		if len(f.open) > 0 {
+			f.hist1.hash = f.openHash(f.hist1.hash)
+		}
 	})
 	return f.hist1.hash
 }

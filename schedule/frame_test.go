@@ -42,7 +42,7 @@ func TestNewFrame(t *testing.T) {
 	assert.Equal(t, "2025-11-03", u1.LastRandom.String())
 	assert.Equal(t, "2025-12-09", u1.LastVisit.String())
 	assert.Equal(t, "c", u1.LastLead)
-	assert.Equal(t, []OtherVisit{{"I2", DayOf(date(2025, 12, 9))}}, u1.Other)
+	assert.Equal(t, []OtherVisit{{"I2", DayOf(date(2025, 12, 9)), risk.Complaint}}, u1.Other)
 	u2, _ := f.Unit("U002")
 	assert.Equal(t, "g", u2.LastLead, "same-day tie broken by the larger inspection ID")
 	u0, _ := f.Unit("U000")

@@ -183,6 +183,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	r := cfg.Rounds[round]
 	number := round + 1
 	pi := roundProbabilities(cfg, frame, round)
+	applyContinuity(cfg, frame, pi)
 	st := frame.strataOf() // level × district, in key order
 	prn, selected := make([]float64, frame.Len()), make([]bool, frame.Len())
 	if err := drawIndependent(st, pi, seed, UnitStream(id.period, number), prn, selected); err != nil {
@@ -203,7 +204,7 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	}
 	visits := visitsInOrder(frame, visit, seed, OrderStream(id.period, number))
 	assignDates(pool, workdays, visits)
-	teams, err := cfg.Staffing.Assign(pool, seed, id.period, number, visits)
+	teams, err := assignWithLeave(cfg.Staffing, pool, seed, id.period, number, visits, workdays)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
@@ -39,12 +40,12 @@ func Snapshot(rec *risk.Records, asOf time.Time) (protocol.Records, error) {
 		d     *protocol.Digest
 		write func(io.Writer) error
 	}{
-		{&out.Units, func(w io.Writer) error { return risk.WriteUnitsJSONL(w, rec.Units) }},
-		{&out.Telemetry, func(w io.Writer) error { return risk.WriteTelemetryJSONL(w, rec.Telemetry) }},
-		{&out.Incidents, func(w io.Writer) error { return risk.WriteIncidentsJSONL(w, rec.Incidents) }},
-		{&out.Inspections, func(w io.Writer) error { return risk.WriteInspectionsJSONL(w, rec.Inspections) }},
-		{&out.Credit, func(w io.Writer) error { return risk.WriteCreditJSONL(w, rec.Credit) }},
-		{&out.Inspectors, func(w io.Writer) error { return risk.WriteInspectorsJSONL(w, rec.Inspectors) }},
+		{&out.Units, func(w io.Writer) error { return recordio.WriteUnitsJSONL(w, rec.Units) }},
+		{&out.Telemetry, func(w io.Writer) error { return recordio.WriteTelemetryJSONL(w, rec.Telemetry) }},
+		{&out.Incidents, func(w io.Writer) error { return recordio.WriteIncidentsJSONL(w, rec.Incidents) }},
+		{&out.Inspections, func(w io.Writer) error { return recordio.WriteInspectionsJSONL(w, rec.Inspections) }},
+		{&out.Credit, func(w io.Writer) error { return recordio.WriteCreditJSONL(w, rec.Credit) }},
+		{&out.Inspectors, func(w io.Writer) error { return recordio.WriteInspectorsJSONL(w, rec.Inspectors) }},
 	} {
 		var lh lineHasher
 		if err := s.write(&lh); err != nil {

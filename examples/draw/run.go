@@ -12,6 +12,7 @@ import (
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 )
@@ -21,7 +22,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("draw", err
 
 // options are the parsed flags.
 type options struct {
-	files       risk.Files
+	files       recordio.Files
 	asOf        string
 	period      string
 	round       string
@@ -222,8 +223,8 @@ func modelFlag(name string) string {
 	return " -model " + name
 }
 
-func asOfFlag(f risk.Files, asOf time.Time) string {
-	if f == (risk.Files{}) {
+func asOfFlag(f recordio.Files, asOf time.Time) string {
+	if f == (recordio.Files{}) {
 		return ""
 	}
 	return " -asof " + asOf.Format(time.DateOnly)

@@ -8,7 +8,7 @@
 // levels.csv is written by examples/draw (every unit's level, district, π and
 // whether it was drawn); results.csv holds the inspections of the drawn
 // units, in the inspections format of package risk (what
-// schedule.Ledger.Inspections gives, written with risk.WriteInspectionsCSV).
+// schedule.Ledger.Inspections gives, written with recordio.WriteInspectionsCSV).
 //
 // With no flags it demonstrates on the default synthetic city: it draws a
 // round, "inspects" the drawn units by looking up the city's true next-year

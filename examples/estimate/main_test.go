@@ -16,6 +16,7 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/clitest"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -75,7 +76,7 @@ func writeResults(t *testing.T, city *synthcity.City, units []string) string {
 		ins = append(ins, in)
 	}
 	var b bytes.Buffer
-	require.NoError(t, risk.WriteInspectionsCSV(&b, ins))
+	require.NoError(t, recordio.WriteInspectionsCSV(&b, ins))
 	path := filepath.Join(t.TempDir(), "results.csv")
 	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
 	return path

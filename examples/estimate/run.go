@@ -14,6 +14,7 @@ import (
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/examples/internal/drawflow"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
@@ -188,7 +189,7 @@ func readLevels(name string) (*round, error) {
 // readResults sets y from the random-draw inspections in the results file:
 // 1 for a drawn unit where a violation of at least sev was found.
 func (r *round) readResults(name string, sev risk.Severity) error {
-	recs, err := cli.LoadRecords(risk.Files{Inspections: name}, nil)
+	recs, err := cli.LoadRecords(recordio.Files{Inspections: name}, nil)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/train"
 	"github.com/firedraw/firedraw/schedule"
 )
 
@@ -84,7 +85,7 @@ func gains(d *dataset, scores []float64, modelName string) (*plot.Plot, error) {
 		shares[i] = float64(i+1) / 100
 	}
 	curve := func(s []float64) (plotter.XYs, error) {
-		ev, err := risk.Evaluate(s, d.any, risk.EvalConfig{TopShares: shares})
+		ev, err := train.Evaluate(s, d.any, train.EvalConfig{TopShares: shares})
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +123,7 @@ func gains(d *dataset, scores []float64, modelName string) (*plot.Plot, error) {
 // calibration is the reliability diagram: observed rate against mean
 // score in equal-count bins.
 func calibration(d *dataset, scores []float64, modelName string) (*plot.Plot, error) {
-	ev, err := risk.Evaluate(scores, d.any, risk.EvalConfig{Bins: 10})
+	ev, err := train.Evaluate(scores, d.any, train.EvalConfig{Bins: 10})
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,9 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
+	"github.com/firedraw/firedraw/risk/train"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
 )
@@ -24,7 +26,7 @@ import (
 func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("tune", err, stderr) }
 
 type options struct {
-	files    risk.Files
+	files    recordio.Files
 	outcomes string
 	fit      bool
 	split    string
@@ -60,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := cli.NewFlagSet("tune", usageText, stderr)
 	cli.RecordFlags(fs, &o.files, false)
 	fs.StringVar(&o.outcomes, "outcomes", "", "outcomes `FILE` (CSV) of the record files' units, the year after -split or the records")
-	fs.BoolVar(&o.fit, "fit", false, "fit a model with risk.Fit instead of the default expert model (scores are out-of-fold from 5-fold cross-validation, or, with -split, from a model fitted on the year before DATE)")
+	fs.BoolVar(&o.fit, "fit", false, "fit a model with train.Fit instead of the default expert model (scores are out-of-fold from 5-fold cross-validation, or, with -split, from a model fitted on the year before DATE)")
 	fs.StringVar(&o.split, "split", "", "temporal split at `DATE` (YYYY-MM-DD): features as of DATE, outcomes from the records of the year after it")
 	fs.IntVar(&o.rounds, "rounds", 12, "rounds a year (12: monthly)")
 	fs.IntVar(&o.sims, "sims", 500, "simulated rounds per policy for the CI width")
@@ -120,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ev, err := risk.Evaluate(scores, d.any, risk.EvalConfig{})
+	ev, err := train.Evaluate(scores, d.any, train.EvalConfig{})
 	if err != nil {
 		return fmt.Errorf("evaluating %s: %w", modelName, err)
 	}
@@ -132,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s: %d units, %d with a fire or major violation (%.1f %%), %d with a major violation\n",
 			d.desc, len(d.units), ev.Positives, 100*ev.BaseRate, count(d.violation))
 	} else {
-		// risk.TemporalSplit gives one label: a fire or a major violation
+		// train.TemporalSplit gives one label: a fire or a major violation
 		// found; it stands for both outcomes.
 		fmt.Fprintf(stdout, "%s: %d units, %d with a fire or major violation found (%.1f %%; also the \"violation\" of the CI column)\n",
 			d.desc, len(d.units), ev.Positives, 100*ev.BaseRate)
@@ -213,7 +215,7 @@ func load(o *options) (*dataset, error) {
 			return nil, fmt.Errorf("-split: %q is not a date YYYY-MM-DD", o.split)
 		}
 		d.cut = cut
-		s, err := risk.TemporalSplit(recs, cut, risk.SplitConfig{})
+		s, err := train.TemporalSplit(recs, cut, train.SplitConfig{})
 		if err != nil {
 			return nil, err
 		}
@@ -283,15 +285,15 @@ func score(o *options, d *dataset) ([]float64, string, *risk.Model, error) {
 		}
 		return s.Prob, "default expert weights", nil, nil
 	}
-	cfg := risk.FitConfig{Lambda: 1e-3}
+	cfg := train.FitConfig{Lambda: 1e-3}
 	if o.split == "" {
 		// Honest scores come from cross-validation; the model saved for
 		// drawing is fitted on every unit.
-		cv, err := risk.CrossValidate(d.table, d.any, 5, o.seed, cfg)
+		cv, err := train.CrossValidate(d.table, d.any, 5, o.seed, cfg)
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("-fit: %w", err)
 		}
-		m, _, err := risk.Fit(d.table, d.any, cfg)
+		m, _, err := train.Fit(d.table, d.any, cfg)
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("-fit: %w", err)
 		}
@@ -300,11 +302,11 @@ func score(o *options, d *dataset) ([]float64, string, *risk.Model, error) {
 	// Fit on the year before the cut (features as of cut−1y, outcomes in
 	// the year up to the cut), then score the evaluation table.
 	cut := d.cut.AddDate(-1, 0, 0)
-	train, err := risk.TemporalSplit(d.recs, cut, risk.SplitConfig{})
+	past, err := train.TemporalSplit(d.recs, cut, train.SplitConfig{})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
 	}
-	m, _, err := risk.Fit(train.Table, train.Y, cfg)
+	m, _, err := train.Fit(past.Table, past.Y, cfg)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("-fit: training split at %s: %w", cut.Format(time.DateOnly), err)
 	}

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
-	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/firedraw/firedraw/schedule/tlog"
@@ -23,7 +23,7 @@ var errMismatch = errors.New("does not verify")
 func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("verify", err, stderr) }
 
 type options struct {
-	files      risk.Files
+	files      recordio.Files
 	dir        string
 	log        string
 	manifest   string

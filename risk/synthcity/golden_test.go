@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -71,7 +71,7 @@ func TestGolden(t *testing.T) {
 // strict mode and checks that it equals Default().
 func TestLoadBack(t *testing.T) {
 	c := synthcity.Default()
-	recs, rejected, err := risk.LoadRecords(os.DirFS(goldenDir), synthcity.RecordFiles(), risk.LoadOptions{AsOf: c.AsOf})
+	recs, rejected, err := recordio.LoadRecords(os.DirFS(goldenDir), synthcity.RecordFiles(), recordio.LoadOptions{AsOf: c.AsOf})
 	require.NoError(t, err)
 	require.Empty(t, rejected)
 	require.Len(t, recs.Units, len(c.Units))

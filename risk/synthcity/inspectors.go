@@ -2,6 +2,7 @@ package synthcity
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -32,6 +33,19 @@ func genInspectors(cfg Config, districts []string, units []risk.Unit, unitsByDis
 	r := newRand(cfg.Seed, streamInspectors)
 	n, nd := cfg.Inspectors, len(districts)
 	nc := len(risk.Categories())
+	cover, err := coverDistricts(r, n, nd)
+	if err != nil {
+		return nil, err
+	}
+	qual, dept := drawQualifications(r, n, nc, districts)
+	qualifyShort(cover, qual, nd, nc)
+	return drawPool(r, cfg, districts, units, unitsByDistrict, cover, qual, dept), nil
+}
+
+// coverDistricts gives each of n inspectors a home district of nd, fills
+// every district up to minPerDistrict and adds random extra districts:
+// cover[i][d] reports whether inspector i covers district d.
+func coverDistricts(r *rand.Rand, n, nd int) ([][]bool, error) {
 	cover := make([][]bool, n) // cover[i][d]
 	load := make([]int, n)
 	count := make([]int, nd)
@@ -71,7 +85,13 @@ func genInspectors(cfg Config, districts []string, units []risk.Unit, unitsByDis
 			}
 		}
 	}
+	return cover, nil
+}
 
+// drawQualifications draws the department and the categories of each
+// inspector: qual[i][c] reports whether inspector i may inspect category c.
+func drawQualifications(r *rand.Rand, n, nc int, districts []string) ([][]bool, []string) {
+	nd := len(districts)
 	qual := make([][]bool, n) // qual[i][c]
 	dept := make([]string, n)
 	for i := range n {
@@ -96,6 +116,13 @@ func genInspectors(cfg Config, districts []string, units []risk.Unit, unitsByDis
 			}
 		}
 	}
+	return qual, dept
+}
+
+// qualifyShort makes sure every category has minPerCategory qualified
+// inspectors in every district.
+func qualifyShort(cover, qual [][]bool, nd, nc int) {
+	n := len(cover)
 	// Every category needs minPerCategory qualified inspectors in every
 	// district: qualify the least-qualified coverers where short.
 	nq := make([]int, n)
@@ -127,7 +154,12 @@ func genInspectors(cfg Config, districts []string, units []risk.Unit, unitsByDis
 			}
 		}
 	}
+}
 
+// drawPool builds the inspectors and their eligibility and conflicts.
+func drawPool(r *rand.Rand, cfg Config, districts []string, units []risk.Unit, unitsByDistrict [][]int,
+	cover, qual [][]bool, dept []string) *pool {
+	n, nd, nc := len(cover), len(districts), len(risk.Categories())
 	p := &pool{inspectors: make([]risk.Inspector, n), conflicts: map[int][]int{}}
 	p.eligible = make([][][]int, nd)
 	for d := range nd {
@@ -172,7 +204,7 @@ func genInspectors(cfg Config, districts []string, units []risk.Unit, unitsByDis
 			slices.Sort(in.Conflicts)
 		}
 	}
-	return p, nil
+	return p
 }
 
 // leaveDays returns blocks of 2–7 consecutive leave days in the year after

@@ -2,6 +2,7 @@ package synthcity
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/firedraw/firedraw/risk"
 )
@@ -70,21 +71,7 @@ func genUnits(cfg Config, districts []string) ([]risk.Unit, []latent, error) {
 	// distinct, scattered organisation codes.
 	mul := uint64(ids.IntN(maxUnits/10))*10 + []uint64{1, 3, 7, 9}[ids.IntN(4)]
 	add := uint64(ids.IntN(maxUnits))
-	distEffect := make([]float64, len(districts))
-	distLat := make([]float64, len(districts))
-	distLon := make([]float64, len(districts))
-	distW := make([]float64, len(districts))
-	for d := range districts {
-		distEffect[d] = 0.25 * ids.NormFloat64()
-		ang := 2 * math.Pi * (float64(d) + 0.3*ids.Float64()) / float64(len(districts))
-		rad := 0.03 + 0.12*ids.Float64()
-		if d == 0 {
-			rad = 0
-		}
-		distLat[d] = centreLat + rad*math.Sin(ang)
-		distLon[d] = centreLon + rad*math.Cos(ang)
-		distW[d] = 0.5 + ids.Float64()
-	}
+	geo := drawDistricts(ids, len(districts))
 	shares := make([]float64, len(catSpecs))
 	for c, s := range catSpecs {
 		shares[c] = s.share
@@ -98,7 +85,7 @@ func genUnits(cfg Config, districts []string) ([]risk.Unit, []latent, error) {
 	for i := range units {
 		c := risk.Category(pick(r, shares))
 		s := &catSpecs[c]
-		d := pick(r, distW)
+		d := pick(r, geo.weight)
 		u := &units[i]
 		u.Category = c
 		u.District = districts[d]
@@ -138,8 +125,8 @@ func genUnits(cfg Config, districts []string) ([]risk.Unit, []latent, error) {
 		u.CrowdedPlace = r.Float64() < s.crowdedP
 		u.HighFireRisk = r.Float64() < s.hfrP
 		u.HasLocation = true
-		u.Lat = round(distLat[d]+0.02*r.NormFloat64(), 6)
-		u.Lon = round(distLon[d]+0.025*r.NormFloat64(), 6)
+		u.Lat = round(geo.lat[d]+0.02*r.NormFloat64(), 6)
+		u.Lon = round(geo.lon[d]+0.025*r.NormFloat64(), 6)
 
 		a := attrs[6*i : 6*i+6 : 6*i+6]
 		a[0] = risk.Attr{Name: "construction", Text: cons}
@@ -150,29 +137,54 @@ func genUnits(cfg Config, districts []string) ([]risk.Unit, []latent, error) {
 		a[5] = risk.Attr{Name: "year_built", Numeric: true, Num: float64(built)}
 		u.Attrs = a
 
-		l := &lat[i]
-		l.ele = elecSD * r.NormFloat64()
-		h := s.base + 0.3*zArea + 0.025*(age-25) - 0.35*b2f(sprinklers) + 0.5*b2f(u.HighFireRisk) + l.ele
-		switch cons {
-		case "timber-mixed":
-			h += 0.6
-		case "brick":
-			h += 0.2
-		case "steel":
-			h += 0.1
-		}
-		l.h = h
-		l.m = s.mgmt + 0.35*b2f(u.KeyUnit) + distEffect[d] + r.NormFloat64()
-		l.eps = epsSD * r.NormFloat64()
-		l.eta = hazA + hazB*l.h - hazC*l.m + l.eps
-		l.p = round(logistic(l.eta), 6)
-		iotP := cfg.IoTShare
-		if u.KeyUnit {
-			iotP = 0.9
-		}
-		l.iot = r.Float64() < clamp(iotP*math.Exp(0.3*l.m)/(1-iotP+iotP*math.Exp(0.3*l.m)), 0, 1)
+		drawLatent(r, cfg, s, u, &lat[i], zArea, age, sprinklers, cons, geo.effect[d])
 	}
 	return units, lat, nil
+}
+
+// districtGeo holds each district's management effect, centre and share
+// of units.
+type districtGeo struct{ effect, lat, lon, weight []float64 }
+
+// drawDistricts places nd districts around the city centre.
+func drawDistricts(ids *rand.Rand, nd int) districtGeo {
+	g := districtGeo{make([]float64, nd), make([]float64, nd), make([]float64, nd), make([]float64, nd)}
+	for d := range nd {
+		g.effect[d] = 0.25 * ids.NormFloat64()
+		ang := 2 * math.Pi * (float64(d) + 0.3*ids.Float64()) / float64(nd)
+		rad := 0.03 + 0.12*ids.Float64()
+		if d == 0 {
+			rad = 0
+		}
+		g.lat[d] = centreLat + rad*math.Sin(ang)
+		g.lon[d] = centreLon + rad*math.Cos(ang)
+		g.weight[d] = 0.5 + ids.Float64()
+	}
+	return g
+}
+
+// drawLatent draws the latent state l of unit u of category spec s.
+func drawLatent(r *rand.Rand, cfg Config, s *catSpec, u *risk.Unit, l *latent, zArea, age float64, sprinklers bool, cons string, distEffect float64) {
+	l.ele = elecSD * r.NormFloat64()
+	h := s.base + 0.3*zArea + 0.025*(age-25) - 0.35*b2f(sprinklers) + 0.5*b2f(u.HighFireRisk) + l.ele
+	switch cons {
+	case "timber-mixed":
+		h += 0.6
+	case "brick":
+		h += 0.2
+	case "steel":
+		h += 0.1
+	}
+	l.h = h
+	l.m = s.mgmt + 0.35*b2f(u.KeyUnit) + distEffect + r.NormFloat64()
+	l.eps = epsSD * r.NormFloat64()
+	l.eta = hazA + hazB*l.h - hazC*l.m + l.eps
+	l.p = round(logistic(l.eta), 6)
+	iotP := cfg.IoTShare
+	if u.KeyUnit {
+		iotP = 0.9
+	}
+	l.iot = r.Float64() < clamp(iotP*math.Exp(0.3*l.m)/(1-iotP+iotP*math.Exp(0.3*l.m)), 0, 1)
 }
 
 // division returns the administrative division code of district d.

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 )
 
 // File names written by WriteDir.
@@ -28,14 +28,14 @@ func FileNames() []string {
 }
 
 // RecordFiles returns the record files WriteDir writes, for
-// risk.LoadRecords(os.DirFS(dir), RecordFiles(), opt).
-func RecordFiles() risk.Files {
-	return risk.Files{Units: UnitsFile, Telemetry: TelemetryFile, Incidents: IncidentsFile,
+// recordio.LoadRecords(os.DirFS(dir), RecordFiles(), opt).
+func RecordFiles() recordio.Files {
+	return recordio.Files{Units: UnitsFile, Telemetry: TelemetryFile, Incidents: IncidentsFile,
 		Inspections: InspectionsFile, Credit: CreditFile, Inspectors: InspectorsFile}
 }
 
 // WriteDir writes the city to dir (created if missing) as gzip-compressed
-// CSV files named as in FileNames, using the risk writers (risk.WriteUnitsCSV
+// CSV files named as in FileNames, using the risk writers (recordio.WriteUnitsCSV
 // and the others) and WriteOutcomesCSV. The gzip headers carry no name and
 // no modification time, so the same city always gives the same bytes.
 // A city generated with NoTelemetry gets a telemetry file with only the
@@ -45,12 +45,12 @@ func (c *City) WriteDir(dir string) error {
 		return err
 	}
 	writers := []func(io.Writer) error{
-		func(w io.Writer) error { return risk.WriteUnitsCSV(w, c.Units) },
-		func(w io.Writer) error { return risk.WriteTelemetryCSV(w, c.Telemetry) },
-		func(w io.Writer) error { return risk.WriteIncidentsCSV(w, c.Incidents) },
-		func(w io.Writer) error { return risk.WriteInspectionsCSV(w, c.Inspections) },
-		func(w io.Writer) error { return risk.WriteCreditCSV(w, c.Credit) },
-		func(w io.Writer) error { return risk.WriteInspectorsCSV(w, c.Inspectors) },
+		func(w io.Writer) error { return recordio.WriteUnitsCSV(w, c.Units) },
+		func(w io.Writer) error { return recordio.WriteTelemetryCSV(w, c.Telemetry) },
+		func(w io.Writer) error { return recordio.WriteIncidentsCSV(w, c.Incidents) },
+		func(w io.Writer) error { return recordio.WriteInspectionsCSV(w, c.Inspections) },
+		func(w io.Writer) error { return recordio.WriteCreditCSV(w, c.Credit) },
+		func(w io.Writer) error { return recordio.WriteInspectorsCSV(w, c.Inspectors) },
 		func(w io.Writer) error { return WriteOutcomesCSV(w, c.Outcomes) },
 	}
 	for k, name := range FileNames() {

@@ -27,7 +27,8 @@ func testManifest() *protocol.Manifest {
 	return &protocol.Manifest{
 		Format: protocol.ManifestFormat, Library: "firedraw/schedule-test",
 		Algorithms: protocol.Algorithms{Seed: protocol.SeedAlgorithm, PRN: "prn/v1", Draw: "systematic/v1", Spread: "spread/v2",
-			Team: "team/v2", Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1"},
+			Team: "team/v2", Dates: "dates/v1", TaskID: "uuid5/v1", Merkle: "rfc9162-sha256/v1", Hashing: "canonical-binary/v1",
+			Continuity: "open-tasks/v1", Leave: "redate-nearest/v1"},
 		Period: protocol.Period{ID: "2026", Start: "2026-01-01", Length: "month", Rounds: 12},
 		Round:  protocol.Round{Number: 1, First: "2026-01-01", Last: "2026-01-31"},
 		AsOf:   "2025-12-20T00:00:00Z",

@@ -63,6 +63,12 @@ type Algorithms struct {
 	TaskID  string `json:"task_id"` // UUID v5 of draw ID and unit ID
 	Merkle  string `json:"merkle"`  // RFC 9162 tree over ID-sorted leaves
 	Hashing string `json:"hashing"` // canonical binary encoding of units, inspectors and leaves
+	// Continuity keeps a unit with an open task (drawn, results not yet
+	// in) out of the draw while it is open (schedule.ContinuityAlgorithm).
+	Continuity string `json:"continuity"`
+	// Leave re-dates within the round a visit whose team is on leave
+	// (schedule.LeaveAlgorithm).
+	Leave string `json:"leave"`
 }
 
 // Period is the period a round belongs to.

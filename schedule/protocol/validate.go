@@ -48,6 +48,7 @@ func (m *Manifest) validateHeader() error {
 		{"algorithms.seed", a.Seed}, {"algorithms.prn", a.PRN}, {"algorithms.draw", a.Draw},
 		{"algorithms.spread", a.Spread}, {"algorithms.team", a.Team}, {"algorithms.dates", a.Dates},
 		{"algorithms.task_id", a.TaskID}, {"algorithms.merkle", a.Merkle}, {"algorithms.hashing", a.Hashing},
+		{"algorithms.continuity", a.Continuity}, {"algorithms.leave", a.Leave},
 	} {
 		if err := checkName(f.name, f.v, MaxNameBytes); err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -69,27 +70,27 @@ func UsageError(fs *flag.FlagSet, msg string) error {
 	return fmt.Errorf("%w: %s", ErrUsage, msg)
 }
 
-// recordFlag is a record-file flag and the field of risk.Files it sets.
+// recordFlag is a record-file flag and the field of recordio.Files it sets.
 type recordFlag struct {
 	name, usage string
-	field       func(*risk.Files) *string
+	field       func(*recordio.Files) *string
 }
 
 // recordFlags are the record-file flags, in the order of the usage text:
 // the units first, the inspectors last.
 var recordFlags = []recordFlag{
-	{"units", "units `FILE` (the directory); without it the default city is used", func(f *risk.Files) *string { return &f.Units }},
-	{"telemetry", "telemetry events `FILE`", func(f *risk.Files) *string { return &f.Telemetry }},
-	{"incidents", "incidents `FILE`", func(f *risk.Files) *string { return &f.Incidents }},
-	{"inspections", "inspections and violations `FILE`", func(f *risk.Files) *string { return &f.Inspections }},
-	{"credit", "credit records `FILE`", func(f *risk.Files) *string { return &f.Credit }},
-	{"inspectors", "inspector pool `FILE`", func(f *risk.Files) *string { return &f.Inspectors }},
+	{"units", "units `FILE` (the directory); without it the default city is used", func(f *recordio.Files) *string { return &f.Units }},
+	{"telemetry", "telemetry events `FILE`", func(f *recordio.Files) *string { return &f.Telemetry }},
+	{"incidents", "incidents `FILE`", func(f *recordio.Files) *string { return &f.Incidents }},
+	{"inspections", "inspections and violations `FILE`", func(f *recordio.Files) *string { return &f.Inspections }},
+	{"credit", "credit records `FILE`", func(f *recordio.Files) *string { return &f.Credit }},
+	{"inspectors", "inspector pool `FILE`", func(f *recordio.Files) *string { return &f.Inspectors }},
 }
 
 // RecordFlags defines the record-file flags -units, -telemetry,
 // -incidents, -inspections, -credit and, if inspectors is set,
 // -inspectors, filling f.
-func RecordFlags(fs *flag.FlagSet, f *risk.Files, inspectors bool) {
+func RecordFlags(fs *flag.FlagSet, f *recordio.Files, inspectors bool) {
 	for _, r := range recordFlags {
 		if r.name != "inspectors" || inspectors {
 			fs.StringVar(r.field(f), r.name, "", r.usage)
@@ -99,8 +100,8 @@ func RecordFlags(fs *flag.FlagSet, f *risk.Files, inspectors bool) {
 
 // CheckFiles returns an error when record files are named without -units,
 // the directory the others refer to.
-func CheckFiles(f risk.Files) error {
-	if f != (risk.Files{}) && f.Units == "" {
+func CheckFiles(f recordio.Files) error {
+	if f != (recordio.Files{}) && f.Units == "" {
 		return errors.New("record files need -units, the directory they refer to")
 	}
 	return nil
@@ -108,7 +109,7 @@ func CheckFiles(f risk.Files) error {
 
 // FileArgs returns the record-file flags naming f, each preceded by a
 // space, for a command line to suggest.
-func FileArgs(f risk.Files) string {
+func FileArgs(f recordio.Files) string {
 	var b strings.Builder
 	for _, r := range recordFlags {
 		if name := *r.field(&f); name != "" {
@@ -118,27 +119,27 @@ func FileArgs(f risk.Files) string {
 	return b.String()
 }
 
-// LoadRecords loads the named record files as risk.LoadRecords does
+// LoadRecords loads the named record files as recordio.LoadRecords does
 // (strict; units first, every other file checked against them), one file
 // at a time so that progress, if not nil, can report each: it is called
 // with the number of units loaded (0 before the units) and a message after
 // the units and before each other file.
-func LoadRecords(f risk.Files, progress func(units int, msg string)) (*risk.Records, error) {
+func LoadRecords(f recordio.Files, progress func(units int, msg string)) (*risk.Records, error) {
 	if progress == nil {
 		progress = func(int, string) {}
 	}
-	recs, _, err := risk.LoadRecords(OSFS{}, risk.Files{Units: f.Units}, risk.LoadOptions{})
+	recs, _, err := recordio.LoadRecords(OSFS{}, recordio.Files{Units: f.Units}, recordio.LoadOptions{})
 	if err != nil {
 		return nil, err
 	}
-	var opt risk.LoadOptions
+	var opt recordio.LoadOptions
 	if f.Units != "" {
 		if opt.Units, err = risk.NewDirectory(recs.Units); err != nil {
 			return nil, err
 		}
 		progress(len(recs.Units), fmt.Sprintf("loaded %d units from %s", len(recs.Units), f.Units))
 	}
-	// After the units, risk.LoadRecords's order: the inspectors first.
+	// After the units, recordio.LoadRecords's order: the inspectors first.
 	last := len(recordFlags) - 1
 	for _, r := range append([]recordFlag{recordFlags[last]}, recordFlags[1:last]...) {
 		name := *r.field(&f)
@@ -146,9 +147,9 @@ func LoadRecords(f risk.Files, progress func(units int, msg string)) (*risk.Reco
 			continue
 		}
 		progress(len(recs.Units), fmt.Sprintf("loading %s …", name))
-		var one risk.Files
+		var one recordio.Files
 		*r.field(&one) = name
-		got, _, err := risk.LoadRecords(OSFS{}, one, opt)
+		got, _, err := recordio.LoadRecords(OSFS{}, one, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -165,12 +166,12 @@ func LoadRecords(f risk.Files, progress func(units int, msg string)) (*risk.Reco
 // features: without record files the embedded default city (and its
 // as-of date), else the files (and today); asOf, if not empty, is the
 // -asof flag's date and overrides either.
-func Records(f risk.Files, asOf string, progress func(units int, msg string)) (*risk.Records, time.Time, error) {
+func Records(f recordio.Files, asOf string, progress func(units int, msg string)) (*risk.Records, time.Time, error) {
 	var (
 		recs *risk.Records
 		at   time.Time
 	)
-	if f == (risk.Files{}) {
+	if f == (recordio.Files{}) {
 		c := synthcity.Default()
 		recs, at = &c.Records, c.AsOf
 	} else {

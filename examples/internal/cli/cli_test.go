@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 )
 
@@ -68,15 +69,15 @@ func TestParse(t *testing.T) {
 }
 
 func TestRecordFlags(t *testing.T) {
-	all := risk.Files{Units: "u.csv", Telemetry: "t.jsonl", Incidents: "i.csv", Inspections: "in.csv.gz", Credit: "c.csv", Inspectors: "p.csv"}
+	all := recordio.Files{Units: "u.csv", Telemetry: "t.jsonl", Incidents: "i.csv", Inspections: "in.csv.gz", Credit: "c.csv", Inspectors: "p.csv"}
 	fs := flag.NewFlagSet("p", flag.ContinueOnError)
-	var got risk.Files
+	var got recordio.Files
 	RecordFlags(fs, &got, true)
 	args := FileArgs(all)
 	assert.Equal(t, " -units u.csv -telemetry t.jsonl -incidents i.csv -inspections in.csv.gz -credit c.csv -inspectors p.csv", args)
 	require.NoError(t, fs.Parse(strings.Fields(args)))
 	assert.Equal(t, all, got, "FileArgs gives back the flags")
-	assert.Empty(t, FileArgs(risk.Files{}))
+	assert.Empty(t, FileArgs(recordio.Files{}))
 
 	fs = flag.NewFlagSet("p", flag.ContinueOnError)
 	fs.SetOutput(&bytes.Buffer{})
@@ -84,26 +85,26 @@ func TestRecordFlags(t *testing.T) {
 	assert.Nil(t, fs.Lookup("inspectors"))
 	assert.Error(t, fs.Parse([]string{"-inspectors", "p.csv"}))
 
-	require.NoError(t, CheckFiles(risk.Files{}))
+	require.NoError(t, CheckFiles(recordio.Files{}))
 	require.NoError(t, CheckFiles(all))
-	assert.ErrorContains(t, CheckFiles(risk.Files{Credit: "c.csv"}), "need -units")
+	assert.ErrorContains(t, CheckFiles(recordio.Files{Credit: "c.csv"}), "need -units")
 }
 
 // writeCity writes a small synthetic city and returns its record files.
-func writeCity(t *testing.T) risk.Files {
+func writeCity(t *testing.T) recordio.Files {
 	t.Helper()
 	c, err := synthcity.Generate(synthcity.Config{Units: 120, Seed: 3})
 	require.NoError(t, err)
 	dir := t.TempDir()
 	require.NoError(t, c.WriteDir(dir))
 	f := func(name string) string { return filepath.Join(dir, name+".csv.gz") }
-	return risk.Files{Units: f("units"), Telemetry: f("telemetry"), Incidents: f("incidents"),
+	return recordio.Files{Units: f("units"), Telemetry: f("telemetry"), Incidents: f("incidents"),
 		Inspections: f("inspections"), Credit: f("credit"), Inspectors: f("inspectors")}
 }
 
 func TestLoadRecords(t *testing.T) {
 	files := writeCity(t)
-	want, _, err := risk.LoadRecords(OSFS{}, files, risk.LoadOptions{})
+	want, _, err := recordio.LoadRecords(OSFS{}, files, recordio.LoadOptions{})
 	require.NoError(t, err)
 	var msgs []string
 	got, err := LoadRecords(files, func(units int, msg string) {
@@ -111,13 +112,13 @@ func TestLoadRecords(t *testing.T) {
 		msgs = append(msgs, msg)
 	})
 	require.NoError(t, err)
-	assert.Equal(t, want, got, "file by file, the records of one risk.LoadRecords")
+	assert.Equal(t, want, got, "file by file, the records of one recordio.LoadRecords")
 	assert.Equal(t, []string{"loaded 120 units from " + files.Units, "loading " + files.Inspectors + " …",
 		"loading " + files.Telemetry + " …", "loading " + files.Incidents + " …",
 		"loading " + files.Inspections + " …", "loading " + files.Credit + " …"}, msgs)
 
 	// Without units, nothing is checked against them.
-	only, err := LoadRecords(risk.Files{Inspections: files.Inspections}, nil)
+	only, err := LoadRecords(recordio.Files{Inspections: files.Inspections}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, want.Inspections, only.Inspections)
 	assert.Empty(t, only.Units)
@@ -125,15 +126,15 @@ func TestLoadRecords(t *testing.T) {
 	// A record of an unknown unit, and a missing file, name the file.
 	units := filepath.Join(t.TempDir(), "units.csv")
 	require.NoError(t, os.WriteFile(units, []byte("id,name,category,district\nU1,One,street-shop,East\n"), 0o644))
-	_, err = LoadRecords(risk.Files{Units: units, Inspections: files.Inspections}, nil)
+	_, err = LoadRecords(recordio.Files{Units: units, Inspections: files.Inspections}, nil)
 	assert.ErrorIs(t, err, risk.ErrUnknownUnit)
 	assert.ErrorContains(t, err, files.Inspections)
-	_, err = LoadRecords(risk.Files{Units: units + ".none"}, nil)
+	_, err = LoadRecords(recordio.Files{Units: units + ".none"}, nil)
 	assert.ErrorContains(t, err, units+".none")
 }
 
 func TestRecords(t *testing.T) {
-	recs, asOf, err := Records(risk.Files{}, "", nil)
+	recs, asOf, err := Records(recordio.Files{}, "", nil)
 	require.NoError(t, err)
 	city := synthcity.Default()
 	assert.Len(t, recs.Units, len(city.Units), "the default city")
@@ -148,7 +149,7 @@ func TestRecords(t *testing.T) {
 	_, asOf, err = Records(files, "2025-06-30", nil)
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), asOf)
-	_, _, err = Records(risk.Files{}, "yesterday", nil)
+	_, _, err = Records(recordio.Files{}, "yesterday", nil)
 	assert.ErrorContains(t, err, `-asof: "yesterday"`)
 }
 

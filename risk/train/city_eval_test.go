@@ -1,4 +1,4 @@
-package risk_test
+package train_test
 
 import (
 	"encoding/json"
@@ -15,13 +15,14 @@ import (
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/synthcity"
+	"github.com/firedraw/firedraw/risk/train"
 )
 
 // cityEvalFeatures and cityEvalFit are the configuration the README
 // table reports.
 var (
 	cityEvalFeatures = risk.FeatureConfig{LogAttrs: true, CodePrefix: 4}
-	cityEvalFit      = risk.FitConfig{Lambda: 1e-3, Log1p: true}
+	cityEvalFit      = train.FitConfig{Lambda: 1e-3, Log1p: true}
 )
 
 // cityEvalFolds-fold cross-validation repeated with seeds 1 …
@@ -61,7 +62,7 @@ func TestCityEvaluation(t *testing.T) {
 	}
 	var rows []row
 	measure := func(name string, scores []float64) summary {
-		ev, err := risk.Evaluate(scores, y, risk.EvalConfig{TopShares: []float64{0.10}})
+		ev, err := train.Evaluate(scores, y, train.EvalConfig{TopShares: []float64{0.10}})
 		require.NoError(t, err, name)
 		return summary{ev.AUC, ev.Top[0].Captured, ev.Brier}
 	}
@@ -73,7 +74,7 @@ func TestCityEvaluation(t *testing.T) {
 	cv := func(name, columns string, sub *risk.Table) summary {
 		var mean summary
 		for seed := uint64(1); seed <= cityEvalRepeats; seed++ {
-			res, err := risk.CrossValidate(sub, y, cityEvalFolds, seed, cityEvalFit)
+			res, err := train.CrossValidate(sub, y, cityEvalFolds, seed, cityEvalFit)
 			require.NoError(t, err, name)
 			s := measure(name, res.Scores)
 			mean.auc += s.auc / cityEvalRepeats
@@ -154,10 +155,10 @@ func TestCityModelGolden(t *testing.T) {
 	for i, o := range c.Outcomes {
 		y[i] = o.Any
 	}
-	m, _, err := risk.Fit(tab, y, cityEvalFit)
+	m, _, err := train.Fit(tab, y, cityEvalFit)
 	require.NoError(t, err)
 	m.Name = "fitted on the default synthetic city (risk/city_eval_test.go)"
-	path := filepath.Join("..", "testdata", "risk", "city_model.golden.json")
+	path := filepath.Join("..", "..", "testdata", "risk", "city_model.golden.json")
 	if updating() {
 		b, err := json.MarshalIndent(m, "", "  ")
 		require.NoError(t, err)
@@ -165,7 +166,7 @@ func TestCityModelGolden(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
 	}
 	b, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./risk -run TestCityModelGolden -update")
+	require.NoError(t, err, "run go test ./risk/train -run TestCityModelGolden -update")
 	var want risk.Model
 	require.NoError(t, json.Unmarshal(b, &want))
 	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }

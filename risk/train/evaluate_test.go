@@ -1,8 +1,10 @@
-package risk
+package train
 
 import (
 	"math"
 	"testing"
+
+	"github.com/firedraw/firedraw/risk"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,7 +115,7 @@ func TestEvaluateErrors(t *testing.T) {
 		{"lengths", []float64{1, 2}, []bool{true}, EvalConfig{}, ErrBadOutcome, "2 scores for 1 outcomes"},
 		{"all zero", []float64{1, 2}, []bool{false, false}, EvalConfig{}, ErrBadOutcome, "0 of 2"},
 		{"all one", []float64{1, 2}, []bool{true, true}, EvalConfig{}, ErrBadOutcome, "2 of 2"},
-		{"NaN", []float64{1, math.NaN()}, []bool{true, false}, EvalConfig{}, ErrBadFeature, "unit 1"},
+		{"NaN", []float64{1, math.NaN()}, []bool{true, false}, EvalConfig{}, risk.ErrBadFeature, "unit 1"},
 		{"k", []float64{1, 2}, []bool{true, false}, EvalConfig{K: []int{3}}, ErrBadOutcome, "k = 3"},
 		{"share", []float64{1, 2}, []bool{true, false}, EvalConfig{TopShares: []float64{0}}, ErrBadOutcome, "share 0"},
 	} {

@@ -1,9 +1,10 @@
-package risk
+package recordio
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/firedraw/firedraw/risk"
 	"io"
 	"runtime"
 	"slices"
@@ -216,17 +217,17 @@ type csvHeader struct {
 // readCSVHeader reads and checks the header. Unknown columns are extra
 // attribute columns (sorted by name) if the spec allows them, else an
 // ErrUnknownField; a missing required column is an ErrMissingColumn.
-func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
+func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *risk.RecordError) {
 	fields, line, err := c.next()
 	if err == io.EOF {
-		return nil, &RecordError{Line: 1, Column: s.cols[0].name,
-			Err: fmt.Errorf("%w: empty input, no header line", ErrMissingColumn)}
+		return nil, &risk.RecordError{Line: 1, Column: s.cols[0].name,
+			Err: fmt.Errorf("%w: empty input, no header line", risk.ErrMissingColumn)}
 	}
 	if err != nil {
 		if re, ok := err.(*csvRowError); ok {
-			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", ErrMalformed, re.msg)}
+			return nil, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: header: %s", risk.ErrMalformed, re.msg)}
 		}
-		return nil, &RecordError{Line: c.lineNo, Err: err}
+		return nil, &risk.RecordError{Line: c.lineNo, Err: err}
 	}
 	h := &csvHeader{n: len(fields), index: make([]int, len(s.cols))}
 	for i := range h.index {
@@ -241,11 +242,11 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
 	for i, f := range fields {
 		name := strings.TrimSpace(string(f))
 		if name == "" {
-			return nil, &RecordError{Line: line, Err: fmt.Errorf("%w: header: column %d has no name", ErrMalformed, i+1)}
+			return nil, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: header: column %d has no name", risk.ErrMalformed, i+1)}
 		}
 		if j, dup := seen[name]; dup {
-			return nil, &RecordError{Line: line, Column: name,
-				Err: fmt.Errorf("%w: header: columns %d and %d have the same name", ErrMalformed, j+1, i+1)}
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: columns %d and %d have the same name", risk.ErrMalformed, j+1, i+1)}
 		}
 		seen[name] = i
 		if k, ok := s.index[name]; ok {
@@ -253,14 +254,14 @@ func readCSVHeader(c *csvReader, s *spec) (*csvHeader, *RecordError) {
 			continue
 		}
 		if !s.attrs {
-			return nil, &RecordError{Line: line, Column: name,
-				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", ErrUnknownField, name, s.kind, s.names())}
+			return nil, &risk.RecordError{Line: line, Column: name,
+				Err: fmt.Errorf("%w: header: column %q is not a %s column (want %s)", risk.ErrUnknownField, name, s.kind, s.names())}
 		}
 		extras = append(extras, extra{name, i})
 	}
 	for k, col := range s.cols {
 		if col.required && h.index[k] < 0 {
-			return nil, &RecordError{Line: line, Column: col.name, Err: ErrMissingColumn}
+			return nil, &risk.RecordError{Line: line, Column: col.name, Err: risk.ErrMissingColumn}
 		}
 	}
 	sort.Slice(extras, func(a, b int) bool { return extras[a].name < extras[b].name })
@@ -278,7 +279,7 @@ func newCSVRow(s *spec, h *csvHeader) *row {
 }
 
 // runCSV feeds each CSV record to fn as a row.
-func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
+func (l *loader) runCSV(r io.Reader, fn func(*row) *risk.RecordError) {
 	c := newCSVReader(r)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
@@ -289,7 +290,7 @@ func (l *loader) runCSV(r io.Reader, fn func(*row) *RecordError) {
 }
 
 // csvLoop feeds the records after the header to fn.
-func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *RecordError) {
+func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *risk.RecordError) {
 	for {
 		fields, line, err := c.next()
 		if err == io.EOF {
@@ -299,12 +300,12 @@ func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *Rec
 			if re, ok := err.(*csvRowError); ok {
 				rw.line = line
 				clear(rw.vals)
-				if !l.reject(rw, &RecordError{Line: line, Err: fmt.Errorf("%w: %s", ErrMalformed, re.msg)}) {
+				if !l.reject(rw, &risk.RecordError{Line: line, Err: fmt.Errorf("%w: %s", risk.ErrMalformed, re.msg)}) {
 					return
 				}
 				continue
 			}
-			l.fatal(&RecordError{Line: c.lineNo, Err: err})
+			l.fatal(&risk.RecordError{Line: c.lineNo, Err: err})
 			return
 		}
 		rw.line = line
@@ -316,8 +317,8 @@ func (l *loader) csvLoop(c *csvReader, h *csvHeader, rw *row, fn func(*row) *Rec
 			}
 		}
 		if len(fields) != h.n {
-			if !l.reject(rw, &RecordError{Line: line,
-				Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformed, len(fields), h.n)}) {
+			if !l.reject(rw, &risk.RecordError{Line: line,
+				Err: fmt.Errorf("%w: %d fields, the header has %d", risk.ErrMalformed, len(fields), h.n)}) {
 				return
 			}
 			continue
@@ -416,8 +417,8 @@ func (c *csvReader) readBlock(buf []byte) ([]byte, error) {
 type parsedBlock[T any] struct {
 	recs  []T
 	lines []int
-	errs  []*RecordError // rejected rows in line order
-	fatal *RecordError   // the input cannot be read further
+	errs  []*risk.RecordError // rejected rows in line order
+	fatal *risk.RecordError   // the input cannot be read further
 }
 
 // runParallelCSV parses the rows of r with parse in worker goroutines,
@@ -425,8 +426,8 @@ type parsedBlock[T any] struct {
 // input order in the calling goroutine. Rejections are merged in line
 // order, so results do not depend on the number of workers. Each worker
 // has a loader of its own (for interning), passed to parse.
-func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *RecordError,
-	commit func(line int, v *T) *RecordError) {
+func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row, v *T) *risk.RecordError,
+	commit func(line int, v *T) *risk.RecordError) {
 	c := newCSVReader(r)
 	h, e := readCSVHeader(c, l.spec)
 	if e != nil {
@@ -434,7 +435,7 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		return
 	}
 	var v, zero T
-	sequential := func(rw *row) *RecordError {
+	sequential := func(rw *row) *risk.RecordError {
 		v = zero
 		if e := parse(l, rw, &v); e != nil {
 			return e
@@ -453,120 +454,149 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 		l.csvLoop(bc, h, newCSVRow(l.spec, h), sequential)
 		return
 	}
-	type job struct {
-		block []byte
-		line  int // lines before the block
-		res   chan *parsedBlock[T]
-	}
-	done := make(chan struct{})
-	jobs := make(chan job)
-	// Buffers go round: block bytes from workers back to the splitter,
-	// parsed blocks from the merge back to the workers.
-	freeBlocks := make(chan []byte, 4*workers)
-	freeParsed := make(chan *parsedBlock[T], 4*workers)
-	order := make(chan chan *parsedBlock[T], 2*workers)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // split the input into blocks
-		defer wg.Done()
-		defer close(order)
-		defer close(jobs)
-		line := c.lineNo // the header's lines
-		block, err := first, ferr
-		for {
-			if len(block) > 0 {
-				res := make(chan *parsedBlock[T], 1)
-				select {
-				case jobs <- job{block, line, res}:
-				case <-done:
-					return
-				}
-				select {
-				case order <- res:
-				case <-done:
-					return
-				}
-				line += bytes.Count(block, []byte{'\n'})
-			}
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				res := make(chan *parsedBlock[T], 1)
-				res <- &parsedBlock[T]{fatal: &RecordError{Source: l.opt.Source, Line: line + 1, Err: err}}
-				select {
-				case order <- res:
-				case <-done:
-				}
-				return
-			}
-			var buf []byte
-			select {
-			case buf = <-freeBlocks:
-			default:
-			}
-			block, err = c.readBlock(buf)
-		}
-	}()
+	p := &csvPipeline[T]{l: l, c: c, h: h, parse: parse,
+		done: make(chan struct{}), jobs: make(chan csvJob[T]),
+		freeBlocks: make(chan []byte, 4*workers), freeParsed: make(chan *parsedBlock[T], 4*workers),
+		order: make(chan chan *parsedBlock[T], 2*workers)}
+	p.wg.Add(1 + workers)
+	go p.split(first, ferr)
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := newLoader(l.opt, l.spec)
-			w.opt.Lenient = true // the merge below decides what stops
-			rw := newCSVRow(l.spec, h)
-			var br bytes.Reader
-			bc := newCSVReader(&br)
-			bc.started = true
-			var zero T
-			for j := range jobs {
-				br.Reset(j.block)
-				bc.br.Reset(&br)
-				bc.lineNo = j.line
-				var p *parsedBlock[T]
-				select {
-				case p = <-freeParsed:
-				default:
-					p = &parsedBlock[T]{}
-				}
-				w.rejected, w.err = nil, nil
-				w.csvLoop(bc, h, rw, func(rw *row) *RecordError {
-					p.recs = append(p.recs, zero)
-					if e := parse(w, rw, &p.recs[len(p.recs)-1]); e != nil {
-						p.recs = p.recs[:len(p.recs)-1]
-						return e
-					}
-					p.lines = append(p.lines, rw.line)
-					return nil
-				})
-				p.errs = w.rejected
-				if w.err != nil {
-					p.fatal = w.err.(*RecordError)
-				}
-				select { // the rows are parsed into strings: reuse the bytes
-				case freeBlocks <- j.block[:0]:
-				default:
-				}
-				j.res <- p
-			}
-		}()
+		go p.work()
 	}
-	defer wg.Wait()
-	defer close(done)
-	for res := range order {
-		p := <-res
+	defer p.wg.Wait()
+	defer close(p.done)
+	p.merge(commit)
+}
+
+// csvJob is a block of rows for a worker of runParallelCSV.
+type csvJob[T any] struct {
+	block []byte
+	line  int // lines before the block
+	res   chan *parsedBlock[T]
+}
+
+// csvPipeline is the state of runParallelCSV: a splitter goroutine cuts
+// the input into blocks, workers parse them, and the caller merges the
+// results in input order. Buffers go round: block bytes from workers
+// back to the splitter, parsed blocks from the merge back to the workers.
+type csvPipeline[T any] struct {
+	l          *loader
+	c          *csvReader
+	h          *csvHeader
+	parse      func(w *loader, rw *row, v *T) *risk.RecordError
+	wg         sync.WaitGroup
+	done       chan struct{}
+	jobs       chan csvJob[T]
+	freeBlocks chan []byte
+	freeParsed chan *parsedBlock[T]
+	order      chan chan *parsedBlock[T]
+}
+
+// split sends the blocks of the input, starting with block first (read
+// with error ferr), to the workers and their result channels, in order,
+// to the merge.
+func (p *csvPipeline[T]) split(first []byte, ferr error) {
+	defer p.wg.Done()
+	defer close(p.order)
+	defer close(p.jobs)
+	line := p.c.lineNo // the header's lines
+	block, err := first, ferr
+	for {
+		if len(block) > 0 {
+			res := make(chan *parsedBlock[T], 1)
+			select {
+			case p.jobs <- csvJob[T]{block, line, res}:
+			case <-p.done:
+				return
+			}
+			select {
+			case p.order <- res:
+			case <-p.done:
+				return
+			}
+			line += bytes.Count(block, []byte{'\n'})
+		}
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			res := make(chan *parsedBlock[T], 1)
+			res <- &parsedBlock[T]{fatal: &risk.RecordError{Source: p.l.opt.Source, Line: line + 1, Err: err}}
+			select {
+			case p.order <- res:
+			case <-p.done:
+			}
+			return
+		}
+		var buf []byte
+		select {
+		case buf = <-p.freeBlocks:
+		default:
+		}
+		block, err = p.c.readBlock(buf)
+	}
+}
+
+// work parses blocks until the jobs run out.
+func (p *csvPipeline[T]) work() {
+	defer p.wg.Done()
+	w := newLoader(p.l.opt, p.l.spec)
+	w.opt.Lenient = true // the merge decides what stops
+	rw := newCSVRow(p.l.spec, p.h)
+	var br bytes.Reader
+	bc := newCSVReader(&br)
+	bc.started = true
+	var zero T
+	for j := range p.jobs {
+		br.Reset(j.block)
+		bc.br.Reset(&br)
+		bc.lineNo = j.line
+		var pb *parsedBlock[T]
+		select {
+		case pb = <-p.freeParsed:
+		default:
+			pb = &parsedBlock[T]{}
+		}
+		w.rejected, w.err = nil, nil
+		w.csvLoop(bc, p.h, rw, func(rw *row) *risk.RecordError {
+			pb.recs = append(pb.recs, zero)
+			if e := p.parse(w, rw, &pb.recs[len(pb.recs)-1]); e != nil {
+				pb.recs = pb.recs[:len(pb.recs)-1]
+				return e
+			}
+			pb.lines = append(pb.lines, rw.line)
+			return nil
+		})
+		pb.errs = w.rejected
+		if w.err != nil {
+			pb.fatal = w.err.(*risk.RecordError)
+		}
+		select { // the rows are parsed into strings: reuse the bytes
+		case p.freeBlocks <- j.block[:0]:
+		default:
+		}
+		j.res <- pb
+	}
+}
+
+// merge commits the parsed records and keeps the rejections of every
+// block, in input order, until the end or the first error that stops.
+func (p *csvPipeline[T]) merge(commit func(line int, v *T) *risk.RecordError) {
+	l := p.l
+	for res := range p.order {
+		pb := <-res
 		i, k := 0, 0
-		for i < len(p.recs) || k < len(p.errs) {
-			if k < len(p.errs) && (i == len(p.recs) || p.errs[k].Line < p.lines[i]) {
-				if !l.keep(p.errs[k]) {
+		for i < len(pb.recs) || k < len(pb.errs) {
+			if k < len(pb.errs) && (i == len(pb.recs) || pb.errs[k].Line < pb.lines[i]) {
+				if !l.keep(pb.errs[k]) {
 					return
 				}
 				k++
 				continue
 			}
-			if e := commit(p.lines[i], &p.recs[i]); e != nil {
+			if e := commit(pb.lines[i], &pb.recs[i]); e != nil {
 				e.Source = l.opt.Source
-				e.Line = p.lines[i]
+				e.Line = pb.lines[i]
 				if !l.keep(e) {
 					return
 				}
@@ -576,14 +606,14 @@ func runParallelCSV[T any](l *loader, r io.Reader, parse func(w *loader, rw *row
 			}
 			i++
 		}
-		if p.fatal != nil {
-			l.err = p.fatal
+		if pb.fatal != nil {
+			l.err = pb.fatal
 			return
 		}
-		clear(p.recs) // drop references to strings for the collector
-		p.recs, p.lines, p.errs = p.recs[:0], p.lines[:0], nil
+		clear(pb.recs) // drop references to strings for the collector
+		pb.recs, pb.lines, pb.errs = pb.recs[:0], pb.lines[:0], nil
 		select {
-		case freeParsed <- p:
+		case p.freeParsed <- pb:
 		default:
 		}
 	}

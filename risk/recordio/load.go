@@ -1,4 +1,4 @@
-package risk
+package recordio
 
 import (
 	"bytes"
@@ -14,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/internal/par"
 )
 
 // Format is the encoding of a record file.
@@ -69,7 +71,7 @@ type LoadOptions struct {
 	AsOf time.Time
 	// Units, if not nil, rejects with ErrUnknownUnit every record that
 	// names a unit ID not in the directory.
-	Units *Directory
+	Units *risk.Directory
 }
 
 // colKind is the JSON type a column takes.
@@ -108,12 +110,15 @@ func newSpec(kind string, idCol, nJSON int, attrs bool, cols ...column) *spec {
 	return s
 }
 
-func (s *spec) names() string {
+func (s *spec) names() string { return strings.Join(s.colNames(), ", ") }
+
+// colNames returns the names of the columns of s, in order.
+func (s *spec) colNames() []string {
 	names := make([]string, len(s.cols))
 	for i, c := range s.cols {
 		names[i] = c.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // row is one record's values by spec column, from CSV or JSON. Byte
@@ -137,11 +142,11 @@ type row struct {
 type loader struct {
 	opt      LoadOptions
 	spec     *spec
-	rejected []*RecordError
+	rejected []*risk.RecordError
 	err      error
 	intern   interner
-	strSlab  []byte // backs the ID and name strings of many units; bytes written once
-	attrSlab []Attr
+	strBuf   []byte // scratch for a unit's ID and name
+	attrSlab []risk.Attr
 	// recentIDs, if not nil, replaces intern for unit and device IDs.
 	recentIDs *recentStrings
 }
@@ -155,13 +160,13 @@ func newLoader(opt LoadOptions, s *spec) *loader {
 }
 
 // fatal ends loading with an error that concerns the whole input.
-func (l *loader) fatal(e *RecordError) {
+func (l *loader) fatal(e *risk.RecordError) {
 	e.Source = l.opt.Source
 	l.err = e
 }
 
 // reject records a bad row and reports whether loading goes on.
-func (l *loader) reject(r *row, e *RecordError) bool {
+func (l *loader) reject(r *row, e *risk.RecordError) bool {
 	e.Source = l.opt.Source
 	if e.Line == 0 {
 		e.Line = r.line
@@ -179,7 +184,7 @@ func (l *loader) reject(r *row, e *RecordError) bool {
 
 // keep records a rejection that already names its source and line, and
 // reports whether loading goes on.
-func (l *loader) keep(e *RecordError) bool {
+func (l *loader) keep(e *risk.RecordError) bool {
 	if !l.opt.Lenient {
 		l.err = e
 		return false
@@ -189,18 +194,18 @@ func (l *loader) keep(e *RecordError) bool {
 }
 
 // run feeds every record of r to fn; an error fn returns rejects the row.
-func (l *loader) run(r io.Reader, fn func(*row) *RecordError) {
+func (l *loader) run(r io.Reader, fn func(*row) *risk.RecordError) {
 	switch l.opt.Format {
 	case CSV:
 		l.runCSV(r, fn)
 	case JSONL:
 		l.runJSONL(r, fn)
 	default:
-		l.fatal(&RecordError{Err: fmt.Errorf("risk: unknown %v", l.opt.Format)})
+		l.fatal(&risk.RecordError{Err: fmt.Errorf("risk: unknown %v", l.opt.Format)})
 	}
 }
 
-func finish[T any](l *loader, out []T) ([]T, []*RecordError, error) {
+func finish[T any](l *loader, out []T) ([]T, []*risk.RecordError, error) {
 	if l.err != nil {
 		return nil, nil, l.err
 	}
@@ -262,20 +267,20 @@ func (in *interner) get(b []byte) string {
 
 func (r *row) colName(c int) string { return r.prefix + r.spec.cols[c].name }
 
-func (r *row) bad(c int, sentinel error, format string, args ...any) *RecordError {
+func (r *row) bad(c int, sentinel error, format string, args ...any) *risk.RecordError {
 	err := sentinel
 	if format != "" {
 		err = fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
 	}
-	return &RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: err}
+	return &risk.RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: err}
 }
 
-func (r *row) missing(c int) *RecordError {
-	return &RecordError{Column: r.colName(c), Err: ErrMissingValue}
+func (r *row) missing(c int) *risk.RecordError {
+	return &risk.RecordError{Column: r.colName(c), Err: risk.ErrMissingValue}
 }
 
 // need returns the non-empty value of column c.
-func (r *row) need(c int) ([]byte, *RecordError) {
+func (r *row) need(c int) ([]byte, *risk.RecordError) {
 	v := r.vals[c]
 	if len(v) == 0 {
 		return nil, r.missing(c)
@@ -284,7 +289,7 @@ func (r *row) need(c int) ([]byte, *RecordError) {
 }
 
 // float parses an optional finite number; has is false for an empty cell.
-func (r *row) float(c int) (f float64, has bool, e *RecordError) {
+func (r *row) float(c int) (f float64, has bool, e *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
@@ -294,7 +299,7 @@ func (r *row) float(c int) (f float64, has bool, e *RecordError) {
 	}
 	f, err := parseFloat(v)
 	if err != nil || !finite(f) {
-		return 0, false, r.bad(c, ErrBadNumber, "want a finite number")
+		return 0, false, r.bad(c, risk.ErrBadNumber, "want a finite number")
 	}
 	return f, true, nil
 }
@@ -342,7 +347,7 @@ func parseFloat(b []byte) (float64, error) {
 }
 
 // count parses an optional non-negative integer; empty is 0.
-func (r *row) count(c int) (int, *RecordError) {
+func (r *row) count(c int) (int, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if len(v) == 0 {
 		return 0, nil
@@ -356,14 +361,14 @@ func (r *row) count(c int) (int, *RecordError) {
 		}
 	}
 	if err != nil || n < 0 {
-		return 0, r.bad(c, ErrBadNumber, "want a non-negative integer")
+		return 0, r.bad(c, risk.ErrBadNumber, "want a non-negative integer")
 	}
 	return n, nil
 }
 
 // boolean parses true/false, 1/0, yes/no or 是/否 (ASCII case ignored);
 // empty is false.
-func (r *row) boolean(c int) (bool, *RecordError) {
+func (r *row) boolean(c int) (bool, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	switch string(v) {
 	case "", "false", "0", "no", "否":
@@ -381,12 +386,12 @@ func (r *row) boolean(c int) (bool, *RecordError) {
 			return false, nil
 		}
 	}
-	return false, r.bad(c, ErrBadEnum, "want true/false, 1/0, yes/no or 是/否")
+	return false, r.bad(c, risk.ErrBadEnum, "want true/false, 1/0, yes/no or 是/否")
 }
 
 // timeCol parses a timestamp; dateOnly truncates it to its UTC day. An
 // empty optional cell gives the zero time.
-func (r *row) timeCol(c int, dateOnly bool) (time.Time, *RecordError) {
+func (r *row) timeCol(c int, dateOnly bool) (time.Time, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
@@ -396,7 +401,7 @@ func (r *row) timeCol(c int, dateOnly bool) (time.Time, *RecordError) {
 	}
 	t, ok := parseTime(v)
 	if !ok {
-		return time.Time{}, r.bad(c, ErrBadTime, `want RFC 3339, "2006-01-02 15:04:05" or "2006-01-02"`)
+		return time.Time{}, r.bad(c, risk.ErrBadTime, `want RFC 3339, "2006-01-02 15:04:05" or "2006-01-02"`)
 	}
 	if dateOnly {
 		t = dayOf(t)
@@ -499,14 +504,14 @@ func enumIndex[T fmt.Stringer](values []T) map[string]T {
 }
 
 var (
-	categoryIndex   = enumIndex(Categories())
-	deviceTypeIndex = enumIndex(DeviceTypes())
-	eventKindIndex  = enumIndex(EventKinds())
+	categoryIndex   = enumIndex(risk.Categories())
+	deviceTypeIndex = enumIndex(risk.DeviceTypes())
+	eventKindIndex  = enumIndex(risk.EventKinds())
 )
 
 // enumCol parses an enumeration column, first by exact name in index
 // (which may be nil), then with parse, whose error wraps ErrBadEnum.
-func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, error)) (T, *RecordError) {
+func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, error)) (T, *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])
 	if x, ok := index[string(v)]; ok {
 		return x, nil
@@ -517,19 +522,19 @@ func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, er
 	}
 	x, err := parse(string(v))
 	if err != nil {
-		return x, &RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: err}
+		return x, &risk.RecordError{Column: r.colName(c), Value: string(r.vals[c]), Err: err}
 	}
 	return x, nil
 }
 
 // unitID returns the unit ID in column c, checked against opt.Units.
-func (l *loader) unitID(r *row, c int) (string, *RecordError) {
+func (l *loader) unitID(r *row, c int) (string, *risk.RecordError) {
 	v, e := r.need(c)
 	if e != nil {
 		return "", e
 	}
 	if l.opt.Units != nil && !l.opt.Units.Has(string(v)) {
-		return "", r.bad(c, ErrUnknownUnit, "")
+		return "", r.bad(c, risk.ErrUnknownUnit, "")
 	}
 	if l.recentIDs != nil {
 		return l.recentIDs.get(v), nil
@@ -538,16 +543,16 @@ func (l *loader) unitID(r *row, c int) (string, *RecordError) {
 }
 
 // future rejects a time after opt.AsOf.
-func (l *loader) future(r *row, c int, t time.Time) *RecordError {
+func (l *loader) future(r *row, c int, t time.Time) *risk.RecordError {
 	if !l.opt.AsOf.IsZero() && t.After(l.opt.AsOf) {
-		return r.bad(c, ErrFuture, "%s", l.opt.AsOf.UTC().Format(time.RFC3339))
+		return r.bad(c, risk.ErrFuture, "%s", l.opt.AsOf.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
 
-func duplicate(c string, id string, first int) *RecordError {
-	return &RecordError{Column: c, RecordID: id, Value: id,
-		Err: fmt.Errorf("%w: first on line %d", ErrDuplicateID, first)}
+func duplicate(c string, id string, first int) *risk.RecordError {
+	return &risk.RecordError{Column: c, RecordID: id, Value: id,
+		Err: fmt.Errorf("%w: first on line %d", risk.ErrDuplicateID, first)}
 }
 
 // Units.
@@ -597,21 +602,21 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // name. A repeated ID is an ErrDuplicateID naming both lines; the first
 // row is kept. Units are returned in input order. CSV is parsed in
 // parallel as in StreamTelemetry.
-func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
+func LoadUnits(r io.Reader, opt LoadOptions) ([]risk.Unit, []*risk.RecordError, error) {
 	l := newLoader(opt, unitSpec)
 	var (
 		// Units are kept in chunks and joined once at the end, which
 		// copies less than growing one slice.
-		chunks [][]Unit
-		cur    []Unit
+		chunks [][]risk.Unit
+		cur    []risk.Unit
 		lines  []int
 	)
-	commit := func(line int, u *Unit) *RecordError {
+	commit := func(line int, u *risk.Unit) *risk.RecordError {
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				chunks = append(chunks, cur)
 			}
-			cur = make([]Unit, 0, min(1<<16, max(1024, 2*len(lines))))
+			cur = make([]risk.Unit, 0, min(1<<16, max(1024, 2*len(lines))))
 		}
 		cur = append(cur, *u)
 		lines = append(lines, line)
@@ -620,24 +625,24 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	if opt.Format == CSV {
 		runParallelCSV(l, r, (*loader).parseUnit, commit)
 	} else {
-		l.run(r, func(rw *row) *RecordError {
-			var u Unit
+		l.run(r, func(rw *row) *risk.RecordError {
+			var u risk.Unit
 			if e := l.parseUnit(rw, &u); e != nil {
 				return e
 			}
 			return commit(rw.line, &u)
 		})
 	}
-	var out []Unit
+	var out []risk.Unit
 	if len(lines) > 0 {
 		// Join on 2 goroutines: the parse is over, a core is free.
-		out = make([]Unit, len(lines))
+		out = make([]risk.Unit, len(lines))
 		chunks = append(chunks, cur)
 		at := make([]int, len(chunks)+1)
 		for k, c := range chunks {
 			at[k+1] = at[k] + len(c)
 		}
-		parallel2(len(chunks), func(_, lo, hi int) {
+		par.Halves(len(chunks), func(_, lo, hi int) {
 			for k := lo; k < hi; k++ {
 				copy(out[at[k]:], chunks[k])
 			}
@@ -651,7 +656,7 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 	if len(dups) == 0 {
 		return finish(l, out)
 	}
-	errs := make([]*RecordError, len(dups))
+	errs := make([]*risk.RecordError, len(dups))
 	isDup := make([]bool, len(out))
 	for i, d := range dups {
 		errs[i] = duplicate("id", out[d.later].ID, lines[d.first])
@@ -659,7 +664,7 @@ func LoadUnits(r io.Reader, opt LoadOptions) ([]Unit, []*RecordError, error) {
 		isDup[d.later] = true
 	}
 	if !opt.Lenient {
-		if re, ok := l.err.(*RecordError); l.err == nil || ok && errs[0].Line < re.Line {
+		if re, ok := l.err.(*risk.RecordError); l.err == nil || ok && errs[0].Line < re.Line {
 			l.err = errs[0]
 		}
 		return finish(l, out)
@@ -682,7 +687,7 @@ type dupPair struct{ later, first int }
 // findDuplicates returns every unit whose ID repeats an earlier unit's,
 // with the index of the first unit with that ID, in index order. It sorts
 // 64-bit hashes of the IDs and compares the IDs of equal hashes.
-func findDuplicates(units []Unit, hash func(string) uint64) []dupPair {
+func findDuplicates(units []risk.Unit, hash func(string) uint64) []dupPair {
 	type hashed struct {
 		h uint64
 		i int
@@ -697,7 +702,7 @@ func findDuplicates(units []Unit, hash func(string) uint64) []dupPair {
 	count := make([]int, 1<<bits+1)
 	top := func(h uint64) int { return int(h >> (63 - bits) >> 1) }
 	tmp := make([]hashed, len(units))
-	parallel2(len(units), func(_, lo, hi int) {
+	par.Halves(len(units), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			tmp[i] = hashed{hash(units[i].ID), i}
 		}
@@ -748,8 +753,8 @@ func findDuplicates(units []Unit, hash func(string) uint64) []dupPair {
 }
 
 // mergeByLine merges two lists of errors sorted by line.
-func mergeByLine(a, b []*RecordError) []*RecordError {
-	out := make([]*RecordError, 0, len(a)+len(b))
+func mergeByLine(a, b []*risk.RecordError) []*risk.RecordError {
+	out := make([]*risk.RecordError, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
 		if b[0].Line < a[0].Line {
 			out, b = append(out, b[0]), b[1:]
@@ -760,26 +765,16 @@ func mergeByLine(a, b []*RecordError) []*RecordError {
 	return append(append(out, a...), b...)
 }
 
-func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
+func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
 	id, e := r.need(uID)
 	if e != nil {
 		return e
 	}
-	// The ID and name of many units share one allocation: their bytes
-	// are appended to l.strSlab, never written again, and viewed as a
-	// string.
-	name := r.vals[uName]
-	var idName string
-	if n := len(id) + len(name); n > 0 {
-		if cap(l.strSlab)-len(l.strSlab) < n {
-			l.strSlab = make([]byte, 0, max(64<<10, n))
-		}
-		off := len(l.strSlab)
-		l.strSlab = append(append(l.strSlab, id...), name...)
-		idName = unsafe.String(&l.strSlab[off], n)
-	}
+	// The ID and name of a unit share one allocation.
+	l.strBuf = append(append(l.strBuf[:0], id...), r.vals[uName]...)
+	idName := string(l.strBuf)
 	u.ID, u.Name = idName[:len(id)], idName[len(id):]
-	if u.Category, e = enumCol(r, uCategory, categoryIndex, ParseCategory); e != nil {
+	if u.Category, e = enumCol(r, uCategory, categoryIndex, risk.ParseCategory); e != nil {
 		return e
 	}
 	d, e := r.need(uDistrict)
@@ -810,9 +805,9 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 	case hasLon && !hasLat:
 		return r.missing(uLat)
 	case hasLat && !(lat >= -90 && lat <= 90):
-		return r.bad(uLat, ErrBadNumber, "latitude outside [-90, 90]")
+		return r.bad(uLat, risk.ErrBadNumber, "latitude outside [-90, 90]")
 	case hasLon && !(lon >= -180 && lon <= 180):
-		return r.bad(uLon, ErrBadNumber, "longitude outside [-180, 180]")
+		return r.bad(uLon, risk.ErrBadNumber, "longitude outside [-180, 180]")
 	}
 	u.HasLocation, u.Lat, u.Lon = hasLat, lat, lon
 	if r.attrs != nil {
@@ -822,7 +817,7 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 	if n := len(r.extra); n > 0 {
 		// Attrs of many units share one allocation.
 		if cap(l.attrSlab)-len(l.attrSlab) < n {
-			l.attrSlab = make([]Attr, 0, max(4096, n))
+			l.attrSlab = make([]risk.Attr, 0, max(4096, n))
 		}
 		u.Attrs = l.attrSlab[len(l.attrSlab) : len(l.attrSlab) : len(l.attrSlab)+n]
 	}
@@ -830,7 +825,7 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 		if len(v) == 0 {
 			continue
 		}
-		a := Attr{Name: r.extraNames[k]}
+		a := risk.Attr{Name: r.extraNames[k]}
 		var f float64
 		err := strconv.ErrSyntax
 		if t := bytes.TrimSpace(v); maybeNumber(t) {
@@ -840,8 +835,8 @@ func (l *loader) parseUnit(r *row, u *Unit) *RecordError {
 		case err == nil && finite(f):
 			a.Numeric, a.Num = true, f
 		case err == nil || isRangeErr(err):
-			return &RecordError{Column: a.Name, Value: string(v),
-				Err: fmt.Errorf("%w: attribute must be finite", ErrBadNumber)}
+			return &risk.RecordError{Column: a.Name, Value: string(v),
+				Err: fmt.Errorf("%w: attribute must be finite", risk.ErrBadNumber)}
 		default:
 			a.Text = l.intern.get(v)
 		}
@@ -896,9 +891,9 @@ var telemetrySpec = newSpec("telemetry", tUnit, 7, false,
 
 // LoadTelemetry reads telemetry events into memory; see StreamTelemetry
 // for the columns and for inputs too large to hold.
-func LoadTelemetry(r io.Reader, opt LoadOptions) ([]TelemetryEvent, []*RecordError, error) {
-	var out []TelemetryEvent
-	rejected, err := StreamTelemetry(r, opt, func(e *TelemetryEvent) error {
+func LoadTelemetry(r io.Reader, opt LoadOptions) ([]risk.TelemetryEvent, []*risk.RecordError, error) {
+	var out []risk.TelemetryEvent
+	rejected, err := StreamTelemetry(r, opt, func(e *risk.TelemetryEvent) error {
 		out = append(out, *e)
 		return nil
 	})
@@ -936,21 +931,21 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]TelemetryEvent, []*RecordErr
 //
 // Timestamps are RFC 3339 (an offset is converted to UTC),
 // "2006-01-02 15:04:05" or "2006-01-02", the last two in UTC.
-func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*TelemetryEvent) error) ([]*RecordError, error) {
+func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*risk.TelemetryEvent) error) ([]*risk.RecordError, error) {
 	l := newLoader(opt, telemetrySpec)
 	var fnErr error
-	commit := func(line int, ev *TelemetryEvent) *RecordError {
+	commit := func(line int, ev *risk.TelemetryEvent) *risk.RecordError {
 		if err := fn(ev); err != nil {
 			fnErr = err
-			l.fatal(&RecordError{Line: line, Err: err})
+			l.fatal(&risk.RecordError{Line: line, Err: err})
 		}
 		return nil
 	}
 	if opt.Format == CSV {
 		runParallelCSV(l, r, (*loader).parseTelemetry, commit)
 	} else {
-		var ev TelemetryEvent
-		l.run(r, func(rw *row) *RecordError {
+		var ev risk.TelemetryEvent
+		l.run(r, func(rw *row) *risk.RecordError {
 			if e := l.parseTelemetry(rw, &ev); e != nil {
 				return e
 			}
@@ -964,8 +959,8 @@ func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*TelemetryEvent) erro
 	return rejected, err
 }
 
-func (l *loader) parseTelemetry(r *row, ev *TelemetryEvent) *RecordError {
-	var e *RecordError
+func (l *loader) parseTelemetry(r *row, ev *risk.TelemetryEvent) *risk.RecordError {
+	var e *risk.RecordError
 	if ev.UnitID, e = l.unitID(r, tUnit); e != nil {
 		return e
 	}
@@ -974,7 +969,7 @@ func (l *loader) parseTelemetry(r *row, ev *TelemetryEvent) *RecordError {
 		return e
 	}
 	ev.DeviceID = l.recentIDs.get(d)
-	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, ParseDeviceType); e != nil {
+	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, risk.ParseDeviceType); e != nil {
 		return e
 	}
 	if ev.Time, e = r.timeCol(tTime, false); e != nil {
@@ -983,7 +978,7 @@ func (l *loader) parseTelemetry(r *row, ev *TelemetryEvent) *RecordError {
 	if e = l.future(r, tTime, ev.Time); e != nil {
 		return e
 	}
-	if ev.Kind, e = enumCol(r, tKind, eventKindIndex, ParseEventKind); e != nil {
+	if ev.Kind, e = enumCol(r, tKind, eventKindIndex, risk.ParseEventKind); e != nil {
 		return e
 	}
 	if ev.Value, ev.HasValue, e = r.float(tValue); e != nil {
@@ -1023,12 +1018,12 @@ var incidentSpec = newSpec("incident", iUnit, 5, false,
 //	type        yes       fire, false-alarm, other
 //	loss        no        direct loss in yuan, finite and ≥ 0 (JSON: number)
 //	casualties  no        non-negative integer; empty = 0 (JSON: number)
-func LoadIncidents(r io.Reader, opt LoadOptions) ([]Incident, []*RecordError, error) {
+func LoadIncidents(r io.Reader, opt LoadOptions) ([]risk.Incident, []*risk.RecordError, error) {
 	l := newLoader(opt, incidentSpec)
-	var out []Incident
-	l.run(r, func(rw *row) *RecordError {
-		var in Incident
-		var e *RecordError
+	var out []risk.Incident
+	l.run(r, func(rw *row) *risk.RecordError {
+		var in risk.Incident
+		var e *risk.RecordError
 		if in.UnitID, e = l.unitID(rw, iUnit); e != nil {
 			return e
 		}
@@ -1038,14 +1033,14 @@ func LoadIncidents(r io.Reader, opt LoadOptions) ([]Incident, []*RecordError, er
 		if e = l.future(rw, iTime, in.Time); e != nil {
 			return e
 		}
-		if in.Type, e = enumCol(rw, iType, nil, ParseIncidentType); e != nil {
+		if in.Type, e = enumCol(rw, iType, nil, risk.ParseIncidentType); e != nil {
 			return e
 		}
 		if in.Loss, in.HasLoss, e = rw.float(iLoss); e != nil {
 			return e
 		}
 		if in.HasLoss && !(in.Loss >= 0) {
-			return rw.bad(iLoss, ErrBadNumber, "loss must be ≥ 0")
+			return rw.bad(iLoss, risk.ErrBadNumber, "loss must be ≥ 0")
 		}
 		if in.Casualties, e = rw.count(iCasualties); e != nil {
 			return e
@@ -1117,23 +1112,23 @@ var violationSpec = newSpec("violation", 0, 4, false,
 // deadline and rectified; a repeated inspection_id is an ErrDuplicateID.
 // Date columns accept the timestamps of StreamTelemetry and keep only
 // the UTC day.
-func LoadInspections(r io.Reader, opt LoadOptions) ([]Inspection, []*RecordError, error) {
+func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.RecordError, error) {
 	l := newLoader(opt, inspectionSpec)
-	var out []Inspection
+	var out []risk.Inspection
 	type seen struct {
 		idx, line int
 		empty     bool // the inspection has a row without violation
 	}
 	byID := map[string]seen{}
-	l.run(r, func(rw *row) *RecordError {
-		var in Inspection
+	l.run(r, func(rw *row) *risk.RecordError {
+		var in risk.Inspection
 		if e := l.parseInspection(rw, &in); e != nil {
 			return e
 		}
-		var v Violation
+		var v risk.Violation
 		hasV := false
 		if rw.lists == nil { // CSV: the violation is on the row
-			var e *RecordError
+			var e *risk.RecordError
 			if hasV, e = l.parseViolation(rw, &in, pCode, &v); e != nil {
 				return e
 			}
@@ -1164,13 +1159,13 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]Inspection, []*RecordError
 			{pReason, first.Reason == in.Reason},
 		} {
 			if !c.same {
-				return rw.bad(c.col, ErrMalformed, "differs from line %d of the same inspection", s.line)
+				return rw.bad(c.col, risk.ErrMalformed, "differs from line %d of the same inspection", s.line)
 			}
 		}
 		if s.empty || !hasV {
-			return &RecordError{Column: "code", Err: fmt.Errorf(
+			return &risk.RecordError{Column: "code", Err: fmt.Errorf(
 				"%w: inspection has rows on lines %d and %d but a row without violation must be its only row",
-				ErrMalformed, s.line, rw.line)}
+				risk.ErrMalformed, s.line, rw.line)}
 		}
 		first.Violations = append(first.Violations, v)
 		return nil
@@ -1178,7 +1173,7 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]Inspection, []*RecordError
 	return finish(l, out)
 }
 
-func (l *loader) parseInspection(r *row, in *Inspection) *RecordError {
+func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError {
 	id, e := r.need(pID)
 	if e != nil {
 		return e
@@ -1194,16 +1189,16 @@ func (l *loader) parseInspection(r *row, in *Inspection) *RecordError {
 		return e
 	}
 	in.Inspectors = r.list(pInspectors)
-	if in.Result, e = enumCol(r, pResult, nil, ParseResult); e != nil {
+	if in.Result, e = enumCol(r, pResult, nil, risk.ParseResult); e != nil {
 		return e
 	}
-	in.Reason, e = enumCol(r, pReason, nil, ParseReason)
+	in.Reason, e = enumCol(r, pReason, nil, risk.ParseReason)
 	return e
 }
 
 // parseViolation reads the four violation columns starting at column c0
 // (code, severity, deadline, rectified); ok is false if all are empty.
-func (l *loader) parseViolation(r *row, in *Inspection, c0 int, v *Violation) (ok bool, e *RecordError) {
+func (l *loader) parseViolation(r *row, in *risk.Inspection, c0 int, v *risk.Violation) (ok bool, e *risk.RecordError) {
 	code, sev, dl, rect := c0, c0+1, c0+2, c0+3
 	if len(r.vals[code]) == 0 {
 		for _, c := range []int{sev, dl, rect} {
@@ -1217,7 +1212,7 @@ func (l *loader) parseViolation(r *row, in *Inspection, c0 int, v *Violation) (o
 	if len(bytes.TrimSpace(r.vals[sev])) == 0 {
 		return false, r.missing(sev)
 	}
-	if v.Severity, e = enumCol(r, sev, nil, ParseSeverity); e != nil {
+	if v.Severity, e = enumCol(r, sev, nil, risk.ParseSeverity); e != nil {
 		return false, e
 	}
 	if v.Deadline, e = r.timeCol(dl, true); e != nil {
@@ -1228,7 +1223,7 @@ func (l *loader) parseViolation(r *row, in *Inspection, c0 int, v *Violation) (o
 	}
 	if !v.Rectified.IsZero() {
 		if v.Rectified.Before(in.Date) {
-			return false, r.bad(rect, ErrBadTime, "rectified before the inspection date %s", in.Date.Format(dateLayout))
+			return false, r.bad(rect, risk.ErrBadTime, "rectified before the inspection date %s", in.Date.Format(dateLayout))
 		}
 		if e = l.future(r, rect, v.Rectified); e != nil {
 			return false, e
@@ -1264,16 +1259,16 @@ var creditSpec = newSpec("credit", cUnit, 5, false,
 //	dishonest  no        serious-dishonesty list flag, booleans as in LoadUnits; empty = false
 //	penalties  no        non-negative integer; empty = 0 (JSON: number)
 //	as_of      yes       date (checked against opt.AsOf)
-func LoadCredit(r io.Reader, opt LoadOptions) ([]CreditRecord, []*RecordError, error) {
+func LoadCredit(r io.Reader, opt LoadOptions) ([]risk.CreditRecord, []*risk.RecordError, error) {
 	l := newLoader(opt, creditSpec)
-	var out []CreditRecord
-	l.run(r, func(rw *row) *RecordError {
-		var c CreditRecord
-		var e *RecordError
+	var out []risk.CreditRecord
+	l.run(r, func(rw *row) *risk.RecordError {
+		var c risk.CreditRecord
+		var e *risk.RecordError
 		if c.UnitID, e = l.unitID(rw, cUnit); e != nil {
 			return e
 		}
-		if c.Grade, e = enumCol(rw, cGrade, nil, ParseGrade); e != nil {
+		if c.Grade, e = enumCol(rw, cGrade, nil, risk.ParseGrade); e != nil {
 			return e
 		}
 		if c.Dishonest, e = rw.boolean(cDishonest); e != nil {
@@ -1342,12 +1337,12 @@ const maxLeaveDays = 3660
 //
 // A repeated ID is an ErrDuplicateID naming both lines; the first row is
 // kept.
-func LoadInspectors(r io.Reader, opt LoadOptions) ([]Inspector, []*RecordError, error) {
+func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.RecordError, error) {
 	l := newLoader(opt, inspectorSpec)
-	var out []Inspector
+	var out []risk.Inspector
 	seen := map[string]int{}
-	l.run(r, func(rw *row) *RecordError {
-		var in Inspector
+	l.run(r, func(rw *row) *risk.RecordError {
+		var in risk.Inspector
 		if e := l.parseInspector(rw, &in); e != nil {
 			return e
 		}
@@ -1361,7 +1356,7 @@ func LoadInspectors(r io.Reader, opt LoadOptions) ([]Inspector, []*RecordError, 
 	return finish(l, out)
 }
 
-func (l *loader) parseInspector(r *row, in *Inspector) *RecordError {
+func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
 	id, e := r.need(nID)
 	if e != nil {
 		return e
@@ -1372,9 +1367,9 @@ func (l *loader) parseInspector(r *row, in *Inspector) *RecordError {
 	in.Department = string(r.vals[nDepartment])
 	in.Districts = r.list(nDistricts)
 	for _, s := range r.list(nCategories) {
-		c, err := ParseCategory(s)
+		c, err := risk.ParseCategory(s)
 		if err != nil {
-			return &RecordError{Column: r.colName(nCategories), Value: s, Err: err}
+			return &risk.RecordError{Column: r.colName(nCategories), Value: s, Err: err}
 		}
 		in.Categories = append(in.Categories, c)
 	}
@@ -1394,7 +1389,7 @@ func (l *loader) parseInspector(r *row, in *Inspector) *RecordError {
 	if l.opt.Units != nil {
 		for _, u := range in.Conflicts {
 			if !l.opt.Units.Has(u) {
-				return &RecordError{Column: r.colName(nConflicts), Value: u, Err: ErrUnknownUnit}
+				return &risk.RecordError{Column: r.colName(nConflicts), Value: u, Err: risk.ErrUnknownUnit}
 			}
 		}
 	}
@@ -1403,10 +1398,10 @@ func (l *loader) parseInspector(r *row, in *Inspector) *RecordError {
 
 // leaveDays expands a leave element: a date or an inclusive range
 // "first..last".
-func leaveDays(r *row, s string) ([]time.Time, *RecordError) {
-	bad := func(format string, args ...any) *RecordError {
-		return &RecordError{Column: r.colName(nLeave), Value: s,
-			Err: fmt.Errorf("%w: %s", ErrBadTime, fmt.Sprintf(format, args...))}
+func leaveDays(r *row, s string) ([]time.Time, *risk.RecordError) {
+	bad := func(format string, args ...any) *risk.RecordError {
+		return &risk.RecordError{Column: r.colName(nLeave), Value: s,
+			Err: fmt.Errorf("%w: %s", risk.ErrBadTime, fmt.Sprintf(format, args...))}
 	}
 	a, b, isRange := strings.Cut(s, "..")
 	first, ok := parseTime([]byte(strings.TrimSpace(a)))
@@ -1451,10 +1446,10 @@ type Files struct {
 // In strict mode the first bad row ends loading with its *RecordError;
 // in lenient mode rejected lists the bad rows of every file in that
 // order. An unreadable file is an error in both modes.
-func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*Records, []*RecordError, error) {
-	recs := &Records{}
-	var rejected []*RecordError
-	load := func(name string, fn func(io.Reader, LoadOptions) ([]*RecordError, error)) error {
+func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*risk.Records, []*risk.RecordError, error) {
+	recs := &risk.Records{}
+	var rejected []*risk.RecordError
+	load := func(name string, fn func(io.Reader, LoadOptions) ([]*risk.RecordError, error)) error {
 		if name == "" {
 			return nil
 		}
@@ -1482,32 +1477,32 @@ func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*Records, []*RecordE
 	var err error
 	steps := []struct {
 		name string
-		fn   func(io.Reader, LoadOptions) ([]*RecordError, error)
+		fn   func(io.Reader, LoadOptions) ([]*risk.RecordError, error)
 	}{
-		{files.Units, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Units, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			if recs.Units, rej, err = LoadUnits(r, o); err != nil {
 				return rej, err
 			}
-			opt.Units, err = NewDirectory(recs.Units)
+			opt.Units, err = risk.NewDirectory(recs.Units)
 			return rej, err
 		}},
-		{files.Inspectors, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Inspectors, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			recs.Inspectors, rej, err = LoadInspectors(r, o)
 			return rej, err
 		}},
-		{files.Telemetry, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Telemetry, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			recs.Telemetry, rej, err = LoadTelemetry(r, o)
 			return rej, err
 		}},
-		{files.Incidents, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Incidents, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			recs.Incidents, rej, err = LoadIncidents(r, o)
 			return rej, err
 		}},
-		{files.Inspections, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Inspections, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			recs.Inspections, rej, err = LoadInspections(r, o)
 			return rej, err
 		}},
-		{files.Credit, func(r io.Reader, o LoadOptions) (rej []*RecordError, err error) {
+		{files.Credit, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
 			recs.Credit, rej, err = LoadCredit(r, o)
 			return rej, err
 		}},

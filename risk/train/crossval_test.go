@@ -1,8 +1,10 @@
-package risk
+package train
 
 import (
 	"testing"
 	"time"
+
+	"github.com/firedraw/firedraw/risk"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,16 +52,16 @@ func TestTemporalSplit(t *testing.T) {
 	rec := fixtureRecords()
 	// Outcomes after the cut: a fire at U1, a major violation at U2, a
 	// minor one at U3, and a fire at U3 after the horizon.
-	rec.Incidents = append(rec.Incidents, Incident{UnitID: "U1", Time: fxAsOf.Add(24 * time.Hour), Type: Fire},
-		Incident{UnitID: "U3", Time: fxAsOf.AddDate(2, 0, 0), Type: Fire})
+	rec.Incidents = append(rec.Incidents, risk.Incident{UnitID: "U1", Time: fxAsOf.Add(24 * time.Hour), Type: risk.Fire},
+		risk.Incident{UnitID: "U3", Time: fxAsOf.AddDate(2, 0, 0), Type: risk.Fire})
 	rec.Inspections = append(rec.Inspections,
-		Inspection{UnitID: "U2", Date: fxAsOf.AddDate(0, 3, 0), Violations: []Violation{{Severity: Major}}},
-		Inspection{UnitID: "U3", Date: fxAsOf.AddDate(0, 3, 0), Violations: []Violation{{Severity: Minor}}})
+		risk.Inspection{UnitID: "U2", Date: fxAsOf.AddDate(0, 3, 0), Violations: []risk.Violation{{Severity: risk.Major}}},
+		risk.Inspection{UnitID: "U3", Date: fxAsOf.AddDate(0, 3, 0), Violations: []risk.Violation{{Severity: risk.Minor}}})
 	s, err := TemporalSplit(rec, fxAsOf, SplitConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, []bool{true, true, false}, s.Y)
 	assert.Equal(t, fxAsOf.Add(365*24*time.Hour), s.End)
-	want, err := Extract(fixtureRecords(), fxAsOf, FeatureConfig{})
+	want, err := risk.Extract(fixtureRecords(), fxAsOf, risk.FeatureConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, want.X, s.Table.X, "features ignore the outcome period")
 	s, err = TemporalSplit(rec, fxAsOf, SplitConfig{FiresOnly: true})

@@ -1,9 +1,11 @@
-package risk
+package train
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/firedraw/firedraw/risk"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,7 +13,7 @@ import (
 
 // simulate draws n units from a known logistic model with independent
 // features x_j ~ N(mean_j, sd_j²).
-func simulate(seed uint64, n int, intercept float64, beta, mean, sd []float64) (*Table, []bool) {
+func simulate(seed uint64, n int, intercept float64, beta, mean, sd []float64) (*risk.Table, []bool) {
 	r := rand.New(rand.NewPCG(seed, 7))
 	p := len(beta)
 	names := make([]string, p)
@@ -31,7 +33,7 @@ func simulate(seed uint64, n int, intercept float64, beta, mean, sd []float64) (
 		}
 		y[i] = r.Float64() < 1/(1+math.Exp(-eta))
 	}
-	return &Table{Names: names, UnitIDs: ids, X: x}, y
+	return &risk.Table{Names: names, UnitIDs: ids, X: x}, y
 }
 
 func TestFitRecoversCoefficients(t *testing.T) {
@@ -94,7 +96,7 @@ func TestFitBinned(t *testing.T) {
 		}
 		y[i] = r.Float64() < 1/(1+math.Exp(-eta))
 	}
-	tab := &Table{Names: []string{"x", "z"}, UnitIDs: ids, X: x}
+	tab := &risk.Table{Names: []string{"x", "z"}, UnitIDs: ids, X: x}
 	m, _, err := Fit(tab, y, FitConfig{Bins: 4, Lambda: 1e-4})
 	require.NoError(t, err)
 	tx := m.Terms[0]
@@ -113,10 +115,10 @@ func TestFitBinned(t *testing.T) {
 }
 
 func TestFitErrors(t *testing.T) {
-	tab := &Table{Names: []string{"x"}, UnitIDs: []string{"a", "b", "c", "d"}, X: []float64{-2, -1, 1, 2}}
+	tab := &risk.Table{Names: []string{"x"}, UnitIDs: []string{"a", "b", "c", "d"}, X: []float64{-2, -1, 1, 2}}
 	for _, tc := range []struct {
 		name string
-		tab  *Table
+		tab  *risk.Table
 		y    []bool
 		cfg  FitConfig
 		is   error
@@ -125,10 +127,10 @@ func TestFitErrors(t *testing.T) {
 		{"lengths", tab, []bool{true, false}, FitConfig{}, ErrBadOutcome, "2 outcomes for 4 units"},
 		{"all zero", tab, []bool{false, false, false, false}, FitConfig{}, ErrBadOutcome, "0 of 4"},
 		{"all one", tab, []bool{true, true, true, true}, FitConfig{}, ErrBadOutcome, "4 of 4"},
-		{"NaN", &Table{Names: []string{"x"}, UnitIDs: []string{"a", "b"}, X: []float64{1, math.NaN()}},
-			[]bool{true, false}, FitConfig{}, ErrBadFeature, `feature "x" of unit "b"`},
+		{"NaN", &risk.Table{Names: []string{"x"}, UnitIDs: []string{"a", "b"}, X: []float64{1, math.NaN()}},
+			[]bool{true, false}, FitConfig{}, risk.ErrBadFeature, `feature "x" of unit "b"`},
 		{"separable", tab, []bool{false, false, true, true}, FitConfig{}, ErrNotConverged, "separable"},
-		{"iterations", &Table{Names: []string{"x"}, UnitIDs: []string{"a", "b", "c", "d"}, X: []float64{-2, 1, -1, 2}},
+		{"iterations", &risk.Table{Names: []string{"x"}, UnitIDs: []string{"a", "b", "c", "d"}, X: []float64{-2, 1, -1, 2}},
 			[]bool{false, false, true, true}, FitConfig{MaxIter: 1, GradTol: 1e-15}, ErrNotConverged, "status"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,11 +146,11 @@ func TestFitErrors(t *testing.T) {
 }
 
 func TestQuantileEdges(t *testing.T) {
-	assert.Nil(t, QuantileEdges([]float64{0, 1, 0, 1}, 4)) // a flag stays linear
-	assert.Nil(t, QuantileEdges([]float64{1, 2, 3}, 1))
-	assert.Equal(t, []float64{3, 5, 7}, QuantileEdges([]float64{8, 7, 6, 5, 4, 3, 2, 1}, 4))
+	assert.Nil(t, risk.QuantileEdges([]float64{0, 1, 0, 1}, 4)) // a flag stays linear
+	assert.Nil(t, risk.QuantileEdges([]float64{1, 2, 3}, 1))
+	assert.Equal(t, []float64{3, 5, 7}, risk.QuantileEdges([]float64{8, 7, 6, 5, 4, 3, 2, 1}, 4))
 	// Many values at the minimum: no empty bin.
-	assert.Equal(t, []float64{5}, QuantileEdges([]float64{0, 0, 0, 0, 0, 0, 5, 9}, 4))
+	assert.Equal(t, []float64{5}, risk.QuantileEdges([]float64{0, 0, 0, 0, 0, 0, 5, 9}, 4))
 }
 
 func TestFitLog1p(t *testing.T) {
@@ -165,10 +167,10 @@ func TestFitLog1p(t *testing.T) {
 		eta := -2 + 0.8*math.Log1p(c) - 0.5*z
 		y[i] = r.Float64() < 1/(1+math.Exp(-eta))
 	}
-	tab := &Table{Names: []string{"c", "z"}, UnitIDs: ids, X: x}
+	tab := &risk.Table{Names: []string{"c", "z"}, UnitIDs: ids, X: x}
 	m, _, err := Fit(tab, y, FitConfig{Log1p: true})
 	require.NoError(t, err)
-	assert.Equal(t, TransformLog1p, m.Terms[0].Transform)
+	assert.Equal(t, risk.TransformLog1p, m.Terms[0].Transform)
 	assert.Equal(t, "", m.Terms[1].Transform, "a flag is not transformed")
 	// Same tolerance argument as TestFitRecoversCoefficients.
 	assert.InDelta(t, 0.8, m.Terms[0].Coef, 0.1)
@@ -178,8 +180,8 @@ func TestFitLog1p(t *testing.T) {
 	c := s.Contributions(3, nil)
 	assert.Equal(t, m.Terms[0].Coef*(math.Log1p(x[6])-m.Terms[0].Center), c[0], "the term sees log(1+x)")
 	assert.InDelta(t, s.Logit[3]-m.Intercept, c[0]+c[1], 1e-12)
-	bad := &Model{Terms: []Term{{Feature: "c", Transform: "sqrt"}}}
+	bad := &risk.Model{Terms: []risk.Term{{Feature: "c", Transform: "sqrt"}}}
 	_, err = bad.Score(tab)
-	assert.ErrorIs(t, err, ErrBadFeature)
+	assert.ErrorIs(t, err, risk.ErrBadFeature)
 	assert.Contains(t, err.Error(), `"sqrt"`)
 }

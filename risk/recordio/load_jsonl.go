@@ -1,9 +1,10 @@
-package risk
+package recordio
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/firedraw/firedraw/risk"
 	"io"
 	"slices"
 	"strings"
@@ -12,7 +13,7 @@ import (
 
 // runJSONL feeds each non-blank line of r, one JSON object, to fn as a
 // row.
-func (l *loader) runJSONL(r io.Reader, fn func(*row) *RecordError) {
+func (l *loader) runJSONL(r io.Reader, fn func(*row) *risk.RecordError) {
 	lr := newLineReader(r)
 	s := l.spec
 	rw := &row{spec: s, vals: make([][]byte, len(s.cols)), lists: make([][]string, len(s.cols))}
@@ -22,7 +23,7 @@ func (l *loader) runJSONL(r io.Reader, fn func(*row) *RecordError) {
 			return
 		}
 		if err != nil {
-			l.fatal(&RecordError{Line: lr.lineNo + 1, Err: err})
+			l.fatal(&risk.RecordError{Line: lr.lineNo + 1, Err: err})
 			return
 		}
 		b = bytes.TrimSpace(b)
@@ -62,13 +63,13 @@ func jsonObject(b []byte) (map[string]json.RawMessage, []string, error) {
 }
 
 // jsonRow fills rw from one line.
-func (l *loader) jsonRow(rw *row, b []byte) *RecordError {
+func (l *loader) jsonRow(rw *row, b []byte) *risk.RecordError {
 	if !utf8.Valid(b) {
-		return &RecordError{Err: fmt.Errorf("%w: not valid UTF-8", ErrMalformed)}
+		return &risk.RecordError{Err: fmt.Errorf("%w: not valid UTF-8", risk.ErrMalformed)}
 	}
 	m, keys, err := jsonObject(b)
 	if err != nil {
-		return &RecordError{Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+		return &risk.RecordError{Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 	}
 	s := rw.spec
 	// The record ID first, so that errors in other fields can name it.
@@ -93,7 +94,7 @@ func (l *loader) jsonRow(rw *row, b []byte) *RecordError {
 				rw.violations = v
 				continue
 			}
-			return &RecordError{Column: k, Err: fmt.Errorf("%w: %q is not a %s field", ErrUnknownField, k, s.kind)}
+			return &risk.RecordError{Column: k, Err: fmt.Errorf("%w: %q is not a %s field", risk.ErrUnknownField, k, s.kind)}
 		}
 		if e := setJSON(rw, c, v); e != nil {
 			return e
@@ -103,12 +104,12 @@ func (l *loader) jsonRow(rw *row, b []byte) *RecordError {
 }
 
 // setJSON stores the JSON value v in column c, checking its type.
-func setJSON(r *row, c int, v json.RawMessage) *RecordError {
+func setJSON(r *row, c int, v json.RawMessage) *risk.RecordError {
 	if len(v) == 0 || string(v) == "null" {
 		return nil
 	}
-	bad := func(want string) *RecordError {
-		return &RecordError{Column: r.colName(c), Value: string(v), Err: fmt.Errorf("%w: want %s", ErrMalformed, want)}
+	bad := func(want string) *risk.RecordError {
+		return &risk.RecordError{Column: r.colName(c), Value: string(v), Err: fmt.Errorf("%w: want %s", risk.ErrMalformed, want)}
 	}
 	switch r.spec.cols[c].kind {
 	case kText:
@@ -139,8 +140,8 @@ func setJSON(r *row, c int, v json.RawMessage) *RecordError {
 				continue
 			}
 			if strings.IndexByte(s, listSep) >= 0 {
-				return &RecordError{Column: r.colName(c), Value: s,
-					Err: fmt.Errorf("%w: list element contains ';'", ErrMalformed)}
+				return &risk.RecordError{Column: r.colName(c), Value: s,
+					Err: fmt.Errorf("%w: list element contains ';'", risk.ErrMalformed)}
 			}
 			out = append(out, s)
 		}
@@ -152,57 +153,57 @@ func setJSON(r *row, c int, v json.RawMessage) *RecordError {
 }
 
 // jsonAttrs decodes a unit's "attrs" object.
-func (l *loader) jsonAttrs(raw []byte) ([]Attr, *RecordError) {
+func (l *loader) jsonAttrs(raw []byte) ([]risk.Attr, *risk.RecordError) {
 	if string(raw) == "null" {
 		return nil, nil
 	}
 	m, names, err := jsonObject(raw)
 	if err != nil {
-		return nil, &RecordError{Column: "attrs", Value: string(raw),
-			Err: fmt.Errorf("%w: want an object of numbers and strings", ErrMalformed)}
+		return nil, &risk.RecordError{Column: "attrs", Value: string(raw),
+			Err: fmt.Errorf("%w: want an object of numbers and strings", risk.ErrMalformed)}
 	}
-	var attrs []Attr
+	var attrs []risk.Attr
 	for _, name := range names {
 		v := m[name]
 		col := "attrs." + name
 		if err := checkAttrName(name); err != nil {
-			return nil, &RecordError{Column: col, Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+			return nil, &risk.RecordError{Column: col, Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 		}
 		switch {
 		case string(v) == "null":
 		case v[0] == '"':
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
-				return nil, &RecordError{Column: col, Value: string(v), Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+				return nil, &risk.RecordError{Column: col, Value: string(v), Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 			}
 			if s != "" {
-				attrs = append(attrs, Attr{Name: name, Text: l.intern.str(s)})
+				attrs = append(attrs, risk.Attr{Name: name, Text: l.intern.str(s)})
 			}
 		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
 			var f float64
 			if err := json.Unmarshal(v, &f); err != nil || !finite(f) {
-				return nil, &RecordError{Column: col, Value: string(v),
-					Err: fmt.Errorf("%w: attribute must be finite", ErrBadNumber)}
+				return nil, &risk.RecordError{Column: col, Value: string(v),
+					Err: fmt.Errorf("%w: attribute must be finite", risk.ErrBadNumber)}
 			}
-			attrs = append(attrs, Attr{Name: name, Numeric: true, Num: f})
+			attrs = append(attrs, risk.Attr{Name: name, Numeric: true, Num: f})
 		default:
-			return nil, &RecordError{Column: col, Value: string(v),
-				Err: fmt.Errorf("%w: attribute must be a number or a string", ErrMalformed)}
+			return nil, &risk.RecordError{Column: col, Value: string(v),
+				Err: fmt.Errorf("%w: attribute must be a number or a string", risk.ErrMalformed)}
 		}
 	}
 	return attrs, nil
 }
 
 // jsonViolations decodes an inspection's "violations" array.
-func (l *loader) jsonViolations(rw *row, in *Inspection) *RecordError {
+func (l *loader) jsonViolations(rw *row, in *risk.Inspection) *risk.RecordError {
 	raw := rw.violations
 	if raw == nil || string(raw) == "null" {
 		return nil
 	}
 	var list []json.RawMessage
 	if raw[0] != '[' || json.Unmarshal(raw, &list) != nil {
-		return &RecordError{Column: "violations", Value: string(raw),
-			Err: fmt.Errorf("%w: want an array of objects", ErrMalformed)}
+		return &risk.RecordError{Column: "violations", Value: string(raw),
+			Err: fmt.Errorf("%w: want an array of objects", risk.ErrMalformed)}
 	}
 	n := len(violationSpec.cols)
 	sub := &row{spec: violationSpec, line: rw.line, vals: make([][]byte, n), lists: make([][]string, n)}
@@ -211,20 +212,20 @@ func (l *loader) jsonViolations(rw *row, in *Inspection) *RecordError {
 		clear(sub.vals)
 		m, keys, err := jsonObject(item)
 		if err != nil {
-			return &RecordError{Column: fmt.Sprintf("violations[%d]", i), Value: string(item),
-				Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+			return &risk.RecordError{Column: fmt.Sprintf("violations[%d]", i), Value: string(item),
+				Err: fmt.Errorf("%w: %v", risk.ErrMalformed, err)}
 		}
 		for _, k := range keys {
 			c, ok := violationSpec.index[k]
 			if !ok {
-				return &RecordError{Column: sub.prefix + k,
-					Err: fmt.Errorf("%w: %q is not a violation field", ErrUnknownField, k)}
+				return &risk.RecordError{Column: sub.prefix + k,
+					Err: fmt.Errorf("%w: %q is not a violation field", risk.ErrUnknownField, k)}
 			}
 			if e := setJSON(sub, c, m[k]); e != nil {
 				return e
 			}
 		}
-		var v Violation
+		var v risk.Violation
 		ok, e := l.parseViolation(sub, in, 0, &v)
 		if e != nil {
 			return e

@@ -1,8 +1,9 @@
-package risk
+package recordio
 
 import (
 	"bufio"
 	"fmt"
+	"github.com/firedraw/firedraw/risk"
 	"io"
 	"math"
 	"slices"
@@ -29,13 +30,15 @@ const (
 	listSep    = ';'
 )
 
+// The CSV headers of the writers: the columns of the loaders' specs, in
+// the same order, so that the names are written once.
 var (
-	unitColumns       = []string{"id", "name", "category", "district", "key_unit", "crowded_place", "high_fire_risk", "lat", "lon"}
-	telemetryColumns  = []string{"unit_id", "device_id", "device_type", "time", "kind", "value", "measure"}
-	incidentColumns   = []string{"unit_id", "time", "type", "loss", "casualties"}
-	inspectionColumns = []string{"inspection_id", "unit_id", "date", "inspectors", "result", "reason", "code", "severity", "deadline", "rectified"}
-	creditColumns     = []string{"unit_id", "grade", "dishonest", "penalties", "as_of"}
-	inspectorColumns  = []string{"id", "name", "certificate", "department", "districts", "categories", "max_per_round", "leave", "conflicts"}
+	unitColumns       = unitSpec.colNames()
+	telemetryColumns  = telemetrySpec.colNames()
+	incidentColumns   = incidentSpec.colNames()
+	inspectionColumns = inspectionSpec.colNames()
+	creditColumns     = creditSpec.colNames()
+	inspectorColumns  = inspectorSpec.colNames()
 )
 
 // lineWriter accumulates one output line at a time and keeps the first
@@ -128,7 +131,7 @@ func writeErr(sentinel error, what, id, format string, args ...any) error {
 
 func checkFloat(f float64, what, id, field string) error {
 	if !finite(f) {
-		return writeErr(ErrBadNumber, what, id, "%s is %v", field, f)
+		return writeErr(risk.ErrBadNumber, what, id, "%s is %v", field, f)
 	}
 	return nil
 }
@@ -136,7 +139,7 @@ func checkFloat(f float64, what, id, field string) error {
 func checkList(list []string, what, id, field string) error {
 	for _, s := range list {
 		if strings.IndexByte(s, listSep) >= 0 || s == "" || strings.TrimSpace(s) != s {
-			return writeErr(ErrMalformed, what, id, "%s element %q is empty, padded or contains ';'", field, s)
+			return writeErr(risk.ErrMalformed, what, id, "%s element %q is empty, padded or contains ';'", field, s)
 		}
 	}
 	return nil
@@ -144,17 +147,17 @@ func checkList(list []string, what, id, field string) error {
 
 // attrNames returns the sorted union of attribute names and checks each
 // unit's attributes.
-func attrNames(units []Unit) ([]string, error) {
+func attrNames(units []risk.Unit) ([]string, error) {
 	set := map[string]bool{}
 	for i := range units {
 		u := &units[i]
 		for j, a := range u.Attrs {
 			if err := checkAttrName(a.Name); err != nil {
-				return nil, writeErr(ErrMalformed, "unit", u.ID, "%v", err)
+				return nil, writeErr(risk.ErrMalformed, "unit", u.ID, "%v", err)
 			}
 			for _, b := range u.Attrs[:j] {
 				if b.Name == a.Name {
-					return nil, writeErr(ErrMalformed, "unit", u.ID, "attribute %q repeated", a.Name)
+					return nil, writeErr(risk.ErrMalformed, "unit", u.ID, "attribute %q repeated", a.Name)
 				}
 			}
 			if a.Numeric {
@@ -188,7 +191,7 @@ func checkAttrName(name string) error {
 	return nil
 }
 
-func checkUnit(u *Unit) error {
+func checkUnit(u *risk.Unit) error {
 	if u.HasLocation {
 		if err := checkFloat(u.Lat, "unit", u.ID, "lat"); err != nil {
 			return err
@@ -207,7 +210,7 @@ func checkUnit(u *Unit) error {
 // that CSV cannot tell a text attribute that looks like a number (or is
 // empty) from a numeric (or absent) one; WriteUnitsJSONL keeps the
 // distinction.
-func WriteUnitsCSV(w io.Writer, units []Unit) error {
+func WriteUnitsCSV(w io.Writer, units []risk.Unit) error {
 	names, err := attrNames(units)
 	if err != nil {
 		return err
@@ -286,7 +289,7 @@ func (tw *TelemetryCSVWriter) writeHeader() {
 
 // Write writes one event. The first error (from validation or from the
 // underlying writer) is returned by this and every later call.
-func (tw *TelemetryCSVWriter) Write(e *TelemetryEvent) error {
+func (tw *TelemetryCSVWriter) Write(e *risk.TelemetryEvent) error {
 	if tw.lw.err != nil {
 		return tw.lw.err
 	}
@@ -328,7 +331,7 @@ func (tw *TelemetryCSVWriter) Flush() error {
 
 // WriteTelemetryCSV writes events as CSV with the columns unit_id,
 // device_id, device_type, time, kind, value, measure.
-func WriteTelemetryCSV(w io.Writer, events []TelemetryEvent) error {
+func WriteTelemetryCSV(w io.Writer, events []risk.TelemetryEvent) error {
 	tw := NewTelemetryCSVWriter(w)
 	for i := range events {
 		if err := tw.Write(&events[i]); err != nil {
@@ -340,7 +343,7 @@ func WriteTelemetryCSV(w io.Writer, events []TelemetryEvent) error {
 
 // WriteIncidentsCSV writes incidents as CSV with the columns unit_id,
 // time, type, loss, casualties.
-func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
+func WriteIncidentsCSV(w io.Writer, incidents []risk.Incident) error {
 	lw := newLineWriter(w)
 	lw.header(incidentColumns)
 	for i := range incidents {
@@ -371,7 +374,7 @@ func WriteIncidentsCSV(w io.Writer, incidents []Incident) error {
 // columns inspection_id, unit_id, date, inspectors, result, reason, code,
 // severity, deadline, rectified: one row per violation, or one row with
 // empty violation columns for an inspection without violations.
-func WriteInspectionsCSV(w io.Writer, inspections []Inspection) error {
+func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	lw := newLineWriter(w)
 	lw.header(inspectionColumns)
 	for i := range inspections {
@@ -414,7 +417,7 @@ func WriteInspectionsCSV(w io.Writer, inspections []Inspection) error {
 
 // WriteCreditCSV writes credit records as CSV with the columns unit_id,
 // grade, dishonest, penalties, as_of.
-func WriteCreditCSV(w io.Writer, credit []CreditRecord) error {
+func WriteCreditCSV(w io.Writer, credit []risk.CreditRecord) error {
 	lw := newLineWriter(w)
 	lw.header(creditColumns)
 	for i := range credit {
@@ -463,7 +466,7 @@ func leaveRanges(leave []time.Time) []string {
 	return out
 }
 
-func categoryNamesOf(cats []Category) []string {
+func categoryNamesOf(cats []risk.Category) []string {
 	out := make([]string, len(cats))
 	for i, c := range cats {
 		out[i] = c.String()
@@ -471,7 +474,7 @@ func categoryNamesOf(cats []Category) []string {
 	return out
 }
 
-func checkInspector(in *Inspector) error {
+func checkInspector(in *risk.Inspector) error {
 	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
 		return err
 	}
@@ -482,7 +485,7 @@ func checkInspector(in *Inspector) error {
 // certificate, department, districts, categories, max_per_round, leave,
 // conflicts. List columns are ';'-separated; leave days are written
 // sorted, consecutive days as one "first..last" range.
-func WriteInspectorsCSV(w io.Writer, inspectors []Inspector) error {
+func WriteInspectorsCSV(w io.Writer, inspectors []risk.Inspector) error {
 	lw := newLineWriter(w)
 	lw.header(inspectorColumns)
 	for i := range inspectors {
@@ -624,7 +627,7 @@ func appendJSONString(dst []byte, s string) []byte {
 // high_fire_risk, lat and lon (only when HasLocation) and attrs (only when
 // there are attributes: an object from name to number or string, keys
 // sorted).
-func WriteUnitsJSONL(w io.Writer, units []Unit) error {
+func WriteUnitsJSONL(w io.Writer, units []risk.Unit) error {
 	if _, err := attrNames(units); err != nil {
 		return err
 	}
@@ -676,7 +679,7 @@ func WriteUnitsJSONL(w io.Writer, units []Unit) error {
 // WriteTelemetryJSONL writes events as JSON Lines with the fields unit_id,
 // device_id, device_type, time, kind, value (only when HasValue) and
 // measure (only when not empty).
-func WriteTelemetryJSONL(w io.Writer, events []TelemetryEvent) error {
+func WriteTelemetryJSONL(w io.Writer, events []risk.TelemetryEvent) error {
 	lw := newLineWriter(w)
 	var o jsonObj
 	for i := range events {
@@ -706,7 +709,7 @@ func WriteTelemetryJSONL(w io.Writer, events []TelemetryEvent) error {
 
 // WriteIncidentsJSONL writes incidents as JSON Lines with the fields
 // unit_id, time, type, loss (only when HasLoss) and casualties.
-func WriteIncidentsJSONL(w io.Writer, incidents []Incident) error {
+func WriteIncidentsJSONL(w io.Writer, incidents []risk.Incident) error {
 	lw := newLineWriter(w)
 	var o jsonObj
 	for i := range incidents {
@@ -734,7 +737,7 @@ func WriteIncidentsJSONL(w io.Writer, incidents []Incident) error {
 // inspection with the fields inspection_id, unit_id, date, inspectors (an
 // array), result, reason and violations (an array of objects with code,
 // severity, and deadline and rectified when set).
-func WriteInspectionsJSONL(w io.Writer, inspections []Inspection) error {
+func WriteInspectionsJSONL(w io.Writer, inspections []risk.Inspection) error {
 	lw := newLineWriter(w)
 	var o jsonObj
 	for i := range inspections {
@@ -777,7 +780,7 @@ func WriteInspectionsJSONL(w io.Writer, inspections []Inspection) error {
 
 // WriteCreditJSONL writes credit records as JSON Lines with the fields
 // unit_id, grade, dishonest, penalties, as_of.
-func WriteCreditJSONL(w io.Writer, credit []CreditRecord) error {
+func WriteCreditJSONL(w io.Writer, credit []risk.CreditRecord) error {
 	lw := newLineWriter(w)
 	var o jsonObj
 	for i := range credit {
@@ -798,7 +801,7 @@ func WriteCreditJSONL(w io.Writer, credit []CreditRecord) error {
 // name, certificate, department, districts, categories, max_per_round,
 // leave and conflicts; list fields are arrays, leave as in
 // WriteInspectorsCSV.
-func WriteInspectorsJSONL(w io.Writer, inspectors []Inspector) error {
+func WriteInspectorsJSONL(w io.Writer, inspectors []risk.Inspector) error {
 	lw := newLineWriter(w)
 	var o jsonObj
 	for i := range inspectors {

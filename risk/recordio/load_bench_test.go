@@ -1,4 +1,4 @@
-package risk
+package recordio
 
 import (
 	"bytes"
@@ -7,12 +7,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/firedraw/firedraw/risk"
 )
 
 // Loader benchmarks on in-memory CSV made once per process by a seeded
 // generator and the package's writers. Run, for example,
 //
-//	go test ./risk -run '^$' -bench 'BenchmarkLoadUnitsCSV/N=1e6|BenchmarkStreamTelemetryCSV/N=1e7' -benchtime 3x
+//	go test ./risk/recordio -run '^$' -bench 'BenchmarkLoadUnitsCSV/N=1e6|BenchmarkStreamTelemetryCSV/N=1e7' -benchtime 3x
 //
 // rows/s counts data rows loaded per second of wall time.
 
@@ -20,20 +22,20 @@ var benchDistricts = []string{"上城区", "拱墅区", "西湖区", "滨江区"
 	"富阳区", "临安区", "桐庐县", "淳安县"}
 
 // benchUnit returns unit i of a synthetic directory.
-func benchUnit(rng *rand.Rand, i int) Unit {
-	cat := Category(rng.IntN(int(numCategories)))
-	return Unit{
+func benchUnit(rng *rand.Rand, i int) risk.Unit {
+	cat := risk.Category(rng.IntN(len(risk.Categories())))
+	return risk.Unit{
 		ID:           fmt.Sprintf("91330%013d", i),
 		Name:         fmt.Sprintf("单位%d号", i),
 		Category:     cat,
 		District:     benchDistricts[rng.IntN(len(benchDistricts))],
 		KeyUnit:      rng.IntN(20) == 0,
-		CrowdedPlace: cat == CrowdedPlaceCategory,
+		CrowdedPlace: cat == risk.CrowdedPlaceCategory,
 		HasLocation:  true,
 		// Six decimals (about 0.1 m), as directories record them.
 		Lat: 30 + float64(rng.IntN(1e6))/1e6,
 		Lon: 119.5 + float64(rng.IntN(1e6))/1e6,
-		Attrs: []Attr{
+		Attrs: []risk.Attr{
 			{Name: "construction", Text: [...]string{"砖混", "钢结构", "框架", "木结构"}[rng.IntN(4)]},
 			{Name: "floor_area", Numeric: true, Num: float64(20 + rng.IntN(20000))},
 			{Name: "floors", Numeric: true, Num: float64(1 + rng.IntN(30))},
@@ -68,7 +70,7 @@ func unitsCSV(b *testing.B, n int) []byte {
 	return benchCSV(b, fmt.Sprint("units", n), func(buf *bytes.Buffer) error {
 		rng := rand.New(rand.NewPCG(1, uint64(n)))
 		const batch = 10000
-		units := make([]Unit, 0, batch)
+		units := make([]risk.Unit, 0, batch)
 		var tmp bytes.Buffer
 		for start := 0; start < n; start += batch {
 			units = units[:0]
@@ -98,16 +100,16 @@ func telemetryCSV(b *testing.B, n int) []byte {
 		t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		step := 365 * 24 * time.Hour / time.Duration(n)
 		tw := NewTelemetryCSVWriter(buf)
-		var e TelemetryEvent
+		var e risk.TelemetryEvent
 		for i := range n {
 			u := rng.IntN(units)
 			dev := rng.IntN(3)
-			e = TelemetryEvent{
+			e = risk.TelemetryEvent{
 				UnitID:     fmt.Sprintf("91330%013d", u),
 				DeviceID:   fmt.Sprintf("D%d-%d", u, dev),
-				DeviceType: [...]DeviceType{SmokeDetector, WaterPressureSensor, ResidualCurrentMonitor}[dev],
+				DeviceType: [...]risk.DeviceType{risk.SmokeDetector, risk.WaterPressureSensor, risk.ResidualCurrentMonitor}[dev],
 				Time:       t0.Add(time.Duration(i) * step).Truncate(time.Second),
-				Kind:       EventKind(rng.IntN(int(numEventKinds))),
+				Kind:       risk.EventKind(rng.IntN(len(risk.EventKinds()))),
 			}
 			if dev > 0 && rng.IntN(2) == 0 {
 				e.HasValue = true
@@ -157,7 +159,7 @@ func BenchmarkStreamTelemetryCSV(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				count := 0
-				_, err := StreamTelemetry(bytes.NewReader(data), LoadOptions{}, func(*TelemetryEvent) error {
+				_, err := StreamTelemetry(bytes.NewReader(data), LoadOptions{}, func(*risk.TelemetryEvent) error {
 					count++
 					return nil
 				})
@@ -173,7 +175,7 @@ func BenchmarkStreamTelemetryCSV(b *testing.B) {
 func BenchmarkLoadUnitsJSONL(b *testing.B) {
 	const n = 1e4
 	rng := rand.New(rand.NewPCG(3, n))
-	units := make([]Unit, n)
+	units := make([]risk.Unit, n)
 	for i := range units {
 		units[i] = benchUnit(rng, i)
 	}

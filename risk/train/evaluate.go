@@ -1,10 +1,12 @@
-package risk
+package train
 
 import (
 	"cmp"
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/firedraw/firedraw/risk"
 )
 
 // EvalConfig configures [Evaluate]. The zero EvalConfig reports precision
@@ -207,7 +209,7 @@ func newRanking(scores []float64, y []bool) (*ranking, error) {
 	pos := 0
 	for i, s := range scores {
 		if math.IsNaN(s) {
-			return nil, fmt.Errorf("risk: score of unit %d is NaN: %w", i, ErrBadFeature)
+			return nil, fmt.Errorf("risk: score of unit %d is NaN: %w", i, risk.ErrBadFeature)
 		}
 		if y[i] {
 			pos++

@@ -1,10 +1,12 @@
-package risk_test
+package recordio_test
 
 import (
 	"fmt"
 	"strings"
+	"testing/fstest"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 )
 
 func ExampleLoadUnits() {
@@ -14,7 +16,7 @@ func ExampleLoadUnits() {
 91330106MA2B0003Z3,,street-shop,西湖区,,NaN,
 91330106MA2B0004A4,便利店,shop,西湖区,no,60,
 `
-	got, rejected, err := risk.LoadUnits(strings.NewReader(units), risk.LoadOptions{Source: "units.csv", Lenient: true})
+	got, rejected, err := recordio.LoadUnits(strings.NewReader(units), recordio.LoadOptions{Source: "units.csv", Lenient: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,7 +42,7 @@ U1,S-7,smoke,2025-11-02 08:00:00,fault,,
 U1,S-7,smoke,2025-11-03T09:00:00+08:00,restored,,
 `
 	faults := 0
-	_, err := risk.StreamTelemetry(strings.NewReader(events), risk.LoadOptions{Source: "telemetry.csv"},
+	_, err := recordio.StreamTelemetry(strings.NewReader(events), recordio.LoadOptions{Source: "telemetry.csv"},
 		func(e *risk.TelemetryEvent) error {
 			if e.Kind != risk.Restored {
 				faults++
@@ -54,4 +56,27 @@ U1,S-7,smoke,2025-11-03T09:00:00+08:00,restored,,
 	// 2025-11-02 08:00 S-7 fault
 	// 2025-11-03 01:00 S-7 restored
 	// 2 <nil>
+}
+
+// Loading a directory of record files: the units first, then every other
+// file checked against them.
+func ExampleLoadRecords() {
+	fsys := fstest.MapFS{
+		"units.csv": {Data: []byte("id,category,district\nU1,street-shop,east\nU2,warehouse,west\n")},
+		"credit.jsonl": {Data: []byte(`{"unit_id":"U1","grade":"C","dishonest":false,"penalties":2,"as_of":"2025-06-30"}` + "\n" +
+			`{"unit_id":"U9","grade":"A","dishonest":false,"penalties":0,"as_of":"2025-06-30"}` + "\n")},
+	}
+	rec, rejected, err := recordio.LoadRecords(fsys, recordio.Files{Units: "units.csv", Credit: "credit.jsonl"},
+		recordio.LoadOptions{Lenient: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(rec.Units), "units,", len(rec.Credit), "credit record")
+	for _, e := range rejected {
+		fmt.Println("rejected:", e)
+	}
+	// Output:
+	// 2 units, 1 credit record
+	// rejected: credit.jsonl:2: column "unit_id" of record "U9": value "U9": record for an unknown unit
 }

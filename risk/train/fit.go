@@ -1,8 +1,11 @@
-package risk
+package train
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/internal/par"
 
 	"gonum.org/v1/gonum/optimize"
 )
@@ -68,37 +71,10 @@ type FitInfo struct {
 // threshold, or if Lambda is 0 and the data are separable (every unit
 // classified correctly, or a standardised coefficient beyond 30, which
 // the error names). The FitInfo is filled in even with an error.
-func Fit(t *Table, y []bool, cfg FitConfig) (*Model, FitInfo, error) {
+func Fit(t *risk.Table, y []bool, cfg FitConfig) (*risk.Model, FitInfo, error) {
 	var info FitInfo
-	n := t.Rows()
-	if len(y) != n {
-		return nil, info, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
-	}
-	if len(t.X) != n*t.Cols() {
-		return nil, info, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), ErrFeatureMismatch)
-	}
-	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0) {
-		return nil, info, fmt.Errorf("risk: Lambda %v, want finite ≥ 0", cfg.Lambda)
-	}
-	cw := cfg.ClassWeights
-	for k := range cw {
-		if !(cw[k] >= 0) || math.IsInf(cw[k], 0) {
-			return nil, info, fmt.Errorf("risk: ClassWeights[%d] = %v, want finite ≥ 0", k, cw[k])
-		}
-		if cw[k] == 0 {
-			cw[k] = 1
-		}
-	}
-	pos := 0
-	for _, v := range y {
-		if v {
-			pos++
-		}
-	}
-	if pos == 0 || pos == n {
-		return nil, info, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, n, ErrBadOutcome)
-	}
-	if err := t.Validate(); err != nil {
+	cw, err := checkFit(t, y, cfg)
+	if err != nil {
 		return nil, info, err
 	}
 	maxIter := cfg.MaxIter
@@ -109,45 +85,17 @@ func Fit(t *Table, y []bool, cfg FitConfig) (*Model, FitInfo, error) {
 	if tol <= 0 {
 		tol = 1e-7
 	}
-
 	d := newDesign(t, cfg.Bins, cfg.Log1p)
-	q := d.q
-	for j := 0; j < q; j++ {
+	for j := 0; j < d.q; j++ {
 		if d.sd[j] == 0 {
 			info.Constant = append(info.Constant, t.Names[d.src[j]])
 		}
 	}
-	yf := make([]float64, n)
-	wt := make([]float64, n)
-	var wsum float64
-	for i, v := range y {
-		wt[i] = cw[0]
-		if v {
-			yf[i], wt[i] = 1, cw[1]
-		}
-		wsum += wt[i]
+	obj, err := newLogistic(d, y, cw, cfg)
+	if err != nil {
+		return nil, info, err
 	}
-	if wsum == 0 {
-		return nil, info, fmt.Errorf("risk: class weights %v give every unit zero weight: %w", cfg.ClassWeights, ErrBadOutcome)
-	}
-	obj := &logistic{d: d, y: yf, w: wt, wsum: wsum, lambda: cfg.Lambda}
-
-	x0 := make([]float64, q+1)
-	var wpos float64
-	for i := range yf {
-		wpos += wt[i] * yf[i]
-	}
-	x0[0] = math.Log(wpos / (wsum - wpos))
-	prob := optimize.Problem{
-		Func: func(x []float64) float64 { f, _ := obj.eval(x); return f },
-		Grad: func(g, x []float64) { _, gg := obj.eval(x); copy(g, gg) },
-	}
-	settings := &optimize.Settings{
-		GradientThreshold: tol,
-		MajorIterations:   maxIter,
-		Converger:         optimize.NeverTerminate{},
-	}
-	res, err := optimize.Minimize(prob, x0, settings, &optimize.LBFGS{})
+	res, err := minimize(obj, d.q, tol, maxIter)
 	if res == nil {
 		return nil, info, fmt.Errorf("risk: fit: %v: %w", err, ErrNotConverged)
 	}
@@ -161,22 +109,105 @@ func Fit(t *Table, y []bool, cfg FitConfig) (*Model, FitInfo, error) {
 	for _, v := range g {
 		info.GradNorm = max(info.GradNorm, math.Abs(v))
 	}
+	if err := checkConverged(t, d, obj, res, info, tol, cfg.Lambda); err != nil {
+		return nil, info, err
+	}
+	return d.model(beta), info, nil
+}
+
+// checkFit validates the arguments of [Fit] and returns the class
+// weights with zeros made ones.
+func checkFit(t *risk.Table, y []bool, cfg FitConfig) ([2]float64, error) {
+	cw := cfg.ClassWeights
+	n := t.Rows()
+	if len(y) != n {
+		return cw, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
+	}
+	if len(t.X) != n*t.Cols() {
+		return cw, fmt.Errorf("risk: table has %d values, want %d units × %d features: %w", len(t.X), n, t.Cols(), risk.ErrFeatureMismatch)
+	}
+	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0) {
+		return cw, fmt.Errorf("risk: Lambda %v, want finite ≥ 0", cfg.Lambda)
+	}
+	for k := range cw {
+		if !(cw[k] >= 0) || math.IsInf(cw[k], 0) {
+			return cw, fmt.Errorf("risk: ClassWeights[%d] = %v, want finite ≥ 0", k, cw[k])
+		}
+		if cw[k] == 0 {
+			cw[k] = 1
+		}
+	}
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	if pos == 0 || pos == n {
+		return cw, fmt.Errorf("risk: %d of %d outcomes positive, need both classes: %w", pos, n, ErrBadOutcome)
+	}
+	return cw, t.Validate()
+}
+
+// newLogistic returns the penalised, weighted log-loss of design d.
+func newLogistic(d *design, y []bool, cw [2]float64, cfg FitConfig) (*logistic, error) {
+	yf := make([]float64, len(y))
+	wt := make([]float64, len(y))
+	var wsum float64
+	for i, v := range y {
+		wt[i] = cw[0]
+		if v {
+			yf[i], wt[i] = 1, cw[1]
+		}
+		wsum += wt[i]
+	}
+	if wsum == 0 {
+		return nil, fmt.Errorf("risk: class weights %v give every unit zero weight: %w", cfg.ClassWeights, ErrBadOutcome)
+	}
+	return &logistic{d: d, y: yf, w: wt, wsum: wsum, lambda: cfg.Lambda}, nil
+}
+
+// minimize runs L-BFGS from the intercept of the base rate and zero
+// coefficients of the q standardised columns.
+func minimize(obj *logistic, q int, tol float64, maxIter int) (*optimize.Result, error) {
+	x0 := make([]float64, q+1)
+	var wpos float64
+	for i := range obj.y {
+		wpos += obj.w[i] * obj.y[i]
+	}
+	x0[0] = math.Log(wpos / (obj.wsum - wpos))
+	prob := optimize.Problem{
+		Func: func(x []float64) float64 { f, _ := obj.eval(x); return f },
+		Grad: func(g, x []float64) { _, gg := obj.eval(x); copy(g, gg) },
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: tol,
+		MajorIterations:   maxIter,
+		Converger:         optimize.NeverTerminate{},
+	}
+	return optimize.Minimize(prob, x0, settings, &optimize.LBFGS{})
+}
+
+// checkConverged rejects a fit that stopped short of the optimum and,
+// without a penalty, separable data.
+func checkConverged(t *risk.Table, d *design, obj *logistic, res *optimize.Result, info FitInfo, tol, lambda float64) error {
 	// A line search that fails at the optimum (no representable
 	// improvement) is accepted when the gradient is nearly zero.
 	if res.Status != optimize.GradientThreshold && !(info.GradNorm <= 100*tol) {
-		return nil, info, fmt.Errorf("risk: fit stopped with status %s after %d iterations, gradient norm %.3g > %.3g: %w",
+		return fmt.Errorf("risk: fit stopped with status %s after %d iterations, gradient norm %.3g > %.3g: %w",
 			res.Status, info.Iterations, info.GradNorm, tol, ErrNotConverged)
 	}
-	if cfg.Lambda == 0 {
+	if lambda == 0 {
+		beta := res.X
 		if j, b := maxAbs(beta[1:]); b > 30 {
-			return nil, info, fmt.Errorf("risk: standardised coefficient of feature %q is %.3g: data separable without regularisation (set Lambda > 0): %w",
+			return fmt.Errorf("risk: standardised coefficient of feature %q is %.3g: data separable without regularisation (set Lambda > 0): %w",
 				t.Names[d.src[j]], beta[1+j], ErrNotConverged)
 		}
 		if obj.separated(beta) {
-			return nil, info, fmt.Errorf("risk: every unit classified correctly: data separable without regularisation (set Lambda > 0): %w", ErrNotConverged)
+			return fmt.Errorf("risk: every unit classified correctly: data separable without regularisation (set Lambda > 0): %w", ErrNotConverged)
 		}
 	}
-	return d.model(beta), info, nil
+	return nil
 }
 
 func maxAbs(v []float64) (int, float64) {
@@ -203,7 +234,7 @@ type design struct {
 	names []string
 }
 
-func newDesign(t *Table, bins int, log bool) *design {
+func newDesign(t *risk.Table, bins int, log bool) *design {
 	n, p := t.Rows(), t.Cols()
 	d := &design{n: n, names: t.Names, edges: make([][]float64, p), logT: make([]bool, p)}
 	binned := false
@@ -221,7 +252,7 @@ func newDesign(t *Table, bins int, log bool) *design {
 				}
 			}
 			if bins >= 2 {
-				d.edges[j] = QuantileEdges(col, bins)
+				d.edges[j] = risk.QuantileEdges(col, bins)
 				binned = binned || len(d.edges[j]) > 0
 			}
 		}
@@ -285,12 +316,12 @@ func newDesign(t *Table, bins int, log bool) *design {
 }
 
 // model converts standardised coefficients (intercept first) to a Model.
-func (d *design) model(beta []float64) *Model {
-	m := &Model{Intercept: beta[0]}
+func (d *design) model(beta []float64) *risk.Model {
+	m := &risk.Model{Intercept: beta[0]}
 	for k := 0; k < d.q; {
 		j := d.src[k]
 		if d.lvl[k] == 0 {
-			t := Term{Feature: d.names[j], Center: d.mean[k], Transform: d.transform(j)}
+			t := risk.Term{Feature: d.names[j], Center: d.mean[k], Transform: d.transform(j)}
 			if d.sd[k] > 0 {
 				t.Coef = beta[1+k] / d.sd[k]
 			}
@@ -299,7 +330,7 @@ func (d *design) model(beta []float64) *Model {
 			continue
 		}
 		nb := len(d.edges[j])
-		t := Term{Feature: d.names[j], Transform: d.transform(j), Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
+		t := risk.Term{Feature: d.names[j], Transform: d.transform(j), Edges: append([]float64(nil), d.edges[j]...), Effects: make([]float64, nb+1)}
 		var acc, meanEff float64
 		for b := 0; b < nb; b++ {
 			var w float64
@@ -321,7 +352,7 @@ func (d *design) model(beta []float64) *Model {
 
 func (d *design) transform(j int) string {
 	if d.logT[j] {
-		return TransformLog1p
+		return risk.TransformLog1p
 	}
 	return ""
 }
@@ -392,7 +423,7 @@ func (o *logistic) eval(x []float64) (float64, []float64) {
 	if len(o.parts) != nch*stride {
 		o.parts = make([]float64, nch*stride)
 	}
-	parallel2(nch, func(_ int, lo, hi int) {
+	par.Halves(nch, func(_ int, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			part := o.parts[c*stride : (c+1)*stride]
 			clear(part)
@@ -486,4 +517,11 @@ func equalSlices(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+func boolF(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,9 +1,11 @@
-package risk
+package train
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/firedraw/firedraw/risk"
 )
 
 // CVResult is the outcome of [CrossValidate].
@@ -18,7 +20,7 @@ type CVResult struct {
 	// FoldAUC is the AUC within each fold.
 	FoldAUC []float64
 	// Models and Infos are the k fitted models and their fit reports.
-	Models []*Model
+	Models []*risk.Model
 	Infos  []FitInfo
 }
 
@@ -29,7 +31,7 @@ type CVResult struct {
 // folds and scores the held-out fold. The split and the result depend
 // only on the inputs and seed. k must be in 2 … number of positives and of
 // negatives; errors are those of [Fit] and [Evaluate], the fold named.
-func CrossValidate(t *Table, y []bool, k int, seed uint64, cfg FitConfig) (*CVResult, error) {
+func CrossValidate(t *risk.Table, y []bool, k int, seed uint64, cfg FitConfig) (*CVResult, error) {
 	n := t.Rows()
 	if len(y) != n {
 		return nil, fmt.Errorf("risk: %d outcomes for %d units: %w", len(y), n, ErrBadOutcome)
@@ -102,7 +104,7 @@ type SplitConfig struct {
 	// means 365 days.
 	Horizon time.Duration
 	// Features configures [Extract].
-	Features FeatureConfig
+	Features risk.FeatureConfig
 	// FiresOnly counts only fires as positive outcomes.
 	FiresOnly bool
 }
@@ -110,7 +112,7 @@ type SplitConfig struct {
 // Split is a temporal train/evaluate split: features as of Cut and
 // outcomes in [Cut, End).
 type Split struct {
-	Table    *Table
+	Table    *risk.Table
 	Y        []bool
 	Cut, End time.Time
 }
@@ -122,8 +124,8 @@ type Split struct {
 // observed only at inspected units, so this label undercounts at units
 // nobody visited; prefer the fire label or randomly drawn inspections
 // when that matters. Errors are those of [Extract].
-func TemporalSplit(rec *Records, cut time.Time, cfg SplitConfig) (*Split, error) {
-	t, err := Extract(rec, cut, cfg.Features)
+func TemporalSplit(rec *risk.Records, cut time.Time, cfg SplitConfig) (*Split, error) {
+	t, err := risk.Extract(rec, cut, cfg.Features)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +141,7 @@ func TemporalSplit(rec *Records, cut time.Time, cfg SplitConfig) (*Split, error)
 	in := func(d time.Time) bool { return !d.Before(cut) && d.Before(end) }
 	y := make([]bool, len(t.UnitIDs))
 	for _, inc := range rec.Incidents {
-		if inc.Type == Fire && in(inc.Time) {
+		if inc.Type == risk.Fire && in(inc.Time) {
 			y[index[inc.UnitID]] = true
 		}
 	}
@@ -150,7 +152,7 @@ func TemporalSplit(rec *Records, cut time.Time, cfg SplitConfig) (*Split, error)
 				continue
 			}
 			for _, v := range insp.Violations {
-				if v.Severity == Major {
+				if v.Severity == risk.Major {
 					y[index[insp.UnitID]] = true
 				}
 			}

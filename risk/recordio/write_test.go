@@ -1,4 +1,4 @@
-package risk
+package recordio
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firedraw/firedraw/risk"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,46 +18,46 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 
 // sampleRecords returns a small set of records using every field,
 // including Chinese text and values that need CSV quoting.
-func sampleRecords() *Records {
+func sampleRecords() *risk.Records {
 	t0 := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
-	return &Records{
-		Units: []Unit{
-			{ID: "91330106MA2B0001X1", Name: "老王烧烤店", Category: NineSmallPlaces, District: "西湖区",
+	return &risk.Records{
+		Units: []risk.Unit{
+			{ID: "91330106MA2B0001X1", Name: "老王烧烤店", Category: risk.NineSmallPlaces, District: "西湖区",
 				CrowdedPlace: true, HasLocation: true, Lat: 30.25, Lon: 120.125,
-				Attrs: []Attr{{Name: "construction", Text: "砖混"}, {Name: "floor_area", Numeric: true, Num: 85.5}}},
-			{ID: "U2", Name: `Acme, "Ltd"`, Category: Industrial, District: "滨江区", KeyUnit: true, HighFireRisk: true,
-				Attrs: []Attr{{Name: "floors", Numeric: true, Num: 1e6}}},
-			{ID: "U3", Category: OtherCategory, District: "西湖区"},
+				Attrs: []risk.Attr{{Name: "construction", Text: "砖混"}, {Name: "floor_area", Numeric: true, Num: 85.5}}},
+			{ID: "U2", Name: `Acme, "Ltd"`, Category: risk.Industrial, District: "滨江区", KeyUnit: true, HighFireRisk: true,
+				Attrs: []risk.Attr{{Name: "floors", Numeric: true, Num: 1e6}}},
+			{ID: "U3", Category: risk.OtherCategory, District: "西湖区"},
 		},
-		Telemetry: []TelemetryEvent{
-			{UnitID: "91330106MA2B0001X1", DeviceID: "D1", DeviceType: SmokeDetector, Time: t0, Kind: FireAlarm},
-			{UnitID: "U2", DeviceID: "P-7", DeviceType: WaterPressureSensor, Time: t0.Add(1500 * time.Millisecond),
-				Kind: PressureLow, HasValue: true, Value: 0.05, Measure: "MPa"},
-			{UnitID: "U2", DeviceID: "T-1", DeviceType: CableTemperatureMonitor, Time: t0.Add(time.Hour),
-				Kind: TemperatureHigh, HasValue: true, Value: -3, Measure: "°C"},
+		Telemetry: []risk.TelemetryEvent{
+			{UnitID: "91330106MA2B0001X1", DeviceID: "D1", DeviceType: risk.SmokeDetector, Time: t0, Kind: risk.FireAlarm},
+			{UnitID: "U2", DeviceID: "P-7", DeviceType: risk.WaterPressureSensor, Time: t0.Add(1500 * time.Millisecond),
+				Kind: risk.PressureLow, HasValue: true, Value: 0.05, Measure: "MPa"},
+			{UnitID: "U2", DeviceID: "T-1", DeviceType: risk.CableTemperatureMonitor, Time: t0.Add(time.Hour),
+				Kind: risk.TemperatureHigh, HasValue: true, Value: -3, Measure: "°C"},
 		},
-		Incidents: []Incident{
-			{UnitID: "U2", Time: t0, Type: Fire, HasLoss: true, Loss: 12000, Casualties: 1},
-			{UnitID: "U3", Time: t0.Add(24 * time.Hour), Type: FalseAlarmIncident},
+		Incidents: []risk.Incident{
+			{UnitID: "U2", Time: t0, Type: risk.Fire, HasLoss: true, Loss: 12000, Casualties: 1},
+			{UnitID: "U3", Time: t0.Add(24 * time.Hour), Type: risk.FalseAlarmIncident},
 		},
-		Inspections: []Inspection{
-			{ID: "I1", UnitID: "U2", Date: day(2025, 6, 3), Inspectors: []string{"P1", "P2"}, Result: Fail, Reason: RandomDraw,
-				Violations: []Violation{
-					{Code: "疏散通道堵塞", Severity: Major, Deadline: day(2025, 6, 10), Rectified: day(2025, 6, 9)},
-					{Code: "V-02", Severity: Minor},
+		Inspections: []risk.Inspection{
+			{ID: "I1", UnitID: "U2", Date: day(2025, 6, 3), Inspectors: []string{"P1", "P2"}, Result: risk.Fail, Reason: risk.RandomDraw,
+				Violations: []risk.Violation{
+					{Code: "疏散通道堵塞", Severity: risk.Major, Deadline: day(2025, 6, 10), Rectified: day(2025, 6, 9)},
+					{Code: "V-02", Severity: risk.Minor},
 				}},
-			{ID: "I2", UnitID: "91330106MA2B0001X1", Date: day(2025, 7, 1), Inspectors: []string{"P2"}, Result: Pass, Reason: Complaint},
+			{ID: "I2", UnitID: "91330106MA2B0001X1", Date: day(2025, 7, 1), Inspectors: []string{"P2"}, Result: risk.Pass, Reason: risk.Complaint},
 		},
-		Credit: []CreditRecord{
-			{UnitID: "U2", Grade: GradeC, Dishonest: true, Penalties: 2, AsOf: day(2025, 12, 31)},
-			{UnitID: "U3", Grade: GradeA, AsOf: day(2025, 12, 31)},
+		Credit: []risk.CreditRecord{
+			{UnitID: "U2", Grade: risk.GradeC, Dishonest: true, Penalties: 2, AsOf: day(2025, 12, 31)},
+			{UnitID: "U3", Grade: risk.GradeA, AsOf: day(2025, 12, 31)},
 		},
-		Inspectors: []Inspector{
+		Inspectors: []risk.Inspector{
 			{ID: "P1", Name: "张伟", Certificate: "ZF-001", Department: "西湖大队", Districts: []string{"西湖区", "滨江区"},
-				Categories: []Category{NineSmallPlaces, Industrial}, MaxPerRound: 12,
+				Categories: []risk.Category{risk.NineSmallPlaces, risk.Industrial}, MaxPerRound: 12,
 				Leave:     []time.Time{day(2026, 3, 1), day(2026, 3, 2), day(2026, 3, 3), day(2026, 4, 1)},
 				Conflicts: []string{"U3"}},
-			{ID: "P2", Name: "Li", Categories: []Category{}},
+			{ID: "P2", Name: "Li", Categories: []risk.Category{}},
 		},
 	}
 }
@@ -143,29 +145,29 @@ func TestWriteRejects(t *testing.T) {
 		want  error
 	}{
 		{"NaN attr", func(b *bytes.Buffer) error {
-			return WriteUnitsCSV(b, []Unit{{ID: "u", Attrs: []Attr{{Name: "a", Numeric: true, Num: math.NaN()}}}})
-		}, ErrBadNumber},
+			return WriteUnitsCSV(b, []risk.Unit{{ID: "u", Attrs: []risk.Attr{{Name: "a", Numeric: true, Num: math.NaN()}}}})
+		}, risk.ErrBadNumber},
 		{"attr named like a column", func(b *bytes.Buffer) error {
-			return WriteUnitsJSONL(b, []Unit{{ID: "u", Attrs: []Attr{{Name: "district", Text: "x"}}}})
-		}, ErrMalformed},
+			return WriteUnitsJSONL(b, []risk.Unit{{ID: "u", Attrs: []risk.Attr{{Name: "district", Text: "x"}}}})
+		}, risk.ErrMalformed},
 		{"repeated attr", func(b *bytes.Buffer) error {
-			return WriteUnitsCSV(b, []Unit{{ID: "u", Attrs: []Attr{{Name: "a", Text: "x"}, {Name: "a", Text: "y"}}}})
-		}, ErrMalformed},
+			return WriteUnitsCSV(b, []risk.Unit{{ID: "u", Attrs: []risk.Attr{{Name: "a", Text: "x"}, {Name: "a", Text: "y"}}}})
+		}, risk.ErrMalformed},
 		{"infinite lat", func(b *bytes.Buffer) error {
-			return WriteUnitsJSONL(b, []Unit{{ID: "u", HasLocation: true, Lat: math.Inf(1)}})
-		}, ErrBadNumber},
+			return WriteUnitsJSONL(b, []risk.Unit{{ID: "u", HasLocation: true, Lat: math.Inf(1)}})
+		}, risk.ErrBadNumber},
 		{"NaN value", func(b *bytes.Buffer) error {
-			return WriteTelemetryCSV(b, []TelemetryEvent{{UnitID: "u", HasValue: true, Value: math.NaN()}})
-		}, ErrBadNumber},
+			return WriteTelemetryCSV(b, []risk.TelemetryEvent{{UnitID: "u", HasValue: true, Value: math.NaN()}})
+		}, risk.ErrBadNumber},
 		{"NaN loss", func(b *bytes.Buffer) error {
-			return WriteIncidentsJSONL(b, []Incident{{UnitID: "u", HasLoss: true, Loss: math.NaN()}})
-		}, ErrBadNumber},
+			return WriteIncidentsJSONL(b, []risk.Incident{{UnitID: "u", HasLoss: true, Loss: math.NaN()}})
+		}, risk.ErrBadNumber},
 		{"inspector ID with ;", func(b *bytes.Buffer) error {
-			return WriteInspectionsCSV(b, []Inspection{{ID: "i", Inspectors: []string{"a;b"}}})
-		}, ErrMalformed},
+			return WriteInspectionsCSV(b, []risk.Inspection{{ID: "i", Inspectors: []string{"a;b"}}})
+		}, risk.ErrMalformed},
 		{"empty conflict", func(b *bytes.Buffer) error {
-			return WriteInspectorsCSV(b, []Inspector{{ID: "p", Conflicts: []string{""}}})
-		}, ErrMalformed},
+			return WriteInspectorsCSV(b, []risk.Inspector{{ID: "p", Conflicts: []string{""}}})
+		}, risk.ErrMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
