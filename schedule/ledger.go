@@ -21,7 +21,7 @@ type Outcome struct {
 type DueResult struct {
 	TaskID    string
 	Unit      string
-	Round     int
+	Round     int // the round's number in its period (1-based), as the disclosure names it
 	Date      Day // the task's date
 	Due       Day
 	Recorded  bool // an Outcome has been recorded

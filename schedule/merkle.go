@@ -121,7 +121,7 @@ func VerifyProof(root string, units int, leaf Leaf, proof Proof) error {
 		return fmt.Errorf("schedule: Merkle root %q is not 64 hex digits: %w", root, ErrProof)
 	}
 	switch {
-	case proof.Size != units || units > merkle.MaxSize:
+	case proof.Size != units || int64(units) > merkle.MaxSize:
 		return fmt.Errorf("schedule: proof of a tree of %d leaves, but the draw has %d units: %w", proof.Size, units, ErrProof)
 	case proof.Index < 0 || proof.Index >= proof.Size:
 		return fmt.Errorf("schedule: proof index %d outside a tree of %d leaves: %w", proof.Index, proof.Size, ErrProof)

@@ -27,7 +27,7 @@ var ErrFutureRecord = errors.New("record dated after the as-of time")
 // and violations' deadlines may lie in the future.
 //
 // A record set's digest does not depend on the records' order: each record
-// is written as one line of JSON Lines (risk's writers), each line hashed
+// is written as one line of JSON Lines (risk/recordio's writers), each line hashed
 // with SHA-256, and the digest is
 // SHA-256("firedraw/records/v1" 0x00 ‖ the line hashes, sorted), with the
 // number of records as its count.

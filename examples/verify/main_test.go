@@ -95,6 +95,8 @@ func TestRoundTrip(t *testing.T) {
 	out, errOut, code := runVerify("-dir", fx.parties, "-public")
 	assert.Equal(t, 0, code, "%s\n%s", out, errOut)
 	assert.Contains(t, out, "3 commitment(s), 3 reveal(s), dice 27182818284590452353")
+	assert.Contains(t, out, "party      notary            commitment ")
+	assert.Contains(t, out, ", revealed, matches")
 	assert.NotContains(t, out, "auditor tier")
 }
 

@@ -184,6 +184,18 @@ func printAttempts(w io.Writer, st *protocol.State, m *protocol.Manifest, a *pro
 	}
 	fmt.Fprintf(w, "protocol   order and dates verified: manifest (entry %d), %d commitment(s), %d reveal(s), %s; draw at entry %d\n",
 		a.Seq, len(a.Commitments), len(a.Reveals), late, a.DrawSeq)
+	// Each party checks that the log holds its own commitment and secret.
+	for _, p := range m.Randomness.Parties {
+		state := "revealed, matches"
+		if _, ok := a.Reveals[p]; !ok {
+			state = "did not reveal: defaulted"
+		}
+		c := a.Commitments[p]
+		if c == "" {
+			c = "none"
+		}
+		fmt.Fprintf(w, "party      %-17s commitment %s, %s\n", p, c, state)
+	}
 }
 
 // readBounded reads a file of at most max bytes, refusing a larger one

@@ -10,8 +10,8 @@
 //	c, _ := protocol.Commit(h, "notary", secret)   // each party, before CommitBy: "commitment"
 //	                                               // each party, before RevealBy: "reveal" (its secret)
 //	                                               // after RevealBy: "beacon" (drand round) and/or "dice"
-//	st := protocol.NewState(manifests, verifyBeacon)
-//	err := st.Replay(entries)                      // order, dates, reveals, beacon signature
+//	manifests, _ := protocol.Manifests(m)          // the published manifest files
+//	st, err := protocol.ReplayLog(l, manifests, protocol.Drand) // a tlog.Log: order, dates, reveals, beacon signature
 //	a, _ := st.Attempt(h)
 //	seed, _ := a.Seed()                            // the draw's seed; the "draw" entry names it
 //
@@ -77,7 +77,13 @@
 //
 // Dates are strings in DateLayout and times in TimeLayout (UTC, whole
 // seconds), so that every artifact has one byte form. Manifests and
-// entry bodies are read only in their canonical bytes (ParseManifest,
-// ParseBody); every count and size is bounded (the Max… constants).
-// Nothing reads the clock.
+// entry bodies are read only in their canonical bytes (schedule/canon;
+// ParseManifest, ParseBody); every count and size is bounded (the Max…
+// constants), and the frequency floor (MinFrequency, MinShareFloor)
+// keeps every level and every unit drawable. A drand quicknet round is
+// verified offline (Drand, schedule/beacon); dice are taken as logged.
+// Entries of kinds outside the draw protocol (tlog.KindAlert,
+// tlog.KindTargeted) only have their place in the log checked. Rotation
+// mode is refused: its period seed must stay secret with one party, and
+// a seed derived from public reveals is public. Nothing reads the clock.
 package protocol
