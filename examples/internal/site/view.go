@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +28,8 @@ type roundView struct {
 	Reveals      []*LogEntry
 	Late         []*LogEntry // beacon and dice entries
 	Draw         *LogEntry
-	Others       []*LogEntry // abandon, results, correction, alert, targeted
+	Others       []*LogEntry // abandon, results, correction
+	Targeted     []*LogEntry // alert and targeted entries of the round's period and round
 	SeedSteps    []seedStep
 	Seed         string
 	Tasks        []schedule.Task // the first inlineTasks
@@ -80,6 +82,11 @@ func taskPage(round string, p int) string { return fmt.Sprintf("%s/tasks-%03d.ht
 // place files a log entry under the round when its body names the
 // round's manifest.
 func (v *roundView) place(e *LogEntry) {
+	if m := v.Round.Manifest; m != nil && e.Err == "" && (e.Entry.Kind == tlog.KindAlert || e.Entry.Kind == tlog.KindTargeted) &&
+		e.Entry.Period == m.Period.ID && e.Entry.Round == m.Round.Number {
+		v.Targeted = append(v.Targeted, e)
+		return
+	}
 	if e.Body == nil || v.Hash == "" || manifestOf(e.Body) != v.Hash {
 		return
 	}
@@ -203,6 +210,26 @@ func sortDays(d []schedule.Day) {
 			d[j], d[j-1] = d[j-1], d[j]
 		}
 	}
+}
+
+// taskMethod returns a task's method and focus items when the
+// disclosure has them (disclosure format of the content issue), or "—".
+func taskMethod(t schedule.Task) string {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return "—"
+	}
+	var m struct {
+		Method string   `json:"method"`
+		Focus  []string `json:"focus"`
+	}
+	if json.Unmarshal(b, &m) != nil || m.Method == "" {
+		return "—"
+	}
+	if len(m.Focus) > 0 {
+		return m.Method + " (" + strings.Join(m.Focus, "、") + ")"
+	}
+	return m.Method
 }
 
 // teamNames writes a task's teams: "dept: a, b; …".

@@ -68,6 +68,7 @@ func funcs() template.FuncMap {
 	return template.FuncMap{
 		"utc":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 		"teams":    teamNames,
+		"method":   taskMethod,
 		"pagesize": func() int { return TasksPerPage },
 		"reveal": func(v *roundView, party string) string {
 			for _, e := range v.Reveals {

@@ -149,6 +149,7 @@
       rows.slice(page * per, page * per + per).forEach(function (k) {
         var tr = document.createElement("tr");
         [k.unit, k.date, k.teams.map(function (x) { return (x.department ? x.department + ": " : "") + x.inspectors.join("、"); }).join("; "),
+          k.method ? k.method + (k.focus && k.focus.length ? " (" + k.focus.join("、") + ")" : "") : "—",
           k.pi.toFixed(4), k.prn.toFixed(6), k.results_due, k.id].forEach(function (v) {
           var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
         });
