@@ -18,7 +18,7 @@ import (
 // published draws round 2 of a 200-unit synthetic city under the
 // protocol, with three simulated parties and a fixed random stream, and
 // returns its published files (and, sealed, its proofs).
-func published(t *testing.T, sealed bool) (pubcheck.Files, *drawflow.Result) {
+func published(t testing.TB, sealed bool) (pubcheck.Files, *drawflow.Result) {
 	t.Helper()
 	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c, err := synthcity.Generate(synthcity.Config{Units: 300, Seed: 3, AsOf: asOf})
