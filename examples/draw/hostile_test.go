@@ -100,7 +100,7 @@ func hostile(t *testing.T) *hostileSetup {
 
 // drawArgs are the fixed flags of a reproducible draw into out.
 func drawArgs(out string) []string {
-	return []string{"-asof", "2026-01-01", "-period", "2026", "-round", "2026-02", "-seed", testSeed, "-committed", "2025-12-31", "-out", out}
+	return []string{"-asof", "2026-01-01", "-period", "2026", "-round", "2026-02", "-seed", testSeed, "-out", out}
 }
 
 // TestHostileDrawRefuses runs examples/draw on a city with one bad row

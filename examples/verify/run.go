@@ -121,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.public {
 		return nil
 	}
-	return o.audit(pub, stdout)
+	return o.audit(pub, stdout, stderr)
 }
 
 // readPublished reads and checks the log and the manifest, replays the
@@ -220,13 +220,19 @@ func readBounded(path string, max int64) ([]byte, error) {
 
 // audit is the auditor tier: the records rebuilt under the manifest, the
 // draw re-run.
-func (o *options) audit(pub *schedule.Published, stdout io.Writer) error {
+func (o *options) audit(pub *schedule.Published, stdout, stderr io.Writer) error {
 	model, err := cli.LoadModel(o.model)
 	if err != nil {
 		return err
 	}
 	recs, _, err := cli.Records(o.files, "", nil)
 	if err != nil {
+		return err
+	}
+	// The record files may have grown since the draw: records dated after
+	// the manifest's as-of time are left out (and reported), as the draw
+	// never saw them; a record dated after today is still an error.
+	if recs, err = cli.Check("verify", o.files, recs, pub.Manifest.AsOfTime(), true, stderr); err != nil {
 		return err
 	}
 	a, pool, err := schedule.AuditFrame(pub.Manifest, recs, schedule.AssessConfig{Model: model})
