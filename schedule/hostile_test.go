@@ -1,5 +1,3 @@
-//go:build firedraw_targeted_port
-
 package schedule_test
 
 import (
@@ -15,6 +13,7 @@ import (
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
 // TestHostileFutureInspectionAssess plants a random-draw inspection dated
@@ -62,25 +61,43 @@ func TestHostileFutureInspectionAssess(t *testing.T) {
 }
 
 // roundPis returns each unit's π in every monthly round of the year from
-// the city's as-of date.
+// the city's as-of date: the π PlanRound draws with (schedule.Reasons).
 func roundPis(t *testing.T, city *synthcity.City, a *schedule.Assessment) map[string][]float64 {
 	t.Helper()
 	rounds, err := schedule.Period(city.AsOf, 12, schedule.Month)
 	require.NoError(t, err)
-	pool, err := schedule.NewPool(city.Inspectors)
-	require.NoError(t, err)
 	cfg := &schedule.Config{Rounds: rounds, HistoryStart: a.HistoryStart}
-	seed, err := sampling.ParseSeed(strings.Repeat("3c", 32))
-	require.NoError(t, err)
+	units := a.Frame.Units()
 	out := map[string][]float64{}
 	for r := range rounds {
-		disc, err := schedule.PlanRound(cfg, a.Frame, pool, r, seed, schedule.Commit(seed, city.AsOf.AddDate(0, 0, -7)))
+		rs, err := schedule.Reasons(cfg, a.Frame, r)
 		require.NoError(t, err)
-		for _, l := range disc.Units {
-			out[l.ID] = append(out[l.ID], l.Pi)
+		for k, reason := range rs {
+			out[units[k].ID] = append(out[units[k].ID], reason.Pi)
 		}
 	}
 	return out
+}
+
+// planSingle plans round r of cfg under a single-operator manifest whose
+// deadlines fall before the round (the record digests stand in for
+// schedule.Snapshot's: PlanRound checks the frame and pool, not them).
+func planSingle(t *testing.T, cfg *schedule.Config, frame *schedule.Frame, pool *schedule.Pool, r int, asOf time.Time) *schedule.Disclosure {
+	t.Helper()
+	d := protocol.Digest{SHA256: strings.Repeat("0", 64)}
+	start := cfg.Rounds[r].Start
+	m, err := schedule.NewManifest(cfg, r, frame, pool, schedule.ManifestParams{PeriodID: "2026", AsOf: asOf,
+		Records: protocol.Records{Units: protocol.Digest{Count: int64(frame.Len()), SHA256: d.SHA256}, Telemetry: d, Incidents: d,
+			Inspections: d, Credit: d, Inspectors: protocol.Digest{Count: int64(pool.Len()), SHA256: d.SHA256}},
+		Model: protocol.Model{Weights: d.SHA256, Config: d.SHA256},
+		Randomness: protocol.Randomness{SingleOperator: true, Parties: []string{"operator"},
+			CommitBy: protocol.FormatTime(start.AddDate(0, 0, -7)), RevealBy: protocol.FormatTime(start.AddDate(0, 0, -4))}})
+	require.NoError(t, err)
+	seed, err := sampling.ParseSeed(strings.Repeat("3c", 32))
+	require.NoError(t, err)
+	disc, err := schedule.PlanRound(m, frame, pool, seed, 2)
+	require.NoError(t, err)
+	return disc
 }
 
 // TestHostileOutcomeDates records outcomes dated after today (2031) or
@@ -94,11 +111,8 @@ func TestHostileOutcomeDates(t *testing.T) {
 	require.NoError(t, err)
 	pool, err := schedule.NewPool(city.Inspectors)
 	require.NoError(t, err)
-	seed, err := sampling.ParseSeed(strings.Repeat("3c", 32))
-	require.NoError(t, err)
 	cfg := &schedule.Config{Rounds: rounds, HistoryStart: assessed.HistoryStart}
-	disc, err := schedule.PlanRound(cfg, assessed.Frame, pool, 0, seed, schedule.Commit(seed, city.AsOf.AddDate(0, 0, -7)))
-	require.NoError(t, err)
+	disc := planSingle(t, cfg, assessed.Frame, pool, 1, city.AsOf)
 	require.NotEmpty(t, disc.Tasks)
 	task := disc.Tasks[0]
 	visit := task.Date.Time()
