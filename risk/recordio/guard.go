@@ -180,6 +180,10 @@ type ratioReader struct {
 func (z *ratioReader) Read(p []byte) (int, error) {
 	n, err := z.r.Read(p)
 	z.n += int64(n)
+	if err != nil && err != io.EOF {
+		// A truncated or corrupt stream is bad input, not an I/O failure.
+		err = fmt.Errorf("%w: gzip: %v", risk.ErrMalformed, err)
+	}
 	if z.n > gzipRatioGrace && z.n > z.ratio*z.compressed.n {
 		return n, fmt.Errorf("%w: gzip expands more than %d times (%d bytes from %d; LoadOptions.MaxGzipRatio)",
 			ErrTooLarge, z.ratio, z.n, z.compressed.n)
