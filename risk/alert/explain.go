@@ -60,62 +60,30 @@ func (p *params) fires(inc []risk.Incident, asOf time.Time, rep *Report) ([]Aler
 	return out, nil
 }
 
-// named is a finding with its unit and device IDs.
-type named struct {
-	unit, device string
-	finding
-}
-
-// alerts groups the device findings into one alert per unit and rule,
-// with room for extra more alerts.
-func (p *params) alerts(tel []risk.TelemetryEvent, found []finding, asOf time.Time, extra int) []Alert {
-	fs := make([]named, len(found))
-	for i, f := range found {
-		fs[i] = named{tel[f.rep].UnitID, tel[f.rep].DeviceID, f}
-	}
-	slices.SortFunc(fs, func(a, b named) int {
-		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.rule, b.rule), cmp.Compare(a.device, b.device))
-	})
-	groups := 0
-	for i := range fs {
-		if i == 0 || fs[i].rule != fs[i-1].rule || fs[i].unit != fs[i-1].unit {
-			groups++
-		}
-	}
-	out := make([]Alert, 0, groups+extra)
-	for i := 0; i < len(fs); {
-		j := i + 1
-		for j < len(fs) && fs[j].rule == fs[i].rule && fs[j].unit == fs[i].unit {
-			j++
-		}
-		out = append(out, p.alert(fs[i:j], asOf))
-		i = j
-	}
-	return out
-}
-
-// alert builds the alert of the findings of one unit and rule.
-func (p *params) alert(fs []named, asOf time.Time) Alert {
+// alert builds the alert of the findings of one unit and rule, sorted
+// by device, with its evidence in ev (of the same length).
+func (p *params) alert(fs []finding, ev []Evidence, asOf time.Time) Alert {
 	r := fs[0].rule
-	a := Alert{UnitID: fs[0].unit, Rule: r, Severity: p.sev[r], To: asOf, Evidence: make([]Evidence, 0, len(fs))}
+	a := Alert{UnitID: fs[0].unit, Rule: r, Severity: p.sev[r], To: asOf, Evidence: ev}
 	first, last, raised := fs[0].first, fs[0].last, fs[0].raised
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		raised = max(raised, f.raised)
-		a.Evidence = append(a.Evidence, Evidence{DeviceID: f.device, Count: int(f.count),
-			First: time.Unix(0, f.first).UTC(), Last: time.Unix(0, f.last).UTC(), Open: f.open})
+		ev[i] = Evidence{DeviceID: f.dev, Count: int(f.count),
+			First: time.Unix(0, f.first).UTC(), Last: time.Unix(0, f.last).UTC(), Open: f.open}
 		first, last = min(first, f.first), max(last, f.last)
 	}
 	switch r {
 	case RuleFireAlarm, RuleFaultRepeated, RuleElectrical:
-		for _, f := range fs {
-			a.Count += int(f.count)
+		for i := range fs {
+			a.Count += int(fs[i].count)
 		}
 		a.From, a.First, a.Last = asOf.Add(-time.Duration(p.window(r))), time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
 	default:
 		a.Count = len(fs)
 		latest := fs[0].first
-		for _, f := range fs {
-			latest = max(latest, f.first)
+		for i := range fs {
+			latest = max(latest, fs[i].first)
 		}
 		a.From, a.First, a.Last = time.Unix(0, first).UTC(), time.Unix(0, first).UTC(), time.Unix(0, latest).UTC()
 	}

@@ -160,6 +160,14 @@ type params struct {
 	sev                                                                                    [NumRules]Severity
 	off                                                                                    [NumRules]bool
 	min                                                                                    Severity
+	// asOf and the start of each counting window, Unix nanoseconds (see setFrom).
+	asOf, alarmFrom, faultFrom, elecFrom, pressFrom int64
+}
+
+// setFrom sets asOf and the start of the counting windows.
+func (p *params) setFrom(asOf int64) {
+	p.asOf = asOf
+	p.alarmFrom, p.faultFrom, p.elecFrom, p.pressFrom = asOf-p.alarmWin, asOf-p.faultWin, asOf-p.elecWin, asOf-p.pressWin
 }
 
 func dur(d, def time.Duration) int64 {
