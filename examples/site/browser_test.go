@@ -180,6 +180,9 @@ func TestBrowserNamesChangedTask(t *testing.T) {
 	require.Equal(t, "failed", state)
 	require.Contains(t, problems, "disclosure hashes to")
 	require.Contains(t, problems, `task of unit "`+task.Unit+`"`)
+	// The same problems in Chinese, the page's first language.
+	require.Contains(t, problems, "公示文件在登记后被改动")
+	require.Contains(t, problems, `单位 "`+task.Unit+`" 的任务`)
 }
 
 func TestBrowserNamesBrokenLogEntry(t *testing.T) {
@@ -199,6 +202,7 @@ func TestBrowserNamesBrokenLogEntry(t *testing.T) {
 	require.Equal(t, "failed", state)
 	require.Contains(t, problems, "entry 3: prev does not match the hash of entry 2")
 	require.True(t, strings.Contains(problems, "public log"), problems)
+	require.Contains(t, problems, "第 3 条日志：prev 与第 2 条日志的哈希不符：哈希链断裂")
 }
 
 var benchSite = flag.String("browser.site", "", "the site `DIR` BenchmarkBrowserVerifySite opens (e.g. built from a 10^5-unit gencity city)")

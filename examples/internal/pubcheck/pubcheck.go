@@ -39,6 +39,8 @@ type LogReport struct {
 	Size     uint64   `json:"size"`
 	Root     string   `json:"root"`
 	Problems []string `json:"problems"`
+	// ProblemsZH are Problems in Chinese (Chinese), one for one.
+	ProblemsZH []string `json:"problems_zh"`
 }
 
 // RoundReport describes one round.
@@ -54,6 +56,10 @@ type RoundReport struct {
 	Verified bool     `json:"verified"`
 	Problems []string `json:"problems"`
 	Notes    []string `json:"notes"`
+	// ProblemsZH and NotesZH are Problems and Notes in Chinese
+	// (Chinese), one for one.
+	ProblemsZH []string `json:"problems_zh"`
+	NotesZH    []string `json:"notes_zh"`
 }
 
 // maxShown caps the differences listed per round; the rest are counted.
@@ -75,7 +81,24 @@ func Check(f Files) *Report {
 	for _, rr := range r.Rounds {
 		r.Verified = r.Verified && rr.Verified
 	}
+	r.translate()
 	return r
+}
+
+// translate fills the Chinese lists beside the English ones.
+func (r *Report) translate() {
+	zh := func(en []string) []string {
+		out := make([]string, len(en))
+		for i, s := range en {
+			out[i] = Chinese(s)
+		}
+		return out
+	}
+	r.Log.ProblemsZH = zh(r.Log.Problems)
+	for i := range r.Rounds {
+		rr := &r.Rounds[i]
+		rr.ProblemsZH, rr.NotesZH = zh(rr.Problems), zh(rr.Notes)
+	}
 }
 
 // readLog reads the log strictly: canonical entries, sequence numbers,

@@ -74,19 +74,25 @@
       var ms = Math.round(performance.now());
       verdict.dataset.ms = String(ms);
       verdict.dataset.verifyMs = String(Math.round(performance.now() - t0));
+      // Each problem and note comes in English and in Chinese, one for one.
       var probs = [];
-      (rep.log.problems || []).forEach(function (p) { probs.push(p); });
+      var item = function (prefix, en, zh) {
+        var li = document.createElement("li");
+        li.appendChild(bi(prefix + (zh || en), prefix + en));
+        return li;
+      };
+      (rep.log.problems || []).forEach(function (p, i) { probs.push(item("", p, (rep.log.problems_zh || [])[i])); });
       (rep.rounds || []).forEach(function (r) {
-        (r.problems || []).forEach(function (p) { probs.push(r.name + ": " + p); });
+        (r.problems || []).forEach(function (p, i) { probs.push(item(r.name + ": ", p, (r.problems_zh || [])[i])); });
       });
-      probs.forEach(function (p) { var li = document.createElement("li"); li.textContent = p; list.appendChild(li); });
+      probs.forEach(function (li) { list.appendChild(li); });
       var secs = (ms / 1000).toFixed(1);
       if (rep.verified) {
         verdict.dataset.state = "verified";
         say(verdict, "✔ 已核验：日志链与顺序、种子推导、每个单位的伪随机数与抽样结果均与公布文件一致（" + rep.log.size + " 条日志，" + rep.rounds.length + " 轮；页面加载后 " + secs + " 秒）",
           "✔ Verified: the log's chain and order, the seed, every PRN and the selection agree with the published files (" + rep.log.size + " log entries, " + rep.rounds.length + " round(s); " + secs + " s after load)");
         (rep.rounds || []).forEach(function (r) {
-          (r.notes || []).forEach(function (n) { var li = document.createElement("li"); li.textContent = r.name + ": " + n; list.appendChild(li); });
+          (r.notes || []).forEach(function (n, i) { list.appendChild(item(r.name + ": ", n, (r.notes_zh || [])[i])); });
         });
       } else {
         verdict.dataset.state = "failed";
