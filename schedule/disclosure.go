@@ -32,7 +32,11 @@ type Algorithms = protocol.Algorithms
 // function, not a variable, so that no importer can change what a draw
 // means. Version 2 of the draw, dates, team and task-ID algorithms binds
 // the period and round into the PRN streams and the draw ID to the
-// manifest; canonical-binary/v2 puts the district into a leaf.
+// manifest; canonical-binary/v2 puts the district into a leaf. Under
+// team/v2 a unit's last lead is left out of its team unless the team
+// cannot be formed without them: that exception (added 2026-12-02) only
+// staffs draws that had no valid team before, so every disclosure made
+// earlier is unchanged and still verifies.
 func CurrentAlgorithms() Algorithms {
 	return Algorithms{
 		Seed: protocol.SeedAlgorithm, PRN: "prn/v1", Draw: "systematic/v2", Spread: "spread/v3", Team: "team/v2",

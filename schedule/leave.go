@@ -68,7 +68,7 @@ func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, periodID string
 func nextDay(s Staffing, pool *Pool, v *Visit, from Day, tried map[Day]bool, workdays []Day) (Day, bool) {
 	cands := make([][]int32, 0, len(s.departments()))
 	for _, dept := range s.departments() {
-		c, _ := pool.eligible(nil, v.UnitID, v.District, v.Category, v.LastLead, dept)
+		c, _ := pool.eligible(nil, v.UnitID, v.District, v.Category, v.LastLead, dept, s.teamSize())
 		if len(c) < s.teamSize() {
 			return 0, false
 		}

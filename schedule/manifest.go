@@ -33,7 +33,7 @@ type ManifestParams struct {
 // cfg.Rounds) of frame and pool under cfg: the configuration with its
 // defaults applied, the digests of the frame and pool, and params. It
 // checks the result with protocol.Manifest.Validate; the error names the
-// field at fault.
+// field at fault. Check it with CheckStaffing before logging it.
 func NewManifest(cfg *Config, round int, frame *Frame, pool *Pool, p ManifestParams) (*protocol.Manifest, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err

@@ -187,12 +187,17 @@ func plan(cfg *Config, frame *Frame, pool *Pool, round int, seed sampling.Seed, 
 	if err != nil {
 		return nil, fmt.Errorf("schedule: %s: %w", r, err)
 	}
+	// π does not depend on the seed, so neither does this check's verdict:
+	// a draw never fails because of which units the seed picked.
+	if err := checkStaffable(cfg, frame, pool, round, pi); err != nil {
+		return nil, err
+	}
 	d := newDisclosure(cfg, frame.Len(), round, seed, id)
 	if !cfg.Sealed {
 		d.Strata = stratumCounts(st, frame.units, pi, selected)
 	}
 	visit := unitsToVisit(cfg, frame, r, pi, prn, selected, d)
-	if err := checkCapacity(cfg, pool, r, len(visit)); err != nil {
+	if err := checkCapacity(cfg, pool, r, len(visit), ""); err != nil {
 		return nil, err
 	}
 	ds, _ := cfg.Calendar.compile()
@@ -386,7 +391,7 @@ func visitIn(o []OtherVisit, first, end Day) (OtherVisit, bool) {
 
 // checkCapacity returns an error wrapping ErrCapacity when the round's
 // tasks need more inspector-visits than the pool (or a department) has.
-func checkCapacity(cfg *Config, pool *Pool, r Round, tasks int) error {
+func checkCapacity(cfg *Config, pool *Pool, r Round, tasks int, upTo string) error {
 	size := cfg.Staffing.teamSize()
 	for _, dept := range cfg.Staffing.departments() {
 		insp := pool.insp
@@ -407,8 +412,8 @@ func checkCapacity(cfg *Config, pool *Pool, r Round, tasks int) error {
 			if dept != "" {
 				who = fmt.Sprintf("department %q", dept)
 			}
-			return fmt.Errorf("schedule: %s: %d tasks × team of %d = %d inspector-visits exceed the %d that %s can make (%d inspectors, %d working days, %d inspector-days, %d visits a day, per-round caps): %w",
-				r, tasks, size, need, capa.Visits, who, len(insp), capa.WorkingDays, capa.InspectorDays, cfg.Staffing.dailyCap(), ErrCapacity)
+			return fmt.Errorf("schedule: %s: %s%d tasks × team of %d = %d inspector-visits exceed the %d that %s can make (%d inspectors, %d working days, %d inspector-days, %d visits a day, per-round caps): %w",
+				r, upTo, tasks, size, need, capa.Visits, who, len(insp), capa.WorkingDays, capa.InspectorDays, cfg.Staffing.dailyCap(), ErrCapacity)
 		}
 	}
 	return nil

@@ -88,22 +88,35 @@ func (p *Pool) onLeave(i int32, d Day) bool { return p.leave[i].has(d) }
 
 // eligible returns the inspectors of department dept ("" = any) qualified
 // for the category and covering the district, with no declared conflict
-// with the unit and other than the unit's last lead inspector, sorted by
-// ID. It also returns how many qualified inspectors of the department
-// were excluded for a conflict or as last lead.
-func (p *Pool) eligible(dst []int32, unitID, district string, cat risk.Category, lastLead, dept string) (out []int32, excluded int) {
+// with the unit, sorted by ID. The unit's last lead inspector is left out
+// unless that would leave fewer than size inspectors (in a small
+// pool the rotation of leads yields to forming a team at all; a declared
+// conflict never yields). It also returns how many qualified inspectors
+// of the department were excluded for a conflict or as last lead.
+func (p *Pool) eligible(dst []int32, unitID, district string, cat risk.Category, lastLead, dept string, size int) (out []int32, excluded int) {
 	out = dst[:0]
 	conf := p.conflicts[unitID]
+	lead := int32(-1)
 	for _, i := range p.qualified[poolKey{district, cat}] {
 		in := &p.insp[i]
 		if dept != "" && in.Department != dept {
 			continue
 		}
-		if in.ID == lastLead || slices.Contains(conf, i) {
+		if slices.Contains(conf, i) {
+			excluded++
+			continue
+		}
+		if in.ID == lastLead {
+			lead = i
 			excluded++
 			continue
 		}
 		out = append(out, i)
+	}
+	if lead >= 0 && len(out) < size {
+		at, _ := slices.BinarySearch(out, lead)
+		out = slices.Insert(out, at, lead)
+		excluded--
 	}
 	return out, excluded
 }
@@ -345,7 +358,7 @@ func newAssigner(s Staffing, pool *Pool, seed sampling.Seed, periodID string, ro
 		var buf []int32
 		for v := lo; v < hi; v++ {
 			vi := &visits[v]
-			buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept)
+			buf, a.excluded[v] = pool.eligible(buf, vi.UnitID, vi.District, vi.Category, vi.LastLead, dept, a.size)
 			a.cand[v] = slices.Clone(buf)
 			a.shuf[v].rng.Seed(seedWord(u[2*v]), seedWord(u[2*v+1]))
 		}

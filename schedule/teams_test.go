@@ -115,6 +115,49 @@ func TestAssignEligibility(t *testing.T) {
 	}
 }
 
+// TestAssignLastLeadYields: a unit's last lead is left out of its team
+// while enough others are eligible, and let back in when the team could
+// not be formed without them (a small pool); a declared conflict never
+// yields.
+func TestAssignLastLeadYields(t *testing.T) {
+	d0 := DayOf(date(2026, 3, 2))
+	for _, tc := range []struct {
+		name      string
+		insp      []string // qualified for east/industrial
+		conflicts []string // inspectors with a declared conflict with u1
+		want      []string // the team, sorted; nil: infeasible
+	}{
+		{"enough others", []string{"a", "b", "c"}, nil, []string{"b", "c"}},
+		{"lead yields", []string{"a", "b"}, nil, []string{"a", "b"}},
+		{"conflict does not yield", []string{"a", "b", "c"}, []string{"c"}, []string{"a", "b"}},
+		{"conflict and lead short", []string{"a", "b"}, []string{"b"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var insp []risk.Inspector
+			for _, id := range tc.insp {
+				in := inspector(id, "east", risk.Industrial)
+				if slices.Contains(tc.conflicts, id) {
+					in.Conflicts = []string{"u1"}
+				}
+				insp = append(insp, in)
+			}
+			pool, err := NewPool(insp)
+			require.NoError(t, err)
+			visits := []Visit{{UnitID: "u1", District: "east", Category: risk.Industrial, LastLead: "a", Date: d0}}
+			for seed := range uint64(20) {
+				teams, err := Staffing{}.Assign(pool, testSeed(seed), "2026", 1, visits)
+				if tc.want == nil {
+					require.ErrorIs(t, err, ErrInfeasible)
+					continue
+				}
+				require.NoError(t, err)
+				got := slices.Sorted(slices.Values(teams[0][0].Inspectors))
+				require.Equal(t, tc.want, got, "seed %d", seed)
+			}
+		})
+	}
+}
+
 func TestAssignInfeasibleMessages(t *testing.T) {
 	d0 := DayOf(date(2026, 3, 2))
 	insp := []risk.Inspector{
@@ -136,8 +179,9 @@ func TestAssignInfeasibleMessages(t *testing.T) {
 			[]string{`unit "u9" on 2026-03-02: no eligible inspector (qualified for industrial and covering district "north")`}},
 		{"only one", []Visit{{UnitID: "s1", District: "east", Category: risk.School, Date: d0}},
 			[]string{`unit "s1" on 2026-03-02: only 1 eligible inspector(s) for a team of 2`}},
+		// c is let back in as s1's only candidate, still one short.
 		{"last lead", []Visit{{UnitID: "s1", District: "east", Category: risk.School, LastLead: "c", Date: d0}},
-			[]string{`no eligible inspector`, `1 excluded for a conflict or as last lead`}},
+			[]string{`only 1 eligible inspector(s) for a team of 2`}},
 		{"caps", []Visit{
 			{UnitID: "u1", District: "east", Category: risk.Industrial, Date: d0},
 			{UnitID: "u2", District: "east", Category: risk.Industrial, Date: d0},
@@ -271,7 +315,7 @@ func bruteFeasible(pool *Pool, s Staffing, visits []Visit) bool {
 			return true
 		}
 		vi := visits[v]
-		cand, _ := pool.eligible(nil, vi.UnitID, vi.District, vi.Category, vi.LastLead, "")
+		cand, _ := pool.eligible(nil, vi.UnitID, vi.District, vi.Category, vi.LastLead, "", 2)
 		for a := 0; a < len(cand); a++ {
 			for b := a + 1; b < len(cand); b++ {
 				ok := true

@@ -152,10 +152,9 @@ func TestSmallCity(t *testing.T) {
 	var sel []string
 	for i := 0; i < 64 && len(sel) < 2; i++ {
 		args := append([]string{"-asof", "2026-01-01", "-seed", fmt.Sprintf("%064x", i+1), "-out", filepath.Join(dir, "out")}, flags...)
+		// Staffing never depends on the seed (schedule.CheckStaffing): every
+		// seed of this city draws.
 		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err != nil && strings.Contains(string(out), "no valid team") {
-			continue // a 30-unit city cannot staff every draw: try the next seed
-		}
 		require.NoError(t, err, "examples/draw: %s", out)
 		sel = sel[:0]
 		for _, l := range clitest.ReadCSV(t, levelsPath)[1:] {

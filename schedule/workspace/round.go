@@ -24,9 +24,17 @@ func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records,
 	if err != nil {
 		return nil, err
 	}
-	return schedule.NewManifest(w.Config.Schedule(in.dir.HistoryStart), n-1, in.frame, in.pool, schedule.ManifestParams{
+	m, err := schedule.NewManifest(w.Config.Schedule(in.dir.HistoryStart), n-1, in.frame, in.pool, schedule.ManifestParams{
 		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(r),
 	})
+	if err != nil {
+		return nil, err
+	}
+	// A round some seeds could not staff is refused before it is logged.
+	if err := schedule.CheckStaffing(m, in.frame, in.pool); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // randomness is the round's randomness plan: the parties, the deadlines

@@ -164,6 +164,10 @@ func (r *run) buildManifest() error {
 	if err != nil {
 		return err
 	}
+	// Refuse a round some seeds could not staff before anything is logged.
+	if err := schedule.CheckStaffing(m, a.Frame, r.res.Pool); err != nil {
+		return err
+	}
 	b, err := m.Marshal()
 	if err != nil {
 		return err
