@@ -94,7 +94,6 @@ func PlanTargeted(m *protocol.Manifest, frame *Frame, pool *Pool, seed sampling.
 	return td, nil
 }
 
-
 // checkTargetedInputs checks the frame and pool against the manifest and
 // that random is the manifest's draw under seed; it returns the
 // manifest's hash.
