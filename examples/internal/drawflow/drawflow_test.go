@@ -68,8 +68,12 @@ func TestRunParties(t *testing.T) {
 		Round: 1, PeriodID: "2026", Parties: drawflow.DefaultParties(), Rand: chachaReader(1),
 		Step: func(name, detail string) { steps = append(steps, name) }})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"manifest", "commit", "commit", "commit", "deadline", "reveal", "reveal", "reveal", "deadline", "dice", "seed", "draw"}, steps)
-	assert.Equal(t, 9, res.Log.Len(), "manifest, 3 commitments, 3 reveals, dice, draw")
+	assert.Equal(t, []string{"manifest", "targets", "commit", "commit", "commit", "deadline", "reveal", "reveal", "reveal", "deadline", "dice", "seed", "draw", "targeted"}, steps)
+	assert.Equal(t, 10, res.Log.Len(), "manifest, 3 commitments, 3 reveals, dice, draw, targeted")
+	assert.Equal(t, res.Manifest.Targeted.Targets.Count, int64(len(res.Targeted.Tasks)), "one targeted task per committed target")
+	_, err = schedule.VerifyTargetedPublic(schedule.Published{Manifest: res.Manifest, Attempt: res.Attempt, Disclosure: res.DisclosureBytes},
+		res.Disclosure, res.TargetedBytes)
+	require.NoError(t, err)
 	assert.False(t, res.Disclosure.SingleOperator)
 	r := verify(t, c, res)
 	assert.Empty(t, r.Notes)
