@@ -51,7 +51,7 @@ type Round struct {
 	// Targeted are the round's targeted inspections, outside the random
 	// draw (nil when none are published or they do not parse).
 	Targeted *schedule.TargetedDisclosure
-	Problems       []string             // why either does not parse
+	Problems []string // why either does not parse
 }
 
 // Read reads the published files of the workspace in dir. It fails only

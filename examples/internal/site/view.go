@@ -20,29 +20,29 @@ const inlineTasks = 20
 
 // roundView is what the templates show about a round.
 type roundView struct {
-	Name, Title  string
-	Round        *Round
-	Hash         string
-	ManifestLog  *LogEntry
-	Commitments  []*LogEntry
-	Reveals      []*LogEntry
-	Late         []*LogEntry // beacon and dice entries
-	Draw         *LogEntry
-	Others       []*LogEntry // abandon, results, correction
-	Alerts       []*LogEntry // alert entries of the round's period and round
-	TargetedLog  *LogEntry   // the targeted entry
+	Name, Title string
+	Round       *Round
+	Hash        string
+	ManifestLog *LogEntry
+	Commitments []*LogEntry
+	Reveals     []*LogEntry
+	Late        []*LogEntry // beacon and dice entries
+	Draw        *LogEntry
+	Others      []*LogEntry // abandon, results, correction
+	Alerts      []*LogEntry // alert entries of the round's period and round
+	TargetedLog *LogEntry   // the targeted entry
 	// Targeted are the first TasksPerPage targeted tasks (all of them are
 	// in targeted.json), TargetedCount their number.
 	Targeted      []schedule.TargetedTask
 	TargetedCount int
-	SeedSteps    []seedStep
-	Seed         string
-	Tasks        []schedule.Task // the first inlineTasks
-	Pages        []pageLink
-	Overdue      []schedule.Task
-	OverdueCount int
-	ResultsCount int64
-	DueDates     []dueCount
+	SeedSteps     []seedStep
+	Seed          string
+	Tasks         []schedule.Task // the first inlineTasks
+	Pages         []pageLink
+	Overdue       []schedule.Task
+	OverdueCount  int
+	ResultsCount  int64
+	DueDates      []dueCount
 }
 
 type seedStep struct{ What, Value string }
@@ -154,7 +154,7 @@ var labels = map[string][2]string{
 	"fault-unresolved": {"故障未处理", "fault unresolved"}, "fault-repeated": {"故障频发", "repeated faults"},
 	"device-shielded": {"设备被屏蔽", "device shielded"}, "pressure-low": {"消防水压低", "water pressure low"},
 	"electrical-repeated": {"电气报警频发", "repeated electrical alarms"},
-	"info": {"提示", "info"}, "warning": {"警告", "warning"}, "serious": {"严重", "serious"}, "critical": {"危急", "critical"},
+	"info":                {"提示", "info"}, "warning": {"警告", "warning"}, "serious": {"严重", "serious"}, "critical": {"危急", "critical"},
 	"incident": {"警情跟进", "incident follow-up"}, "other": {"预警触发", "alert-triggered"},
 	"on-site": {"现场检查", "on-site"}, "remote": {"非现场监管", "remote"}, "document-review": {"书面核查", "document review"},
 	"joint": {"联合检查", "joint inspection"},
