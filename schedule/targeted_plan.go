@@ -43,8 +43,10 @@ import (
 //     TeamStream under TargetedSeed, with every inspector's visits in the
 //     random tasks counted against DailyCap and MaxPerRound; eligibility
 //     (category, district), conflicts, the last lead rule and leave as
-//     for random teams. An unstaffable target is an error wrapping
-//     ErrInfeasible.
+//     for random teams. A visit whose team cannot be formed on its date
+//     moves to the nearest working day of the round with enough eligible
+//     inspectors off leave (the random draw's LeaveAlgorithm); one that
+//     no day helps is an error wrapping ErrInfeasible.
 //  6. Task IDs TaskID(TargetedDrawID(random draw ID), unit), results due
 //     the manifest's ResultsDueDays working days after the visit.
 //
@@ -294,12 +296,12 @@ func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, m *protocol.
 	if len(workdays) == 0 {
 		return nil, fmt.Errorf("schedule: targeted: %s has no working day for its %d targeted tasks: %w", r, len(own), ErrCapacity)
 	}
-	workdays = workdays[:min(len(workdays), m.Targeted.WithinDays)]
+	window := workdays[:min(len(workdays), m.Targeted.WithinDays)]
 	tseed := TargetedSeed(seed)
 	slices.Sort(own)
 	visits := visitsInOrder(frame, own, tseed, OrderStream(m.Period.ID, round+1))
-	assignDates(pool, workdays, visits)
-	teams, err := assignAfter(cfg.Staffing, pool, tseed, m.Period.ID, round+1, visits, random.Tasks)
+	assignDates(pool, window, visits)
+	teams, err := assignTargeted(cfg.Staffing, pool, tseed, m.Period.ID, round+1, visits, random.Tasks, workdays)
 	if err != nil {
 		return nil, err
 	}
@@ -310,25 +312,66 @@ func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, m *protocol.
 	return out, nil
 }
 
+// assignTargeted staffs the targeted visits with the random tasks'
+// inspectors busy (assignAfter) and, by the random draw's leave rule
+// (LeaveAlgorithm), re-dates a visit left short to the nearest working
+// day of the round (the later on a tie) on which enough of its eligible
+// inspectors are off leave, then staffs every visit again, until all are
+// staffed or a short visit has no day left (an error wrapping
+// ErrInfeasible that names the visits and why).
+func assignTargeted(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task, workdays []Day) ([][]Team, error) {
+	teams, short, problems, err := assignAfter(s, pool, seed, periodID, round, visits, busy)
+	if err != nil || len(short) == 0 {
+		return teams, err
+	}
+	orig := make(map[int]Day, len(short))
+	tried := make(map[int]map[Day]bool, len(short))
+	for {
+		moved := false
+		for _, v := range short {
+			if _, ok := orig[v]; !ok {
+				orig[v] = visits[v].Date
+				tried[v] = map[Day]bool{visits[v].Date: true}
+			}
+			if d, ok := nextDay(s, pool, &visits[v], orig[v], tried[v], workdays); ok {
+				tried[v][d] = true
+				visits[v].Date = d
+				moved = true
+			}
+		}
+		if !moved {
+			return nil, &InfeasibleError{Round: round, Problems: problems}
+		}
+		if teams, short, problems, err = assignAfter(s, pool, seed, periodID, round, visits, busy); err != nil || len(short) == 0 {
+			return teams, err
+		}
+	}
+}
+
 // assignAfter is Staffing.Assign with the inspectors of the tasks busy
 // already: each of their visits counts against DailyCap on its date and
-// against MaxPerRound, and is never moved.
-func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task) ([][]Team, error) {
+// against MaxPerRound, and is never moved. It returns the teams, the
+// visits left short (sorted) and why.
+func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task) ([][]Team, []int, []string, error) {
 	depts := s.departments()
 	out := make([][]Team, len(visits))
 	for v := range out {
 		out[v] = make([]Team, len(depts))
 	}
 	var problems []string
+	shortSet := map[int]bool{}
 	for di, dept := range depts {
 		a := newAssigner(s, pool, seed, periodID, round, dept, visits)
 		if err := a.preload(busy); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		a.greedy()
 		a.augment()
 		problems = append(problems, a.problems()...)
 		for v := range visits {
+			if len(a.team[v]) < a.size {
+				shortSet[v] = true
+			}
 			t := Team{Department: dept, Inspectors: make([]string, len(a.team[v]))}
 			for j, i := range a.team[v] {
 				t.Inspectors[j] = pool.insp[i].ID
@@ -336,10 +379,12 @@ func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, periodID string, ro
 			out[v][di] = t
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &InfeasibleError{Round: round, Problems: problems}
+	short := make([]int, 0, len(shortSet))
+	for v := range shortSet {
+		short = append(short, v)
 	}
-	return out, nil
+	slices.Sort(short)
+	return out, short, problems, nil
 }
 
 // preload counts the visits of the tasks' inspectors of the assigner's

@@ -332,7 +332,11 @@ func TestEarlyWarningTargetedTamper(t *testing.T) {
 		auditor bool
 		naming  string
 	}{
-		{"date", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Date += 40 }, false, "working days"},
+		{"date", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Date += 40 }, false, "not a working day of the round"},
+		{"date in the round", func(td *schedule.TargetedDisclosure) {
+			td.Tasks[own].Date += 7 // a week later, the same weekday
+			td.Tasks[own].ResultsDue += 7
+		}, true, "date"},
 		{"focus", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Focus = td.Tasks[own].Focus[1:] }, false, "added, dropped or changed"},
 		{"trigger", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Triggers[0].ExplanationEN = "nothing happened" }, false, "added, dropped or changed"},
 		{"severity", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Severity = "critical" }, false, "severity"},

@@ -91,8 +91,10 @@ func (d *diffs) targetedErr(round int) error {
 // raised between its since and as-of times, reason, method); that every
 // task's ID is its own; that a unit drawn at random is visited by its
 // random task (same date and teams) and no other is; and that every
-// other visit is dated on one of the round's first WithinDays working
-// days, with its results due date and a team of the manifest's shape.
+// other visit is dated on a working day of the round (the first
+// WithinDays unless its team was on leave; only the auditor, who holds
+// the pool, can tell), with its results due date and a team of the
+// manifest's shape.
 // Teams are drawn from the inspector pool, which only the auditor holds
 // (VerifyTargeted re-derives them). It returns the parsed disclosure,
 // or the differences in a *TargetedVerifyError wrapping ErrVerify.
@@ -163,7 +165,6 @@ func checkTargetedTasks(df *diffs, m *protocol.Manifest, cfg *Config, random *Di
 	ds, _ := cfg.Calendar.compile()
 	_, round, _ := ConfigOf(m)
 	workdays := ds.workingDays(cfg.Rounds[round])
-	window := workdays[:min(len(workdays), m.Targeted.WithinDays)]
 	tid, err := uuid.Parse(td.DrawID)
 	if err != nil {
 		df.add("draw ID %q: %v", td.DrawID, err)
@@ -184,8 +185,8 @@ func checkTargetedTasks(df *diffs, m *protocol.Manifest, cfg *Config, random *Di
 		if t.RandomTask != "" {
 			df.add("%s: names random task %s, but the unit was not drawn at random", who, t.RandomTask)
 		}
-		if _, ok := slices.BinarySearch(window, t.Date); !ok {
-			df.add("%s: date %s is not one of the round's first %d working days", who, t.Date, m.Targeted.WithinDays)
+		if _, ok := slices.BinarySearch(workdays, t.Date); !ok {
+			df.add("%s: date %s is not a working day of the round %s..%s", who, t.Date, m.Round.First, m.Round.Last)
 		} else if want := ds.addWorkingDays(t.Date, cfg.resultsDue()); t.ResultsDue != want {
 			df.add("%s: results due %s, want %s", who, t.ResultsDue, want)
 		}
