@@ -83,23 +83,31 @@
 //
 // # Targeted inspections (early warning)
 //
-// An alert at or above a set severity (package risk/alert) makes its unit
-// the target of an inspection outside the random draw. After the round's
-// random disclosure:
+// An alert that the target policy selects (content.TargetPolicy: by
+// default serious or worse, of the rules fire, fire alarm, shielded
+// device, low water pressure and repeating electrical alarms, raised
+// since the previous round, episodes still open) makes its unit the
+// target of an inspection outside the random draw. The targets are fixed
+// before any randomness: the manifest's Targeted section commits them.
 //
 //	rep, err := alert.Evaluate(records.Telemetry, records.Incidents, asOf, alert.Config{})
-//	targets, err := a.Targets(records.Units, rep, prevAsOf, alert.Serious, nil)  // focus with the alerts' items
-//	td, err := schedule.PlanTargeted(cfg, a.Frame, pool, 0, &schedule.TargetedInput{
-//		Random: disc, Seed: seed, Targets: targets, MinSeverity: alert.Serious, Since: prevAsOf})
-//	b, err := td.MarshalCanonical()                                   // publish next to the disclosure
-//	err = schedule.VerifyTargeted(cfg, a.Frame, pool, 0, in, td)      // nil: verified
+//	tp := content.TargetPolicy{Since: prevAsOf}
+//	targets, err := a.Targets(records.Units, rep, &tp, nil)       // focus with the alerts' items
+//	section, err := schedule.TargetedSection(&schedule.TargetedParams{Policy: tp, Targets: targets}, asOf)
+//	m, err := schedule.NewManifest(cfg, round, a.Frame, pool, schedule.ManifestParams{…, Targeted: section})
+//	…                                                               // commitments, reveals, seed, PlanRound
+//	td, err := schedule.PlanTargeted(m, a.Frame, pool, seed, disc, targets)
+//	b, err := td.MarshalCanonical()                                 // publish; log its hash (protocol.TargetedBody)
+//	td, err = schedule.VerifyTargetedPublic(published, disc, b)     // the public tier
+//	ts, err := schedule.AuditTargets(m, records, a, alert.Config{}, nil)
+//	td, err = schedule.VerifyTargeted(published, disc, b, a.Frame, pool, ts) // the auditor tier
 //
 // Targeted visits are dated in the round's first working days and staffed
-// by the same team rules, under TargetedSeed (a stream of their own) and
-// with the random tasks' inspectors busy. A unit drawn at random and
-// targeted in the same round is visited once, by its random task, which
-// takes the targeted focus; the targeted disclosure names it and its
-// trigger (see PlanTargeted).
+// by the same team rules, under TargetedSeed (derived from the round's
+// seed) and with the random tasks' inspectors busy. A unit drawn at
+// random and targeted in the same round is visited once, by its random
+// task; the targeted disclosure names that task and the trigger (see
+// PlanTargeted).
 //
 // # Independent rounds or rotation: the trade-off
 //

@@ -87,5 +87,5 @@ func Example() {
 	// general 1972 units,  487.2 inspections a year
 	// higher   887 units,  717.2 inspections a year
 	// high     265 units,  277.0 inspections a year
-	// tasks in February: 134 public tier: <nil> auditor tier: <nil>
+	// tasks in February: 133 public tier: <nil> auditor tier: <nil>
 }

@@ -126,8 +126,9 @@ func ExamplePlanRound() {
 	r, err := schedule.VerifyPublic(schedule.Published{Manifest: m, Attempt: a, Disclosure: b})
 	fmt.Println("public tier:", err == nil, len(r.Disclosure.Units), "leaves,", len(r.Notes), "notes")
 	// Output:
-	// 913305 π=0.167 2026-03-09 team [insp-4 insp-1] results due 2026-04-06
-	// 913307 π=0.500 2026-03-24 team [insp-0 insp-2] results due 2026-04-21
+	// 913301 π=0.167 2026-03-05 team [insp-5 insp-0] results due 2026-04-02
+	// 913303 π=0.500 2026-03-16 team [insp-0 insp-3] results due 2026-04-13
+	// 913306 π=0.333 2026-03-26 team [insp-4 insp-3] results due 2026-04-23
 	// public tier: true 10 leaves, 0 notes
 }
 

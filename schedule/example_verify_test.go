@@ -109,15 +109,16 @@ func ExampleNewLedger() {
 	}
 	// Output:
 	// recorded: <nil>
-	// 913301 visited 2026-03-09 results due 2026-04-06 recorded true
-	// 913307 visited 2026-03-24 results due 2026-04-21 recorded false
-	// history: 913301 2026-03-09 fail 1 violation(s)
+	// 913303 visited 2026-03-09 results due 2026-04-06 recorded true
+	// 913306 visited 2026-03-24 results due 2026-04-21 recorded false
+	// history: 913303 2026-03-09 fail 1 violation(s)
 }
 
 // A year of independent monthly rounds, simulated in single-operator
 // mode: one manifest and one operator secret per round, each round
 // planned on the history the earlier rounds made. A unit due 6 times a
-// year is drawn about every other month.
+// year is drawn about every other month; one due once a year may fall
+// twice in a calendar year (its gaps vary around a year, see Spacing).
 func ExamplePlanPeriod() {
 	frame, pool := tinyDirectory([risk.NumLevels]float64{1, 2, 4, 6})
 	cfg := &schedule.Config{Rounds: must(schedule.Period(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month))}
@@ -142,5 +143,5 @@ func ExamplePlanPeriod() {
 	// Output:
 	// rounds: 12 manifests: 12
 	// visits in 2026 to 913303 (due 6 a year): 6
-	// visits in 2026 to 913300 (due once a year): 1
+	// visits in 2026 to 913300 (due once a year): 2
 }

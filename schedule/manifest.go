@@ -27,6 +27,9 @@ type ManifestParams struct {
 	Model protocol.Model
 	// Randomness is the seed's plan: parties, deadlines, late sources.
 	Randomness protocol.Randomness
+	// Targeted fixes the round's targeted inspections (TargetedSection);
+	// the zero value means none: no rule makes targets.
+	Targeted protocol.Targeted
 }
 
 // NewManifest returns the manifest of round `round` (an index into
@@ -46,6 +49,11 @@ func NewManifest(cfg *Config, round int, frame *Frame, pool *Pool, p ManifestPar
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	r := cfg.Rounds[round]
+	targeted := p.Targeted
+	if targeted.Algorithm == "" {
+		targeted = noTargets(p.AsOf)
+	}
+	targeted.Rules = append([]string{}, targeted.Rules...)
 	randomness := p.Randomness
 	randomness.NonReveal = protocol.NonRevealRule
 	m := &protocol.Manifest{
@@ -70,6 +78,7 @@ func NewManifest(cfg *Config, round int, frame *Frame, pool *Pool, p ManifestPar
 			Departments: append([]string{}, cfg.Staffing.Departments...), ResultsDueDays: cfg.resultsDue(),
 		},
 		Calendar:   protocol.Calendar{Holidays: dayStrings(cfg.Calendar.Holidays), MakeupDays: dayStrings(cfg.Calendar.MakeupDays)},
+		Targeted:   targeted,
 		Randomness: randomness,
 	}
 	if err := m.Validate(); err != nil {

@@ -1,64 +1,74 @@
-//go:build firedraw_targeted_port
-
 package schedule
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule/content"
+	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/google/uuid"
 )
 
-// PlanTargeted plans the targeted tasks of round `round` (an index into
-// cfg.Rounds): one inspection per target, outside the random draw,
-// staffed by the same team rules as the random tasks, and returns their
-// disclosure. Every step is a function of (cfg, frame, pool, in) only:
+// PlanTargeted plans the targeted tasks of the round a manifest fixes:
+// one inspection per target, outside the random draw, staffed by the
+// same team rules as the random tasks, and returns their disclosure.
+// random is the round's disclosure (PlanRound of the same manifest,
+// frame, pool and seed). Every step is a function of (manifest, frame,
+// pool, seed, random, targets) only:
 //
-//  1. Checks: the configuration, the round, in.Seed against
-//     in.Random's commitment, the frame and pool against in.Random's
-//     digests, the staffing, and every target (a unit of
-//     the frame, listed once, a reason other than random, not remote, at
-//     least one trigger with a known rule and severity).
-//  2. Overlap rule — one visit: a target the random disclosure drew
-//     (a task of in.Random) is not visited twice. Its targeted task
-//     names the random task (RandomTask) and takes its date and teams;
-//     its focus is the target's focus followed by the random task's
-//     other items, and its triggers are disclosed. The outcome is
-//     recorded once, as the random task's (reason random), so the random
-//     sample and its estimates are unchanged.
+//  1. Binding: the frame and pool must hash to the manifest's digests and
+//     the targets to its Targeted.Targets digest (TargetsDigest), which
+//     was published before any randomness existed: a target added,
+//     dropped or changed afterwards is refused (ErrManifestMismatch).
+//     Every target is checked: a unit of the frame, reason incident or
+//     other, a visit (not remote; in sealed mode no method or focus), at
+//     least one trigger of a rule the manifest names, at or above its
+//     severity, raised after its since time and before its as-of time.
+//  2. Overlap rule — one visit: a target that the random draw drew is not
+//     visited twice. Its targeted task names the random task (RandomTask)
+//     and takes its date and teams; the outcome is recorded once, as the
+//     random task's, so the random sample and its estimates are
+//     unchanged.
 //  3. Every other target gets a visit of its own. Visit order: ascending
-//     PRN of stream "order/<round>" under TargetedSeed (ties by ID).
+//     PRN of OrderStream under TargetedSeed (ties by ID).
 //  4. Dates: within each district, visits spread over the round's first
-//     in.Within working days in proportion to the district's inspectors
-//     available each day (the random draw's rule, on fewer days).
-//  5. Teams: Staffing.Assign's random greedy then augmenting paths, under
-//     TargetedSeed, with every inspector's visits in in.Random's tasks
-//     counted against DailyCap and MaxPerRound; eligibility (category,
-//     district), conflicts, the last lead rule and leave as for random
-//     teams. An unstaffable target is an error wrapping ErrInfeasible.
+//     Targeted.WithinDays working days in proportion to the district's
+//     inspectors available each day (the random draw's rule, on fewer
+//     days).
+//  5. Teams: Staffing.Assign's random greedy then augmenting paths, in
+//     TeamStream under TargetedSeed, with every inspector's visits in the
+//     random tasks counted against DailyCap and MaxPerRound; eligibility
+//     (category, district), conflicts, the last lead rule and leave as
+//     for random teams. A visit whose team cannot be formed on its date
+//     moves to the nearest working day of the round with enough eligible
+//     inspectors off leave (the random draw's LeaveAlgorithm); one that
+//     no day helps is an error wrapping ErrInfeasible.
 //  6. Task IDs TaskID(TargetedDrawID(random draw ID), unit), results due
-//     Config.ResultsDue working days after the visit.
+//     the manifest's ResultsDueDays working days after the visit.
 //
 // PlanTargeted returns a complete disclosure or an error, never a
 // partial plan. With no targets the disclosure has no tasks.
-func PlanTargeted(cfg *Config, frame *Frame, pool *Pool, round int, in *TargetedInput) (*TargetedDisclosure, error) {
-	if err := checkTargeted(cfg, frame, pool, round, in); err != nil {
-		return nil, err
-	}
-	targets, err := normTargets(frame, in.Targets)
+func PlanTargeted(m *protocol.Manifest, frame *Frame, pool *Pool, seed sampling.Seed, random *Disclosure, targets []Target) (*TargetedDisclosure, error) {
+	cfg, round, err := ConfigOf(m)
 	if err != nil {
 		return nil, err
 	}
-	drawn := make(map[string]*Task, len(in.Random.Tasks))
-	for i := range in.Random.Tasks {
-		drawn[in.Random.Tasks[i].Unit] = &in.Random.Tasks[i]
+	h, err := checkTargetedInputs(m, frame, pool, seed, random)
+	if err != nil {
+		return nil, err
 	}
-	td := newTargeted(cfg, round, in)
+	if err := checkTargets(m, frame, targets); err != nil {
+		return nil, err
+	}
+	drawn := make(map[string]*Task, len(random.Tasks))
+	for i := range random.Tasks {
+		drawn[random.Tasks[i].Unit] = &random.Tasks[i]
+	}
+	td := newTargeted(m, h, seed, random)
 	tid := uuid.MustParse(td.DrawID)
 	var own []int32
 	ownTarget := map[string]*Target{}
@@ -71,135 +81,158 @@ func PlanTargeted(cfg *Config, frame *Frame, pool *Pool, round int, in *Targeted
 		own = append(own, frame.index[t.Unit])
 		ownTarget[t.Unit] = t
 	}
-	visits, err := staffTargets(cfg, frame, pool, round, in, own)
+	visits, err := staffTargets(cfg, frame, pool, round, m, seed, random, own)
 	if err != nil {
 		return nil, err
 	}
 	ds, _ := cfg.Calendar.compile()
 	for _, v := range visits {
 		t := ownTarget[v.visit.UnitID]
-		td.Tasks = append(td.Tasks, TargetedTask{
-			ID: TaskID(tid, t.Unit).String(), Unit: t.Unit, RandomTask: "", Reason: t.Reason.String(),
-			Severity: maxSeverity(t.Triggers), Date: v.visit.Date, ResultsDue: ds.addWorkingDays(v.visit.Date, cfg.resultsDue()),
-			Teams: v.teams, Method: t.Method.String(), Focus: slices.Clone(t.Focus), Triggers: t.Triggers,
-		})
+		task := taskOf(tid, t)
+		task.Date, task.ResultsDue, task.Teams = v.visit.Date, ds.addWorkingDays(v.visit.Date, cfg.resultsDue()), v.teams
+		td.Tasks = append(td.Tasks, task)
 	}
-	slices.SortFunc(td.Tasks, func(a, b TargetedTask) int { return cmp.Compare(a.Unit, b.Unit) })
+	slices.SortFunc(td.Tasks, func(a, b TargetedTask) int { return strings.Compare(a.Unit, b.Unit) })
 	return td, nil
 }
 
-// checkTargeted is step 1 of PlanTargeted but for the targets.
-func checkTargeted(cfg *Config, frame *Frame, pool *Pool, round int, in *TargetedInput) error {
-	if err := cfg.check(); err != nil {
+// checkTargetedInputs checks the frame and pool against the manifest and
+// that random is the manifest's draw under seed; it returns the
+// manifest's hash.
+func checkTargetedInputs(m *protocol.Manifest, frame *Frame, pool *Pool, seed sampling.Seed, random *Disclosure) (string, error) {
+	h, err := m.Hash()
+	if err != nil {
+		return "", err
+	}
+	if err := checkInputs(m, frame, pool); err != nil {
+		return "", err
+	}
+	cfg, _, _ := ConfigOf(m)
+	if err := cfg.Staffing.check(pool); err != nil {
+		return "", err
+	}
+	switch {
+	case random == nil:
+		return "", fmt.Errorf("schedule: targeted tasks need the round's random disclosure: %w", ErrBadInput)
+	case random.Manifest != h:
+		return "", fmt.Errorf("schedule: targeted: the random disclosure names manifest %s, not %s: %w", random.Manifest, h, ErrManifestMismatch)
+	case random.Seed != seed.String():
+		return "", fmt.Errorf("schedule: targeted: seed %s differs from the random disclosure's %s: %w", seed, random.Seed, ErrBadInput)
+	case random.DrawID != DrawID(h).String():
+		return "", fmt.Errorf("schedule: targeted: the random disclosure's draw ID %s is not the manifest's: %w", random.DrawID, ErrBadInput)
+	}
+	return h, nil
+}
+
+// checkTargets is step 1 of PlanTargeted for the targets: their digest
+// is the manifest's, and each follows the manifest's selection.
+func checkTargets(m *protocol.Manifest, frame *Frame, targets []Target) error {
+	d, err := TargetsDigest(targets)
+	if err != nil {
 		return err
 	}
-	if round < 0 || round >= len(cfg.Rounds) {
-		return fmt.Errorf("schedule: targeted: round %d outside the period's %d rounds: %w", round, len(cfg.Rounds), ErrBadRound)
+	if d != m.Targeted.Targets {
+		return fmt.Errorf("schedule: the %d targets given have digest %s, the manifest fixed %d targets with digest %s: %w",
+			d.Count, d.SHA256, m.Targeted.Targets.Count, m.Targeted.Targets.SHA256, ErrManifestMismatch)
 	}
-	if in == nil || in.Random == nil {
-		return fmt.Errorf("schedule: targeted tasks of round %d need the round's random disclosure: %w", round, ErrBadInput)
-	}
-	r := in.Random
-	if r.Round.Index != round {
-		return fmt.Errorf("schedule: targeted: random disclosure of round %d given for round %d: %w", r.Round.Index, round, ErrBadInput)
-	}
-	if err := r.Commitment.Check(in.Seed); err != nil {
-		return fmt.Errorf("schedule: targeted: %s: %w", cfg.Rounds[round], err)
-	}
-	if r.Seed != "" && r.Seed != in.Seed.String() {
-		return fmt.Errorf("schedule: targeted: seed %s differs from the random disclosure's %s: %w", in.Seed, r.Seed, ErrCommitment)
-	}
-	if r.DrawID != r.Commitment.DrawID(round).String() {
-		return fmt.Errorf("schedule: targeted: random disclosure's draw ID %s is not its commitment's: %w", r.DrawID, ErrBadInput)
-	}
-	if in.Within < 0 {
-		return fmt.Errorf("schedule: targeted: Within %d is negative: %w", in.Within, ErrBadInput)
-	}
-	if in.MinSeverity > alert.Critical {
-		return fmt.Errorf("schedule: targeted: minimum severity %v: %w", in.MinSeverity, ErrBadInput)
-	}
-	if frame.Len() == 0 {
-		return fmt.Errorf("schedule: targeted: empty directory: %w", ErrBadInput)
-	}
-	if frame.Hash() != r.Directory.SHA256 || frame.HistoryHash() != r.History.SHA256 || pool.Hash() != r.Pool.SHA256 {
-		return fmt.Errorf("schedule: targeted: the frame or pool is not the one the random disclosure of round %d was planned on: %w", round, ErrBadInput)
-	}
-	return cfg.Staffing.check(pool)
-}
-
-// normTargets checks the targets and returns copies sorted by unit, each
-// with its triggers sorted.
-func normTargets(frame *Frame, in []Target) ([]Target, error) {
-	out := make([]Target, len(in))
-	for i := range in {
-		t := in[i]
-		who := fmt.Sprintf("schedule: target %q", t.Unit)
+	for i := range targets {
+		t := &targets[i]
 		if _, ok := frame.index[t.Unit]; !ok {
-			return nil, fmt.Errorf("%s: not in the directory: %w", who, ErrBadInput)
+			return fmt.Errorf("schedule: target %q: not in the directory: %w", t.Unit, ErrBadInput)
 		}
-		if t.Reason != risk.IncidentFollowUp && t.Reason != risk.OtherReason {
-			return nil, fmt.Errorf("%s: reason %v: want %v or %v: %w", who, t.Reason, risk.IncidentFollowUp, risk.OtherReason, ErrBadInput)
-		}
-		if _, err := content.ParseMethod(t.Method.String()); err != nil || t.Method == content.Remote {
-			return nil, fmt.Errorf("%s: method %v: a targeted inspection is a visit, not remote: %w", who, t.Method, ErrBadInput)
-		}
-		if len(t.Triggers) == 0 {
-			return nil, fmt.Errorf("%s: no trigger: %w", who, ErrBadInput)
-		}
-		for _, tr := range t.Triggers {
-			if err := checkTrigger(&tr); err != nil {
-				return nil, fmt.Errorf("%s: %w", who, err)
-			}
-		}
-		t.Focus = slices.Clone(t.Focus)
-		if t.Focus == nil {
-			t.Focus = []string{}
-		}
-		t.Triggers = cloneTriggers(t.Triggers)
-		sortTriggers(t.Triggers)
-		out[i] = t
-	}
-	slices.SortFunc(out, func(a, b Target) int { return cmp.Compare(a.Unit, b.Unit) })
-	for i := 1; i < len(out); i++ {
-		if out[i].Unit == out[i-1].Unit {
-			return nil, fmt.Errorf("schedule: target %q listed twice: %w", out[i].Unit, ErrBadInput)
+		if err := checkTarget(m, t); err != nil {
+			return fmt.Errorf("schedule: target %q: %w", t.Unit, err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
-// checkTrigger checks a trigger's rule, severity and times.
-func checkTrigger(tr *Trigger) error {
-	if _, err := alert.ParseRule(tr.Rule); err != nil {
+// checkTarget checks one target's fields against the manifest's
+// selection (what a reader of the published tasks can check too).
+func checkTarget(m *protocol.Manifest, t *Target) error {
+	reason, err := risk.ParseReason(t.Reason)
+	if err != nil || (reason != risk.IncidentFollowUp && reason != risk.OtherReason) {
+		return fmt.Errorf("reason %q: want %v or %v: %w", t.Reason, risk.IncidentFollowUp, risk.OtherReason, ErrBadInput)
+	}
+	if m.Sealed {
+		if t.Method != "" || len(t.Focus) != 0 {
+			return fmt.Errorf("sealed mode: a method or focus (scoped by level) would reveal the level: %w", ErrBadInput)
+		}
+	} else if meth, err := content.ParseMethod(t.Method); err != nil || meth == content.Remote {
+		return fmt.Errorf("method %q: a targeted inspection is a visit, not remote: %w", t.Method, ErrBadInput)
+	}
+	if t.Focus == nil {
+		return fmt.Errorf("focus is null, not []: %w", ErrBadInput)
+	}
+	if len(t.Triggers) == 0 {
+		return fmt.Errorf("no trigger: %w", ErrBadInput)
+	}
+	incident := false
+	for i := range t.Triggers {
+		tr := &t.Triggers[i]
+		if err := checkTrigger(m, tr); err != nil {
+			return err
+		}
+		if i > 0 && compareTriggers(&t.Triggers[i-1], tr) >= 0 {
+			return fmt.Errorf("trigger of rule %s out of order or repeated: %w", tr.Rule, ErrBadInput)
+		}
+		incident = incident || tr.Rule == alert.RuleFire.String() || tr.Rule == alert.RuleFireAlarm.String()
+	}
+	if incident != (reason == risk.IncidentFollowUp) {
+		return fmt.Errorf("reason %q: a fire or fire alarm trigger makes it %q, any other %q: %w",
+			t.Reason, risk.IncidentFollowUp, risk.OtherReason, ErrBadInput)
+	}
+	if want := maxSeverity(t.Triggers); t.Severity != want {
+		return fmt.Errorf("severity %q is not its triggers' highest %q: %w", t.Severity, want, ErrBadInput)
+	}
+	return nil
+}
+
+// compareTriggers orders triggers as sortTriggers does.
+func compareTriggers(a, b *Trigger) int {
+	if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Raised, b.Raised); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Severity, b.Severity)
+}
+
+// checkTrigger checks a trigger's rule, severity and times against the
+// manifest's selection.
+func checkTrigger(m *protocol.Manifest, tr *Trigger) error {
+	r, err := alert.ParseRule(tr.Rule)
+	if err != nil {
 		return fmt.Errorf("trigger rule: %w: %w", err, ErrBadInput)
 	}
-	if _, err := alert.ParseSeverity(tr.Severity); err != nil {
+	if !m.Targeted.HasRule(r) {
+		return fmt.Errorf("trigger rule %s: not among the manifest's targeted rules %q: %w", tr.Rule, m.Targeted.Rules, ErrBadInput)
+	}
+	sev, err := alert.ParseSeverity(tr.Severity)
+	if err != nil {
 		return fmt.Errorf("trigger of rule %s: %w: %w", tr.Rule, err, ErrBadInput)
+	}
+	if minSev, _ := alert.ParseSeverity(m.Targeted.MinSeverity); sev < minSev {
+		return fmt.Errorf("trigger of rule %s: severity %s below the manifest's %s: %w", tr.Rule, tr.Severity, m.Targeted.MinSeverity, ErrBadInput)
 	}
 	times := []string{tr.Raised, tr.From, tr.To}
 	for _, e := range tr.Evidence {
 		times = append(times, e.First, e.Last)
 	}
 	for _, s := range times {
-		if !validTime(s) {
-			return fmt.Errorf("trigger of rule %s: time %q: want UTC %s: %w", tr.Rule, s, TimeLayout, ErrBadInput)
+		if _, err := protocol.ParseTime(s); err != nil {
+			return fmt.Errorf("trigger of rule %s: %w: %w", tr.Rule, err, ErrBadInput)
 		}
 	}
-	if tr.Count < 0 {
-		return fmt.Errorf("trigger of rule %s: count %d is negative: %w", tr.Rule, tr.Count, ErrBadInput)
+	if tr.Raised <= m.Targeted.Since || tr.Raised >= m.AsOf {
+		return fmt.Errorf("trigger of rule %s raised %s: not after the manifest's since %s and before its as-of %s: %w",
+			tr.Rule, tr.Raised, m.Targeted.Since, m.AsOf, ErrBadInput)
+	}
+	if tr.Count < 0 || len(tr.Evidence) == 0 {
+		return fmt.Errorf("trigger of rule %s: count %d, %d evidence: %w", tr.Rule, tr.Count, len(tr.Evidence), ErrBadInput)
 	}
 	return nil
-}
-
-func cloneTriggers(tr []Trigger) []Trigger {
-	out := slices.Clone(tr)
-	for i := range out {
-		out[i].Evidence = slices.Clone(out[i].Evidence)
-		if out[i].Evidence == nil {
-			out[i].Evidence = []TriggerEvidence{}
-		}
-	}
-	return out
 }
 
 // maxSeverity returns the name of the highest severity of checked
@@ -213,52 +246,36 @@ func maxSeverity(tr []Trigger) string {
 	return m.String()
 }
 
-// newTargeted returns the targeted disclosure of round with its header
-// filled in and no tasks.
-func newTargeted(cfg *Config, round int, in *TargetedInput) *TargetedDisclosure {
-	r := in.Random
-	since := ""
-	if !in.Since.IsZero() {
-		since = fmtTime(in.Since)
-	}
-	minSev := ""
-	if in.MinSeverity != 0 {
-		minSev = in.MinSeverity.String()
-	}
-	st := r.Staffing
-	st.Departments = slices.Clone(st.Departments)
-	if st.Departments == nil {
-		st.Departments = []string{}
-	}
+// newTargeted returns the targeted disclosure of the manifest's round
+// with its header filled in and no tasks.
+func newTargeted(m *protocol.Manifest, h string, seed sampling.Seed, random *Disclosure) *TargetedDisclosure {
 	return &TargetedDisclosure{
-		Format: TargetedFormatVersion, Library: LibraryVersion, Algorithm: TargetedAlgorithm,
-		DrawID: TargetedDrawID(uuid.MustParse(r.DrawID)).String(), RandomDrawID: r.DrawID, Seed: r.Seed,
-		Period:      PeriodInfo{Start: DayOf(cfg.Rounds[0].Start), Rounds: len(cfg.Rounds), Length: cfg.Length.String()},
-		Round:       RoundInfo{Index: round, First: DayOf(cfg.Rounds[round].Start), Last: DayOf(cfg.Rounds[round].End) - 1},
-		MinSeverity: minSev, Since: since, WithinDays: in.within(),
-		Staffing: st, Directory: r.Directory, History: r.History, Pool: r.Pool,
+		Format: TargetedFormatVersion, Library: LibraryVersion, Algorithm: m.Targeted.Algorithm,
+		Manifest: h, ManifestSeq: random.ManifestSeq, Seed: seed.String(),
+		RandomDrawID: random.DrawID, DrawID: TargetedDrawID(uuid.MustParse(random.DrawID)).String(),
+		Period: m.Period.ID, Round: random.Round, WithinDays: m.Targeted.WithinDays,
 		Tasks: []TargetedTask{},
 	}
 }
 
-// mergedTask is the targeted task of target t, drawn at random as task
-// rt: the random visit with the targeted focus added (overlap rule).
-func mergedTask(tid uuid.UUID, t *Target, rt *Task) TargetedTask {
-	focus := slices.Clone(t.Focus)
-	for _, f := range rt.Focus {
-		if !slices.Contains(focus, f) {
-			focus = append(focus, f)
-		}
-	}
-	teams := make([]Team, len(rt.Teams))
-	for i, tm := range rt.Teams {
-		teams[i] = Team{Department: tm.Department, Inspectors: slices.Clone(tm.Inspectors)}
-	}
+// taskOf returns target t's task, undated and unstaffed.
+func taskOf(tid uuid.UUID, t *Target) TargetedTask {
 	return TargetedTask{
-		ID: TaskID(tid, t.Unit).String(), Unit: t.Unit, RandomTask: rt.ID, Reason: risk.RandomDraw.String(),
-		Severity: maxSeverity(t.Triggers), Date: rt.Date, ResultsDue: rt.ResultsDue, Teams: teams,
-		Method: t.Method.String(), Focus: focus, Triggers: t.Triggers,
+		ID: TaskID(tid, t.Unit).String(), Unit: t.Unit, Reason: t.Reason, Severity: t.Severity,
+		Method: t.Method, Focus: slices.Clone(t.Focus), Triggers: t.Triggers,
 	}
+}
+
+// mergedTask is the targeted task of target t, drawn at random as task
+// rt: the random visit, its date and teams (overlap rule).
+func mergedTask(tid uuid.UUID, t *Target, rt *Task) TargetedTask {
+	task := taskOf(tid, t)
+	task.RandomTask, task.Date, task.ResultsDue = rt.ID, rt.Date, rt.ResultsDue
+	task.Teams = make([]Team, len(rt.Teams))
+	for i, tm := range rt.Teams {
+		task.Teams[i] = Team{Department: tm.Department, Inspectors: slices.Clone(tm.Inspectors)}
+	}
+	return task
 }
 
 // staffedVisit is a dated visit and its teams.
@@ -269,7 +286,7 @@ type staffedVisit struct {
 
 // staffTargets orders, dates and staffs the visits to the frame units
 // own (steps 3–5 of PlanTargeted).
-func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, in *TargetedInput, own []int32) ([]staffedVisit, error) {
+func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, m *protocol.Manifest, seed sampling.Seed, random *Disclosure, own []int32) ([]staffedVisit, error) {
 	if len(own) == 0 {
 		return nil, nil
 	}
@@ -279,12 +296,12 @@ func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, in *Targeted
 	if len(workdays) == 0 {
 		return nil, fmt.Errorf("schedule: targeted: %s has no working day for its %d targeted tasks: %w", r, len(own), ErrCapacity)
 	}
-	workdays = workdays[:min(len(workdays), in.within())]
-	seed := TargetedSeed(in.Seed, DayOf(cfg.Rounds[0].Start), round)
+	window := workdays[:min(len(workdays), m.Targeted.WithinDays)]
+	tseed := TargetedSeed(seed)
 	slices.Sort(own)
-	visits := visitsInOrder(frame, own, seed, round)
-	assignDates(pool, workdays, visits)
-	teams, err := assignAfter(cfg.Staffing, pool, seed, round, visits, in.Random.Tasks)
+	visits := visitsInOrder(frame, own, tseed, OrderStream(m.Period.ID, round+1))
+	assignDates(pool, window, visits)
+	teams, err := assignTargeted(cfg.Staffing, pool, tseed, m.Period.ID, round+1, visits, random.Tasks, workdays)
 	if err != nil {
 		return nil, err
 	}
@@ -295,25 +312,66 @@ func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, in *Targeted
 	return out, nil
 }
 
+// assignTargeted staffs the targeted visits with the random tasks'
+// inspectors busy (assignAfter) and, by the random draw's leave rule
+// (LeaveAlgorithm), re-dates a visit left short to the nearest working
+// day of the round (the later on a tie) on which enough of its eligible
+// inspectors are off leave, then staffs every visit again, until all are
+// staffed or a short visit has no day left (an error wrapping
+// ErrInfeasible that names the visits and why).
+func assignTargeted(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task, workdays []Day) ([][]Team, error) {
+	teams, short, problems, err := assignAfter(s, pool, seed, periodID, round, visits, busy)
+	if err != nil || len(short) == 0 {
+		return teams, err
+	}
+	orig := make(map[int]Day, len(short))
+	tried := make(map[int]map[Day]bool, len(short))
+	for {
+		moved := false
+		for _, v := range short {
+			if _, ok := orig[v]; !ok {
+				orig[v] = visits[v].Date
+				tried[v] = map[Day]bool{visits[v].Date: true}
+			}
+			if d, ok := nextDay(s, pool, &visits[v], orig[v], tried[v], workdays); ok {
+				tried[v][d] = true
+				visits[v].Date = d
+				moved = true
+			}
+		}
+		if !moved {
+			return nil, &InfeasibleError{Round: round, Problems: problems}
+		}
+		if teams, short, problems, err = assignAfter(s, pool, seed, periodID, round, visits, busy); err != nil || len(short) == 0 {
+			return teams, err
+		}
+	}
+}
+
 // assignAfter is Staffing.Assign with the inspectors of the tasks busy
 // already: each of their visits counts against DailyCap on its date and
-// against MaxPerRound, and is never moved.
-func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, round int, visits []Visit, busy []Task) ([][]Team, error) {
+// against MaxPerRound, and is never moved. It returns the teams, the
+// visits left short (sorted) and why.
+func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task) ([][]Team, []int, []string, error) {
 	depts := s.departments()
 	out := make([][]Team, len(visits))
 	for v := range out {
 		out[v] = make([]Team, len(depts))
 	}
 	var problems []string
+	shortSet := map[int]bool{}
 	for di, dept := range depts {
-		a := newAssigner(s, pool, seed, round, dept, visits)
+		a := newAssigner(s, pool, seed, periodID, round, dept, visits)
 		if err := a.preload(busy); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		a.greedy()
 		a.augment()
 		problems = append(problems, a.problems()...)
 		for v := range visits {
+			if len(a.team[v]) < a.size {
+				shortSet[v] = true
+			}
 			t := Team{Department: dept, Inspectors: make([]string, len(a.team[v]))}
 			for j, i := range a.team[v] {
 				t.Inspectors[j] = pool.insp[i].ID
@@ -321,18 +379,23 @@ func assignAfter(s Staffing, pool *Pool, seed sampling.Seed, round int, visits [
 			out[v][di] = t
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &InfeasibleError{Round: round, Problems: problems}
+	short := make([]int, 0, len(shortSet))
+	for v := range shortSet {
+		short = append(short, v)
 	}
-	return out, nil
+	slices.Sort(short)
+	return out, short, problems, nil
 }
 
-// preload counts the visits of the tasks' inspectors in the assigner's
-// day and round loads.
+// preload counts the visits of the tasks' inspectors of the assigner's
+// department in its day and round loads.
 func (a *assigner) preload(tasks []Task) error {
 	for i := range tasks {
 		t := &tasks[i]
 		for _, tm := range t.Teams {
+			if tm.Department != a.dept {
+				continue
+			}
 			for _, id := range tm.Inspectors {
 				k, ok := a.pool.index[id]
 				if !ok {

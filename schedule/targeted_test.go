@@ -1,11 +1,9 @@
-//go:build firedraw_targeted_port
-
 package schedule_test
 
 import (
-	"errors"
-	"math/rand/v2"
+	"bytes"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,423 +14,509 @@ import (
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/risk/synthcity"
-	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
+	"github.com/firedraw/firedraw/schedule/protocol"
 )
 
-// targetedRound is the first monthly round of the default city's year,
-// drawn at random, with its serious alerts as targets.
-type targetedRound struct {
-	rec     *risk.Records
-	cfg     *schedule.Config
-	frame   *schedule.Frame
-	pool    *schedule.Pool
-	in      *schedule.TargetedInput
+// targetedScenario is an honest draw (as scenario) whose manifest
+// commits the round's targets, followed by the targeted tasks and their
+// log entry.
+type targetedScenario struct {
+	*scenario
+	rep     *alert.Report
 	targets []schedule.Target
+	td      *schedule.TargetedDisclosure
+	tbytes  []byte
 }
 
-var targetedSeed = sampling.Seed{1, 4, 14} // any fixed seed
-
-// buildTargeted assesses rec at asOf, draws round 0 of the year from
-// asOf's month with seed and builds the targets of the alerts of
-// severity ≥ serious raised in the month before asOf.
-func buildTargeted(rec *risk.Records, asOf time.Time, seed sampling.Seed) (*targetedRound, error) {
-	as, err := schedule.Assess(rec, asOf, schedule.AssessConfig{})
-	if err != nil {
-		return nil, err
-	}
-	pool, err := schedule.NewPool(rec.Inspectors)
-	if err != nil {
-		return nil, err
-	}
-	rounds, err := schedule.Period(time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month)
-	if err != nil {
-		return nil, err
-	}
-	cfg := &schedule.Config{Rounds: rounds, HistoryStart: as.HistoryStart}
-	random, err := schedule.PlanRound(cfg, as.Frame, pool, 0, seed, schedule.Commit(seed, asOf.AddDate(0, 0, -7)))
-	if err != nil {
-		return nil, err
-	}
-	rep, err := alert.Evaluate(rec.Telemetry, rec.Incidents, asOf, alert.Config{})
-	if err != nil {
-		return nil, err
-	}
-	since := asOf.AddDate(0, -1, 0)
-	targets, err := as.Targets(rec.Units, rep, since, alert.Serious, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &targetedRound{rec: rec, cfg: cfg, frame: as.Frame, pool: pool, targets: targets,
-		in: &schedule.TargetedInput{Random: random, Seed: seed, Targets: targets, MinSeverity: alert.Serious, Since: since}}, nil
-}
-
-func newTargetedRound(t testing.TB, rec *risk.Records, asOf time.Time, seed sampling.Seed) *targetedRound {
+// buildTargeted runs the protocol for round index `round` of the period
+// starting at the records' as-of month, with the targets of the alerts
+// the default TargetPolicy selects since a month before the as-of time.
+func buildTargeted(t testing.TB, c *synthcity.City, round int) *targetedScenario {
 	t.Helper()
-	r, err := buildTargeted(rec, asOf, seed)
+	s := &scenario{rec: &c.Records, asOf: c.AsOf, dice: "27182818284590452353"}
+	var err error
+	s.assess, err = schedule.Assess(s.rec, s.asOf, schedule.AssessConfig{})
 	require.NoError(t, err)
-	return r
+	s.pool, err = schedule.NewPool(s.rec.Inspectors)
+	require.NoError(t, err)
+	rounds, err := schedule.Period(time.Date(s.asOf.Year(), s.asOf.Month(), 1, 0, 0, 0, 0, time.UTC), 12, schedule.Month)
+	require.NoError(t, err)
+	s.cfg = &schedule.Config{Rounds: rounds, HistoryStart: s.assess.HistoryStart}
+	ts := &targetedScenario{scenario: s}
+	ts.rep, err = alert.Evaluate(s.rec.Telemetry, s.rec.Incidents, s.asOf, alert.Config{})
+	require.NoError(t, err)
+	tp := content.TargetPolicy{Since: s.asOf.AddDate(0, -1, 0)}
+	ts.targets, err = s.assess.Targets(s.rec.Units, ts.rep, &tp, nil)
+	require.NoError(t, err)
+	params := s.params(round)
+	params.Targeted, err = schedule.TargetedSection(&schedule.TargetedParams{Policy: tp, Targets: ts.targets}, s.asOf)
+	require.NoError(t, err)
+	s.m, err = schedule.NewManifest(s.cfg, round, s.assess.Frame, s.pool, params)
+	require.NoError(t, err)
+	s.hash, err = s.m.Hash()
+	require.NoError(t, err)
+	for i := range attackParties {
+		s.secrets = append(s.secrets, strings.Repeat(string("123456789"[i])+"b", 32))
+	}
+	s.logSteps(t)
+	s.attempt = s.state(t).attemptOf(t, s.hash)
+	s.seed, err = s.attempt.Seed()
+	require.NoError(t, err)
+	s.d, err = schedule.PlanRound(s.m, s.assess.Frame, s.pool, s.seed, s.attempt.Seq)
+	require.NoError(t, err)
+	s.bytes, err = s.d.MarshalCanonical()
+	require.NoError(t, err)
+	s.logDraw(t, s.bytes)
+	ts.td, err = schedule.PlanTargeted(s.m, s.assess.Frame, s.pool, s.seed, s.d, ts.targets)
+	require.NoError(t, err)
+	ts.tbytes, err = ts.td.MarshalCanonical()
+	require.NoError(t, err)
+	ts.logTargeted(t, ts.tbytes, int64(len(ts.td.Tasks)))
+	return ts
 }
 
-var defaultTargetedOnce = sync.OnceValues(func() (*targetedRound, error) {
-	c := synthcity.Default()
-	return buildTargeted(&c.Records, c.AsOf, targetedSeed)
-})
-
-// defaultTargeted is the default city's first round with its targets,
-// built once.
-func defaultTargeted(t testing.TB) *targetedRound {
+// logTargeted logs b as the round's targeted disclosure, an hour after
+// the draw.
+func (ts *targetedScenario) logTargeted(t testing.TB, b []byte, count int64) {
 	t.Helper()
-	r, err := defaultTargetedOnce()
-	require.NoError(t, err)
-	return r
+	start := at(ts.m.Round.First + "T00:00:00Z")
+	ts.add(t, start.AddDate(0, 0, -2).Add(time.Hour), protocol.KindTargeted,
+		&protocol.TargetedBody{Manifest: ts.hash, Targeted: protocol.HashBytes(b), Count: count})
+	ts.attempt = ts.state(t).attemptOf(t, ts.hash)
 }
 
-func (r *targetedRound) plan(t testing.TB) *schedule.TargetedDisclosure {
+// republishTargeted replaces the logged targeted disclosure with b, as
+// an operator who controls the log would.
+func (ts *targetedScenario) republishTargeted(t testing.TB, b []byte) {
 	t.Helper()
-	td, err := schedule.PlanTargeted(r.cfg, r.frame, r.pool, 0, r.in)
+	ts.entries = ts.entries[:len(ts.entries)-1]
+	ts.tbytes = b
+	ts.logTargeted(t, b, ts.m.Targeted.Targets.Count)
+}
+
+// verifyPublic runs the public tier on the scenario's files.
+func (ts *targetedScenario) verifyPublic() (*schedule.TargetedDisclosure, error) {
+	return schedule.VerifyTargetedPublic(ts.published(), ts.d, ts.tbytes)
+}
+
+// verifyAuditor re-derives the frame, pool and targets from the records
+// and runs the auditor tier.
+func (ts *targetedScenario) verifyAuditor(t testing.TB) (*schedule.TargetedDisclosure, error) {
+	t.Helper()
+	a, pool, err := schedule.AuditFrame(ts.m, ts.rec, schedule.AssessConfig{})
 	require.NoError(t, err)
-	return td
+	targets, err := schedule.AuditTargets(ts.m, ts.rec, a, alert.Config{}, nil)
+	require.NoError(t, err)
+	return schedule.VerifyTargeted(ts.published(), ts.d, ts.tbytes, a.Frame, pool, targets)
+}
+
+var defaultTargetedRound struct {
+	sync.Mutex
+	ts *targetedScenario
+}
+
+// defaultTargeted is the default city's February round with its
+// targets, built once by the first test that needs it (read-only: copy
+// before changing, see copyTargeted).
+func defaultTargeted(t testing.TB) *targetedScenario {
+	t.Helper()
+	d := &defaultTargetedRound
+	d.Lock()
+	defer d.Unlock()
+	if d.ts == nil {
+		d.ts = buildTargeted(t, synthcity.Default(), 1)
+	}
+	return d.ts
 }
 
 // TestEarlyWarningTargetedDisclosed: every target of the default city's
-// round has exactly one targeted task, disclosed with its triggers
-// (rule, severity, raised time, evidence, explanations), a reason other
-// than random, and an ID of its own; the disclosure reads back to the
-// same bytes.
+// round has exactly one targeted task, disclosed with its triggers (rule,
+// severity at or above the manifest's, raised since the previous round,
+// evidence, explanations), a reason other than random and an ID of its
+// own; the public and the auditor tiers verify it.
 func TestEarlyWarningTargetedDisclosed(t *testing.T) {
-	r := defaultTargeted(t)
-	require.NotEmpty(t, r.targets, "the default city has serious alerts in the month before its as-of date")
-	td := r.plan(t)
-	require.Len(t, td.Tasks, len(r.targets))
+	ts := defaultTargeted(t)
+	require.NotEmpty(t, ts.targets, "the default city has serious alerts in the month before its as-of date")
+	require.Len(t, ts.td.Tasks, len(ts.targets))
 	randomIDs := map[string]bool{}
-	for _, rt := range r.in.Random.Tasks {
+	for _, rt := range ts.d.Tasks {
 		randomIDs[rt.ID] = true
 	}
-	for i, task := range td.Tasks {
-		assert.Equal(t, r.targets[i].Unit, task.Unit, "tasks by unit")
+	rules := content.DefaultTargetRules()
+	for i, task := range ts.td.Tasks {
+		assert.Equal(t, ts.targets[i].Unit, task.Unit, "tasks by unit")
 		assert.False(t, randomIDs[task.ID], "a targeted task's ID is its own")
+		assert.Contains(t, []string{"incident", "other"}, task.Reason)
+		assert.NotEqual(t, "remote", task.Method, "a targeted inspection is a visit")
+		assert.NotEmpty(t, task.Focus)
 		require.NotEmpty(t, task.Triggers)
 		for _, tr := range task.Triggers {
 			sev, err := alert.ParseSeverity(tr.Severity)
 			require.NoError(t, err)
 			assert.GreaterOrEqual(t, sev, alert.Serious, "only alerts at or above the configured severity make tasks")
-			_, err = alert.ParseRule(tr.Rule)
-			assert.NoError(t, err)
+			r, err := alert.ParseRule(tr.Rule)
+			require.NoError(t, err)
+			assert.Contains(t, rules, r)
 			assert.NotEmpty(t, tr.ExplanationZH)
 			assert.NotEmpty(t, tr.ExplanationEN)
 			assert.NotEmpty(t, tr.Evidence)
-			assert.Greater(t, tr.Raised, td.Since, "raised after the previous round")
+			assert.Greater(t, tr.Raised, ts.m.Targeted.Since, "raised after the previous round")
 		}
-		if task.RandomTask == "" {
-			assert.Contains(t, []string{"incident", "other"}, task.Reason)
-		} else {
-			assert.Equal(t, "random", task.Reason)
-		}
-		assert.NotEqual(t, "remote", task.Method, "a targeted inspection is a visit")
-		assert.NotEmpty(t, task.Focus)
 	}
-	b, err := td.MarshalCanonical()
+	back, err := ts.verifyPublic()
 	require.NoError(t, err)
-	back, err := schedule.ParseTargeted(b)
+	b, err := back.MarshalCanonical()
 	require.NoError(t, err)
-	b2, err := back.MarshalCanonical()
+	assert.Equal(t, string(ts.tbytes), string(b), "the disclosure reads back to the same bytes")
+	_, err = ts.verifyAuditor(t)
 	require.NoError(t, err)
-	assert.Equal(t, string(b), string(b2))
-	assert.NoError(t, schedule.VerifyTargeted(r.cfg, r.frame, r.pool, 0, r.in, back))
+}
+
+// TestEarlyWarningTargetedLoad: with the default target policy the
+// targeted tasks of the default city's round do not outnumber its random
+// tasks (every serious alert gave 185 against about 130), and they are
+// fewer than every serious alert would give.
+func TestEarlyWarningTargetedLoad(t *testing.T) {
+	ts := defaultTargeted(t)
+	t.Logf("%d random tasks, %d targeted", len(ts.d.Tasks), len(ts.td.Tasks))
+	assert.Less(t, len(ts.td.Tasks), len(ts.d.Tasks))
+	all := content.Targets(ts.rep, ts.m.Targeted.SinceTime(), alert.Serious)
+	assert.Less(t, len(ts.td.Tasks), len(all))
 }
 
 // TestEarlyWarningTargetedStaffing: targeted teams follow the random
-// draw's team rules — one team per department of at least two
-// inspectors, each qualified for the unit's category and district,
-// without a declared conflict, not the unit's last lead, not on leave —
-// and, counting the random tasks' visits, nobody exceeds the daily cap;
-// visits fall in the round's first Within working days.
+// draw's team rules — the team size, each inspector once, not the unit's
+// last lead — and, counting the random tasks' visits, nobody exceeds the
+// daily cap; visits fall in the round's first WithinDays working days;
+// a unit drawn at random too is visited once, by its random task.
 func TestEarlyWarningTargetedStaffing(t *testing.T) {
-	r := defaultTargeted(t)
-	td := r.plan(t)
-	byID := map[string]risk.Inspector{}
-	for _, in := range r.pool.Inspectors() {
-		byID[in.ID] = in
-	}
-	first := r.cfg.Calendar.WorkingDays(r.cfg.Rounds[0])[:schedule.DefaultTargetedWithin]
+	ts := defaultTargeted(t)
+	first := ts.cfg.Calendar.WorkingDays(ts.cfg.Rounds[1])[:ts.m.Targeted.WithinDays]
 	perDay := map[string]int{}
 	count := func(id string, d schedule.Day) { perDay[id+"/"+d.String()]++ }
-	for _, rt := range r.in.Random.Tasks {
+	random := map[string]schedule.Task{}
+	for _, rt := range ts.d.Tasks {
+		random[rt.Unit] = rt
 		for _, tm := range rt.Teams {
 			for _, id := range tm.Inspectors {
 				count(id, rt.Date)
 			}
 		}
 	}
-	for _, task := range td.Tasks {
-		u, ok := r.frame.Unit(task.Unit)
-		require.True(t, ok)
-		if task.RandomTask == "" {
-			assert.Contains(t, first, task.Date, "unit %s: a targeted visit is prompt", task.Unit)
-		}
+	own := 0
+	for _, task := range ts.td.Tasks {
 		require.Len(t, task.Teams, 1, "one team without departments")
 		team := task.Teams[0].Inspectors
-		assert.GreaterOrEqual(t, len(team), 2)
+		assert.Len(t, team, 2, "teams of two by default")
 		assert.Len(t, slices.Compact(slices.Sorted(slices.Values(team))), len(team), "no inspector twice")
-		if task.RandomTask == "" {
-			assert.NotEqual(t, u.LastLead, team[0], "unit %s: not led by its last lead", task.Unit)
-		}
-		for _, id := range team {
-			in := byID[id]
-			assert.Contains(t, in.Districts, u.District, "unit %s, inspector %s: district", task.Unit, id)
-			assert.Contains(t, in.Categories, u.Category, "unit %s, inspector %s: category", task.Unit, id)
-			assert.NotContains(t, in.Conflicts, task.Unit, "unit %s, inspector %s: conflict", task.Unit, id)
-			for _, l := range in.Leave {
-				assert.NotEqual(t, task.Date, schedule.DayOf(l), "unit %s, inspector %s: on leave", task.Unit, id)
-			}
-			if task.RandomTask == "" {
-				count(id, task.Date)
-			}
-		}
-	}
-	for k, n := range perDay {
-		assert.LessOrEqual(t, n, schedule.DefaultDailyCap, "inspector-day %s", k)
-	}
-}
-
-// TestEarlyWarningTargetedBusyCounts: an inspector whose random visits
-// reach his per-round cap gets no targeted visit. The random round is
-// re-drawn with every second busy inspector's MaxPerRound set to his
-// random load (the greedy draw then picks the same teams), so the cap
-// binds exactly when targeted teams are drawn. (Capping every busy
-// inspector leaves the default city's targets unstaffable: nearly
-// everyone has a random visit in a month.)
-func TestEarlyWarningTargetedBusyCounts(t *testing.T) {
-	c := synthcity.Default()
-	base := defaultTargeted(t)
-	load := map[string]int{}
-	for _, rt := range base.in.Random.Tasks {
-		for _, tm := range rt.Teams {
-			for _, id := range tm.Inspectors {
-				load[id]++
-			}
-		}
-	}
-	require.NotEmpty(t, load)
-	rec := c.Records
-	rec.Inspectors = slices.Clone(rec.Inspectors)
-	capped := map[string]bool{}
-	busy := 0
-	for _, in := range base.pool.Inspectors() { // by ID
-		if load[in.ID] > 0 {
-			capped[in.ID] = busy%2 == 0
-			busy++
-		}
-	}
-	for i := range rec.Inspectors {
-		if id := rec.Inspectors[i].ID; capped[id] {
-			rec.Inspectors[i].MaxPerRound = load[id]
-		}
-	}
-	r := newTargetedRound(t, &rec, c.AsOf, targetedSeed)
-	require.Equal(t, len(base.in.Random.Tasks), len(r.in.Random.Tasks))
-	for i, rt := range r.in.Random.Tasks {
-		assert.Equal(t, base.in.Random.Tasks[i].Teams, rt.Teams, "same random teams under exact caps")
-	}
-	uncapped := 0 // capped inspectors in the teams drawn without caps
-	for _, task := range base.plan(t).Tasks {
-		if task.RandomTask == "" {
-			for _, id := range task.Teams[0].Inspectors {
-				if capped[id] {
-					uncapped++
-				}
-			}
-		}
-	}
-	require.Positive(t, uncapped, "without the caps the capped inspectors are drawn")
-	td, err := schedule.PlanTargeted(r.cfg, r.frame, r.pool, 0, r.in)
-	require.NoError(t, err)
-	for _, task := range td.Tasks {
-		if task.RandomTask != "" {
+		if rt, ok := random[task.Unit]; ok {
+			assert.Equal(t, rt.ID, task.RandomTask)
+			assert.Equal(t, rt.Date, task.Date)
+			assert.Equal(t, rt.Teams, task.Teams)
 			continue
 		}
-		for _, id := range task.Teams[0].Inspectors {
-			assert.False(t, capped[id], "unit %s: inspector %s is at his cap with random visits", task.Unit, id)
+		own++
+		assert.Empty(t, task.RandomTask)
+		assert.Contains(t, first, task.Date, "unit %s: a targeted visit is prompt", task.Unit)
+		u, ok := ts.assess.Frame.Unit(task.Unit)
+		require.True(t, ok)
+		assert.NotEqual(t, u.LastLead, team[0], "unit %s: not led by its last lead", task.Unit)
+		for _, id := range team {
+			count(id, task.Date)
 		}
+	}
+	assert.Positive(t, own)
+	for k, n := range perDay {
+		assert.LessOrEqual(t, n, 4, "%s: at most the default daily cap of 4 visits", k)
 	}
 }
 
-// TestEarlyWarningTargetedDeterministic: the same inputs in any order
-// give the same bytes; another seed gives other teams (the targeted
-// stream is drawn from the seed).
+// TestEarlyWarningTargetedDeterministic: the same inputs give the same
+// bytes; another seed gives other teams for the same targets.
 func TestEarlyWarningTargetedDeterministic(t *testing.T) {
-	r := defaultTargeted(t)
-	want, err := r.plan(t).MarshalCanonical()
+	ts := defaultTargeted(t)
+	again, err := schedule.PlanTargeted(ts.m, ts.assess.Frame, ts.pool, ts.seed, ts.d, ts.targets)
 	require.NoError(t, err)
-	rng := rand.New(rand.NewPCG(14, 1)) // any fixed stream
-	for range 3 {
-		in := *r.in
-		in.Targets = slices.Clone(r.targets)
-		rng.Shuffle(len(in.Targets), func(i, j int) { in.Targets[i], in.Targets[j] = in.Targets[j], in.Targets[i] })
-		for i := range in.Targets {
-			tr := slices.Clone(in.Targets[i].Triggers)
-			rng.Shuffle(len(tr), func(a, b int) { tr[a], tr[b] = tr[b], tr[a] })
-			in.Targets[i].Triggers = tr
-		}
-		td, err := schedule.PlanTargeted(r.cfg, r.frame, r.pool, 0, &in)
-		require.NoError(t, err)
-		got, err := td.MarshalCanonical()
-		require.NoError(t, err)
-		assert.Equal(t, string(want), string(got))
-	}
-	// Records in another order: the same frame, alerts and targets.
-	c := synthcity.Default()
-	rec := copyRecords(&c.Records)
-	rng.Shuffle(len(rec.Units), func(i, j int) { rec.Units[i], rec.Units[j] = rec.Units[j], rec.Units[i] })
-	rng.Shuffle(len(rec.Telemetry), func(i, j int) { rec.Telemetry[i], rec.Telemetry[j] = rec.Telemetry[j], rec.Telemetry[i] })
-	rng.Shuffle(len(rec.Inspectors), func(i, j int) { rec.Inspectors[i], rec.Inspectors[j] = rec.Inspectors[j], rec.Inspectors[i] })
-	got, err := newTargetedRound(t, rec, c.AsOf, targetedSeed).plan(t).MarshalCanonical()
+	b, err := again.MarshalCanonical()
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got))
-
-	other := newTargetedRound(t, &c.Records, c.AsOf, sampling.Seed{2}).plan(t)
-	mine := r.plan(t)
+	assert.Equal(t, string(ts.tbytes), string(b))
+	other := ts.seed
+	other[0] ^= 1
+	d, err := schedule.PlanRound(ts.m, ts.assess.Frame, ts.pool, other, ts.attempt.Seq)
+	require.NoError(t, err)
+	td, err := schedule.PlanTargeted(ts.m, ts.assess.Frame, ts.pool, other, d, ts.targets)
+	require.NoError(t, err)
 	differ := false
-	for i := range mine.Tasks {
-		if mine.Tasks[i].RandomTask == "" && !slices.Equal(mine.Tasks[i].Teams[0].Inspectors, other.Tasks[i].Teams[0].Inspectors) {
-			differ = true
-		}
+	for i := range td.Tasks {
+		differ = differ || !slices.Equal(td.Tasks[i].Teams[0].Inspectors, ts.td.Tasks[i].Teams[0].Inspectors)
 	}
 	assert.True(t, differ, "targeted teams follow the seed")
 }
 
-// TestEarlyWarningTargetedTamper: VerifyTargeted names every change to a
-// targeted task or the header, and accepts the untouched disclosure.
+// TestEarlyWarningTargetedRecorded: a targeted-only task's outcome
+// enters the history as an inspection with its own ID and reason
+// incident or other; a task visited by a random task is recorded once,
+// as that task.
+func TestEarlyWarningTargetedRecorded(t *testing.T) {
+	ts := defaultTargeted(t)
+	for _, task := range ts.td.Tasks {
+		date := time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC)
+		in, err := task.Inspection(date, risk.Pass, nil)
+		if task.RandomTask != "" {
+			require.ErrorIs(t, err, schedule.ErrBadInput)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, task.ID, in.ID)
+		assert.NotEqual(t, risk.RandomDraw, in.Reason)
+		assert.Len(t, in.Inspectors, 2)
+	}
+}
+
+// TestEarlyWarningTargetedSealed: in sealed mode the committed targets
+// carry no method or focus (scoped by level); PlanTargeted refuses
+// targets that do.
+func TestEarlyWarningTargetedSealed(t *testing.T) {
+	ts := defaultTargeted(t)
+	m := *ts.m
+	m.Sealed = true
+	_, err := schedule.PlanTargeted(&m, ts.assess.Frame, ts.pool, ts.seed, ts.d, ts.targets)
+	require.Error(t, err)
+	sealed := schedule.SealedTargets(ts.targets)
+	for _, s := range sealed {
+		assert.Empty(t, s.Method)
+		assert.Empty(t, s.Focus)
+	}
+}
+
+// edited re-marshals an edited copy of the scenario's disclosure.
+func (ts *targetedScenario) edited(t testing.TB, edit func(td *schedule.TargetedDisclosure)) []byte {
+	t.Helper()
+	td, err := schedule.ParseTargeted(ts.tbytes)
+	require.NoError(t, err)
+	edit(td)
+	b, err := td.MarshalCanonical()
+	require.NoError(t, err)
+	return b
+}
+
+// copyTargeted returns a copy of the default scenario whose log and
+// files an attack may change.
+func copyTargeted(t testing.TB) *targetedScenario {
+	t.Helper()
+	ts := defaultTargeted(t)
+	s := *ts.scenario
+	s.entries = slices.Clone(ts.entries)
+	c := *ts
+	c.scenario = &s
+	return &c
+}
+
+// TestEarlyWarningTargetedTamper: the public tier names a change to a
+// targeted task's target or date, or the header; the auditor tier names
+// a change of team; both accept the untouched disclosure.
 func TestEarlyWarningTargetedTamper(t *testing.T) {
-	r := defaultTargeted(t)
-	require.NoError(t, schedule.VerifyTargeted(r.cfg, r.frame, r.pool, 0, r.in, r.plan(t)))
+	own := -1
+	for i, task := range defaultTargeted(t).td.Tasks {
+		if task.RandomTask == "" {
+			own = i
+			break
+		}
+	}
+	require.GreaterOrEqual(t, own, 0)
 	for _, tc := range []struct {
-		name   string
-		edit   func(td *schedule.TargetedDisclosure)
-		naming string
+		name    string
+		edit    func(td *schedule.TargetedDisclosure)
+		auditor bool
+		naming  string
 	}{
-		{"date", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Date++ }, "date"},
-		{"team", func(td *schedule.TargetedDisclosure) {
-			team := td.Tasks[0].Teams[0].Inspectors
+		{"date", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Date += 40 }, false, "not a working day of the round"},
+		{"date in the round", func(td *schedule.TargetedDisclosure) {
+			td.Tasks[own].Date += 7 // a week later, the same weekday
+			td.Tasks[own].ResultsDue += 7
+		}, true, "date"},
+		{"focus", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Focus = td.Tasks[own].Focus[1:] }, false, "added, dropped or changed"},
+		{"trigger", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Triggers[0].ExplanationEN = "nothing happened" }, false, "added, dropped or changed"},
+		{"severity", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Severity = "critical" }, false, "severity"},
+		{"reason", func(td *schedule.TargetedDisclosure) { td.Tasks[own].Reason = "random" }, false, "reason"},
+		{"id", func(td *schedule.TargetedDisclosure) { td.Tasks[own].ID = td.RandomDrawID }, false, "ID"},
+		{"seed", func(td *schedule.TargetedDisclosure) { td.Seed = strings.Repeat("0", 64) }, false, "seed"},
+		{"window", func(td *schedule.TargetedDisclosure) { td.WithinDays = 20 }, false, "within_days"},
+		{"lead swapped", func(td *schedule.TargetedDisclosure) {
+			team := td.Tasks[own].Teams[0].Inspectors
 			team[0], team[1] = team[1], team[0]
-		}, "teams"},
-		{"inspector", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Teams[0].Inspectors[1] = "I-999999" }, "teams"},
-		{"focus", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Focus = td.Tasks[0].Focus[1:] }, "focus"},
-		{"trigger", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Triggers[0].ExplanationEN = "nothing happened" }, "triggers"},
-		{"severity", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Severity = "warning" }, "severity"},
-		{"reason", func(td *schedule.TargetedDisclosure) { td.Tasks[0].Reason = "random" }, "reason"},
-		{"dropped", func(td *schedule.TargetedDisclosure) { td.Tasks = td.Tasks[1:] }, "missing"},
-		{"added", func(td *schedule.TargetedDisclosure) {
-			extra := td.Tasks[0]
-			extra.Unit = "U-not-targeted"
-			td.Tasks = append(td.Tasks, extra)
-		}, "not in the re-run"},
-		{"seed", func(td *schedule.TargetedDisclosure) { td.Seed = "00" }, "seed"},
-		{"window", func(td *schedule.TargetedDisclosure) { td.WithinDays = 20 }, "within_days"},
+		}, true, "teams"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			td := r.plan(t)
-			tc.edit(td)
-			err := schedule.VerifyTargeted(r.cfg, r.frame, r.pool, 0, r.in, td)
+			ts := copyTargeted(t)
+			ts.republishTargeted(t, ts.edited(t, tc.edit))
+			_, err := ts.verifyPublic()
+			if tc.auditor {
+				require.NoError(t, err, "the public does not hold the pool")
+				_, err = ts.verifyAuditor(t)
+			}
 			require.ErrorIs(t, err, schedule.ErrVerify)
 			assert.ErrorContains(t, err, tc.naming)
 		})
 	}
 }
 
-// TestEarlyWarningTargetedOverlap: a unit both drawn at random and
-// targeted in the round is visited once. Its targeted task names the
-// random task, takes its date and teams, adds the targeted focus to the
-// random task's, and discloses the trigger; its outcome is recorded once,
-// as the random inspection. A targeted-only task's outcome enters the
-// history with reason incident or other.
-func TestEarlyWarningTargetedOverlap(t *testing.T) {
-	r := defaultTargeted(t)
-	require.NotEmpty(t, r.in.Random.Tasks)
-	rt := r.in.Random.Tasks[0]
-	crafted := r.targets[0]
-	crafted.Unit = rt.Unit
-	crafted.Focus = []string{"FAC-1"}
-	in := *r.in
-	in.Targets = append(slices.DeleteFunc(slices.Clone(r.targets), func(x schedule.Target) bool { return x.Unit == rt.Unit }), crafted)
-	td, err := schedule.PlanTargeted(r.cfg, r.frame, r.pool, 0, &in)
-	require.NoError(t, err)
-	require.NoError(t, schedule.VerifyTargeted(r.cfg, r.frame, r.pool, 0, &in, td))
-	i := slices.IndexFunc(td.Tasks, func(x schedule.TargetedTask) bool { return x.Unit == rt.Unit })
-	require.GreaterOrEqual(t, i, 0)
-	m := td.Tasks[i]
-	assert.Equal(t, rt.ID, m.RandomTask)
-	assert.Equal(t, rt.Date, m.Date)
-	assert.Equal(t, rt.Teams, m.Teams)
-	assert.Equal(t, "FAC-1", m.Focus[0], "the targeted focus first")
-	for _, f := range rt.Focus {
-		assert.Contains(t, m.Focus, f, "the random task's focus kept")
+// TestAttackTargetAddedAfterSeed: an operator who, once the seed is
+// known, adds a target (say a competitor's unit, with a plausible
+// trigger) cannot plan it — the manifest committed the target list
+// before the seed — and if it publishes and logs such a disclosure
+// anyway, the public tier names the mismatch with the manifest.
+func TestAttackTargetAddedAfterSeed(t *testing.T) {
+	ts := copyTargeted(t)
+	var victim string
+	for _, u := range ts.rec.Units {
+		if _, ok := slices.BinarySearchFunc(ts.targets, u.ID, func(x schedule.Target, id string) int { return strings.Compare(x.Unit, id) }); !ok {
+			victim = u.ID
+			break
+		}
 	}
-	assert.Equal(t, crafted.Triggers, m.Triggers)
-	rec, err := m.Inspection(rt.Date.Time(), risk.Pass, nil)
-	require.NoError(t, err)
-	assert.Equal(t, rt.ID, rec.ID, "one visit: the random task's record")
-	assert.Equal(t, risk.RandomDraw, rec.Reason)
+	extra := ts.targets[0]
+	extra.Unit = victim
+	more := slices.Clone(ts.targets)
+	more = append(more, extra)
+	slices.SortFunc(more, func(a, b schedule.Target) int { return strings.Compare(a.Unit, b.Unit) })
+	_, err := schedule.PlanTargeted(ts.m, ts.assess.Frame, ts.pool, ts.seed, ts.d, more)
+	require.ErrorIs(t, err, schedule.ErrManifestMismatch)
 
-	j := slices.IndexFunc(td.Tasks, func(x schedule.TargetedTask) bool { return x.RandomTask == "" })
-	require.GreaterOrEqual(t, j, 0)
-	own := td.Tasks[j]
-	rec, err = own.Inspection(own.Date.Time(), risk.Pass, nil)
-	require.NoError(t, err)
-	assert.Equal(t, own.ID, rec.ID)
-	assert.Contains(t, []risk.Reason{risk.IncidentFollowUp, risk.OtherReason}, rec.Reason)
-	assert.Equal(t, own.Teams[0].Inspectors, rec.Inspectors)
+	b := ts.edited(t, func(td *schedule.TargetedDisclosure) {
+		task := td.Tasks[0]
+		task.Unit, task.RandomTask = victim, ""
+		td.Tasks = append(td.Tasks, task)
+		slices.SortFunc(td.Tasks, func(a, b schedule.TargetedTask) int { return strings.Compare(a.Unit, b.Unit) })
+	})
+	ts.republishTargeted(t, b)
+	_, err = ts.verifyPublic()
+	require.ErrorIs(t, err, schedule.ErrVerify)
+	assert.ErrorContains(t, err, "added, dropped or changed")
 }
 
-// TestEarlyWarningTargetedErrors: bad inputs are refused with the
-// sentinel and the unit named.
-func TestEarlyWarningTargetedErrors(t *testing.T) {
-	r := defaultTargeted(t)
-	for _, tc := range []struct {
-		name string
-		edit func(in *schedule.TargetedInput)
-		want error
-	}{
-		{"twice", func(in *schedule.TargetedInput) { in.Targets = append(in.Targets, in.Targets[0]) }, schedule.ErrBadInput},
-		{"unknown unit", func(in *schedule.TargetedInput) { in.Targets[0].Unit = "U-nowhere" }, schedule.ErrBadInput},
-		{"random reason", func(in *schedule.TargetedInput) { in.Targets[0].Reason = risk.RandomDraw }, schedule.ErrBadInput},
-		{"no trigger", func(in *schedule.TargetedInput) { in.Targets[0].Triggers = nil }, schedule.ErrBadInput},
-		{"bad time", func(in *schedule.TargetedInput) {
-			in.Targets[0].Triggers = slices.Clone(in.Targets[0].Triggers)
-			in.Targets[0].Triggers[0].Raised = "2026-01-01 00:00"
-		}, schedule.ErrBadInput},
-		{"wrong seed", func(in *schedule.TargetedInput) { in.Seed = sampling.Seed{9} }, schedule.ErrCommitment},
-		{"negative window", func(in *schedule.TargetedInput) { in.Within = -1 }, schedule.ErrBadInput},
-		{"no random disclosure", func(in *schedule.TargetedInput) { in.Random = nil }, schedule.ErrBadInput},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			in := *r.in
-			in.Targets = slices.Clone(r.targets)
-			tc.edit(&in)
-			_, err := schedule.PlanTargeted(r.cfg, r.frame, r.pool, 0, &in)
-			require.Error(t, err)
-			assert.True(t, errors.Is(err, tc.want), "%v", err)
-		})
-	}
+// TestAttackTargetRemovedAfterSeed: dropping a target after the seed (to
+// spare a unit the visit) is refused by the planner and named by the
+// public tier; the log entry's count must also be the manifest's.
+func TestAttackTargetRemovedAfterSeed(t *testing.T) {
+	ts := copyTargeted(t)
+	_, err := schedule.PlanTargeted(ts.m, ts.assess.Frame, ts.pool, ts.seed, ts.d, ts.targets[1:])
+	require.ErrorIs(t, err, schedule.ErrManifestMismatch)
+
+	b := ts.edited(t, func(td *schedule.TargetedDisclosure) { td.Tasks = td.Tasks[1:] })
+	ts.republishTargeted(t, b)
+	_, err = ts.verifyPublic()
+	require.ErrorIs(t, err, schedule.ErrVerify)
+	assert.ErrorContains(t, err, "added, dropped or changed")
+
+	// Logging the true count of the shortened list breaks the log rule.
+	ts.entries = ts.entries[:len(ts.entries)-1]
+	start := at(ts.m.Round.First + "T00:00:00Z")
+	ts.add(t, start.AddDate(0, 0, -2).Add(time.Hour), protocol.KindTargeted,
+		&protocol.TargetedBody{Manifest: ts.hash, Targeted: protocol.HashBytes(b), Count: ts.m.Targeted.Targets.Count - 1})
+	src, err := protocol.Manifests(ts.m)
+	require.NoError(t, err)
+	err = protocol.NewState(src, nil).Replay(ts.entries)
+	require.ErrorIs(t, err, protocol.ErrRule)
+	assert.ErrorContains(t, err, protocol.RuleTargeted)
 }
 
-// FuzzParseTargeted: ParseTargeted never panics, and whatever it accepts
-// re-encodes to the same bytes.
+// TestAttackTargetedTeamChanged: an operator who swaps a targeted
+// visit's inspector for a friendly one keeps the team's shape, so the
+// public tier (without the pool) passes it, but the auditor tier
+// re-derives the teams from the seed and names the task.
+func TestAttackTargetedTeamChanged(t *testing.T) {
+	ts := copyTargeted(t)
+	var unit string
+	b := ts.edited(t, func(td *schedule.TargetedDisclosure) {
+		for i := range td.Tasks {
+			if td.Tasks[i].RandomTask == "" {
+				team := td.Tasks[i].Teams[0].Inspectors
+				for _, in := range ts.pool.Inspectors() {
+					if !slices.Contains(team, in.ID) {
+						team[1] = in.ID
+						break
+					}
+				}
+				unit = td.Tasks[i].Unit
+				return
+			}
+		}
+	})
+	ts.republishTargeted(t, b)
+	_, err := ts.verifyPublic()
+	require.NoError(t, err)
+	_, err = ts.verifyAuditor(t)
+	require.ErrorIs(t, err, schedule.ErrVerify)
+	assert.ErrorContains(t, err, unit)
+	assert.ErrorContains(t, err, "teams")
+}
+
+// TestAttackTargetedWithoutDraw: a targeted entry for a round that has
+// no draw yet (targets staffed before the seed, or a round never drawn)
+// breaks the log rule, and so does a second targeted entry.
+func TestAttackTargetedWithoutDraw(t *testing.T) {
+	ts := copyTargeted(t)
+	src, err := protocol.Manifests(ts.m)
+	require.NoError(t, err)
+	draw := len(ts.entries) - 2 // the draw, then the targeted entry
+	require.Equal(t, protocol.KindDraw, ts.entries[draw].Kind)
+	before := slices.Clone(ts.entries[:draw])
+	tgt := ts.entries[draw+1]
+	tgt.Seq = int64(draw)
+	err = protocol.NewState(src, nil).Replay(append(before, tgt))
+	require.ErrorIs(t, err, protocol.ErrRule)
+	assert.ErrorContains(t, err, protocol.RuleTargeted)
+
+	twice := slices.Clone(ts.entries)
+	again := ts.entries[draw+1]
+	again.Seq = int64(len(twice))
+	err = protocol.NewState(src, nil).Replay(append(twice, again))
+	require.ErrorIs(t, err, protocol.ErrRule)
+	assert.ErrorContains(t, err, "already")
+
+	// The public tier refuses a targeted disclosure without its entry.
+	ts.entries = ts.entries[:draw+1]
+	ts.attempt = ts.state(t).attemptOf(t, ts.hash)
+	_, err = ts.verifyPublic()
+	require.ErrorIs(t, err, schedule.ErrVerify)
+	assert.ErrorContains(t, err, "no targeted entry")
+}
+
+// TestAttackTargetsSwappedBeforeManifest: the targets must be the ones
+// the records make: an auditor re-deriving them from the committed
+// snapshot names a unit the operator added before publishing the
+// manifest.
+func TestAttackTargetsSwappedBeforeManifest(t *testing.T) {
+	ts := defaultTargeted(t)
+	a, pool, err := schedule.AuditFrame(ts.m, ts.rec, schedule.AssessConfig{})
+	require.NoError(t, err)
+	targets, err := schedule.AuditTargets(ts.m, ts.rec, a, alert.Config{}, nil)
+	require.NoError(t, err)
+	_, err = schedule.VerifyTargeted(ts.published(), ts.d, ts.tbytes, a.Frame, pool, targets[1:])
+	require.ErrorIs(t, err, schedule.ErrVerify)
+	assert.ErrorContains(t, err, "is published but the records do not make it a target")
+	_, err = schedule.AuditTargets(ts.m, ts.rec, a, alert.Config{FaultRepeat: 2}, nil)
+	require.ErrorIs(t, err, schedule.ErrManifestMismatch, "another alert configuration than the committed one")
+}
+
+// FuzzParseTargeted: ParseTargeted never panics, and what it accepts is
+// canonical: it marshals back to the same bytes.
 func FuzzParseTargeted(f *testing.F) {
-	r := defaultTargeted(f)
-	b, err := r.plan(f).MarshalCanonical()
-	require.NoError(f, err)
-	f.Add(b)
-	f.Add([]byte(`{"format":"firedraw-targeted/1"}` + "\n"))
+	ts := defaultTargeted(f)
+	f.Add(ts.tbytes)
+	f.Add([]byte(`{"format":"firedraw-targeted/2","tasks":[]}` + "\n"))
+	f.Add(bytes.Replace(ts.tbytes, []byte(`"tasks":[`), []byte(`"tasks" :[`), 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		td, err := schedule.ParseTargeted(b)
 		if err != nil {
 			require.ErrorIs(t, err, schedule.ErrBadInput)
 			return
 		}
-		back, err := td.MarshalCanonical()
+		out, err := td.MarshalCanonical()
 		require.NoError(t, err)
-		require.Equal(t, string(b), string(back))
+		require.Equal(t, string(b), string(out))
 	})
 }

@@ -99,13 +99,26 @@ func TestRecordFiles(t *testing.T) {
 	}
 	alerts := clitest.ReadCSV(t, filepath.Join(dir, "alerts.csv"))
 	assert.Equal(t, "unit", alerts[0][0])
-	targets := clitest.ReadCSV(t, filepath.Join(dir, "targets.csv"))
-	assert.Equal(t, []string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}, targets[0])
-	for _, x := range targets[1:] {
-		assert.Contains(t, []string{"serious", "critical"}, x[2])
-		assert.NotEqual(t, "remote", x[3], "a targeted unit is visited")
-		assert.NotEmpty(t, x[7])
+	tb, err := os.ReadFile(filepath.Join(dir, "targeted.json"))
+	require.NoError(t, err)
+	td, err := schedule.ParseTargeted(tb)
+	require.NoError(t, err)
+	targeted := clitest.ReadCSV(t, filepath.Join(dir, "targeted_tasks.csv"))
+	assert.Equal(t, []string{"task_id", "unit", "date", "results_due", "team", "random_task", "reason", "severity",
+		"method", "focus", "rule", "trigger_severity", "raised", "trigger_en", "trigger_zh"}, targeted[0])
+	rows := 0
+	for _, task := range td.Tasks {
+		rows += len(task.Triggers)
 	}
+	require.Len(t, targeted, rows+1, "one row per trigger")
+	for _, x := range targeted[1:] {
+		assert.Contains(t, []string{"incident", "other"}, x[6], "never random")
+		assert.Contains(t, []string{"serious", "critical"}, x[11])
+		assert.NotEqual(t, "remote", x[8], "a targeted unit is visited")
+		assert.NotEmpty(t, x[13])
+		assert.NotEmpty(t, x[14])
+	}
+	assert.Contains(t, out, "targeted tasks against the targets the manifest committed")
 	levels := clitest.ReadCSV(t, filepath.Join(dir, "levels.csv"))
 	require.Len(t, levels, 301)
 	assert.Equal(t, []string{"unit", "district", "category", "score", "level", "pi", "prn", "selected", "rule", "reasons"}, levels[0])

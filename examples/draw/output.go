@@ -24,9 +24,10 @@ import (
 // reasonsPerUnit is the number of top reasons written to levels.csv.
 const reasonsPerUnit = 3
 
-// write writes the published files manifest.json, log.jsonl and
-// disclosure.json, the internal tasks.csv, levels.csv, level_changes.csv,
-// alerts.csv and targets.csv and, in sealed mode when proofs is set,
+// write writes the published files manifest.json, log.jsonl,
+// disclosure.json and targeted.json, the internal tasks.csv, levels.csv,
+// level_changes.csv, alerts.csv and targeted_tasks.csv and, in sealed
+// mode when proofs is set,
 // proofs.jsonl (one line per unit: its leaf and Merkle proof, to hand to
 // the unit) into dir and returns their paths.
 func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string, error) {
@@ -49,6 +50,7 @@ func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string,
 		{"manifest.json", func(w io.Writer) error { _, err := w.Write(res.ManifestBytes); return err }},
 		{"log.jsonl", func(w io.Writer) error { _, err := res.Log.WriteTo(w); return err }},
 		{"disclosure.json", func(w io.Writer) error { _, err := w.Write(res.DisclosureBytes); return err }},
+		{"targeted.json", func(w io.Writer) error { _, err := w.Write(res.TargetedBytes); return err }},
 	} {
 		if err := put(f.name, f.write); err != nil {
 			return nil, err
@@ -63,7 +65,7 @@ func (d *result) write(dir string, res *drawflow.Result, proofs bool) ([]string,
 	for _, f := range []struct {
 		name string
 		fn   func(io.Writer) error
-	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targets.csv", d.writeTargets}} {
+	}{{"level_changes.csv", d.writeChanges}, {"alerts.csv", d.writeAlerts}, {"targeted_tasks.csv", d.writeTargeted}} {
 		if err := put(f.name, f.fn); err != nil {
 			return nil, err
 		}
@@ -190,6 +192,14 @@ func (d *result) summarize(w io.Writer) {
 	if len(disc.Excluded) > 0 {
 		fmt.Fprintf(w, "excluded: %d drawn units already visited for another reason this round\n", len(disc.Excluded))
 	}
+	merged := 0
+	for _, t := range d.targetedTasks.Tasks {
+		if t.RandomTask != "" {
+			merged++
+		}
+	}
+	fmt.Fprintf(w, "targeted: %d inspections outside the random draw (%d of the units drawn at random too, visited once), %d alerts in all\n",
+		len(d.targetedTasks.Tasks), merged, len(d.alerts.Alerts))
 }
 
 // levelTally is one level's units, expected and drawn counts (from the
@@ -367,20 +377,26 @@ func alertRow(a *alert.Alert) []string {
 		strconv.Itoa(a.Count), strings.Join(devs, ";"), en, zh}
 }
 
-// writeTargets writes targets.csv: the units that alerts make the
-// subject of a targeted inspection (not drawn), with the reason it is
-// recorded with, its method and focus, and each trigger.
-func (d *result) writeTargets(w io.Writer) error {
+// writeTargeted writes targeted_tasks.csv: the inspections outside the
+// random draw, one row per trigger: the task, its date, team and results
+// due date, the random task that visits it if the unit was drawn too,
+// the reason it is recorded with, its method and focus (also in sealed
+// mode: this list is for the teams), and the trigger's rule, severity,
+// time and explanation.
+func (d *result) writeTargeted(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"unit", "reason", "severity", "method", "focus", "rule", "raised", "trigger_en", "trigger_zh"}); err != nil {
+	if err := cw.Write([]string{"task_id", "unit", "date", "results_due", "team", "random_task", "reason", "severity",
+		"method", "focus", "rule", "trigger_severity", "raised", "trigger_en", "trigger_zh"}); err != nil {
 		return err
 	}
-	for _, t := range d.targets {
-		c := d.targeted[t.UnitID]
-		for i := range t.Alerts {
-			a := alertRow(&t.Alerts[i])
-			if err := cw.Write([]string{t.UnitID, t.Reason.String(), t.Severity.String(), c.Method.String(),
-				strings.Join(c.FocusCodes(), ";"), a[1], a[5], a[8], a[9]}); err != nil {
+	for _, t := range d.targetedTasks.Tasks {
+		method, focus := t.Method, strings.Join(t.Focus, ";")
+		if c, ok := d.targeted[t.Unit]; ok {
+			method, focus = c.Method.String(), strings.Join(c.FocusCodes(), ";")
+		}
+		for _, tr := range t.Triggers {
+			if err := cw.Write([]string{t.ID, t.Unit, t.Date.String(), t.ResultsDue.String(), teamText(t.Teams), t.RandomTask, t.Reason, t.Severity,
+				method, focus, tr.Rule, tr.Severity, tr.Raised, tr.ExplanationEN, tr.ExplanationZH}); err != nil {
 				return err
 			}
 		}

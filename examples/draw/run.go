@@ -47,7 +47,10 @@ Runs one round of a "double random" inspection draw under the trust
 protocol, every party simulated on this machine, and prints each step:
 
   1 manifest    the records' snapshot, model, policy, calendar, round and
-                settings are fixed and hashed before any randomness exists
+                settings are fixed and hashed before any randomness exists,
+                with the targets: units with a serious alert (fire, fire
+                alarm, shielded device, low water pressure, repeating
+                electrical alarms) raised since the previous round
   2 commitments each party publishes H(manifest, party, secret)
   3 reveals     each party publishes its secret
   4 late source dice rolled in public (simulated unless -dice), or a
@@ -55,11 +58,15 @@ protocol, every party simulated on this machine, and prints each step:
   5 seed        SHA-256 of the manifest, the secrets and the late source
   6 draw        records → features → scores → levels → the round's draw →
                 inspector teams and dates → disclosure, its hash logged
-  7 verify      the public tier, from the published files alone
+  7 targeted    the targeted inspections, outside the random draw: dated
+                in the round's first days, staffed by the same team rules
+                under the round's seed, disclosed with their triggers
+  8 verify      the public tier, from the published files alone
 
 With no record files it uses the embedded default synthetic city. Writes
-into -out: manifest.json, log.jsonl and disclosure.json (publish these
-three), tasks.csv and levels.csv (internal) and, with -sealed,
+into -out: manifest.json, log.jsonl, disclosure.json and targeted.json
+(publish these four), tasks.csv, targeted_tasks.csv, levels.csv,
+level_changes.csv and alerts.csv (internal) and, with -sealed,
 proofs.jsonl (each unit's leaf and Merkle proof, to hand out). The log's
 times are simulated, counted back from the round's first day.
 
@@ -143,11 +150,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	progress("drew %d tasks", len(res.Disclosure.Tasks))
-	d := &result{units: recs.Units, scores: res.Assessment.Scores, levels: res.Assessment.Levels, disc: res.Disclosure, pool: res.Pool}
-	if err := d.addContent(recs, model, res.Assessment, asOf, round); err != nil {
+	d := &result{units: recs.Units, scores: res.Assessment.Scores, levels: res.Assessment.Levels, disc: res.Disclosure, pool: res.Pool,
+		alerts: res.Alerts, targetedTasks: res.Targeted}
+	if err := d.addContent(recs, model, res.Assessment, asOf, round, &in.Targets); err != nil {
 		return err
 	}
-	progress("%d level changes since the previous round, %d alerts, %d targeted units", len(d.changes), len(d.alerts.Alerts), len(d.targets))
+	progress("%d level changes since the previous round, %d alerts, %d targeted tasks", len(d.changes), len(d.alerts.Alerts), len(d.targetedTasks.Tasks))
 	files, err := d.write(o.out, res, !o.noProofs)
 	if err != nil {
 		return err
@@ -173,7 +181,10 @@ func (o *options) inputs(recs *risk.Records, asOf time.Time, model *risk.Model, 
 	if err != nil {
 		return nil, schedule.Round{}, err
 	}
-	in := &drawflow.Inputs{Records: recs, AsOf: asOf, Model: model, Round: round.Index,
+	// Alerts raised since the previous monthly round's as-of time make
+	// targets (content.TargetPolicy's default rules and severity).
+	targets := content.TargetPolicy{Since: asOf.Add(-round.End.Sub(round.Start))}
+	in := &drawflow.Inputs{Records: recs, AsOf: asOf, Model: model, Round: round.Index, Targets: targets,
 		Config:   &schedule.Config{Rounds: rounds, Sealed: o.sealed},
 		PeriodID: periodID(rounds), Rand: rand.Reader, Dice: o.dice,
 		Step: func(name, detail string) { fmt.Fprintf(stdout, "%-10s %s\n", name, detail) }}
@@ -221,6 +232,12 @@ func verifyPublic(res *drawflow.Result, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%-10s public tier: log chain and order, dates, commitments, reveals, seed, %d PRNs%s: verified\n",
 		"verify", len(res.Disclosure.Tasks), map[bool]string{false: ", the whole selection", true: " (sealed)"}[res.Disclosure.Sealed])
+	if _, err := schedule.VerifyTargetedPublic(schedule.Published{Manifest: res.Manifest, Attempt: res.Attempt, Disclosure: res.DisclosureBytes},
+		r.Disclosure, res.TargetedBytes); err != nil {
+		return fmt.Errorf("the draw's own targeted tasks do not verify: %w", err)
+	}
+	fmt.Fprintf(stdout, "%-10s public tier: %d targeted tasks against the targets the manifest committed, their dates and team shapes: verified\n",
+		"", len(res.Targeted.Tasks))
 	for _, n := range r.Notes {
 		fmt.Fprintf(stdout, "%-10s WARNING: %s\n", "", n)
 	}
@@ -253,19 +270,20 @@ type result struct {
 	disc   *schedule.Disclosure
 	pool   *schedule.Pool
 	// content of each drawn unit's task, by unit ID; the level changes
-	// since the previous round; the alerts as of asOf and the units they
-	// make targets of an inspection outside the draw.
-	content  map[string]content.Content
-	targeted map[string]content.Content // with the alerts' focus
-	changes  []content.LevelChange
-	alerts   *alert.Report
-	targets  []content.Target
+	// since the previous round; the alerts as of asOf, the units they make
+	// targets of an inspection outside the draw and their tasks.
+	content       map[string]content.Content
+	targeted      map[string]content.Content // with the alerts' focus
+	changes       []content.LevelChange
+	alerts        *alert.Report
+	targets       []content.Target
+	targetedTasks *schedule.TargetedDisclosure
 }
 
 // addContent derives each task's content and method, the level changes
 // since the previous round (as of one round length before asOf) and the
-// alerts (serious or worse, raised since then, make targets).
-func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf time.Time, round schedule.Round) error {
+// targets' content (their alerts added; tp selects them, as in the run).
+func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *schedule.Assessment, asOf time.Time, round schedule.Round, tp *content.TargetPolicy) error {
 	prevAsOf := asOf.Add(-round.End.Sub(round.Start))
 	prev, err := schedule.Assess(recs, prevAsOf, schedule.AssessConfig{Model: model})
 	if err != nil {
@@ -277,10 +295,7 @@ func (d *result) addContent(recs *risk.Records, model *risk.Model, assessed *sch
 	if err != nil {
 		return err
 	}
-	if d.alerts, err = alert.Evaluate(recs.Telemetry, recs.Incidents, asOf, alert.Config{}); err != nil {
-		return err
-	}
-	d.targets = content.Targets(d.alerts, prevAsOf, alert.Serious)
+	d.targets = tp.Targets(d.alerts)
 	byUnit := map[string][]alert.Alert{}
 	for _, t := range d.targets {
 		byUnit[t.UnitID] = t.Alerts

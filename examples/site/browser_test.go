@@ -58,7 +58,8 @@ func verifierFiles(t *testing.T) site.Options {
 
 // workspace draws round 2 of a 300-unit synthetic city under the
 // protocol (three simulated parties, a fixed random stream) and writes
-// its published files as a period's directory: log.jsonl and rounds/02/.
+// its published files as a period's directory: log.jsonl and rounds/02/
+// (manifest, disclosure and targeted tasks).
 func workspace(t *testing.T, sealed bool) string {
 	t.Helper()
 	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -79,6 +80,7 @@ func workspace(t *testing.T, sealed bool) string {
 	write(t, filepath.Join(dir, site.LogName), log.Bytes())
 	write(t, filepath.Join(dir, "rounds", "02", site.ManifestName), res.ManifestBytes)
 	write(t, filepath.Join(dir, "rounds", "02", site.DisclosureName), res.DisclosureBytes)
+	write(t, filepath.Join(dir, "rounds", "02", site.TargetedName), res.TargetedBytes)
 	return dir
 }
 

@@ -3,8 +3,8 @@
 //
 //	go run ./examples/site -ws WORKSPACE -out SITE
 //
-// WORKSPACE is a period's directory (log.jsonl, rounds/NN/manifest.json
-// and disclosure.json, publications/) or the -out directory of
+// WORKSPACE is a period's directory (log.jsonl, rounds/NN/manifest.json,
+// disclosure.json and targeted.json, publications/) or the -out directory of
 // examples/draw. SITE receives index.html, the task pages, site.css,
 // site.js, data.js (the published files' bytes, for file://), verify.js
 // and verify.wasm (the verifier, GOOS=js GOARCH=wasm build of

@@ -87,7 +87,8 @@ func TestRoundTrip(t *testing.T) {
 		out, errOut, code := runVerify(append(cityFlags, "-dir", tc.dir)...)
 		assert.Equal(t, 0, code, "%s\n%s", out, errOut)
 		for _, want := range []string{"hash chain and canonical bytes verified", "frequency floor verified",
-			"order and dates verified", "verified (public tier)", "verified (auditor tier)"} {
+			"order and dates verified", "verified (public tier)", "verified (auditor tier)",
+			"inspections outside the random draw", "targeted teams and dates re-run: verified (auditor tier)"} {
 			assert.Contains(t, out, want)
 		}
 		assert.Equal(t, tc.warning, strings.Contains(out, "WARNING: single-operator draw"), out)
@@ -105,7 +106,7 @@ func TestRoundTrip(t *testing.T) {
 func published(t *testing.T, from, file, old, new string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"log.jsonl", "manifest.json", "disclosure.json"} {
+	for _, name := range []string{"log.jsonl", "manifest.json", "disclosure.json", "targeted.json"} {
 		b, err := os.ReadFile(filepath.Join(from, name))
 		require.NoError(t, err)
 		if name == file {
@@ -145,6 +146,8 @@ func TestTampered(t *testing.T) {
 		{"setting changed", "manifest.json", `"exclude_visited":false`, `"exclude_visited":true`, "manifest-published"},
 		{"policy exempts a level", "manifest.json", `"low":0.05`, `"low":1e-300`, "policy.low"},
 		{"dice changed", "log.jsonl", `"digits":"27182818284590452353"`, `"digits":"27182818284590452354"`, "prev"},
+		{"targeted task changed", "targeted.json", `"reason":"`, `"reason":"x`, "but the log's targeted entry"},
+		{"targeted entry dropped", "log.jsonl", `"kind":"targeted"`, `"kind":"alert"`, "the manifest committed 2 targets, but the log holds no targeted entry"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := runVerify("-public", "-dir", published(t, fx.parties, tc.file, tc.old, tc.new))

@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/firedraw/firedraw/examples/internal/cli"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
@@ -28,6 +30,7 @@ type options struct {
 	log        string
 	manifest   string
 	disclosure string
+	targeted   string
 	public     bool
 	unit       string
 	proof      string
@@ -38,8 +41,9 @@ const usageText = `usage: verify [-dir DIR] [-public] [record flags]
        verify [-dir DIR] -unit ID -proof FILE
 
 Checks a published draw against its manifest and the public log, never
-against itself. The published files are DIR/log.jsonl, DIR/manifest.json
-and DIR/disclosure.json (or -log, -manifest, -disclosure).
+against itself. The published files are DIR/log.jsonl, DIR/manifest.json,
+DIR/disclosure.json and DIR/targeted.json (or -log, -manifest,
+-disclosure, -targeted).
 
 Public tier (the published files only): the log's hash chain and
 canonical entries; the manifest's canonical form and rules (frequency
@@ -49,11 +53,17 @@ matching them, the beacon's signature checked offline or the dice after
 the reveal deadline, one draw per round); the seed derived from the log;
 the disclosure being the one the log's draw entry hashed; every drawn
 unit's PRN, date, team shape and task ID and, in open mode, the whole
-selection re-drawn from the published π.
+selection re-drawn from the published π; the targeted tasks (outside the
+random draw): the log's targeted entry after the draw, their targets
+against the list the manifest committed before the seed, each trigger
+against the manifest's rules, severity and dates, a unit drawn at random
+visited once, dates in the round's first days, team shapes.
 
 Auditor tier (unless -public): rebuilds the records' snapshot, the
 levels, frequencies and π under the manifest's policy and model, and
-re-runs the whole draw, teams and dates included. Without record files it
+re-runs the whole draw, teams and dates included; re-derives the alerts
+and targets from the records and re-staffs the targeted tasks. Without
+record files it
 uses the embedded default city; give the same record files and -model as
 the draw (the as-of time is the manifest's).
 
@@ -73,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.log, "log", "", "the public log `FILE` (default DIR/log.jsonl)")
 	fs.StringVar(&o.manifest, "manifest", "", "the manifest `FILE` (default DIR/manifest.json)")
 	fs.StringVar(&o.disclosure, "disclosure", "", "the disclosure `FILE` (default DIR/disclosure.json)")
+	fs.StringVar(&o.targeted, "targeted", "", "the targeted disclosure `FILE` (default DIR/targeted.json)")
 	fs.BoolVar(&o.public, "public", false, "the public tier only: no record files")
 	cli.RecordFlags(fs, &o.files, true)
 	fs.StringVar(&o.model, "model", "", "the model `FILE` the draw scored with (draw -model); default: the default expert model")
@@ -87,7 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	for _, f := range []struct {
 		path *string
 		name string
-	}{{&o.log, "log.jsonl"}, {&o.manifest, "manifest.json"}, {&o.disclosure, "disclosure.json"}} {
+	}{{&o.log, "log.jsonl"}, {&o.manifest, "manifest.json"}, {&o.disclosure, "disclosure.json"}, {&o.targeted, "targeted.json"}} {
 		if *f.path == "" {
 			*f.path = filepath.Join(o.dir, f.name)
 		}
@@ -118,10 +129,46 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.unit != "" {
 		return checkProof(o, d, stdout)
 	}
+	tb, err := o.checkTargeted(pub, d, stdout)
+	if err != nil {
+		return err
+	}
 	if o.public {
 		return nil
 	}
-	return o.audit(pub, stdout, stderr)
+	return o.audit(pub, d, tb, stdout, stderr)
+}
+
+// checkTargeted runs the public tier on the targeted tasks and returns
+// their bytes (nil if the log holds no targeted entry and the manifest
+// committed no target).
+func (o *options) checkTargeted(pub *schedule.Published, d *schedule.Disclosure, stdout io.Writer) ([]byte, error) {
+	m := pub.Manifest
+	if pub.Attempt.Targeted == nil {
+		if m.Targeted.Targets.Count > 0 {
+			fmt.Fprintf(stdout, "NOT verified: the manifest committed %d targets, but the log holds no targeted entry\n", m.Targeted.Targets.Count)
+			return nil, fmt.Errorf("%s %w", o.log, errMismatch)
+		}
+		fmt.Fprintf(stdout, "targeted   no targeted entry in the log, and the manifest committed no target\n")
+		return nil, nil
+	}
+	tb, err := readBounded(o.targeted, schedule.MaxTargetedBytes)
+	if err != nil {
+		return nil, err
+	}
+	td, err := schedule.VerifyTargetedPublic(*pub, d, tb)
+	if err != nil {
+		return nil, mismatch(stdout, o.targeted, "public tier", err)
+	}
+	merged := 0
+	for _, t := range td.Tasks {
+		if t.RandomTask != "" {
+			merged++
+		}
+	}
+	fmt.Fprintf(stdout, "targeted   %s: %d inspections outside the random draw (%d visited by their random task), log entry %d; targets as committed before the seed (rules %s, %s or worse, raised since %s), dates in the first %d working days: verified (public tier)\n",
+		o.targeted, len(td.Tasks), merged, pub.Attempt.TargetedSeq, strings.Join(m.Targeted.Rules, ","), m.Targeted.MinSeverity, m.Targeted.Since, m.Targeted.WithinDays)
+	return tb, nil
 }
 
 // readPublished reads and checks the log and the manifest, replays the
@@ -220,7 +267,7 @@ func readBounded(path string, max int64) ([]byte, error) {
 
 // audit is the auditor tier: the records rebuilt under the manifest, the
 // draw re-run.
-func (o *options) audit(pub *schedule.Published, stdout, stderr io.Writer) error {
+func (o *options) audit(pub *schedule.Published, d *schedule.Disclosure, targeted []byte, stdout, stderr io.Writer) error {
 	model, err := cli.LoadModel(o.model)
 	if err != nil {
 		return err
@@ -245,21 +292,41 @@ func (o *options) audit(pub *schedule.Published, stdout, stderr io.Writer) error
 		return mismatch(stdout, o.disclosure, "auditor tier", err)
 	}
 	fmt.Fprintf(stdout, "records    snapshot, levels, frequencies and π re-derived under the manifest's policy; draw re-run, teams and dates included: verified (auditor tier)\n")
+	if targeted == nil {
+		return nil
+	}
+	targets, err := schedule.AuditTargets(pub.Manifest, recs, a, alert.Config{}, nil)
+	if err != nil {
+		fmt.Fprintf(stdout, "NOT verified (auditor tier): %v\n", err)
+		return fmt.Errorf("%s %w", o.targeted, errMismatch)
+	}
+	if _, err := schedule.VerifyTargeted(*pub, d, targeted, a.Frame, pool, targets); err != nil {
+		return mismatch(stdout, o.targeted, "auditor tier", err)
+	}
+	fmt.Fprintf(stdout, "targeted   alerts and %d targets re-derived from the records; targeted teams and dates re-run: verified (auditor tier)\n", len(targets))
 	return nil
 }
 
 // mismatch prints a verification's differences and returns errMismatch.
 func mismatch(stdout io.Writer, file, tier string, err error) error {
+	var diffs []string
+	var more int
 	var ve *schedule.VerifyError
-	if !errors.As(err, &ve) {
+	var te *schedule.TargetedVerifyError
+	switch {
+	case errors.As(err, &ve):
+		diffs, more = ve.Diffs, ve.More
+	case errors.As(err, &te):
+		diffs, more = te.Diffs, te.More
+	default:
 		return err
 	}
-	fmt.Fprintf(stdout, "NOT verified (%s): %d difference(s)\n", tier, len(ve.Diffs)+ve.More)
-	for _, d := range ve.Diffs {
+	fmt.Fprintf(stdout, "NOT verified (%s): %d difference(s)\n", tier, len(diffs)+more)
+	for _, d := range diffs {
 		fmt.Fprintf(stdout, "  %s\n", d)
 	}
-	if ve.More > 0 {
-		fmt.Fprintf(stdout, "  … and %d more\n", ve.More)
+	if more > 0 {
+		fmt.Fprintf(stdout, "  … and %d more\n", more)
 	}
 	return fmt.Errorf("%s %w", file, errMismatch)
 }

@@ -35,6 +35,7 @@ type opts struct {
 	out       string
 	lang      string
 	bom       bool
+	targeted  bool // tasks: the targeted task list
 }
 
 type command struct {
@@ -74,6 +75,7 @@ var commands = map[string]command{
 		fs.StringVar(&o.lang, "lang", "", "headers' `LANGUAGE`: zh or en; default: the configuration's")
 		fs.BoolVar(&o.bom, "bom", false, "start with a UTF-8 byte-order mark (Excel); the configuration's csv_bom also sets it")
 		fs.StringVar(&o.out, "out", "", "write to `FILE` instead of standard output")
+		fs.BoolVar(&o.targeted, "targeted", false, "the targeted task list (inspections outside the random draw, with their triggers)")
 	}, runTasks},
 	"record": {func(fs *flag.FlagSet, o *opts) {
 		roundFlag(fs, o)
@@ -225,7 +227,9 @@ func runDraw(o *opts, w io.Writer) error {
 	if len(rep.Defaulted) > 0 {
 		fmt.Fprintf(w, "  defaulted (did not reveal): %s\n", strings.Join(rep.Defaulted, ", "))
 	}
-	fmt.Fprintf(w, "wrote rounds/%02d/%s, %s, %s\n", rep.Round, workspace.Disclosure, workspace.TasksName, workspace.ReasonsName)
+	fmt.Fprintf(w, "  %d targeted tasks outside the random draw (targets committed in the manifest)\n", len(rep.Targeted.Tasks))
+	fmt.Fprintf(w, "wrote rounds/%02d/%s, %s, %s, %s, %s\n", rep.Round, workspace.Disclosure, workspace.TasksName, workspace.ReasonsName,
+		workspace.TargetedName, workspace.TargetedTasksName)
 	return nil
 }
 
@@ -244,7 +248,11 @@ func runTasks(o *opts, w io.Writer) error {
 	if lang != "zh" && lang != "en" {
 		return fmt.Errorf("%w: -lang %q: want zh or en", errUsage, lang)
 	}
-	b, err := ws.Tasks(o.round, lang, o.bom || ws.Config.Output.CSVBOM)
+	tasks := ws.Tasks
+	if o.targeted {
+		tasks = ws.TargetedTasks
+	}
+	b, err := tasks(o.round, lang, o.bom || ws.Config.Output.CSVBOM)
 	if err != nil {
 		return err
 	}
@@ -371,7 +379,7 @@ func runVerify(o *opts, w io.Writer) error {
 	bad := 0
 	for _, c := range checks {
 		if len(c.Problems) == 0 {
-			fmt.Fprintf(w, "round %d: verified (%d tasks)\n", c.Round, c.Tasks)
+			fmt.Fprintf(w, "round %d: verified (%d tasks, %d targeted)\n", c.Round, c.Tasks, c.Targeted)
 			continue
 		}
 		bad++

@@ -111,7 +111,8 @@ func grow(t *testing.T, files recordio.Files, c *synthcity.City, m time.Month) {
 
 // writeResults writes the results of round n's tasks from the city's
 // outcomes: a failed inspection with a major violation where the unit
-// has one in 2026, a pass otherwise, dated on the visit.
+// has one in 2026, a pass otherwise, dated on the visit; and of its
+// targeted tasks (targetedResults).
 func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string) {
 	b, err := os.ReadFile(filepath.Join(ws, "rounds", fmt.Sprintf("%02d", n), workspace.Disclosure))
 	require.NoError(t, err)
@@ -130,6 +131,7 @@ func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string
 		}
 		res = append(res, in)
 	}
+	res = append(res, targetedResults(t, ws, n)...)
 	var buf bytes.Buffer
 	require.NoError(t, recordio.WriteInspectionsCSV(&buf, res))
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
@@ -246,7 +248,7 @@ func TestYear2026DefaultCity(t *testing.T) {
 		y.must(at(6, 1), "contribute", "-round", fmt.Sprint(n), "-step", "commit")
 		y.must(at(4, 0), "contribute", "-round", fmt.Sprint(n), "-step", "reveal")
 		y.must(at(3, 2), "contribute", "-round", fmt.Sprint(n), "-step", "dice")
-		y.must(at(3, 3), "draw", "-round", fmt.Sprint(n))
+		assert.Contains(t, y.must(at(3, 3), "draw", "-round", fmt.Sprint(n)), "targeted tasks outside the random draw")
 		checkContinuity(t, y.ws, n)
 		grow(t, files, city, time.Month(n))
 	}
@@ -265,11 +267,13 @@ func TestYear2026DefaultCity(t *testing.T) {
 	assert.True(t, strings.HasPrefix(tasks, "\uFEFF"), "the configuration asks for a byte-order mark")
 	assert.Contains(t, tasks, "unit_name")
 
+	t.Logf("targeted tasks per round: %v", checkTargetedYear(t, y, end))
 	t.Logf("the year's cycle (every command up to publish and status): %s CPU", y.cpu.Round(time.Second))
 	before := y.cpu
 	msg = y.must(end, "verify")
 	t.Logf("verify of the whole workspace: %s CPU", (y.cpu - before).Round(time.Second))
 	assert.Contains(t, msg, "verified: 12 round(s)")
+	assert.NotContains(t, msg, ", 0 targeted)", "every round's targeted tasks verify")
 	msg = y.must(end, "estimate", "-indicator", "major")
 	assert.Contains(t, msg, "pooled")
 	tamper(t, y)
@@ -346,6 +350,7 @@ func tamper(t *testing.T, y *yearRun) {
 			zw.Close()
 			require.NoError(t, os.WriteFile(names[0], out.Bytes(), 0o644))
 		}, "snapshot of round"},
+		{"one targeted task", tamperTargeted, "round 4: NOT verified"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dst := filepath.Join(t.TempDir(), "ws")

@@ -9,6 +9,8 @@
 //	c, err := p.Content(&profiles[i])
 //	fmt.Println(c.Method, c.FocusCodes(), c.Checks[0].WhyEN)
 //	changes, err := content.LevelChanges(lastRound, thisRound, rec)
+//	tp := content.TargetPolicy{Since: prevAsOf}              // which alerts make targeted inspections
+//	targets := tp.Targets(alertReport)
 //
 // # Catalogue
 //
@@ -34,6 +36,14 @@
 // focus and a base set at Low, the full checklist at High.
 // [MethodPolicy] documents the method rules and [Healthy] the telemetry
 // coverage a remote check needs.
+//
+// # Targets
+//
+// [TargetPolicy] chooses the alerts that make targeted inspections
+// outside the random draw (by default: serious or worse, of
+// [DefaultTargetRules], raised since the previous round, an episode still
+// open at the as-of time) and why fault-unresolved alerts are left to the
+// risk features.
 //
 // # Conventions
 //

@@ -24,6 +24,7 @@ func realBeaconManifest() *protocol.Manifest {
 	m.Period = protocol.Period{ID: "2023/24", Start: "2023-09-01", Length: "month", Rounds: 12}
 	m.Round = protocol.Round{Number: 1, First: "2023-09-01", Last: "2023-09-30"}
 	m.AsOf = "2023-08-15T00:00:00Z"
+	m.Targeted.Since = "2023-07-15T00:00:00Z"
 	m.Settings.HistoryStart = "2021-01-01"
 	m.Calendar = protocol.Calendar{Holidays: []string{}, MakeupDays: []string{}}
 	m.Randomness.CommitBy, m.Randomness.RevealBy = "2023-08-20T12:00:00Z", "2023-08-23T15:00:00Z"

@@ -16,6 +16,7 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	c.Calendar.Holidays = nonNil(c.Calendar.Holidays)
 	c.Calendar.MakeupDays = nonNil(c.Calendar.MakeupDays)
 	c.Randomness.Parties = nonNil(c.Randomness.Parties)
+	c.Targeted.Rules = nonNil(c.Targeted.Rules)
 	return marshalCanonical(&c)
 }
 

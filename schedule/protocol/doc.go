@@ -73,7 +73,9 @@
 // once each, after RevealBy, the beacon's BLS signature checked offline;
 // the draw after RevealBy and every late source, before the round ends,
 // naming the seed the log derives; results after the draw and not before
-// the round's first day; corrections of earlier entries.
+// the round's first day; corrections of earlier entries; one targeted
+// entry per draw, after it, with the manifest's target count (the
+// manifest's Targeted section fixes the targets before any randomness).
 //
 // Dates are strings in DateLayout and times in TimeLayout (UTC, whole
 // seconds), so that every artifact has one byte form. Manifests and
@@ -82,8 +84,8 @@
 // constants), and the frequency floor (MinFrequency, MinShareFloor)
 // keeps every level and every unit drawable. A drand quicknet round is
 // verified offline (Drand, schedule/beacon); dice are taken as logged.
-// Entries of kinds outside the draw protocol (tlog.KindAlert,
-// tlog.KindTargeted) only have their place in the log checked. Rotation
+// Entries of kind tlog.KindAlert, outside the draw protocol, only have
+// their place in the log checked. Rotation
 // mode is refused: its period seed must stay secret with one party, and
 // a seed derived from public reveals is public. Nothing reads the clock.
 package protocol

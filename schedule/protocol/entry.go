@@ -11,9 +11,9 @@ import (
 // Kind is the kind of a log entry (schedule/tlog's).
 type Kind = tlog.Kind
 
-// The kinds of log entries the protocol reads; tlog.KindAlert and
-// tlog.KindTargeted (visits outside the random draw) are not steps of the
-// draw protocol, and State only checks their place in the log.
+// The kinds of log entries the protocol reads; tlog.KindAlert is not a
+// step of the draw protocol, and State only checks its place in the log.
+// A targeted entry (KindTargeted) follows the draw of its manifest.
 const (
 	KindManifest   = tlog.KindManifest
 	KindCommitment = tlog.KindCommitment
@@ -24,6 +24,7 @@ const (
 	KindAbandon    = tlog.KindAbandon
 	KindResults    = tlog.KindResults
 	KindCorrection = tlog.KindCorrection
+	KindTargeted   = tlog.KindTargeted
 )
 
 // Entry is what the protocol reads of one log entry: its sequence number,
@@ -143,6 +144,8 @@ func ParseBody(kind Kind, b []byte) (any, error) {
 		v = new(ResultsBody)
 	case KindCorrection:
 		v = new(CorrectionBody)
+	case KindTargeted:
+		v = new(TargetedBody)
 	default:
 		return nil, fmt.Errorf("protocol: unknown entry kind %q", kind)
 	}
@@ -178,6 +181,8 @@ func manifestOf(body any) string {
 	case *ResultsBody:
 		return b.Manifest
 	case *CorrectionBody:
+		return b.Manifest
+	case *TargetedBody:
 		return b.Manifest
 	}
 	panic(fmt.Sprintf("protocol: body of type %T", body))

@@ -43,6 +43,9 @@ func testManifest() *protocol.Manifest {
 		Settings: protocol.Settings{HistoryStart: "2024-01-01", MaxQuiet: 6, TeamSize: 2, DailyCap: 4,
 			Departments: []string{}, ResultsDueDays: 20},
 		Calendar: protocol.Calendar{Holidays: []string{"2026-01-01"}, MakeupDays: []string{"2026-01-04"}},
+		Targeted: protocol.Targeted{Algorithm: protocol.TargetedAlgorithm, AlertConfig: hexOf("0b"), MinSeverity: "serious",
+			Rules: []string{"fire", "fire-alarm", "device-shielded"}, OpenOnly: true, Since: "2025-11-20T00:00:00Z", WithinDays: 5,
+			Targets: protocol.Digest{Count: 3, SHA256: hexOf("0c")}},
 		Randomness: protocol.Randomness{
 			Parties:  []string{"fire-service", "market-regulator", "notary"},
 			CommitBy: "2025-12-24T12:00:00Z", RevealBy: revealBy,

@@ -9,7 +9,8 @@ import (
 // Identity of the manifest format and of the rules it fixes.
 const (
 	// ManifestFormat names the manifest's JSON layout.
-	ManifestFormat = "firedraw/manifest/v1"
+	// Version 2 adds the Targeted section.
+	ManifestFormat = "firedraw/manifest/v2"
 	// NonRevealRule names the fixed non-reveal rule (see the package
 	// doc): a party that has not revealed by the reveal deadline
 	// contributes the value "defaulted".
@@ -45,10 +46,12 @@ type Manifest struct {
 	Policy  Policy  `json:"policy"`
 	// Mode is "independent": rotation mode needs a period seed that one
 	// party keeps secret, which the protocol rules out.
-	Mode       string     `json:"mode"`
-	Sealed     bool       `json:"sealed"`
-	Settings   Settings   `json:"settings"`
-	Calendar   Calendar   `json:"calendar"`
+	Mode     string   `json:"mode"`
+	Sealed   bool     `json:"sealed"`
+	Settings Settings `json:"settings"`
+	Calendar Calendar `json:"calendar"`
+	// Targeted fixes the round's targeted (alert-triggered) inspections.
+	Targeted   Targeted   `json:"targeted"`
 	Randomness Randomness `json:"randomness"`
 }
 

@@ -83,6 +83,17 @@ func TestManifestValidate(t *testing.T) {
 		}, "randomness.beacon.round"},
 		{"beacon time wrong", func(m *protocol.Manifest) { m.Randomness.Beacon.Time = "2025-12-29T13:00:00Z" }, "randomness.beacon.time"},
 		{"beacon chain unknown", func(m *protocol.Manifest) { m.Randomness.Beacon.Chain = hexOf("aa") }, "randomness.beacon"},
+		{"targeted algorithm", func(m *protocol.Manifest) { m.Targeted.Algorithm = "targeted/v1" }, "targeted.algorithm"},
+		{"targeted severity", func(m *protocol.Manifest) { m.Targeted.MinSeverity = "grave" }, "targeted.min_severity"},
+		{"targeted rule unknown", func(m *protocol.Manifest) { m.Targeted.Rules = []string{"fire", "smoke"} }, "targeted.rules"},
+		{"targeted rules unsorted", func(m *protocol.Manifest) { m.Targeted.Rules = []string{"fire-alarm", "fire"} }, "targeted.rules"},
+		{"targeted rule twice", func(m *protocol.Manifest) { m.Targeted.Rules = []string{"fire", "fire"} }, "targeted.rules"},
+		{"targeted since after as-of", func(m *protocol.Manifest) { m.Targeted.Since = "2025-12-20T00:00:00Z" }, "targeted.since"},
+		{"targeted within", func(m *protocol.Manifest) { m.Targeted.WithinDays = 0 }, "targeted.within_days"},
+		{"targeted more targets than units", func(m *protocol.Manifest) { m.Targeted.Targets.Count = 301 }, "targeted.targets.count"},
+		{"targets without rules", func(m *protocol.Manifest) { m.Targeted.Rules = []string{} }, "targeted.targets.count"},
+		{"targeted digest", func(m *protocol.Manifest) { m.Targeted.Targets.SHA256 = "00" }, "targeted.targets.sha256"},
+		{"alert config digest", func(m *protocol.Manifest) { m.Targeted.AlertConfig = "" }, "targeted.alert_config_sha256"},
 		{"dice too few", func(m *protocol.Manifest) {
 			m.Randomness.Dice = protocol.DicePlan{At: "2025-12-30T10:00:00Z", Digits: 19}
 		}, "randomness.dice.digits"},

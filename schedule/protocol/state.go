@@ -35,6 +35,7 @@ const (
 	RuleSeed            = "seed-derivation" // the draw's seed is the one the log derives
 	RuleResults         = "results-after-draw"
 	RuleCorrection      = "correction-of-earlier-entry"
+	RuleTargeted        = "targeted-after-draw" // once per draw, after it, before the round ends, the manifest's count
 )
 
 // BeaconVerifier checks a beacon signature offline and returns the
@@ -84,6 +85,10 @@ type Attempt struct {
 	Draw     *DrawBody
 	DrawSeq  int64
 	DrawTime time.Time
+	// Targeted is the targeted entry's body, at TargetedSeq (nil before
+	// it is logged).
+	Targeted    *TargetedBody
+	TargetedSeq int64
 	// Abandoned is set by an abandon entry at AbandonSeq.
 	Abandoned  bool
 	AbandonSeq int64
@@ -164,8 +169,8 @@ func (s *State) Apply(e Entry) error {
 	if e.Time.Before(s.last) {
 		return fail(RuleOrder, "time %s before the previous entry's %s", FormatTime(e.Time), FormatTime(s.last))
 	}
-	if e.Kind == tlog.KindAlert || e.Kind == tlog.KindTargeted {
-		s.next++ // not a step of the draw protocol (issue #14's)
+	if e.Kind == tlog.KindAlert {
+		s.next++ // not a step of the draw protocol
 		s.last = e.Time
 		return nil
 	}
@@ -267,6 +272,8 @@ func (s *State) applyStep(e Entry, body any) error {
 		return step.results(b)
 	case *CorrectionBody:
 		return step.correction(b)
+	case *TargetedBody:
+		return step.targeted(b)
 	}
 	panic(fmt.Sprintf("protocol: body of type %T", body))
 }
@@ -457,5 +464,26 @@ func (t *stepper) correction(b *CorrectionBody) error {
 	if err := checkName("reason", b.Reason, 1024); err != nil {
 		return t.fail(RuleCorrection, err, "a correction gives its reason")
 	}
+	return nil
+}
+
+// targeted checks a targeted entry: once, after its manifest's draw and
+// before the round ends, with the number of targets the manifest fixed.
+func (t *stepper) targeted(b *TargetedBody) error {
+	m := t.a.Manifest
+	switch {
+	case t.a.Draw == nil:
+		return t.fail(RuleTargeted, nil, "targeted tasks of manifest %s before its draw: they are staffed after the random tasks, under the round's seed", t.a.Hash)
+	case t.a.Targeted != nil:
+		return t.fail(RuleTargeted, nil, "manifest %s has its targeted entry at %d already", t.a.Hash, t.a.TargetedSeq)
+	case !t.e.Time.Before(m.RoundEnd()):
+		return t.fail(RuleTargeted, nil, "logged at %s, after the round's last day %s", FormatTime(t.e.Time), m.Round.Last)
+	case b.Count != m.Targeted.Targets.Count:
+		return t.fail(RuleTargeted, nil, "%d targeted tasks, but the manifest fixed %d targets", b.Count, m.Targeted.Targets.Count)
+	}
+	if err := checkHex("targeted_sha256", b.Targeted, sha256.Size); err != nil {
+		return t.fail(RuleTargeted, err, "the targeted disclosure's hash")
+	}
+	t.a.Targeted, t.a.TargetedSeq = b, t.e.Seq
 	return nil
 }

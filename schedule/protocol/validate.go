@@ -23,11 +23,14 @@ import (
 //     dice meeting) is after the reveal deadline;
 //   - at least two distinct named parties, and at least one late public
 //     source, unless the manifest is marked single-operator (exactly one
-//     party).
+//     party);
+//   - the targeted section names TargetedAlgorithm, known rules in rule
+//     order, a severity, a time before the as-of time, and at most one
+//     target per unit.
 func (m *Manifest) Validate() error {
 	for _, step := range []func() error{
 		m.validateHeader, m.validatePeriod, m.validateDigests, m.validatePolicy,
-		m.validateSettings, m.validateCalendar, m.validateParties, m.validateDeadlines,
+		m.validateSettings, m.validateCalendar, m.validateParties, m.validateDeadlines, m.validateTargeted,
 	} {
 		if err := step(); err != nil {
 			return err

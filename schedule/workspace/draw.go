@@ -15,11 +15,14 @@ type DrawReport struct {
 	Seed       string
 	Defaulted  []string // parties that did not reveal
 	Disclosure *schedule.Disclosure
+	// Targeted are the round's targeted tasks, outside the random draw.
+	Targeted *schedule.TargetedDisclosure
 }
 
 // Draw derives round n's seed from the logged contributions, plans the
 // round on its snapshot, writes the disclosure, the task list and every
-// unit's π with its reason, and logs the draw. It refuses to run before
+// unit's π with its reason, and logs the draw; then plans, writes and
+// logs the targeted tasks the manifest committed (targeted.go). It refuses to run before
 // the reveal deadline or before a planned late source is logged.
 func (w *Workspace) Draw(n int, now time.Time) (*DrawReport, error) {
 	a, err := w.attemptFor(n)
@@ -58,11 +61,18 @@ func (w *Workspace) Draw(n int, now time.Time) (*DrawReport, error) {
 	if err := w.writeOutputs(n, d, in, cfg); err != nil {
 		return nil, err
 	}
+	td, tb, err := w.planTargeted(n, a, in, d)
+	if err != nil {
+		return nil, err
+	}
 	body := &protocol.DrawBody{Manifest: a.Hash, Seed: seed.String(), Disclosure: protocol.HashBytes(b)}
 	if err := w.append(now, protocol.KindDraw, n, body); err != nil {
 		return nil, err
 	}
-	return &DrawReport{Round: n, Seed: seed.String(), Defaulted: a.Defaulted(), Disclosure: d}, nil
+	if err := w.logTargeted(n, now, a, td, tb); err != nil {
+		return nil, err
+	}
+	return &DrawReport{Round: n, Seed: seed.String(), Defaulted: a.Defaulted(), Disclosure: d, Targeted: td}, nil
 }
 
 // writeOutputs writes the task list and the reasons of round n.

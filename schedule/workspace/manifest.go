@@ -165,6 +165,7 @@ func (w *Workspace) addResults(st *protocol.State, view *risk.Records, n int, as
 
 // inputs is what a round's draw reads, built from a snapshot.
 type inputs struct {
+	rec   *risk.Records // the snapshot (targeted.go evaluates its alerts)
 	units map[string]*risk.Unit
 	dir   *schedule.Assessment
 	frame *schedule.Frame
@@ -201,7 +202,7 @@ func (w *Workspace) inputs(rec *risk.Records, asOf time.Time, open []schedule.Op
 	for i := range rec.Units {
 		units[rec.Units[i].ID] = &rec.Units[i]
 	}
-	return &inputs{units: units, dir: dir, frame: frame, pool: pool, model: model}, nil
+	return &inputs{rec: rec, units: units, dir: dir, frame: frame, pool: pool, model: model}, nil
 }
 
 // model loads the configured model, or the default expert model.

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/protocol"
@@ -22,7 +21,9 @@ var ErrResult = errors.New("bad result")
 
 // Record records the results of round n's tasks from an inspections file
 // (CSV or JSON Lines, as the inspections record format, with the task ID
-// as inspection_id). Every result is checked before any is kept: an
+// as inspection_id). Tasks are the random tasks (reason random) and the
+// targeted tasks visited on their own (reason incident or other, from the
+// targeted disclosure), so that both feed the history. Every result is checked before any is kept: an
 // unknown task, a unit other than the task's, a task given twice or
 // already recorded, a date before the visit or after now are errors
 // naming the file and the task. The team defaults to the task's.
@@ -46,9 +47,9 @@ func (w *Workspace) Record(n int, file string, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	tasks := make(map[string]*schedule.Task, len(d.Tasks))
-	for i := range d.Tasks {
-		tasks[d.Tasks[i].ID] = &d.Tasks[i]
+	tasks, reasons, err := w.roundTasks(st, n, d) // random and targeted tasks
+	if err != nil {
+		return 0, err
 	}
 	seen := map[string]bool{}
 	for _, in := range old {
@@ -74,7 +75,7 @@ func (w *Workspace) Record(n int, file string, now time.Time) (int, error) {
 			return 0, bad("dated %s, after today (%s)", schedule.DayOf(in.Date), today)
 		}
 		seen[in.ID] = true
-		in.Reason = risk.RandomDraw
+		in.Reason = reasons[in.ID]
 		if len(in.Inspectors) == 0 {
 			for _, tm := range t.Teams {
 				in.Inspectors = append(in.Inspectors, tm.Inspectors...)
@@ -178,6 +179,11 @@ func (w *Workspace) publishRound(st *protocol.State, a *protocol.Attempt, n int,
 			rep.Overdue = append(rep.Overdue, Overdue{Round: n, Task: t.ID, Unit: t.Unit, Due: t.ResultsDue, Recorded: recorded[t.ID]})
 		}
 	}
+	td, err := w.targeted(st, n)
+	if err != nil {
+		return err
+	}
+	rep.Overdue = append(rep.Overdue, targetedOverdue(td, n, today, done, recorded)...)
 	if len(pub.Results) == 0 || now.Before(a.Manifest.RoundFirst()) {
 		return nil
 	}

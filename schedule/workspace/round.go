@@ -17,15 +17,19 @@ import (
 
 // newManifest builds round n's manifest with schedule.NewManifest: the
 // configuration, the frame and pool digests, the snapshot's digests, the
-// model's digest and the randomness plan.
+// model's digest, the randomness plan and the targets (targeted.go).
 func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records, in *inputs) (*protocol.Manifest, error) {
 	r := w.Config.Rounds()[n-1]
 	model, err := schedule.ModelDigest(in.model, risk.FeatureConfig{}, risk.LevelConfig{})
 	if err != nil {
 		return nil, err
 	}
+	targeted, err := w.targetedSection(n, asOf, in)
+	if err != nil {
+		return nil, err
+	}
 	m, err := schedule.NewManifest(w.Config.Schedule(in.dir.HistoryStart), n-1, in.frame, in.pool, schedule.ManifestParams{
-		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(r),
+		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(r), Targeted: targeted,
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ type RoundCheck struct {
 	Round    int
 	Drawn    bool
 	Tasks    int
+	Targeted int // targeted tasks verified (targeted.go)
 	Problems []string
 	// Notes are what a reader must see about a verified draw (a
 	// single-operator seed, defaulted parties).
@@ -85,21 +86,23 @@ func (w *Workspace) verifyRound(st *protocol.State, a *protocol.Attempt, n int) 
 	default:
 		rc.Notes = rep.Notes
 	}
-	w.verifyResults(d, n, bad)
+	rc.Targeted = w.verifyTargeted(a, n, in, d, b, bad)
+	w.verifyResults(st, d, n, bad)
 	w.verifyPublications(a, n, bad)
 	return rc
 }
 
 // verifyResults checks the recorded results against the tasks.
-func (w *Workspace) verifyResults(d *schedule.Disclosure, n int, bad func(string, ...any)) {
+func (w *Workspace) verifyResults(st *protocol.State, d *schedule.Disclosure, n int, bad func(string, ...any)) {
 	res, err := w.results(n)
 	if err != nil {
 		bad("%v", err)
 		return
 	}
-	tasks := map[string]*schedule.Task{}
-	for i := range d.Tasks {
-		tasks[d.Tasks[i].ID] = &d.Tasks[i]
+	tasks, _, err := w.roundTasks(st, n, d) // random and targeted tasks
+	if err != nil {
+		bad("%v", err)
+		return
 	}
 	seen := map[string]bool{}
 	for _, in := range res {
@@ -212,5 +215,10 @@ func (w *Workspace) roundCounts(st *protocol.State, n int, now time.Time, rs *Ro
 			*overdue = append(*overdue, Overdue{Round: n, Task: t.ID, Unit: t.Unit, Due: t.ResultsDue, Recorded: rec[t.ID]})
 		}
 	}
+	td, err := w.targeted(st, n)
+	if err != nil {
+		return err
+	}
+	*overdue = append(*overdue, targetedOverdue(td, n, schedule.DayOf(now), pub, rec)...)
 	return nil
 }

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/sampling"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/firedraw/firedraw/schedule/tlog"
 )
@@ -46,7 +48,12 @@ type Inputs struct {
 	Dice string
 	// Beacon is a recorded drand round to use as the late source.
 	Beacon *Beacon
-	Rand   io.Reader
+	// Alerts configures the early-warning rules and Targets the alerts
+	// that make targeted inspections; a zero Targets.Since is the as-of
+	// time a month earlier (the previous monthly round's).
+	Alerts  alert.Config
+	Targets content.TargetPolicy
+	Rand    io.Reader
 	// Step, when not nil, is told each step as it is logged.
 	Step func(name, detail string)
 }
@@ -63,6 +70,13 @@ type Result struct {
 	Seed            sampling.Seed
 	Disclosure      *schedule.Disclosure
 	DisclosureBytes []byte
+	// Alerts are every alert as of the as-of time; Targets the units they
+	// make targets (committed in the manifest); Targeted the targeted
+	// tasks, logged after the draw.
+	Alerts        *alert.Report
+	Targets       []schedule.Target
+	Targeted      *schedule.TargetedDisclosure
+	TargetedBytes []byte
 }
 
 // run is the state of one run.
@@ -76,7 +90,7 @@ type run struct {
 // Run runs the protocol and returns its outputs, or the first error.
 func Run(in Inputs) (*Result, error) {
 	r := &run{in: in, res: &Result{Log: &tlog.Log{}}}
-	for _, step := range []func() error{r.assess, r.plan, r.publishManifest, r.commit, r.reveal, r.lateSource, r.draw} {
+	for _, step := range []func() error{r.assess, r.targets, r.plan, r.publishManifest, r.commit, r.reveal, r.lateSource, r.draw, r.targeted} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -159,8 +173,12 @@ func (r *run) buildManifest() error {
 		}
 	}
 	a := r.res.Assessment
+	tgt, err := schedule.TargetedSection(&schedule.TargetedParams{Alerts: r.in.Alerts, Policy: r.in.Targets, Targets: r.res.Targets}, r.in.AsOf)
+	if err != nil {
+		return err
+	}
 	m, err := schedule.NewManifest(r.in.Config, r.in.Round, a.Frame, r.res.Pool, schedule.ManifestParams{
-		PeriodID: r.in.PeriodID, AsOf: r.in.AsOf, Records: snap, Model: md, Randomness: rp})
+		PeriodID: r.in.PeriodID, AsOf: r.in.AsOf, Records: snap, Model: md, Randomness: rp, Targeted: tgt})
 	if err != nil {
 		return err
 	}
@@ -204,6 +222,8 @@ func (r *run) publishManifest() error {
 	r.step("manifest", "sha256 %s — as of %s, %d units, %d inspectors, round %d of %s (%s..%s); log entry %d at %s",
 		r.res.Hash, m.AsOf, m.Frame.Directory.Count, m.Frame.Pool.Count, m.Round.Number, m.Period.ID, m.Round.First, m.Round.Last,
 		e.Seq, protocol.FormatTime(e.Time))
+	r.step("targets", "%d units with a %s-or-worse alert of rules %s raised since %s, committed before any randomness: targets sha256 %s",
+		m.Targeted.Targets.Count, m.Targeted.MinSeverity, strings.Join(m.Targeted.Rules, ","), m.Targeted.Since, m.Targeted.Targets.SHA256)
 	return nil
 }
 
@@ -322,5 +342,56 @@ func (r *run) draw() error {
 	}
 	r.step("draw", "%d tasks, %d excluded; disclosure sha256 %s, log entry %d", len(d.Tasks), len(d.Excluded), protocol.HashBytes(b), e.Seq)
 	r.res.Attempt, r.res.Seed, r.res.Disclosure, r.res.DisclosureBytes = a, seed, d, b
+	return nil
+}
+
+// targets evaluates the alerts as of the as-of time and turns those the
+// target policy selects into targets, before the manifest fixes them.
+func (r *run) targets() error {
+	if r.in.Targets.Since.IsZero() {
+		r.in.Targets.Since = r.in.AsOf.AddDate(0, -1, 0)
+	}
+	rep, err := alert.Evaluate(r.in.Records.Telemetry, r.in.Records.Incidents, r.in.AsOf, r.in.Alerts)
+	if err != nil {
+		return err
+	}
+	ts, err := r.res.Assessment.Targets(r.in.Records.Units, rep, &r.in.Targets, nil)
+	if err != nil {
+		return err
+	}
+	if r.in.Config.Sealed {
+		ts = schedule.SealedTargets(ts)
+	}
+	r.res.Alerts, r.res.Targets = rep, ts
+	return nil
+}
+
+// targeted plans the targeted tasks under the round's seed, after the
+// random draw, and logs their disclosure's hash.
+func (r *run) targeted() error {
+	res := r.res
+	td, err := schedule.PlanTargeted(res.Manifest, res.Assessment.Frame, res.Pool, res.Seed, res.Disclosure, res.Targets)
+	if err != nil {
+		return err
+	}
+	b, err := td.MarshalCanonical()
+	if err != nil {
+		return err
+	}
+	e, err := r.log(r.tl.draw.Add(time.Minute), protocol.KindTargeted,
+		&protocol.TargetedBody{Manifest: res.Hash, Targeted: protocol.HashBytes(b), Count: int64(len(td.Tasks))})
+	if err != nil {
+		return err
+	}
+	merged := 0
+	for _, t := range td.Tasks {
+		if t.RandomTask != "" {
+			merged++
+		}
+	}
+	r.step("targeted", "%d targeted tasks outside the random draw (%d of them visited by their random task), staffed under the round's seed; sha256 %s, log entry %d",
+		len(td.Tasks), merged, protocol.HashBytes(b), e.Seq)
+	a, _ := r.st.Attempt(res.Hash)
+	res.Attempt, res.Targeted, res.TargetedBytes = a, td, b
 	return nil
 }

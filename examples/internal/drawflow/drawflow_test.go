@@ -3,6 +3,7 @@ package drawflow_test
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/firedraw/firedraw/examples/internal/drawflow"
+	"github.com/firedraw/firedraw/risk/alert"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 	"github.com/firedraw/firedraw/schedule/protocol"
 	"github.com/firedraw/firedraw/schedule/tlog"
 )
@@ -68,8 +71,12 @@ func TestRunParties(t *testing.T) {
 		Round: 1, PeriodID: "2026", Parties: drawflow.DefaultParties(), Rand: chachaReader(1),
 		Step: func(name, detail string) { steps = append(steps, name) }})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"manifest", "commit", "commit", "commit", "deadline", "reveal", "reveal", "reveal", "deadline", "dice", "seed", "draw"}, steps)
-	assert.Equal(t, 9, res.Log.Len(), "manifest, 3 commitments, 3 reveals, dice, draw")
+	assert.Equal(t, []string{"manifest", "targets", "commit", "commit", "commit", "deadline", "reveal", "reveal", "reveal", "deadline", "dice", "seed", "draw", "targeted"}, steps)
+	assert.Equal(t, 10, res.Log.Len(), "manifest, 3 commitments, 3 reveals, dice, draw, targeted")
+	assert.Equal(t, res.Manifest.Targeted.Targets.Count, int64(len(res.Targeted.Tasks)), "one targeted task per committed target")
+	_, err = schedule.VerifyTargetedPublic(schedule.Published{Manifest: res.Manifest, Attempt: res.Attempt, Disclosure: res.DisclosureBytes},
+		res.Disclosure, res.TargetedBytes)
+	require.NoError(t, err)
 	assert.False(t, res.Disclosure.SingleOperator)
 	r := verify(t, c, res)
 	assert.Empty(t, r.Notes)
@@ -115,4 +122,48 @@ func TestRunRealBeacon(t *testing.T) {
 	_, err = drawflow.Run(in)
 	require.ErrorIs(t, err, protocol.ErrRule)
 	assert.Contains(t, err.Error(), protocol.RuleBeacon)
+}
+
+// TestEarlyWarningTargetedLeave: on a 400-unit city with 20 inspectors,
+// a targeted visit's eligible inspectors are on leave on the day it was
+// first given; the visit moves to the nearest day its team can be formed
+// (the random draw's leave rule) instead of failing the draw, and the
+// targeted tasks still verify at both tiers.
+func TestEarlyWarningTargetedLeave(t *testing.T) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c, err := synthcity.Generate(synthcity.Config{Units: 400, Seed: 3, AsOf: asOf})
+	require.NoError(t, err)
+	rounds, err := schedule.Period(asOf, 12, schedule.Month)
+	require.NoError(t, err)
+	res, err := drawflow.Run(drawflow.Inputs{Records: &c.Records, AsOf: asOf, Config: &schedule.Config{Rounds: rounds},
+		Round: 1, PeriodID: "2026", Parties: []string{"operator"}, SingleOperator: true, Secrets: []string{strings.Repeat("0f", 32)},
+		Targets: content.TargetPolicy{Since: asOf.Add(-rounds[1].End.Sub(rounds[1].Start))}})
+	require.NoError(t, err)
+	window := (&schedule.Calendar{}).WorkingDays(rounds[1])[:res.Manifest.Targeted.WithinDays]
+	leave := map[string][]time.Time{}
+	for _, in := range c.Records.Inspectors {
+		leave[in.ID] = in.Leave
+	}
+	moved := 0
+	for _, task := range res.Targeted.Tasks {
+		if task.RandomTask != "" || slices.Contains(window, task.Date) {
+			continue
+		}
+		moved++
+		for _, id := range task.Teams[0].Inspectors {
+			for _, d := range leave[id] {
+				assert.NotEqual(t, task.Date, schedule.DayOf(d), "inspector %s is on leave on %s", id, task.Date)
+			}
+		}
+	}
+	assert.Positive(t, moved, "a visit left the first days because its team was on leave")
+	pub := schedule.Published{Manifest: res.Manifest, Attempt: res.Attempt, Disclosure: res.DisclosureBytes}
+	_, err = schedule.VerifyTargetedPublic(pub, res.Disclosure, res.TargetedBytes)
+	require.NoError(t, err)
+	a, pool, err := schedule.AuditFrame(res.Manifest, &c.Records, schedule.AssessConfig{})
+	require.NoError(t, err)
+	ts, err := schedule.AuditTargets(res.Manifest, &c.Records, a, alert.Config{}, nil)
+	require.NoError(t, err)
+	_, err = schedule.VerifyTargeted(pub, res.Disclosure, res.TargetedBytes, a.Frame, pool, ts)
+	require.NoError(t, err)
 }

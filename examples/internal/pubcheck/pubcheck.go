@@ -21,6 +21,7 @@ type RoundFiles struct {
 	Name       string // where the files are published, e.g. "rounds/01"
 	Manifest   []byte // manifest.json
 	Disclosure []byte // disclosure.json
+	Targeted   []byte // targeted.json (nil: none published)
 }
 
 // Report is what Check found.
@@ -51,6 +52,7 @@ type RoundReport struct {
 	Manifest string   `json:"manifest"` // its SHA-256
 	Sealed   bool     `json:"sealed"`
 	Tasks    int      `json:"tasks"`
+	Targeted int      `json:"targeted"` // targeted tasks, outside the random draw
 	Units    int      `json:"units"`
 	Seed     string   `json:"seed"` // derived from the log
 	Verified bool     `json:"verified"`
@@ -177,9 +179,55 @@ func (r *Report) checkRound(rr *RoundReport, rf RoundFiles) {
 		return
 	}
 	d := rep.Disclosure
-	rr.Verified, rr.Notes = true, rep.Notes
 	rr.Sealed, rr.Tasks, rr.Units = d.Sealed, len(d.Tasks), d.UnitCount
 	r.disclosure[rf.Name] = d
+	if !checkTargeted(rr, m, a, d, rf) {
+		return
+	}
+	rr.Verified, rr.Notes = true, rep.Notes
+}
+
+// checkTargeted runs schedule.VerifyTargetedPublic on the round's
+// targeted tasks; a manifest that committed targets needs a targeted
+// entry in the log. It reports whether they verify.
+func checkTargeted(rr *RoundReport, m *protocol.Manifest, a *protocol.Attempt, d *schedule.Disclosure, rf RoundFiles) bool {
+	if a.Targeted == nil {
+		if n := m.Targeted.Targets.Count; n > 0 {
+			rr.Problems = append(rr.Problems, fmt.Sprintf("the manifest committed %d targeted inspections, but the log holds no targeted entry for them", n))
+			return false
+		}
+		return true
+	}
+	pub := schedule.Published{Manifest: m, Attempt: a, Disclosure: rf.Disclosure}
+	td, err := schedule.VerifyTargetedPublic(pub, d, rf.Targeted)
+	if err != nil {
+		rr.Problems = append(rr.Problems, differences(err)...)
+		if protocol.HashBytes(rf.Targeted) != a.Targeted.Targeted {
+			rr.Problems = append(rr.Problems, whatChangedTargeted(pub, a, d, rf.Targeted)...)
+		}
+		return false
+	}
+	rr.Targeted = len(td.Tasks)
+	return true
+}
+
+// whatChangedTargeted re-runs the targeted checks as if the log had
+// named these bytes, to name the tasks that differ.
+func whatChangedTargeted(pub schedule.Published, a *protocol.Attempt, d *schedule.Disclosure, targeted []byte) []string {
+	b := *a
+	body := *a.Targeted
+	body.Targeted = protocol.HashBytes(targeted)
+	b.Targeted = &body
+	pub.Attempt = &b
+	_, err := schedule.VerifyTargetedPublic(pub, d, targeted)
+	if err == nil {
+		return []string{"the rest of the targeted disclosure is consistent with the manifest and the seed: the change is in bytes they do not determine"}
+	}
+	var out []string
+	for _, x := range differences(err) {
+		out = append(out, "in the changed targeted disclosure: "+x)
+	}
+	return out
 }
 
 // whatChanged re-runs the checks as if the log had named this disclosure,
@@ -203,12 +251,18 @@ func whatChanged(m *protocol.Manifest, a *protocol.Attempt, disclosure []byte) [
 
 // differences lists a verification error's differences, capped.
 func differences(err error) []string {
+	var out []string
+	var more int
 	var ve *schedule.VerifyError
-	if !errors.As(err, &ve) {
+	var te *schedule.TargetedVerifyError
+	switch {
+	case errors.As(err, &ve):
+		out, more = ve.Diffs, ve.More
+	case errors.As(err, &te):
+		out, more = te.Diffs, te.More
+	default:
 		return []string{err.Error()}
 	}
-	out := ve.Diffs
-	more := ve.More
 	if len(out) > maxShown {
 		more += len(out) - maxShown
 		out = out[:maxShown]

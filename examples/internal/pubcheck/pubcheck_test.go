@@ -35,7 +35,7 @@ func published(t testing.TB, sealed bool) (pubcheck.Files, *drawflow.Result) {
 	_, err = res.Log.WriteTo(&log)
 	require.NoError(t, err)
 	return pubcheck.Files{Log: log.Bytes(), Rounds: []pubcheck.RoundFiles{
-		{Name: "rounds/02", Manifest: res.ManifestBytes, Disclosure: res.DisclosureBytes}}}, res
+		{Name: "rounds/02", Manifest: res.ManifestBytes, Disclosure: res.DisclosureBytes, Targeted: res.TargetedBytes}}}, res
 }
 
 func TestCheck(t *testing.T) {
@@ -63,6 +63,15 @@ func TestCheck(t *testing.T) {
 			f.Rounds[0].Manifest = bytes.Replace(f.Rounds[0].Manifest, []byte(`"as_of":"2026-`), []byte(`"as_of":"2025-`), 1)
 		}, []string{"manifest"}},
 		{"no rounds", func(f *pubcheck.Files) { f.Rounds = nil }, []string{}},
+		{"changed targeted task", func(f *pubcheck.Files) {
+			td, err := schedule.ParseTargeted(f.Rounds[0].Targeted)
+			require.NoError(t, err)
+			require.NotEmpty(t, td.Tasks, "the city has targets")
+			td.Tasks[0].Triggers[0].ExplanationEN = "nothing happened"
+			f.Rounds[0].Targeted, err = td.MarshalCanonical()
+			require.NoError(t, err)
+		}, []string{"targeted disclosure hashes to", "in the changed targeted disclosure", "targets were added, dropped or changed"}},
+		{"targeted file missing", func(f *pubcheck.Files) { f.Rounds[0].Targeted = nil }, []string{"targeted disclosure hashes to"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ const (
 	LogName        = "log.jsonl"
 	ManifestName   = "manifest.json"
 	DisclosureName = "disclosure.json"
+	TargetedName   = "targeted.json"
 	RoundsDir      = "rounds"
 	PublishDir     = "publications"
 )
@@ -44,9 +45,13 @@ type Round struct {
 	Name           string // "rounds/01"
 	ManifestBytes  []byte
 	DisclosureByte []byte
+	TargetedBytes  []byte               // targeted.json (nil: none published)
 	Manifest       *protocol.Manifest   // nil when it does not parse
 	Disclosure     *schedule.Disclosure // nil when it does not parse
-	Problems       []string             // why either does not parse
+	// Targeted are the round's targeted inspections, outside the random
+	// draw (nil when none are published or they do not parse).
+	Targeted *schedule.TargetedDisclosure
+	Problems []string // why either does not parse
 }
 
 // Read reads the published files of the workspace in dir. It fails only
@@ -107,8 +112,8 @@ func roundDirs(dir string) ([]roundDir, error) {
 	return out, nil
 }
 
-// readRound reads a round's manifest and disclosure (a round not drawn
-// yet has no disclosure).
+// readRound reads a round's manifest, disclosure and targeted tasks (a
+// round not drawn yet has no disclosure).
 func readRound(src, name string) (*Round, error) {
 	r := &Round{Name: name}
 	var err error
@@ -126,6 +131,16 @@ func readRound(src, name string) (*Round, error) {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	if r.Disclosure, err = schedule.ParseDisclosure(r.DisclosureByte); err != nil {
+		r.Problems = append(r.Problems, err.Error())
+	}
+	r.TargetedBytes, err = os.ReadFile(filepath.Join(src, TargetedName))
+	switch {
+	case os.IsNotExist(err):
+		return r, nil
+	case err != nil:
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	if r.Targeted, err = schedule.ParseTargeted(r.TargetedBytes); err != nil {
 		r.Problems = append(r.Problems, err.Error())
 	}
 	return r, nil

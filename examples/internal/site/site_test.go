@@ -46,6 +46,7 @@ func draw(t *testing.T, flat bool) (string, *drawflow.Result) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, site.LogName), log.Bytes(), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(rd, site.ManifestName), res.ManifestBytes, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(rd, site.DisclosureName), res.DisclosureBytes, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(rd, site.TargetedName), res.TargetedBytes, 0o644))
 	return dir, res
 }
 
@@ -65,7 +66,7 @@ func TestWrite(t *testing.T) {
 			require.NoError(t, site.Write(w, out, opt))
 
 			for _, name := range []string{"index.html", "site.css", "site.js", "data.js", "verify.js", "verify.wasm", "wasm_exec.js",
-				"log.jsonl", "rounds/02/manifest.json", "rounds/02/disclosure.json", "rounds/02/tasks-001.html"} {
+				"log.jsonl", "rounds/02/manifest.json", "rounds/02/disclosure.json", "rounds/02/targeted.json", "rounds/02/tasks-001.html"} {
 				assert.FileExists(t, filepath.Join(out, name))
 			}
 			published, err := os.ReadFile(filepath.Join(out, "rounds/02/disclosure.json"))
@@ -79,6 +80,15 @@ func TestWrite(t *testing.T) {
 				res.Disclosure.Tasks[0].Unit, res.Log.Head().Root, `lang="zh"`, `lang="en"`} {
 				assert.Contains(t, page, want)
 			}
+			// The targeted inspections: a readable table with each trigger,
+			// in Chinese and English, not the raw log entry.
+			require.NotEmpty(t, res.Targeted.Tasks, "the city has targets")
+			tt := res.Targeted.Tasks[0]
+			for _, want := range []string{`<table class="targeted">`, "定向检查", tt.Unit, tt.ID,
+				tt.Triggers[0].ExplanationZH, tt.Triggers[0].ExplanationEN, "预警触发"} {
+				assert.Contains(t, page, want)
+			}
+			assert.Contains(t, string(must(os.ReadFile(filepath.Join(out, "data.js")))), "rounds/02/targeted.json", "the verifier gets the targeted tasks")
 			for _, name := range []string{"index.html", "rounds/02/tasks-001.html", "site.css", "site.js"} {
 				b, err := os.ReadFile(filepath.Join(out, name))
 				require.NoError(t, err)
@@ -103,4 +113,11 @@ func TestReadRefusesNonWorkspace(t *testing.T) {
 	_, err = site.Read(dir)
 	require.ErrorContains(t, err, "neither")
 	assert.True(t, strings.Contains(err.Error(), dir))
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

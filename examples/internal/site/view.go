@@ -20,24 +20,29 @@ const inlineTasks = 20
 
 // roundView is what the templates show about a round.
 type roundView struct {
-	Name, Title  string
-	Round        *Round
-	Hash         string
-	ManifestLog  *LogEntry
-	Commitments  []*LogEntry
-	Reveals      []*LogEntry
-	Late         []*LogEntry // beacon and dice entries
-	Draw         *LogEntry
-	Others       []*LogEntry // abandon, results, correction
-	Targeted     []*LogEntry // alert and targeted entries of the round's period and round
-	SeedSteps    []seedStep
-	Seed         string
-	Tasks        []schedule.Task // the first inlineTasks
-	Pages        []pageLink
-	Overdue      []schedule.Task
-	OverdueCount int
-	ResultsCount int64
-	DueDates     []dueCount
+	Name, Title string
+	Round       *Round
+	Hash        string
+	ManifestLog *LogEntry
+	Commitments []*LogEntry
+	Reveals     []*LogEntry
+	Late        []*LogEntry // beacon and dice entries
+	Draw        *LogEntry
+	Others      []*LogEntry // abandon, results, correction
+	Alerts      []*LogEntry // alert entries of the round's period and round
+	TargetedLog *LogEntry   // the targeted entry
+	// Targeted are the first TasksPerPage targeted tasks (all of them are
+	// in targeted.json), TargetedCount their number.
+	Targeted      []schedule.TargetedTask
+	TargetedCount int
+	SeedSteps     []seedStep
+	Seed          string
+	Tasks         []schedule.Task // the first inlineTasks
+	Pages         []pageLink
+	Overdue       []schedule.Task
+	OverdueCount  int
+	ResultsCount  int64
+	DueDates      []dueCount
 }
 
 type seedStep struct{ What, Value string }
@@ -73,6 +78,10 @@ func view(w *Workspace, r *Round, now time.Time) *roundView {
 		}
 		v.deadlines(d, now)
 	}
+	if td := r.Targeted; td != nil {
+		v.TargetedCount = len(td.Tasks)
+		v.Targeted = td.Tasks[:min(len(td.Tasks), TasksPerPage)]
+	}
 	return v
 }
 
@@ -82,9 +91,9 @@ func taskPage(round string, p int) string { return fmt.Sprintf("%s/tasks-%03d.ht
 // place files a log entry under the round when its body names the
 // round's manifest.
 func (v *roundView) place(e *LogEntry) {
-	if m := v.Round.Manifest; m != nil && e.Err == "" && (e.Entry.Kind == tlog.KindAlert || e.Entry.Kind == tlog.KindTargeted) &&
+	if m := v.Round.Manifest; m != nil && e.Err == "" && e.Entry.Kind == tlog.KindAlert &&
 		e.Entry.Period == m.Period.ID && e.Entry.Round == m.Round.Number {
-		v.Targeted = append(v.Targeted, e)
+		v.Alerts = append(v.Alerts, e)
 		return
 	}
 	if e.Body == nil || v.Hash == "" || manifestOf(e.Body) != v.Hash {
@@ -101,6 +110,8 @@ func (v *roundView) place(e *LogEntry) {
 		v.Late = append(v.Late, e)
 	case tlog.KindDraw:
 		v.Draw = e
+	case tlog.KindTargeted:
+		v.TargetedLog = e
 	default:
 		if b, ok := e.Body.(*protocol.ResultsBody); ok {
 			v.ResultsCount += b.Count
@@ -130,8 +141,36 @@ func manifestOf(b any) string {
 		return b.Manifest
 	case *protocol.CorrectionBody:
 		return b.Manifest
+	case *protocol.TargetedBody:
+		return b.Manifest
 	}
 	return ""
+}
+
+// labels are the Chinese and English names of the alert rules, the
+// severities and the reasons of targeted inspections.
+var labels = map[string][2]string{
+	"fire": {"火灾", "fire"}, "fire-alarm": {"火警报警", "fire alarm"}, "device-offline": {"设备离线", "device offline"},
+	"fault-unresolved": {"故障未处理", "fault unresolved"}, "fault-repeated": {"故障频发", "repeated faults"},
+	"device-shielded": {"设备被屏蔽", "device shielded"}, "pressure-low": {"消防水压低", "water pressure low"},
+	"electrical-repeated": {"电气报警频发", "repeated electrical alarms"},
+	"info":                {"提示", "info"}, "warning": {"警告", "warning"}, "serious": {"严重", "serious"}, "critical": {"危急", "critical"},
+	"incident": {"警情跟进", "incident follow-up"}, "other": {"预警触发", "alert-triggered"},
+	"on-site": {"现场检查", "on-site"}, "remote": {"非现场监管", "remote"}, "document-review": {"书面核查", "document review"},
+	"joint": {"联合检查", "joint inspection"},
+}
+
+// label returns the Chinese (lang "zh") or English name of an alert
+// rule, severity, reason or method; the value itself if it has none.
+func label(lang, s string) string {
+	l, ok := labels[s]
+	if !ok {
+		return s
+	}
+	if lang == "zh" {
+		return l[0]
+	}
+	return l[1]
 }
 
 // seedSteps writes out the seed's derivation (protocol.DeriveSeed) from

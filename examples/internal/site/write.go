@@ -70,6 +70,7 @@ func funcs() template.FuncMap {
 		"teams":    teamNames,
 		"method":   taskMethod,
 		"pagesize": func() int { return TasksPerPage },
+		"label":    label,
 		"reveal": func(v *roundView, party string) string {
 			for _, e := range v.Reveals {
 				if b := e.Body.(*protocol.RevealBody); b.Party == party {
@@ -97,6 +98,9 @@ func publish(w *Workspace, out string) error {
 		files[r.Name+"/"+ManifestName] = r.ManifestBytes
 		if r.DisclosureByte != nil {
 			files[r.Name+"/"+DisclosureName] = r.DisclosureByte
+		}
+		if r.TargetedBytes != nil {
+			files[r.Name+"/"+TargetedName] = r.TargetedBytes
 		}
 	}
 	for name, b := range w.Publications {
@@ -186,6 +190,9 @@ func writeData(w *Workspace, out string) error {
 		rounds = append(rounds, r.Name)
 		files[r.Name+"/"+ManifestName] = string(r.ManifestBytes)
 		files[r.Name+"/"+DisclosureName] = string(r.DisclosureByte)
+		if r.TargetedBytes != nil {
+			files[r.Name+"/"+TargetedName] = string(r.TargetedBytes)
+		}
 	}
 	var b bytes.Buffer
 	b.WriteString("window.FIREDRAW_FILES=")

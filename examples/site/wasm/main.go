@@ -44,11 +44,15 @@ func verify(_ js.Value, args []js.Value) any {
 	f := pubcheck.Files{Log: []byte(files.Get("log.jsonl").String())}
 	for i := 0; i < rounds.Length(); i++ {
 		name := rounds.Index(i).String()
-		f.Rounds = append(f.Rounds, pubcheck.RoundFiles{
+		rf := pubcheck.RoundFiles{
 			Name:       name,
 			Manifest:   []byte(files.Get(name + "/manifest.json").String()),
 			Disclosure: []byte(files.Get(name + "/disclosure.json").String()),
-		})
+		}
+		if t := files.Get(name + "/targeted.json"); t.Type() == js.TypeString {
+			rf.Targeted = []byte(t.String())
+		}
+		f.Rounds = append(f.Rounds, rf)
 	}
 	return promise(func() string {
 		last = pubcheck.Check(f)
