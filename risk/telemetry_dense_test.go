@@ -3,6 +3,7 @@ package risk
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -174,5 +175,28 @@ func TestNumberDevices(t *testing.T) {
 			require.Equal(t, first[k], e.Device)
 		}
 		require.Len(t, first, n)
+	}
+}
+
+// BenchmarkNumberDevices numbers a time-ordered log of 10⁶ devices:
+//
+//	go test ./risk -run '^$' -bench 'NumberDevices/events=1e7' -benchtime 3x
+func BenchmarkNumberDevices(b *testing.B) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{1e6, 1e7} {
+		b.Run("events="+benchSize(n), func(b *testing.B) {
+			rec := benchTelemetry(n/100, n, asOf, false)
+			runtime.GC()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime()
+			for range b.N {
+				NumberDevices(rec.Telemetry)
+			}
+			if c := cpuTime() - cpu; c > 0 {
+				b.ReportMetric(c.Seconds()/float64(b.N), "cpu-s/op")
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
 	}
 }
