@@ -564,6 +564,10 @@ func (w *telWorker) replay(sinks [2]*recSink[telRec], b int) {
 //
 // The results do not depend on the bucketing nor on the rounds: per-unit
 // sums over devices are taken in a fixed order (see finish).
+//
+// Events whose devices are numbered ([TelemetryEvent.Device]) go by
+// [aggregateNumbered] instead, which gives the same aggregates; this path
+// by IDs is the fallback.
 func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
 	if a := aggregateNumbered(ev, units, index, asOf, window); a != nil {
 		return a, nil

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -115,6 +116,38 @@ func TestExtractNumberedHints(t *testing.T) {
 					})
 				}
 			}
+		})
+	}
+}
+
+// TestExtractNumberedLargeUnit checks a unit of 40 devices (its device
+// IDs are compared through a map) with one pair under two numbers: the
+// numbered path gives up, and the table is that of the events without
+// numbers; with right numbers the path is taken.
+func TestExtractNumberedLargeUnit(t *testing.T) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rec := &Records{Units: []Unit{{ID: "U0"}, {ID: "U1"}}}
+	kinds := EventKinds()
+	for i := range 400 {
+		rec.Telemetry = append(rec.Telemetry, TelemetryEvent{UnitID: "U1", DeviceID: fmt.Sprint("D", i%40),
+			Time: asOf.Add(-time.Duration(400-i) * time.Hour), Kind: kinds[i%len(kinds)]})
+	}
+	want, err := Extract(rec, asOf, FeatureConfig{})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name  string
+		spoil bool
+	}{{"right numbers", false}, {"one pair, two numbers", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			num := numbered(rec)
+			if tc.spoil {
+				num.Telemetry[len(num.Telemetry)-1].Device = 41 // D39 is 40
+			}
+			got, err := Extract(num, asOf, FeatureConfig{})
+			require.NoError(t, err)
+			assert.Equal(t, want.X, got.X)
+			a := aggregateNumbered(num.Telemetry, num.Units, unitIndex(num.Units), asOf, FeatureConfig{}.window())
+			assert.Equal(t, tc.spoil, a == nil)
 		})
 	}
 }

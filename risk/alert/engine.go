@@ -106,7 +106,10 @@ const noTime = math.MinInt64
 // bucket with a device whose events are out of time order is run again
 // with each device's events sorted by time. Each bucket then turns its
 // devices' findings into alerts, sorted by unit, rule and device; each
-// worker sorts its alerts, and the two lists are merged.
+// worker sorts its alerts, and the two lists are merged. Events numbered
+// by risk.NumberDevices go to buckets by number instead, and each record
+// finds its device by indexing (see evaluateNumbered), with the same
+// report.
 func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asOf time.Time) (*Report, error) {
 	p, err := e.Config.params()
 	if err != nil {
