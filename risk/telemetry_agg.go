@@ -569,8 +569,10 @@ func (w *telWorker) replay(sinks [2]*recSink[telRec], b int) {
 // [aggregateNumbered] instead, which gives the same aggregates; this path
 // by IDs is the fallback.
 func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
-	if a := aggregateNumbered(ev, units, index, asOf, window); a != nil {
-		return a, nil
+	if numberedGrouped || !grouped(ev) {
+		if a := aggregateNumbered(ev, units, index, asOf, window); a != nil {
+			return a, nil
+		}
 	}
 	// Rounds spare at most a record per event but keep about 200 bytes
 	// per device between rounds: a log shorter than 4 rounds does not

@@ -90,6 +90,29 @@ type numRun struct {
 	unsorted bool
 }
 
+// numberedGrouped makes [aggregateTelemetry] take the numbered path for
+// logs grouped by device too (for tests).
+var numberedGrouped = false
+
+// grouped reports whether most events of ev (sampled at 1,024 places)
+// have the device of the next one, as in a log grouped by device: the
+// path by IDs, which reuses the last event's device, is then faster.
+// The choice changes no result.
+func grouped(ev []TelemetryEvent) bool {
+	const samples = 1024
+	if len(ev) < 2 {
+		return false
+	}
+	same := 0
+	for k := range samples {
+		i := k * (len(ev) - 1) / samples
+		if ev[i].Device == ev[i+1].Device {
+			same++
+		}
+	}
+	return 2*same > samples
+}
+
 // aggregateNumbered is [aggregateTelemetry] by device numbers. It
 // returns nil if an event is unnumbered, bad, or numbered unlike the
 // others of its pair.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +14,29 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// TestMain makes Extract take the numbered path for logs grouped by
+// device too, so that the tests compare both paths on every log.
+func TestMain(m *testing.M) {
+	numberedGrouped = true
+	os.Exit(m.Run())
+}
+
+// TestExtractNumberedGrouped checks that Extract takes the path by IDs
+// for a numbered log grouped by device, with the same table.
+func TestExtractNumberedGrouped(t *testing.T) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rec := numbered(benchTelemetry(100, 20000, asOf, true))
+	assert.True(t, grouped(rec.Telemetry))
+	assert.False(t, grouped(numbered(benchTelemetry(100, 20000, asOf, false)).Telemetry))
+	want, err := Extract(rec, asOf, FeatureConfig{})
+	require.NoError(t, err)
+	numberedGrouped = false
+	defer func() { numberedGrouped = true }()
+	got, err := Extract(rec, asOf, FeatureConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, want.X, got.X)
+}
 
 // numbered returns a copy of the events of rec numbered by NumberDevices.
 func numbered(rec *Records) *Records {
