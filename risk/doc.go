@@ -53,7 +53,10 @@
 // levels pooled. A missing source (no devices, never inspected, no credit
 // record) sets an indicator column and neutral values, so a unit with only
 // attributes and incidents still gets a row. Records after asOf never change
-// the table.
+// the table. [NumberDevices] numbers the telemetry's (unit, device) pairs
+// in [TelemetryEvent.Device]: Extract and package risk/alert then index each
+// device's state by its number, checked against the IDs, instead of hashing
+// the IDs of every event; the results are the same with or without numbers.
 //
 // A [Model] is an intercept plus one readable term per feature — linear,
 // log1p or quantile-binned: a generalised additive model with a logistic

@@ -54,8 +54,16 @@ type TelemetryEvent struct {
 	UnitID     string
 	DeviceID   string
 	DeviceType DeviceType
-	Time       time.Time
-	Kind       EventKind
+	// Device optionally numbers the event's (UnitID, DeviceID) pair: the
+	// events of one pair share a number in 1…len(events), different
+	// pairs have different numbers, and 0 means not numbered.
+	// [NumberDevices] sets it, as LoadTelemetry of package risk/recordio
+	// does. It is a hint only: [Extract] and package risk/alert check it
+	// against the IDs and, if any event of a log is unnumbered or
+	// numbered otherwise, take a slower path with the same results.
+	Device uint32
+	Time   time.Time
+	Kind   EventKind
 	// HasValue reports whether Value (in Measure, e.g. "MPa", "mA", "°C")
 	// was reported.
 	HasValue bool

@@ -129,8 +129,8 @@ func (t *hashTable) reset() {
 // recSink collects the records of a range of events, all in one half of
 // the events, into buckets of chunks carved out of one arena, reused
 // from round to round.
-type recSink struct {
-	arena  []telRec
+type recSink[R any] struct {
+	arena  []R
 	half   int // of the events
 	next   int
 	pos    []int   // per bucket: next free record
@@ -138,13 +138,13 @@ type recSink struct {
 	chunks [][]int // per bucket: chunk starts
 }
 
-func newRecSink(events, buckets int) *recSink {
-	return &recSink{arena: make([]telRec, events+buckets*recChunk),
+func newRecSink[R any](events, buckets int) *recSink[R] {
+	return &recSink[R]{arena: make([]R, events+buckets*recChunk),
 		pos: make([]int, buckets), lim: make([]int, buckets), chunks: make([][]int, buckets)}
 }
 
 // rewind empties s for the records of a new round, in the given half.
-func (s *recSink) rewind(half int) {
+func (s *recSink[R]) rewind(half int) {
 	s.half, s.next = half, 0
 	clear(s.pos)
 	clear(s.lim)
@@ -153,7 +153,7 @@ func (s *recSink) rewind(half int) {
 	}
 }
 
-func (s *recSink) add(b int, r telRec) {
+func (s *recSink[R]) add(b int, r R) {
 	if s.pos[b] == s.lim[b] {
 		s.chunks[b] = append(s.chunks[b], s.next)
 		s.pos[b], s.lim[b] = s.next, s.next+recChunk
@@ -164,7 +164,7 @@ func (s *recSink) add(b int, r telRec) {
 }
 
 // len returns the number of records of bucket b.
-func (s *recSink) len(b int) int {
+func (s *recSink[R]) len(b int) int {
 	if k := len(s.chunks[b]); k > 0 {
 		return (k-1)*recChunk + s.pos[b] - s.chunks[b][k-1]
 	}
@@ -172,7 +172,7 @@ func (s *recSink) len(b int) int {
 }
 
 // chunk returns the records of chunk k of bucket b.
-func (s *recSink) chunk(b, k int) []telRec {
+func (s *recSink[R]) chunk(b, k int) []R {
 	c := s.chunks[b][k]
 	if k == len(s.chunks[b])-1 {
 		return s.arena[c:s.pos[b]]
@@ -181,7 +181,7 @@ func (s *recSink) chunk(b, k int) []telRec {
 }
 
 // each calls f on the records of bucket b in order.
-func (s *recSink) each(b int, f func(r *telRec)) {
+func (s *recSink[R]) each(b int, f func(r *R)) {
 	for k := range s.chunks[b] {
 		recs := s.chunk(b, k)
 		for i := range recs {
@@ -385,7 +385,7 @@ func (w *telWorker) localUnit(u int32) int32 {
 
 // bucket aggregates the records of bucket b of one round, in input
 // order.
-func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink, b int) {
+func (w *telWorker) bucket(tb *telBucket, sinks [2]*recSink[telRec], b int) {
 	winStart := w.a.winStart
 	w.tb, w.lastD = tb, -1
 	if recs := sinks[0].len(b) + sinks[1].len(b); recs == 0 {
@@ -505,7 +505,7 @@ func cmpInt64(x, y int64) int {
 // replay recomputes, in time order (ties by kind), the pairing state of
 // the devices of bucket b whose events were not in time order; sinks
 // hold every event.
-func (w *telWorker) replay(sinks [2]*recSink, b int) {
+func (w *telWorker) replay(sinks [2]*recSink[telRec], b int) {
 	if w.items == nil {
 		w.items = map[int32][]telItem{}
 	}
@@ -564,7 +564,16 @@ func (w *telWorker) replay(sinks [2]*recSink, b int) {
 //
 // The results do not depend on the bucketing nor on the rounds: per-unit
 // sums over devices are taken in a fixed order (see finish).
+//
+// Events whose devices are numbered ([TelemetryEvent.Device]) go by
+// [aggregateNumbered] instead, which gives the same aggregates; this path
+// by IDs is the fallback.
 func aggregateTelemetry(ev []TelemetryEvent, units []Unit, index map[string]int32, asOf time.Time, window time.Duration) (*telAgg, error) {
+	if numberedGrouped || !grouped(ev) {
+		if a := aggregateNumbered(ev, units, index, asOf, window); a != nil {
+			return a, nil
+		}
+	}
 	// Rounds spare at most a record per event but keep about 200 bytes
 	// per device between rounds: a log shorter than 4 rounds does not
 	// repay them (at 5 events per device, it is 20% slower in rounds).
@@ -591,7 +600,7 @@ type telRun struct {
 	bits, nb int // buckets: nb = 1<<bits
 	whole    bool
 	seed     maphash.Seed
-	sinks    [2]*recSink
+	sinks    [2]*recSink[telRec]
 	buckets  []telBucket
 	workers  [2]*telWorker
 	capable  [2][numDeviceTypes]uint16
@@ -683,7 +692,7 @@ func (run *telRun) allocate(rounds []telRound) {
 	for _, r := range rounds {
 		longest = max(longest, r.hi-r.lo)
 	}
-	run.sinks = [2]*recSink{newRecSink((longest+1)/2, run.nb), newRecSink((longest+1)/2, run.nb)}
+	run.sinks = [2]*recSink[telRec]{newRecSink[telRec]((longest+1)/2, run.nb), newRecSink[telRec]((longest+1)/2, run.nb)}
 	run.buckets = make([]telBucket, run.nb)
 	local := make([]int32, run.a.n)
 	for i := range local {

@@ -31,6 +31,10 @@
 // (as in risk.Extract); later ones are counted in [Report] and ignored.
 // The alerts are sorted by unit ID and rule, their evidence by device ID,
 // whatever the input order; inputs are never modified. Evaluate reads
-// the events from 2 goroutines. The package imports only the standard
-// library and the record types of package risk.
+// the events from 2 goroutines. Events numbered by risk.NumberDevices
+// (every event's Device set) are evaluated faster: each device's state is
+// found by its number, checked against the IDs, instead of by hashing
+// the IDs; any other numbering gives the same report by the slower path.
+// The package imports only the standard library and the record types of
+// package risk.
 package alert

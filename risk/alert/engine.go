@@ -65,6 +65,10 @@ type worker struct {
 	findings []finding // of every bucket of the worker, sorted within each
 	keys     []akey    // the worker's alerts, sorted
 	alerts   []Alert
+	// The numbered path (engine_numbered.go): the largest device number
+	// − 1 of the worker's half, and the hashes of its devices' IDs.
+	maxD   uint64
+	hashes []uint64
 	// The device of the last record, which the next one often shares.
 	lastUnit, lastDev string
 	lastD             int32
@@ -102,7 +106,10 @@ const noTime = math.MinInt64
 // bucket with a device whose events are out of time order is run again
 // with each device's events sorted by time. Each bucket then turns its
 // devices' findings into alerts, sorted by unit, rule and device; each
-// worker sorts its alerts, and the two lists are merged.
+// worker sorts its alerts, and the two lists are merged. Events numbered
+// by risk.NumberDevices go to buckets by number instead, and each record
+// finds its device by indexing (see evaluateNumbered), with the same
+// report.
 func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asOf time.Time) (*Report, error) {
 	p, err := e.Config.params()
 	if err != nil {
@@ -113,6 +120,10 @@ func (e *Evaluator) Evaluate(tel []risk.TelemetryEvent, inc []risk.Incident, asO
 	fires, err := p.fires(inc, asOf, rep)
 	if err != nil {
 		return nil, err
+	}
+	if len(tel) > 0 && tel[0].Device != 0 && e.evaluateNumbered(tel, &p, rep) {
+		rep.Alerts = e.merge(fires)
+		return rep, nil
 	}
 	bits := bucketBits(len(tel))
 	seed := maphash.MakeSeed()
@@ -181,18 +192,7 @@ var numTypes = risk.DeviceType(len(risk.DeviceTypes()))
 
 // pass1 appends the records of events [lo, hi) to w's buckets.
 func (w *worker) pass1(tel []risk.TelemetryEvent, lo, hi int, asOf int64, bits int, seed maphash.Seed) {
-	nb := 1 << bits
-	if len(w.buckets) != nb {
-		w.buckets = make([][]rec, nb)
-	}
-	// Room for 1/8 more than the mean, so that few buckets grow.
-	room := (hi-lo)/nb + (hi-lo)/nb/8 + 16
-	for b := range w.buckets {
-		if cap(w.buckets[b]) < room {
-			w.buckets[b] = make([]rec, 0, room)
-		}
-		w.buckets[b] = w.buckets[b][:0]
-	}
+	w.sizeBuckets(bits, hi-lo)
 	w.late, w.bad = 0, -1
 	shift := uint(64 - bits)
 	// Events of one unit often come together: reuse the hash of the
@@ -245,7 +245,8 @@ func (w *worker) bucket(all *[2]worker, b int, p *params, seed maphash.Seed) {
 		}
 	}
 	if !sorted {
-		w.replay(all, b, p, seed)
+		w.lastD = -1
+		w.replay(all, b, p, func(r *rec) int32 { return w.device(r, seed) })
 	}
 	from := len(w.findings)
 	for i := range w.devs {
@@ -316,16 +317,15 @@ func (w *worker) grow() {
 	}
 }
 
-// replay runs the rules again over the devices of bucket b, each
-// device's events sorted by time (then kind), grouped by a counting
-// sort that keeps input order.
-func (w *worker) replay(all *[2]worker, b int, p *params, seed maphash.Seed) {
+// replay runs the rules again over the devices of bucket b (w.devs,
+// numbered by devOf), each device's events sorted by time (then kind),
+// grouped by a counting sort that keeps input order.
+func (w *worker) replay(all *[2]worker, b int, p *params, devOf func(r *rec) int32) {
 	n := len(all[0].buckets[b]) + len(all[1].buckets[b])
 	w.devOf = slices.Grow(w.devOf[:0], n)[:0]
-	w.lastD = -1
 	for h := range all {
 		for i := range all[h].buckets[b] {
-			w.devOf = append(w.devOf, w.device(&all[h].buckets[b][i], seed))
+			w.devOf = append(w.devOf, devOf(&all[h].buckets[b][i]))
 		}
 	}
 	nd := len(w.devs)
