@@ -1184,43 +1184,36 @@ func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*risk.Records, []*ri
 		rejected = append(rejected, rej...)
 		return err
 	}
-	var err error
 	steps := []struct {
 		name string
 		fn   func(io.Reader, LoadOptions) ([]*risk.RecordError, error)
 	}{
 		{files.Units, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			if recs.Units, rej, err = LoadUnits(r, o); err != nil {
+			if rej, err = into(&recs.Units, LoadUnits)(r, o); err != nil {
 				return rej, err
 			}
 			opt.Units, err = risk.NewDirectory(recs.Units)
 			return rej, err
 		}},
-		{files.Inspectors, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Inspectors, rej, err = LoadInspectors(r, o)
-			return rej, err
-		}},
-		{files.Telemetry, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Telemetry, rej, err = LoadTelemetry(r, o)
-			return rej, err
-		}},
-		{files.Incidents, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Incidents, rej, err = LoadIncidents(r, o)
-			return rej, err
-		}},
-		{files.Inspections, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Inspections, rej, err = LoadInspections(r, o)
-			return rej, err
-		}},
-		{files.Credit, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Credit, rej, err = LoadCredit(r, o)
-			return rej, err
-		}},
+		{files.Inspectors, into(&recs.Inspectors, LoadInspectors)},
+		{files.Telemetry, into(&recs.Telemetry, LoadTelemetry)},
+		{files.Incidents, into(&recs.Incidents, LoadIncidents)},
+		{files.Inspections, into(&recs.Inspections, LoadInspections)},
+		{files.Credit, into(&recs.Credit, LoadCredit)},
 	}
 	for _, s := range steps {
-		if err = load(s.name, s.fn); err != nil {
+		if err := load(s.name, s.fn); err != nil {
 			return nil, nil, err
 		}
 	}
 	return recs, rejected, nil
+}
+
+// into returns load as a step of LoadRecords that keeps the records in
+// *dst.
+func into[T any](dst *[]T, load func(io.Reader, LoadOptions) ([]T, []*risk.RecordError, error)) func(io.Reader, LoadOptions) ([]*risk.RecordError, error) {
+	return func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
+		*dst, rej, err = load(r, o)
+		return rej, err
+	}
 }
