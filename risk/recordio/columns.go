@@ -1,7 +1,9 @@
 package recordio
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
@@ -191,3 +193,149 @@ func parseLeave(_ *loader, r *row, c int, in *risk.Inspector) *risk.RecordError 
 	in.Leave = slices.CompactFunc(leave, func(a, b time.Time) bool { return a.Equal(b) })
 	return nil
 }
+
+func checkUnit(u *risk.Unit) error {
+	if err := checkID("unit", u.ID, "id", u.ID); err != nil {
+		return err
+	}
+	if u.HasLocation {
+		if err := checkFloat(u.Lat, "unit", u.ID, "lat"); err != nil {
+			return err
+		}
+		if err := checkFloat(u.Lon, "unit", u.ID, "lon"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkTelemetry(e *risk.TelemetryEvent) error {
+	if err := checkUnitRef("telemetry of unit", e.UnitID); err != nil {
+		return err
+	}
+	if err := checkID("telemetry of unit", e.UnitID, "device_id", e.DeviceID); err != nil {
+		return err
+	}
+	if e.HasValue {
+		return checkFloat(e.Value, "telemetry of unit", e.UnitID, "value")
+	}
+	return nil
+}
+
+func checkIncident(in *risk.Incident) error {
+	if err := checkUnitRef("incident of unit", in.UnitID); err != nil {
+		return err
+	}
+	if err := checkCount(in.Casualties, "incident of unit", in.UnitID, "casualties"); err != nil {
+		return err
+	}
+	if in.HasLoss {
+		return checkFloat(in.Loss, "incident of unit", in.UnitID, "loss")
+	}
+	return nil
+}
+
+func checkInspection(in *risk.Inspection) error {
+	if err := checkID("inspection", in.ID, "inspection_id", in.ID); err != nil {
+		return err
+	}
+	if err := checkUnitRef("inspection of unit", in.UnitID); err != nil {
+		return err
+	}
+	return checkIDs(in.Inspectors, "inspection", in.ID, "inspectors")
+}
+
+func checkCredit(c *risk.CreditRecord) error {
+	if err := checkUnitRef("credit of unit", c.UnitID); err != nil {
+		return err
+	}
+	return checkCount(c.Penalties, "credit of unit", c.UnitID, "penalties")
+}
+
+func checkInspector(in *risk.Inspector) error {
+	// The loaders refuse empty lists, which would make the inspector
+	// never eligible.
+	if len(in.Districts) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "districts is empty")
+	}
+	if len(in.Categories) == 0 {
+		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "categories is empty")
+	}
+	if err := checkID("inspector", in.ID, "id", in.ID); err != nil {
+		return err
+	}
+	if err := checkCount(in.MaxPerRound, "inspector", in.ID, "max_per_round"); err != nil {
+		return err
+	}
+	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
+		return err
+	}
+	return checkIDs(in.Conflicts, "inspector", in.ID, "conflicts")
+}
+
+// leaveRanges returns the inspector's leave as sorted, de-duplicated
+// days, consecutive days joined into "first..last" ranges.
+func leaveRanges(leave []time.Time) []string {
+	if len(leave) == 0 {
+		return nil
+	}
+	days := make([]time.Time, len(leave))
+	for i, t := range leave {
+		t = t.UTC()
+		days[i] = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
+	days = slices.CompactFunc(days, func(a, b time.Time) bool { return a.Equal(b) })
+	var out []string
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && days[j+1].Equal(days[j].AddDate(0, 0, 1)) {
+			j++
+		}
+		s := days[i].Format(dateLayout)
+		if j > i {
+			s += ".." + days[j].Format(dateLayout)
+		}
+		out = append(out, s)
+		i = j + 1
+	}
+	return out
+}
+
+// leaveDays expands a leave element: a date or an inclusive range
+// "first..last".
+func leaveDays(r *row, c int, s string) ([]time.Time, *risk.RecordError) {
+	bad := func(format string, args ...any) *risk.RecordError {
+		return &risk.RecordError{Column: r.colName(c), Value: s,
+			Err: fmt.Errorf("%w: %s", risk.ErrBadTime, fmt.Sprintf(format, args...))}
+	}
+	a, b, isRange := strings.Cut(s, "..")
+	first, ok := parseTime([]byte(strings.TrimSpace(a)))
+	if !ok {
+		return nil, bad("want a date or a range first..last")
+	}
+	first = dayOf(first)
+	if !isRange {
+		return []time.Time{first}, nil
+	}
+	last, ok := parseTime([]byte(strings.TrimSpace(b)))
+	if !ok {
+		return nil, bad("want a date or a range first..last")
+	}
+	last = dayOf(last)
+	if last.Before(first) {
+		return nil, bad("range ends before it starts")
+	}
+	if last.Sub(first) > maxLeaveDays*24*time.Hour {
+		return nil, bad("range longer than %d days", maxLeaveDays)
+	}
+	var days []time.Time
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		days = append(days, d)
+	}
+	return days, nil
+}
+
+// maxLeaveDays bounds one leave range, so that a typo such as
+// 2026..9026 cannot exhaust memory.
+const maxLeaveDays = 3660

@@ -1064,10 +1064,6 @@ func LoadCredit(r io.Reader, opt LoadOptions) ([]risk.CreditRecord, []*risk.Reco
 	return loadTable(r, opt, creditTable)
 }
 
-// maxLeaveDays bounds one leave range, so that a typo such as
-// 2026..9026 cannot exhaust memory.
-const maxLeaveDays = 3660
-
 // LoadInspectors reads the inspector pool, in input order. List columns
 // are ';'-separated in CSV (elements trimmed, empty ones dropped) and
 // arrays of strings in JSON Lines. CSV columns (JSON Lines fields):
@@ -1106,40 +1102,6 @@ func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.Rec
 		return nil
 	})
 	return finish(l, out)
-}
-
-// leaveDays expands a leave element: a date or an inclusive range
-// "first..last".
-func leaveDays(r *row, c int, s string) ([]time.Time, *risk.RecordError) {
-	bad := func(format string, args ...any) *risk.RecordError {
-		return &risk.RecordError{Column: r.colName(c), Value: s,
-			Err: fmt.Errorf("%w: %s", risk.ErrBadTime, fmt.Sprintf(format, args...))}
-	}
-	a, b, isRange := strings.Cut(s, "..")
-	first, ok := parseTime([]byte(strings.TrimSpace(a)))
-	if !ok {
-		return nil, bad("want a date or a range first..last")
-	}
-	first = dayOf(first)
-	if !isRange {
-		return []time.Time{first}, nil
-	}
-	last, ok := parseTime([]byte(strings.TrimSpace(b)))
-	if !ok {
-		return nil, bad("want a date or a range first..last")
-	}
-	last = dayOf(last)
-	if last.Before(first) {
-		return nil, bad("range ends before it starts")
-	}
-	if last.Sub(first) > maxLeaveDays*24*time.Hour {
-		return nil, bad("range longer than %d days", maxLeaveDays)
-	}
-	var days []time.Time
-	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
-		days = append(days, d)
-	}
-	return days, nil
 }
 
 // Files names the record files of a directory inside a file system; an

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -223,21 +222,6 @@ func checkAttrName(name string) error {
 	return nil
 }
 
-func checkUnit(u *risk.Unit) error {
-	if err := checkID("unit", u.ID, "id", u.ID); err != nil {
-		return err
-	}
-	if u.HasLocation {
-		if err := checkFloat(u.Lat, "unit", u.ID, "lat"); err != nil {
-			return err
-		}
-		if err := checkFloat(u.Lon, "unit", u.ID, "lon"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // WriteUnitsCSV writes units as CSV with the columns id, name, category,
 // district, key_unit, crowded_place, high_fire_risk, lat, lon followed by
 // one column per free attribute: the union of all units' attribute names
@@ -403,103 +387,10 @@ func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	return lw.flush()
 }
 
-func checkInspection(in *risk.Inspection) error {
-	if err := checkID("inspection", in.ID, "inspection_id", in.ID); err != nil {
-		return err
-	}
-	if err := checkUnitRef("inspection of unit", in.UnitID); err != nil {
-		return err
-	}
-	return checkIDs(in.Inspectors, "inspection", in.ID, "inspectors")
-}
-
-func checkIncident(in *risk.Incident) error {
-	if err := checkUnitRef("incident of unit", in.UnitID); err != nil {
-		return err
-	}
-	if err := checkCount(in.Casualties, "incident of unit", in.UnitID, "casualties"); err != nil {
-		return err
-	}
-	if in.HasLoss {
-		return checkFloat(in.Loss, "incident of unit", in.UnitID, "loss")
-	}
-	return nil
-}
-
-func checkCredit(c *risk.CreditRecord) error {
-	if err := checkUnitRef("credit of unit", c.UnitID); err != nil {
-		return err
-	}
-	return checkCount(c.Penalties, "credit of unit", c.UnitID, "penalties")
-}
-
-func checkTelemetry(e *risk.TelemetryEvent) error {
-	if err := checkUnitRef("telemetry of unit", e.UnitID); err != nil {
-		return err
-	}
-	if err := checkID("telemetry of unit", e.UnitID, "device_id", e.DeviceID); err != nil {
-		return err
-	}
-	if e.HasValue {
-		return checkFloat(e.Value, "telemetry of unit", e.UnitID, "value")
-	}
-	return nil
-}
-
 // WriteCreditCSV writes credit records as CSV with the columns unit_id,
 // grade, dishonest, penalties, as_of.
 func WriteCreditCSV(w io.Writer, credit []risk.CreditRecord) error {
 	return writeCSV(w, creditTable, credit, nil, nil)
-}
-
-// leaveRanges returns the inspector's leave as sorted, de-duplicated
-// days, consecutive days joined into "first..last" ranges.
-func leaveRanges(leave []time.Time) []string {
-	if len(leave) == 0 {
-		return nil
-	}
-	days := make([]time.Time, len(leave))
-	for i, t := range leave {
-		t = t.UTC()
-		days[i] = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
-	days = slices.CompactFunc(days, func(a, b time.Time) bool { return a.Equal(b) })
-	var out []string
-	for i := 0; i < len(days); {
-		j := i
-		for j+1 < len(days) && days[j+1].Equal(days[j].AddDate(0, 0, 1)) {
-			j++
-		}
-		s := days[i].Format(dateLayout)
-		if j > i {
-			s += ".." + days[j].Format(dateLayout)
-		}
-		out = append(out, s)
-		i = j + 1
-	}
-	return out
-}
-
-func checkInspector(in *risk.Inspector) error {
-	// The loaders refuse empty lists, which would make the inspector
-	// never eligible.
-	if len(in.Districts) == 0 {
-		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "districts is empty")
-	}
-	if len(in.Categories) == 0 {
-		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "categories is empty")
-	}
-	if err := checkID("inspector", in.ID, "id", in.ID); err != nil {
-		return err
-	}
-	if err := checkCount(in.MaxPerRound, "inspector", in.ID, "max_per_round"); err != nil {
-		return err
-	}
-	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
-		return err
-	}
-	return checkIDs(in.Conflicts, "inspector", in.ID, "conflicts")
 }
 
 // WriteInspectorsCSV writes inspectors as CSV with the columns id, name,
