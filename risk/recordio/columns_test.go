@@ -5,8 +5,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -361,4 +365,56 @@ func checkFields[T any](t *testing.T, tab *table[T]) {
 			assert.Equal(t, [3]bool{false, true, false}, writers, what)
 		}
 	}
+}
+
+// TestLoaderDocsListColumns checks that the column table in each
+// loader's documentation names the columns of its table, in order.
+func TestLoaderDocsListColumns(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "load.go", nil, parser.ParseComments)
+	require.NoError(t, err)
+	docs := map[string]string{}
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Doc != nil {
+			docs[fn.Name.Name] = fn.Doc.Text()
+		}
+	}
+	for _, tc := range []struct {
+		loader string
+		s      *spec
+	}{
+		{"LoadUnits", unitTable.spec},
+		{"StreamTelemetry", telemetryTable.spec},
+		{"LoadIncidents", incidentTable.spec},
+		{"LoadInspections", inspectionTable.spec},
+		{"LoadCredit", creditTable.spec},
+		{"LoadInspectors", inspectorTable.spec},
+	} {
+		require.Contains(t, docs, tc.loader)
+		assert.Equal(t, tc.s.colNames(), docColumns(docs[tc.loader]), tc.loader)
+	}
+}
+
+// docColumns returns the column names of the table in a doc comment: the
+// rows after the "column  required  value" line, up to a blank line,
+// whose first cell names one or more columns ("lat, lon"). The row "any
+// other" (free attributes) is not a column.
+func docColumns(doc string) []string {
+	var names []string
+	in := false
+	for _, line := range strings.Split(doc, "\n") {
+		cells := strings.Fields(line)
+		switch {
+		case len(cells) > 0 && cells[0] == "column" && strings.Contains(line, "required"):
+			in = true
+		case !in:
+		case strings.TrimSpace(line) == "":
+			return names
+		case strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, "\t "):
+			first, _, _ := strings.Cut(strings.TrimPrefix(line, "\t"), "  ")
+			if first != "any other" {
+				names = append(names, strings.Split(first, ", ")...)
+			}
+		}
+	}
+	return names
 }
