@@ -285,15 +285,6 @@ func (r *row) emptyList(c int, what string) *risk.RecordError {
 		"%w: an empty list would make the inspector never eligible; list the %s", risk.ErrMissingValue, what)}
 }
 
-// need returns the non-empty value of column c.
-func (r *row) need(c int) ([]byte, *risk.RecordError) {
-	v := r.vals[c]
-	if len(v) == 0 {
-		return nil, r.missing(c)
-	}
-	return v, nil
-}
-
 // float parses an optional finite number; has is false for an empty cell.
 func (r *row) float(c int) (f float64, has bool, e *risk.RecordError) {
 	v := bytes.TrimSpace(r.vals[c])

@@ -95,14 +95,6 @@ func appendDate(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, dateLayout)
 }
 
-// appendOptDate appends nothing for the zero time.
-func appendOptDate(dst []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return dst
-	}
-	return appendDate(dst, t)
-}
-
 func appendBool(dst []byte, b bool) []byte {
 	return strconv.AppendBool(dst, b)
 }
@@ -431,30 +423,6 @@ func (o *jsonObj) str(k, v string) {
 func (o *jsonObj) num(k string, f float64) {
 	o.key(k)
 	o.b = appendFloat(o.b, f)
-}
-
-func (o *jsonObj) int(k string, n int) {
-	o.key(k)
-	o.b = strconv.AppendInt(o.b, int64(n), 10)
-}
-
-func (o *jsonObj) bool(k string, v bool) {
-	o.key(k)
-	o.b = appendBool(o.b, v)
-}
-
-func (o *jsonObj) time(k string, t time.Time) {
-	o.key(k)
-	o.b = append(o.b, '"')
-	o.b = appendTime(o.b, t)
-	o.b = append(o.b, '"')
-}
-
-func (o *jsonObj) date(k string, t time.Time) {
-	o.key(k)
-	o.b = append(o.b, '"')
-	o.b = appendDate(o.b, t)
-	o.b = append(o.b, '"')
 }
 
 func (o *jsonObj) list(k string, list []string) {
