@@ -194,6 +194,10 @@ func parseLeave(_ *loader, r *row, c int, in *risk.Inspector) *risk.RecordError 
 	return nil
 }
 
+// checkUnit and the other check functions are the tables' write checks:
+// they reject a record the loaders could not read back unchanged (an ID
+// not in normal form, NaN, an integer out of range). Each checks its
+// columns in a fixed order, so that the first error is always the same.
 func checkUnit(u *risk.Unit) error {
 	if err := checkID("unit", u.ID, "id", u.ID); err != nil {
 		return err

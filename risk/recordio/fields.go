@@ -1,7 +1,6 @@
 package recordio
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -70,7 +69,7 @@ func sharedField[T any](name string, required, omitEmpty bool, p func(*T) *strin
 
 // enumField is an enumeration, read first by exact name in index (which
 // may be nil), then with parse.
-func enumField[T any, E fmt.Stringer](name string, required bool, index map[string]E, parse func(string) (E, error), p func(*T) *E) field[T] {
+func enumField[T any, E fmt.Stringer](name string, required bool, index *enumIndex[E], parse func(string) (E, error), p func(*T) *E) field[T] {
 	return field[T]{column: column{name, kText, required},
 		parse: func(_ *loader, r *row, c int, v *T) (e *risk.RecordError) {
 			*p(v), e = enumCol(r, c, index, parse)
@@ -209,4 +208,4 @@ func needListField[T, E any](name, what string, elem func(r *row, c int, s strin
 }
 
 // blankCell reports whether b is empty after trimming white space.
-func blankCell(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+func blankCell(b []byte) bool { return len(trimSpace(b)) == 0 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/internal/par"
@@ -287,7 +288,7 @@ func (r *row) emptyList(c int, what string) *risk.RecordError {
 
 // float parses an optional finite number; has is false for an empty cell.
 func (r *row) float(c int) (f float64, has bool, e *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
 			return 0, false, r.missing(c)
@@ -351,7 +352,7 @@ const MaxCount = math.MaxInt32
 // count parses an optional integer in [0, MaxCount]; empty is 0. The
 // range is checked on the 64-bit value, before any conversion to int.
 func (r *row) count(c int) (int, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		return 0, nil
 	}
@@ -375,7 +376,7 @@ func (r *row) count(c int) (int, *risk.RecordError) {
 // boolean parses true/false, 1/0, yes/no or 是/否 (ASCII case ignored);
 // empty is false.
 func (r *row) boolean(c int) (bool, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	switch string(v) {
 	case "", "false", "0", "no", "否":
 		return false, nil
@@ -398,7 +399,7 @@ func (r *row) boolean(c int) (bool, *risk.RecordError) {
 // timeCol parses a timestamp; dateOnly truncates it to its UTC day. An
 // empty optional cell gives the zero time.
 func (r *row) timeCol(c int, dateOnly bool) (time.Time, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
 			return time.Time{}, r.missing(c)
@@ -500,26 +501,52 @@ func (r *row) list(c int) []string {
 	return out
 }
 
-// enumIndex maps the names of an enumeration to its values.
-func enumIndex[T fmt.Stringer](values []T) map[string]T {
-	m := make(map[string]T, len(values))
+// enumIndex finds the values of an enumeration by exact name. It looks
+// up the names starting with the first byte and compares lengths and
+// bytes, which costs a fraction of hashing the name for a map: the
+// loaders look up two names per telemetry event.
+type enumIndex[T any] struct {
+	byFirst [256][]enumName[T]
+}
+
+type enumName[T any] struct {
+	name string
+	v    T
+}
+
+func newEnumIndex[T fmt.Stringer](values []T) *enumIndex[T] {
+	x := &enumIndex[T]{}
 	for _, v := range values {
-		m[v.String()] = v
+		name := v.String()
+		x.byFirst[name[0]] = append(x.byFirst[name[0]], enumName[T]{name, v})
 	}
-	return m
+	return x
+}
+
+// get returns the value named b; x may be nil.
+func (x *enumIndex[T]) get(b []byte) (v T, ok bool) {
+	if x == nil || len(b) == 0 {
+		return v, false
+	}
+	for _, n := range x.byFirst[b[0]] {
+		if len(n.name) == len(b) && n.name == string(b) {
+			return n.v, true
+		}
+	}
+	return v, false
 }
 
 var (
-	categoryIndex   = enumIndex(risk.Categories())
-	deviceTypeIndex = enumIndex(risk.DeviceTypes())
-	eventKindIndex  = enumIndex(risk.EventKinds())
+	categoryIndex   = newEnumIndex(risk.Categories())
+	deviceTypeIndex = newEnumIndex(risk.DeviceTypes())
+	eventKindIndex  = newEnumIndex(risk.EventKinds())
 )
 
 // enumCol parses an enumeration column, first by exact name in index
 // (which may be nil), then with parse, whose error wraps ErrBadEnum.
-func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, error)) (T, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
-	if x, ok := index[string(v)]; ok {
+func enumCol[T any](r *row, c int, index *enumIndex[T], parse func(string) (T, error)) (T, *risk.RecordError) {
+	v := trimSpace(r.vals[c])
+	if x, ok := index.get(v); ok {
 		return x, nil
 	}
 	if len(v) == 0 && r.spec.cols[c].required {
@@ -797,7 +824,7 @@ func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
 		a := risk.Attr{Name: r.extraNames[k]}
 		var f float64
 		err := strconv.ErrSyntax
-		if t := bytes.TrimSpace(v); maybeNumber(t) {
+		if t := trimSpace(v); maybeNumber(t) {
 			f, err = parseFloat(t)
 		}
 		switch {
@@ -1169,4 +1196,13 @@ func into[T any](dst *[]T, load func(io.Reader, LoadOptions) ([]T, []*risk.Recor
 		*dst, rej, err = load(r, o)
 		return rej, err
 	}
+}
+
+// trimSpace is bytes.TrimSpace with a fast path for the common value
+// that starts and ends with a printable ASCII character.
+func trimSpace(b []byte) []byte {
+	if n := len(b); n > 0 && b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf {
+		return b
+	}
+	return bytes.TrimSpace(b)
 }

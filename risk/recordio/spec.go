@@ -128,6 +128,9 @@ type field[T any] struct {
 type table[T any] struct {
 	*spec
 	fields []field[T]
+	// parsers holds the parse functions of fields, in a slice of their
+	// own: the loop over them is the loaders' inner loop.
+	parsers []func(l *loader, r *row, c int, v *T) *risk.RecordError
 	// check returns an error for a record the loaders could not read
 	// back unchanged; the writers call it before writing the record.
 	check func(v *T) error
@@ -141,7 +144,11 @@ func newTable[T any](kind string, idCol int, attrs bool, check func(*T) error, n
 		cols = append(cols, f.column)
 	}
 	cols = append(cols, nested...)
-	return &table[T]{spec: newSpec(kind, idCol, len(fields), attrs, cols...), fields: fields, check: check}
+	t := &table[T]{spec: newSpec(kind, idCol, len(fields), attrs, cols...), fields: fields, check: check}
+	for _, f := range fields {
+		t.parsers = append(t.parsers, f.parse)
+	}
+	return t
 }
 
 // parse reads the columns of r into v, in column order, stopping at the
@@ -151,8 +158,8 @@ func (t *table[T]) parse(l *loader, r *row, v *T) *risk.RecordError {
 }
 
 func (t *table[T]) parseAt(l *loader, r *row, c0 int, v *T) *risk.RecordError {
-	for k := range t.fields {
-		if e := t.fields[k].parse(l, r, c0+k, v); e != nil {
+	for k, parse := range t.parsers {
+		if e := parse(l, r, c0+k, v); e != nil {
 			return e
 		}
 	}
