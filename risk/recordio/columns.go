@@ -11,8 +11,9 @@ import (
 
 // The column specification of every record type: the columns in file
 // order, each with how it is read and written. The loaders' documentation
-// (LoadUnits and the others) describes the same columns for users;
-// TestSpecColumns pins the names and order.
+// (LoadUnits and the others) describes the same columns for users, which
+// TestLoaderDocsListColumns checks; TestSpecColumns pins the names and
+// order, the file format.
 
 // unitTable is the unit directory. Columns other than these are free
 // attributes (see LoadUnits); they are read and written by the unit

@@ -152,11 +152,13 @@ func newTable[T any](kind string, idCol int, attrs bool, check func(*T) error, n
 }
 
 // parse reads the columns of r into v, in column order, stopping at the
-// first error. Column k of the table is column c0+k of r.
+// first error.
 func (t *table[T]) parse(l *loader, r *row, v *T) *risk.RecordError {
 	return t.parseAt(l, r, 0, v)
 }
 
+// parseAt is parse for a row whose column c0 is the table's first
+// (violations in an inspection's CSV row).
 func (t *table[T]) parseAt(l *loader, r *row, c0 int, v *T) *risk.RecordError {
 	for k, parse := range t.parsers {
 		if e := parse(l, r, c0+k, v); e != nil {
