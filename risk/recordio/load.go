@@ -15,11 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/internal/par"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Format is the encoding of a record file.
@@ -103,85 +102,6 @@ type LoadOptions struct {
 	Warn func(*risk.RecordError)
 }
 
-// colKind is the JSON type a column takes.
-type colKind uint8
-
-const (
-	kText colKind = iota // string (also times and enumerations)
-	kNum                 // number
-	kBool                // boolean
-	kList                // array of strings
-)
-
-type column struct {
-	name     string
-	kind     colKind
-	required bool
-}
-
-// spec describes the columns of one record type.
-type spec struct {
-	kind  string // record type in messages
-	cols  []column
-	index map[string]int
-	idCol int // column holding the record ID for errors
-	// nJSON is the number of leading columns that are top-level JSON
-	// fields (inspections nest the others in "violations").
-	nJSON int
-	attrs bool // units: extra columns are attributes
-}
-
-func newSpec(kind string, idCol, nJSON int, attrs bool, cols ...column) *spec {
-	s := &spec{kind: kind, cols: cols, index: map[string]int{}, idCol: idCol, nJSON: nJSON, attrs: attrs}
-	for i, c := range cols {
-		s.index[c.name] = i
-	}
-	return s
-}
-
-func (s *spec) names() string { return strings.Join(s.colNames(), ", ") }
-
-// foldName folds a column name for comparison with the known names:
-// NFKC (full-width letters), lower case, without spaces, '-' and '_'.
-func foldName(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '_' || unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, norm.NFKC.String(name))
-}
-
-// suggest returns the column of s that name is a variant of (differing in
-// case, spaces, '-' or '_'), or "" if there is none.
-func (s *spec) suggest(name string) string {
-	f := foldName(name)
-	for _, c := range s.cols {
-		if c.name != name && foldName(c.name) == f {
-			return c.name
-		}
-	}
-	return ""
-}
-
-// didYouMean returns ": did you mean x?" if name is a variant of column
-// x, else "".
-func (s *spec) didYouMean(name string) string {
-	if c := s.suggest(name); c != "" {
-		return fmt.Sprintf(": did you mean %s?", c)
-	}
-	return ""
-}
-
-// colNames returns the names of the columns of s, in order.
-func (s *spec) colNames() []string {
-	names := make([]string, len(s.cols))
-	for i, c := range s.cols {
-		names[i] = c.name
-	}
-	return names
-}
-
 // row is one record's values by spec column, from CSV or JSON. Byte
 // slices are valid only during the call that receives the row.
 type row struct {
@@ -219,7 +139,7 @@ func newLoader(opt LoadOptions, s *spec) *loader {
 	}
 	l := &loader{opt: opt, spec: s, intern: interner{m: map[string]string{}}}
 	_, l.maxField, _, _ = opt.limits()
-	if s == telemetrySpec {
+	if s == telemetryTable.spec {
 		l.recentIDs = newRecentStrings()
 	}
 	return l
@@ -366,18 +286,9 @@ func (r *row) emptyList(c int, what string) *risk.RecordError {
 		"%w: an empty list would make the inspector never eligible; list the %s", risk.ErrMissingValue, what)}
 }
 
-// need returns the non-empty value of column c.
-func (r *row) need(c int) ([]byte, *risk.RecordError) {
-	v := r.vals[c]
-	if len(v) == 0 {
-		return nil, r.missing(c)
-	}
-	return v, nil
-}
-
 // float parses an optional finite number; has is false for an empty cell.
 func (r *row) float(c int) (f float64, has bool, e *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
 			return 0, false, r.missing(c)
@@ -441,7 +352,7 @@ const MaxCount = math.MaxInt32
 // count parses an optional integer in [0, MaxCount]; empty is 0. The
 // range is checked on the 64-bit value, before any conversion to int.
 func (r *row) count(c int) (int, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		return 0, nil
 	}
@@ -465,7 +376,7 @@ func (r *row) count(c int) (int, *risk.RecordError) {
 // boolean parses true/false, 1/0, yes/no or 是/否 (ASCII case ignored);
 // empty is false.
 func (r *row) boolean(c int) (bool, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	switch string(v) {
 	case "", "false", "0", "no", "否":
 		return false, nil
@@ -488,7 +399,7 @@ func (r *row) boolean(c int) (bool, *risk.RecordError) {
 // timeCol parses a timestamp; dateOnly truncates it to its UTC day. An
 // empty optional cell gives the zero time.
 func (r *row) timeCol(c int, dateOnly bool) (time.Time, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
+	v := trimSpace(r.vals[c])
 	if len(v) == 0 {
 		if r.spec.cols[c].required {
 			return time.Time{}, r.missing(c)
@@ -590,26 +501,52 @@ func (r *row) list(c int) []string {
 	return out
 }
 
-// enumIndex maps the names of an enumeration to its values.
-func enumIndex[T fmt.Stringer](values []T) map[string]T {
-	m := make(map[string]T, len(values))
+// enumIndex finds the values of an enumeration by exact name. It looks
+// up the names starting with the first byte and compares lengths and
+// bytes, which costs a fraction of hashing the name for a map: the
+// loaders look up two names per telemetry event.
+type enumIndex[T any] struct {
+	byFirst [256][]enumName[T]
+}
+
+type enumName[T any] struct {
+	name string
+	v    T
+}
+
+func newEnumIndex[T fmt.Stringer](values []T) *enumIndex[T] {
+	x := &enumIndex[T]{}
 	for _, v := range values {
-		m[v.String()] = v
+		name := v.String()
+		x.byFirst[name[0]] = append(x.byFirst[name[0]], enumName[T]{name, v})
 	}
-	return m
+	return x
+}
+
+// get returns the value named b; x may be nil.
+func (x *enumIndex[T]) get(b []byte) (v T, ok bool) {
+	if x == nil || len(b) == 0 {
+		return v, false
+	}
+	for _, n := range x.byFirst[b[0]] {
+		if len(n.name) == len(b) && n.name == string(b) {
+			return n.v, true
+		}
+	}
+	return v, false
 }
 
 var (
-	categoryIndex   = enumIndex(risk.Categories())
-	deviceTypeIndex = enumIndex(risk.DeviceTypes())
-	eventKindIndex  = enumIndex(risk.EventKinds())
+	categoryIndex   = newEnumIndex(risk.Categories())
+	deviceTypeIndex = newEnumIndex(risk.DeviceTypes())
+	eventKindIndex  = newEnumIndex(risk.EventKinds())
 )
 
 // enumCol parses an enumeration column, first by exact name in index
 // (which may be nil), then with parse, whose error wraps ErrBadEnum.
-func enumCol[T any](r *row, c int, index map[string]T, parse func(string) (T, error)) (T, *risk.RecordError) {
-	v := bytes.TrimSpace(r.vals[c])
-	if x, ok := index[string(v)]; ok {
+func enumCol[T any](r *row, c int, index *enumIndex[T], parse func(string) (T, error)) (T, *risk.RecordError) {
+	v := trimSpace(r.vals[c])
+	if x, ok := index.get(v); ok {
 		return x, nil
 	}
 	if len(v) == 0 && r.spec.cols[c].required {
@@ -657,32 +594,6 @@ func duplicate(c string, id string, first int) *risk.RecordError {
 		Err: fmt.Errorf("%w: first on line %d", risk.ErrDuplicateID, first)}
 }
 
-// Units.
-
-const (
-	uID = iota
-	uName
-	uCategory
-	uDistrict
-	uKeyUnit
-	uCrowded
-	uHighRisk
-	uLat
-	uLon
-)
-
-var unitSpec = newSpec("unit", uID, 9, true,
-	column{"id", kText, true},
-	column{"name", kText, false},
-	column{"category", kText, true},
-	column{"district", kText, true},
-	column{"key_unit", kBool, false},
-	column{"crowded_place", kBool, false},
-	column{"high_fire_risk", kBool, false},
-	column{"lat", kNum, false},
-	column{"lon", kNum, false},
-)
-
 // LoadUnits reads the unit directory. CSV columns (JSON Lines fields):
 //
 //	column          required  value
@@ -705,7 +616,7 @@ var unitSpec = newSpec("unit", uID, 9, true,
 // row is kept. Units are returned in input order. CSV is parsed in
 // parallel as in StreamTelemetry.
 func LoadUnits(r io.Reader, opt LoadOptions) ([]risk.Unit, []*risk.RecordError, error) {
-	l := newLoader(opt, unitSpec)
+	l := newLoader(opt, unitTable.spec)
 	var (
 		// Units are kept in chunks and joined once at the end, which
 		// copies less than growing one slice.
@@ -889,52 +800,13 @@ func mergeByLine(a, b []*risk.RecordError) []*risk.RecordError {
 	return append(append(out, a...), b...)
 }
 
+// parseUnit reads the columns of unitTable, then the free attributes.
 func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
-	id, e := r.id(uID)
-	if e != nil {
+	if e := unitTable.parse(l, r, u); e != nil {
 		return e
 	}
-	// The ID and name of a unit share one allocation.
-	l.strBuf = append(append(l.strBuf[:0], id...), r.vals[uName]...)
-	idName := string(l.strBuf)
-	u.ID, u.Name = idName[:len(id)], idName[len(id):]
-	if u.Category, e = enumCol(r, uCategory, categoryIndex, risk.ParseCategory); e != nil {
-		return e
-	}
-	d, e := r.need(uDistrict)
-	if e != nil {
-		return e
-	}
-	u.District = l.intern.get(d)
-	if u.KeyUnit, e = r.boolean(uKeyUnit); e != nil {
-		return e
-	}
-	if u.CrowdedPlace, e = r.boolean(uCrowded); e != nil {
-		return e
-	}
-	if u.HighFireRisk, e = r.boolean(uHighRisk); e != nil {
-		return e
-	}
-	lat, hasLat, e := r.float(uLat)
-	if e != nil {
-		return e
-	}
-	lon, hasLon, e := r.float(uLon)
-	if e != nil {
-		return e
-	}
-	switch {
-	case hasLat && !hasLon:
-		return r.missing(uLon)
-	case hasLon && !hasLat:
-		return r.missing(uLat)
-	case hasLat && !(lat >= -90 && lat <= 90):
-		return r.bad(uLat, risk.ErrBadNumber, "latitude outside [-90, 90]")
-	case hasLon && !(lon >= -180 && lon <= 180):
-		return r.bad(uLon, risk.ErrBadNumber, "longitude outside [-180, 180]")
-	}
-	u.HasLocation, u.Lat, u.Lon = hasLat, lat, lon
 	if r.attrs != nil {
+		var e *risk.RecordError
 		u.Attrs, e = l.jsonAttrs(r.attrs)
 		return e
 	}
@@ -952,7 +824,7 @@ func (l *loader) parseUnit(r *row, u *risk.Unit) *risk.RecordError {
 		a := risk.Attr{Name: r.extraNames[k]}
 		var f float64
 		err := strconv.ErrSyntax
-		if t := bytes.TrimSpace(v); maybeNumber(t) {
+		if t := trimSpace(v); maybeNumber(t) {
 			f, err = parseFloat(t)
 		}
 		switch {
@@ -990,28 +862,6 @@ func isRangeErr(err error) bool {
 	ne, ok := err.(*strconv.NumError)
 	return ok && ne.Err == strconv.ErrRange
 }
-
-// Telemetry.
-
-const (
-	tUnit = iota
-	tDevice
-	tDeviceType
-	tTime
-	tKind
-	tValue
-	tMeasure
-)
-
-var telemetrySpec = newSpec("telemetry", tUnit, 7, false,
-	column{"unit_id", kText, true},
-	column{"device_id", kText, true},
-	column{"device_type", kText, true},
-	column{"time", kText, true},
-	column{"kind", kText, true},
-	column{"value", kNum, false},
-	column{"measure", kText, false},
-)
 
 // LoadTelemetry reads telemetry events into memory; see StreamTelemetry
 // for the columns and for inputs too large to hold.
@@ -1056,7 +906,7 @@ func LoadTelemetry(r io.Reader, opt LoadOptions) ([]risk.TelemetryEvent, []*risk
 // Timestamps are RFC 3339 (an offset is converted to UTC),
 // "2006-01-02 15:04:05" or "2006-01-02", the last two in UTC.
 func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*risk.TelemetryEvent) error) ([]*risk.RecordError, error) {
-	l := newLoader(opt, telemetrySpec)
+	l := newLoader(opt, telemetryTable.spec)
 	var fnErr error
 	commit := func(line int, ev *risk.TelemetryEvent) *risk.RecordError {
 		if err := fn(ev); err != nil {
@@ -1066,11 +916,11 @@ func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*risk.TelemetryEvent)
 		return nil
 	}
 	if opt.Format == CSV {
-		runParallelCSV(l, r, (*loader).parseTelemetry, commit)
+		runParallelCSV(l, r, telemetryTable.parse, commit)
 	} else {
 		var ev risk.TelemetryEvent
 		l.run(r, func(rw *row) *risk.RecordError {
-			if e := l.parseTelemetry(rw, &ev); e != nil {
+			if e := telemetryTable.parse(l, rw, &ev); e != nil {
 				return e
 			}
 			return commit(rw.line, &ev)
@@ -1083,54 +933,6 @@ func StreamTelemetry(r io.Reader, opt LoadOptions, fn func(*risk.TelemetryEvent)
 	return rejected, err
 }
 
-func (l *loader) parseTelemetry(r *row, ev *risk.TelemetryEvent) *risk.RecordError {
-	var e *risk.RecordError
-	if ev.UnitID, e = l.unitID(r, tUnit); e != nil {
-		return e
-	}
-	if ev.DeviceID, e = l.recentIDs.id(r, tDevice); e != nil {
-		return e
-	}
-	if ev.DeviceType, e = enumCol(r, tDeviceType, deviceTypeIndex, risk.ParseDeviceType); e != nil {
-		return e
-	}
-	if ev.Time, e = r.timeCol(tTime, false); e != nil {
-		return e
-	}
-	if e = l.future(r, tTime, ev.Time); e != nil {
-		return e
-	}
-	if ev.Kind, e = enumCol(r, tKind, eventKindIndex, risk.ParseEventKind); e != nil {
-		return e
-	}
-	if ev.Value, ev.HasValue, e = r.float(tValue); e != nil {
-		return e
-	}
-	ev.Measure = ""
-	if m := r.vals[tMeasure]; len(m) > 0 {
-		ev.Measure = l.intern.get(m)
-	}
-	return nil
-}
-
-// Incidents.
-
-const (
-	iUnit = iota
-	iTime
-	iType
-	iLoss
-	iCasualties
-)
-
-var incidentSpec = newSpec("incident", iUnit, 5, false,
-	column{"unit_id", kText, true},
-	column{"time", kText, true},
-	column{"type", kText, true},
-	column{"loss", kNum, false},
-	column{"casualties", kNum, false},
-)
-
 // LoadIncidents reads incidents, in input order. CSV columns (JSON Lines
 // fields):
 //
@@ -1141,73 +943,23 @@ var incidentSpec = newSpec("incident", iUnit, 5, false,
 //	loss        no        direct loss in yuan, finite and ≥ 0 (JSON: number)
 //	casualties  no        non-negative integer; empty = 0 (JSON: number)
 func LoadIncidents(r io.Reader, opt LoadOptions) ([]risk.Incident, []*risk.RecordError, error) {
-	l := newLoader(opt, incidentSpec)
-	var out []risk.Incident
+	return loadTable(r, opt, incidentTable)
+}
+
+// loadTable reads every record of table t, in input order.
+func loadTable[T any](r io.Reader, opt LoadOptions, t *table[T]) ([]T, []*risk.RecordError, error) {
+	l := newLoader(opt, t.spec)
+	var out []T
 	l.run(r, func(rw *row) *risk.RecordError {
-		var in risk.Incident
-		var e *risk.RecordError
-		if in.UnitID, e = l.unitID(rw, iUnit); e != nil {
+		var v T
+		if e := t.parse(l, rw, &v); e != nil {
 			return e
 		}
-		if in.Time, e = rw.timeCol(iTime, false); e != nil {
-			return e
-		}
-		if e = l.future(rw, iTime, in.Time); e != nil {
-			return e
-		}
-		if in.Type, e = enumCol(rw, iType, nil, risk.ParseIncidentType); e != nil {
-			return e
-		}
-		if in.Loss, in.HasLoss, e = rw.float(iLoss); e != nil {
-			return e
-		}
-		if in.HasLoss && !(in.Loss >= 0) {
-			return rw.bad(iLoss, risk.ErrBadNumber, "loss must be ≥ 0")
-		}
-		if in.Casualties, e = rw.count(iCasualties); e != nil {
-			return e
-		}
-		out = append(out, in)
+		out = append(out, v)
 		return nil
 	})
 	return finish(l, out)
 }
-
-// Inspections.
-
-const (
-	pID = iota
-	pUnit
-	pDate
-	pInspectors
-	pResult
-	pReason
-	pCode
-	pSeverity
-	pDeadline
-	pRectified
-)
-
-var inspectionSpec = newSpec("inspection", pID, 6, false,
-	column{"inspection_id", kText, true},
-	column{"unit_id", kText, true},
-	column{"date", kText, true},
-	column{"inspectors", kList, false},
-	column{"result", kText, true},
-	column{"reason", kText, false},
-	column{"code", kText, false},
-	column{"severity", kText, false},
-	column{"deadline", kText, false},
-	column{"rectified", kText, false},
-)
-
-// violationSpec is the object of a JSON "violations" array.
-var violationSpec = newSpec("violation", 0, 4, false,
-	column{"code", kText, false},
-	column{"severity", kText, false},
-	column{"deadline", kText, false},
-	column{"rectified", kText, false},
-)
 
 // LoadInspections reads inspections. CSV is in long format, one row per
 // violation; an inspection without violations has one row whose
@@ -1235,7 +987,7 @@ var violationSpec = newSpec("violation", 0, 4, false,
 // Date columns accept the timestamps of StreamTelemetry and keep only
 // the UTC day.
 func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.RecordError, error) {
-	l := newLoader(opt, inspectionSpec)
+	l := newLoader(opt, inspectionTable.spec)
 	var out []risk.Inspection
 	type seen struct {
 		idx, line int
@@ -1244,14 +996,14 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.R
 	byID := map[string]seen{}
 	l.run(r, func(rw *row) *risk.RecordError {
 		var in risk.Inspection
-		if e := l.parseInspection(rw, &in); e != nil {
+		if e := inspectionTable.parse(l, rw, &in); e != nil {
 			return e
 		}
 		var v risk.Violation
 		hasV := false
 		if rw.lists == nil { // CSV: the violation is on the row
 			var e *risk.RecordError
-			if hasV, e = l.parseViolation(rw, &in, pCode, &v); e != nil {
+			if hasV, e = l.parseViolation(rw, &in, len(inspectionTable.fields), &v); e != nil {
 				return e
 			}
 		} else if e := l.jsonViolations(rw, &in); e != nil {
@@ -1271,17 +1023,17 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.R
 		}
 		first := &out[s.idx]
 		for _, c := range []struct {
-			col  int
+			col  string
 			same bool
 		}{
-			{pUnit, first.UnitID == in.UnitID},
-			{pDate, first.Date.Equal(in.Date)},
-			{pInspectors, slices.Equal(first.Inspectors, in.Inspectors)},
-			{pResult, first.Result == in.Result},
-			{pReason, first.Reason == in.Reason},
+			{"unit_id", first.UnitID == in.UnitID},
+			{"date", first.Date.Equal(in.Date)},
+			{"inspectors", slices.Equal(first.Inspectors, in.Inspectors)},
+			{"result", first.Result == in.Result},
+			{"reason", first.Reason == in.Reason},
 		} {
 			if !c.same {
-				return rw.bad(c.col, risk.ErrMalformed, "differs from line %d of the same inspection", s.line)
+				return rw.bad(inspectionTable.index[c.col], risk.ErrMalformed, "differs from line %d of the same inspection", s.line)
 			}
 		}
 		if s.empty || !hasV {
@@ -1295,84 +1047,27 @@ func LoadInspections(r io.Reader, opt LoadOptions) ([]risk.Inspection, []*risk.R
 	return finish(l, out)
 }
 
-func (l *loader) parseInspection(r *row, in *risk.Inspection) *risk.RecordError {
-	id, e := r.id(pID)
-	if e != nil {
-		return e
-	}
-	in.ID = string(id)
-	if in.UnitID, e = l.unitID(r, pUnit); e != nil {
-		return e
-	}
-	if in.Date, e = r.timeCol(pDate, true); e != nil {
-		return e
-	}
-	if e = l.future(r, pDate, in.Date); e != nil {
-		return e
-	}
-	if in.Inspectors, e = r.idList(pInspectors); e != nil {
-		return e
-	}
-	if in.Result, e = enumCol(r, pResult, nil, risk.ParseResult); e != nil {
-		return e
-	}
-	in.Reason, e = enumCol(r, pReason, nil, risk.ParseReason)
-	return e
-}
-
-// parseViolation reads the four violation columns starting at column c0
-// (code, severity, deadline, rectified); ok is false if all are empty.
+// parseViolation reads the columns of violationTable starting at column
+// c0 of r; ok is false if all are empty. A violation has a code, and is
+// not rectified before the inspection date.
 func (l *loader) parseViolation(r *row, in *risk.Inspection, c0 int, v *risk.Violation) (ok bool, e *risk.RecordError) {
-	code, sev, dl, rect := c0, c0+1, c0+2, c0+3
-	if len(r.vals[code]) == 0 {
-		for _, c := range []int{sev, dl, rect} {
-			if len(r.vals[c]) > 0 {
-				return false, r.missing(code)
+	if len(r.vals[c0]) == 0 {
+		for _, b := range r.vals[c0+1 : c0+len(violationTable.fields)] {
+			if len(b) > 0 {
+				return false, r.missing(c0)
 			}
 		}
 		return false, nil
 	}
-	v.Code = l.intern.get(r.vals[code])
-	if len(bytes.TrimSpace(r.vals[sev])) == 0 {
-		return false, r.missing(sev)
-	}
-	if v.Severity, e = enumCol(r, sev, nil, risk.ParseSeverity); e != nil {
+	if e = violationTable.parseAt(l, r, c0, v); e != nil {
 		return false, e
 	}
-	if v.Deadline, e = r.timeCol(dl, true); e != nil {
-		return false, e
-	}
-	if v.Rectified, e = r.timeCol(rect, true); e != nil {
-		return false, e
-	}
-	if !v.Rectified.IsZero() {
-		if v.Rectified.Before(in.Date) {
-			return false, r.bad(rect, risk.ErrBadTime, "rectified before the inspection date %s", in.Date.Format(dateLayout))
-		}
-		if e = l.future(r, rect, v.Rectified); e != nil {
-			return false, e
-		}
+	if !v.Rectified.IsZero() && v.Rectified.Before(in.Date) {
+		return false, r.bad(c0+violationTable.index["rectified"], risk.ErrBadTime,
+			"rectified before the inspection date %s", in.Date.Format(dateLayout))
 	}
 	return true, nil
 }
-
-// Credit.
-
-const (
-	cUnit = iota
-	cGrade
-	cDishonest
-	cPenalties
-	cAsOf
-)
-
-var creditSpec = newSpec("credit", cUnit, 5, false,
-	column{"unit_id", kText, true},
-	column{"grade", kText, true},
-	column{"dishonest", kBool, false},
-	column{"penalties", kNum, false},
-	column{"as_of", kText, true},
-)
 
 // LoadCredit reads credit records, in input order; a unit may have
 // several. CSV columns (JSON Lines fields):
@@ -1384,64 +1079,8 @@ var creditSpec = newSpec("credit", cUnit, 5, false,
 //	penalties  no        integer in [0, 2³¹−1]; empty = 0 (JSON: number)
 //	as_of      yes       date (checked against opt.AsOf)
 func LoadCredit(r io.Reader, opt LoadOptions) ([]risk.CreditRecord, []*risk.RecordError, error) {
-	l := newLoader(opt, creditSpec)
-	var out []risk.CreditRecord
-	l.run(r, func(rw *row) *risk.RecordError {
-		var c risk.CreditRecord
-		var e *risk.RecordError
-		if c.UnitID, e = l.unitID(rw, cUnit); e != nil {
-			return e
-		}
-		if c.Grade, e = enumCol(rw, cGrade, nil, risk.ParseGrade); e != nil {
-			return e
-		}
-		if c.Dishonest, e = rw.boolean(cDishonest); e != nil {
-			return e
-		}
-		if c.Penalties, e = rw.count(cPenalties); e != nil {
-			return e
-		}
-		if c.AsOf, e = rw.timeCol(cAsOf, true); e != nil {
-			return e
-		}
-		if e = l.future(rw, cAsOf, c.AsOf); e != nil {
-			return e
-		}
-		out = append(out, c)
-		return nil
-	})
-	return finish(l, out)
+	return loadTable(r, opt, creditTable)
 }
-
-// Inspectors.
-
-const (
-	nID = iota
-	nName
-	nCertificate
-	nDepartment
-	nDistricts
-	nCategories
-	nMax
-	nLeave
-	nConflicts
-)
-
-var inspectorSpec = newSpec("inspector", nID, 9, false,
-	column{"id", kText, true},
-	column{"name", kText, false},
-	column{"certificate", kText, false},
-	column{"department", kText, false},
-	column{"districts", kList, false},
-	column{"categories", kList, false},
-	column{"max_per_round", kNum, false},
-	column{"leave", kList, false},
-	column{"conflicts", kList, false},
-)
-
-// maxLeaveDays bounds one leave range, so that a typo such as
-// 2026..9026 cannot exhaust memory.
-const maxLeaveDays = 3660
 
 // LoadInspectors reads the inspector pool, in input order. List columns
 // are ';'-separated in CSV (elements trimmed, empty ones dropped) and
@@ -1465,12 +1104,12 @@ const maxLeaveDays = 3660
 // follow the ID rule of NormalizeID. A repeated ID is an ErrDuplicateID
 // naming both lines; the first row is kept.
 func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.RecordError, error) {
-	l := newLoader(opt, inspectorSpec)
+	l := newLoader(opt, inspectorTable.spec)
 	var out []risk.Inspector
 	seen := map[string]int{}
 	l.run(r, func(rw *row) *risk.RecordError {
 		var in risk.Inspector
-		if e := l.parseInspector(rw, &in); e != nil {
+		if e := inspectorTable.parse(l, rw, &in); e != nil {
 			return e
 		}
 		if first, dup := seen[in.ID]; dup {
@@ -1481,91 +1120,6 @@ func LoadInspectors(r io.Reader, opt LoadOptions) ([]risk.Inspector, []*risk.Rec
 		return nil
 	})
 	return finish(l, out)
-}
-
-func (l *loader) parseInspector(r *row, in *risk.Inspector) *risk.RecordError {
-	id, e := r.id(nID)
-	if e != nil {
-		return e
-	}
-	in.ID = string(id)
-	in.Name = string(r.vals[nName])
-	in.Certificate = string(r.vals[nCertificate])
-	in.Department = string(r.vals[nDepartment])
-	// An empty list is an error, not "any": the planner would never draw
-	// the inspector, and a regulator's export that means "all" must say
-	// so by listing them.
-	if in.Districts = r.list(nDistricts); len(in.Districts) == 0 {
-		return r.emptyList(nDistricts, "districts covered")
-	}
-	cats := r.list(nCategories)
-	if len(cats) == 0 {
-		return r.emptyList(nCategories, "unit categories qualified for")
-	}
-	for _, s := range cats {
-		c, err := risk.ParseCategory(s)
-		if err != nil {
-			return &risk.RecordError{Column: r.colName(nCategories), Value: s, Err: err}
-		}
-		in.Categories = append(in.Categories, c)
-	}
-	if in.MaxPerRound, e = r.count(nMax); e != nil {
-		return e
-	}
-	for _, s := range r.list(nLeave) {
-		days, e := leaveDays(r, s)
-		if e != nil {
-			return e
-		}
-		in.Leave = append(in.Leave, days...)
-	}
-	slices.SortFunc(in.Leave, func(a, b time.Time) int { return a.Compare(b) })
-	in.Leave = slices.CompactFunc(in.Leave, func(a, b time.Time) bool { return a.Equal(b) })
-	if in.Conflicts, e = r.idList(nConflicts); e != nil {
-		return e
-	}
-	if l.opt.Units != nil {
-		for _, u := range in.Conflicts {
-			if !l.opt.Units.Has(u) {
-				return &risk.RecordError{Column: r.colName(nConflicts), Value: u, Err: risk.ErrUnknownUnit}
-			}
-		}
-	}
-	return nil
-}
-
-// leaveDays expands a leave element: a date or an inclusive range
-// "first..last".
-func leaveDays(r *row, s string) ([]time.Time, *risk.RecordError) {
-	bad := func(format string, args ...any) *risk.RecordError {
-		return &risk.RecordError{Column: r.colName(nLeave), Value: s,
-			Err: fmt.Errorf("%w: %s", risk.ErrBadTime, fmt.Sprintf(format, args...))}
-	}
-	a, b, isRange := strings.Cut(s, "..")
-	first, ok := parseTime([]byte(strings.TrimSpace(a)))
-	if !ok {
-		return nil, bad("want a date or a range first..last")
-	}
-	first = dayOf(first)
-	if !isRange {
-		return []time.Time{first}, nil
-	}
-	last, ok := parseTime([]byte(strings.TrimSpace(b)))
-	if !ok {
-		return nil, bad("want a date or a range first..last")
-	}
-	last = dayOf(last)
-	if last.Before(first) {
-		return nil, bad("range ends before it starts")
-	}
-	if last.Sub(first) > maxLeaveDays*24*time.Hour {
-		return nil, bad("range longer than %d days", maxLeaveDays)
-	}
-	var days []time.Time
-	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
-		days = append(days, d)
-	}
-	return days, nil
 }
 
 // Files names the record files of a directory inside a file system; an
@@ -1610,43 +1164,45 @@ func LoadRecords(fsys fs.FS, files Files, opt LoadOptions) (*risk.Records, []*ri
 		rejected = append(rejected, rej...)
 		return err
 	}
-	var err error
 	steps := []struct {
 		name string
 		fn   func(io.Reader, LoadOptions) ([]*risk.RecordError, error)
 	}{
 		{files.Units, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			if recs.Units, rej, err = LoadUnits(r, o); err != nil {
+			if rej, err = into(&recs.Units, LoadUnits)(r, o); err != nil {
 				return rej, err
 			}
 			opt.Units, err = risk.NewDirectory(recs.Units)
 			return rej, err
 		}},
-		{files.Inspectors, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Inspectors, rej, err = LoadInspectors(r, o)
-			return rej, err
-		}},
-		{files.Telemetry, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Telemetry, rej, err = LoadTelemetry(r, o)
-			return rej, err
-		}},
-		{files.Incidents, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Incidents, rej, err = LoadIncidents(r, o)
-			return rej, err
-		}},
-		{files.Inspections, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Inspections, rej, err = LoadInspections(r, o)
-			return rej, err
-		}},
-		{files.Credit, func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
-			recs.Credit, rej, err = LoadCredit(r, o)
-			return rej, err
-		}},
+		{files.Inspectors, into(&recs.Inspectors, LoadInspectors)},
+		{files.Telemetry, into(&recs.Telemetry, LoadTelemetry)},
+		{files.Incidents, into(&recs.Incidents, LoadIncidents)},
+		{files.Inspections, into(&recs.Inspections, LoadInspections)},
+		{files.Credit, into(&recs.Credit, LoadCredit)},
 	}
 	for _, s := range steps {
-		if err = load(s.name, s.fn); err != nil {
+		if err := load(s.name, s.fn); err != nil {
 			return nil, nil, err
 		}
 	}
 	return recs, rejected, nil
+}
+
+// into returns load as a step of LoadRecords that keeps the records in
+// *dst.
+func into[T any](dst *[]T, load func(io.Reader, LoadOptions) ([]T, []*risk.RecordError, error)) func(io.Reader, LoadOptions) ([]*risk.RecordError, error) {
+	return func(r io.Reader, o LoadOptions) (rej []*risk.RecordError, err error) {
+		*dst, rej, err = load(r, o)
+		return rej, err
+	}
+}
+
+// trimSpace is bytes.TrimSpace with a fast path for the common value
+// that starts and ends with a printable ASCII character.
+func trimSpace(b []byte) []byte {
+	if n := len(b); n > 0 && b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf {
+		return b
+	}
+	return bytes.TrimSpace(b)
 }

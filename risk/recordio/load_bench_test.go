@@ -16,7 +16,10 @@ import (
 //
 //	go test ./risk/recordio -run '^$' -bench 'BenchmarkLoadUnitsCSV/N=1e6|BenchmarkStreamTelemetryCSV/N=1e7' -benchtime 3x
 //
-// rows/s counts data rows loaded per second of wall time.
+// rows/s counts data rows loaded per second of wall time; cpu-ms/op is
+// the process's CPU time (user and system, all threads) per load, which
+// other load on a shared machine disturbs less than wall time (0 where
+// the system does not report it).
 
 var benchDistricts = []string{"上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区",
 	"富阳区", "临安区", "桐庐县", "淳安县"}
@@ -124,8 +127,9 @@ func telemetryCSV(b *testing.B, n int) []byte {
 	})
 }
 
-func reportRows(b *testing.B, rows int) {
+func reportRows(b *testing.B, rows int, cpu0 time.Duration) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
 func BenchmarkLoadUnitsCSV(b *testing.B) {
@@ -137,13 +141,14 @@ func BenchmarkLoadUnitsCSV(b *testing.B) {
 			data := unitsCSV(b, n.n)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				units, _, err := LoadUnits(bytes.NewReader(data), LoadOptions{})
 				if err != nil || len(units) != n.n {
 					b.Fatal(err, len(units))
 				}
 			}
-			reportRows(b, n.n)
+			reportRows(b, n.n, cpu0)
 		})
 	}
 }
@@ -157,6 +162,7 @@ func BenchmarkStreamTelemetryCSV(b *testing.B) {
 			data := telemetryCSV(b, n.n)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				count := 0
 				_, err := StreamTelemetry(bytes.NewReader(data), LoadOptions{}, func(*risk.TelemetryEvent) error {
@@ -167,7 +173,7 @@ func BenchmarkStreamTelemetryCSV(b *testing.B) {
 					b.Fatal(err, count)
 				}
 			}
-			reportRows(b, n.n)
+			reportRows(b, n.n, cpu0)
 		})
 	}
 }
@@ -187,11 +193,12 @@ func BenchmarkLoadUnitsJSONL(b *testing.B) {
 	b.Run("N=1e4", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			if got, _, err := LoadUnits(bytes.NewReader(data), LoadOptions{Format: JSONL}); err != nil || len(got) != n {
 				b.Fatal(err)
 			}
 		}
-		reportRows(b, n)
+		reportRows(b, n, cpu0)
 	})
 }

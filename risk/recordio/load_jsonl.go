@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/firedraw/firedraw/risk"
 	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/firedraw/firedraw/risk"
 )
 
 // runJSONL feeds each non-blank line of r, one JSON object, to fn as a
@@ -146,7 +147,7 @@ func (l *loader) jsonRow(rw *row, b []byte) *risk.RecordError {
 			case k == "attrs" && s.attrs:
 				rw.attrs = v
 				continue
-			case k == "violations" && s == inspectionSpec:
+			case k == "violations" && s == inspectionTable.spec:
 				rw.violations = v
 				continue
 			}
@@ -264,8 +265,8 @@ func (l *loader) jsonViolations(rw *row, in *risk.Inspection) *risk.RecordError 
 		return &risk.RecordError{Column: "violations", Value: string(raw),
 			Err: fmt.Errorf("%w: want an array of objects", risk.ErrMalformed)}
 	}
-	n := len(violationSpec.cols)
-	sub := &row{spec: violationSpec, line: rw.line, vals: make([][]byte, n), lists: make([][]string, n)}
+	n := len(violationTable.fields)
+	sub := &row{spec: violationTable.spec, line: rw.line, vals: make([][]byte, n), lists: make([][]string, n)}
 	for i, item := range list {
 		sub.prefix = fmt.Sprintf("violations[%d].", i)
 		clear(sub.vals)
@@ -274,10 +275,10 @@ func (l *loader) jsonViolations(rw *row, in *risk.Inspection) *risk.RecordError 
 			return objectError(err, fmt.Sprintf("violations[%d]", i), string(item))
 		}
 		for _, k := range keys {
-			c, ok := violationSpec.index[k]
+			c, ok := violationTable.spec.index[k]
 			if !ok {
 				return &risk.RecordError{Column: sub.prefix + k,
-					Err: fmt.Errorf("%w: %q is not a violation field%s", risk.ErrUnknownField, k, violationSpec.didYouMean(k))}
+					Err: fmt.Errorf("%w: %q is not a violation field%s", risk.ErrUnknownField, k, violationTable.spec.didYouMean(k))}
 			}
 			if e := setJSON(sub, c, m[k]); e != nil {
 				return e

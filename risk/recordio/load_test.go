@@ -570,12 +570,12 @@ func TestSpecColumns(t *testing.T) {
 		s    *spec
 		cols string
 	}{
-		{unitSpec, "id, name, category, district, key_unit, crowded_place, high_fire_risk, lat, lon"},
-		{telemetrySpec, "unit_id, device_id, device_type, time, kind, value, measure"},
-		{incidentSpec, "unit_id, time, type, loss, casualties"},
-		{inspectionSpec, "inspection_id, unit_id, date, inspectors, result, reason, code, severity, deadline, rectified"},
-		{creditSpec, "unit_id, grade, dishonest, penalties, as_of"},
-		{inspectorSpec, "id, name, certificate, department, districts, categories, max_per_round, leave, conflicts"},
+		{unitTable.spec, "id, name, category, district, key_unit, crowded_place, high_fire_risk, lat, lon"},
+		{telemetryTable.spec, "unit_id, device_id, device_type, time, kind, value, measure"},
+		{incidentTable.spec, "unit_id, time, type, loss, casualties"},
+		{inspectionTable.spec, "inspection_id, unit_id, date, inspectors, result, reason, code, severity, deadline, rectified"},
+		{creditTable.spec, "unit_id, grade, dishonest, penalties, as_of"},
+		{inspectorTable.spec, "id, name, certificate, department, districts, categories, max_per_round, leave, conflicts"},
 	} {
 		assert.Equal(t, tc.cols, tc.s.names(), tc.s.kind)
 	}

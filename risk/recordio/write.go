@@ -3,15 +3,15 @@ package recordio
 import (
 	"bufio"
 	"fmt"
-	"github.com/firedraw/firedraw/risk"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/firedraw/firedraw/risk"
 )
 
 // The writers produce the formats the loaders read (see LoadUnits and the
@@ -28,17 +28,6 @@ import (
 const (
 	dateLayout = "2006-01-02"
 	listSep    = ';'
-)
-
-// The CSV headers of the writers: the columns of the loaders' specs, in
-// the same order, so that the names are written once.
-var (
-	unitColumns       = unitSpec.colNames()
-	telemetryColumns  = telemetrySpec.colNames()
-	incidentColumns   = incidentSpec.colNames()
-	inspectionColumns = inspectionSpec.colNames()
-	creditColumns     = creditSpec.colNames()
-	inspectorColumns  = inspectorSpec.colNames()
 )
 
 // lineWriter accumulates one output line at a time and keeps the first
@@ -104,14 +93,6 @@ func appendTime(dst []byte, t time.Time) []byte {
 
 func appendDate(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, dateLayout)
-}
-
-// appendOptDate appends nothing for the zero time.
-func appendOptDate(dst []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return dst
-	}
-	return appendDate(dst, t)
 }
 
 func appendBool(dst []byte, b bool) []byte {
@@ -227,23 +208,8 @@ func checkAttrName(name string) error {
 		return fmt.Errorf("attribute name %q has surrounding spaces", name)
 	case !utf8.ValidString(name):
 		return fmt.Errorf("attribute name %q is not valid UTF-8", name)
-	case slices.Contains(unitColumns, name):
+	case unitTable.has(name):
 		return fmt.Errorf("attribute name %q is a unit column", name)
-	}
-	return nil
-}
-
-func checkUnit(u *risk.Unit) error {
-	if err := checkID("unit", u.ID, "id", u.ID); err != nil {
-		return err
-	}
-	if u.HasLocation {
-		if err := checkFloat(u.Lat, "unit", u.ID, "lat"); err != nil {
-			return err
-		}
-		if err := checkFloat(u.Lon, "unit", u.ID, "lon"); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -260,35 +226,8 @@ func WriteUnitsCSV(w io.Writer, units []risk.Unit) error {
 	if err != nil {
 		return err
 	}
-	lw := newLineWriter(w)
-	lw.header(append(slices.Clip(unitColumns), names...))
 	slot := make([]int, len(names))
-	for i := range units {
-		u := &units[i]
-		if err := checkUnit(u); err != nil {
-			return err
-		}
-		b := appendCSVField(lw.buf, u.ID)
-		b = append(b, ',')
-		b = appendCSVField(b, u.Name)
-		b = append(b, ',')
-		b = appendCSVField(b, u.Category.String())
-		b = append(b, ',')
-		b = appendCSVField(b, u.District)
-		b = append(b, ',')
-		b = appendBool(b, u.KeyUnit)
-		b = append(b, ',')
-		b = appendBool(b, u.CrowdedPlace)
-		b = append(b, ',')
-		b = appendBool(b, u.HighFireRisk)
-		b = append(b, ',')
-		if u.HasLocation {
-			b = appendFloat(b, u.Lat)
-			b = append(b, ',')
-			b = appendFloat(b, u.Lon)
-		} else {
-			b = append(b, ',')
-		}
+	return writeCSV(w, unitTable, units, names, func(b []byte, u *risk.Unit) []byte {
 		clear(slot)
 		for j, a := range u.Attrs {
 			slot[sort.SearchStrings(names, a.Name)] = j + 1
@@ -305,7 +244,45 @@ func WriteUnitsCSV(w io.Writer, units []risk.Unit) error {
 				b = appendCSVField(b, a.Text)
 			}
 		}
-		lw.buf = b
+		return b
+	})
+}
+
+// writeCSV writes the header of t followed by the names extra, then a
+// line per record: its cells, then those tail appends (if not nil).
+func writeCSV[T any](w io.Writer, t *table[T], recs []T, extra []string, tail func(b []byte, v *T) []byte) error {
+	lw := newLineWriter(w)
+	lw.header(append(t.colNames(), extra...))
+	for i := range recs {
+		v := &recs[i]
+		if err := t.check(v); err != nil {
+			return err
+		}
+		lw.buf = t.appendCSV(lw.buf, v)
+		if tail != nil {
+			lw.buf = tail(lw.buf, v)
+		}
+		lw.endLine()
+	}
+	return lw.flush()
+}
+
+// writeJSONL writes a line per record: an object with the fields of t,
+// then those tail adds (if not nil).
+func writeJSONL[T any](w io.Writer, t *table[T], recs []T, tail func(o *jsonObj, v *T)) error {
+	lw := newLineWriter(w)
+	var o jsonObj
+	for i := range recs {
+		v := &recs[i]
+		if err := t.check(v); err != nil {
+			return err
+		}
+		o.begin(lw.buf)
+		t.appendJSON(&o, v)
+		if tail != nil {
+			tail(&o, v)
+		}
+		lw.buf = o.end()
 		lw.endLine()
 	}
 	return lw.flush()
@@ -328,7 +305,7 @@ func NewTelemetryCSVWriter(w io.Writer) *TelemetryCSVWriter {
 func (tw *TelemetryCSVWriter) writeHeader() {
 	if !tw.header {
 		tw.header = true
-		tw.lw.header(telemetryColumns)
+		tw.lw.header(telemetryTable.colNames())
 	}
 }
 
@@ -343,22 +320,7 @@ func (tw *TelemetryCSVWriter) Write(e *risk.TelemetryEvent) error {
 		tw.lw.err = err
 		return err
 	}
-	b := appendCSVField(tw.lw.buf, e.UnitID)
-	b = append(b, ',')
-	b = appendCSVField(b, e.DeviceID)
-	b = append(b, ',')
-	b = append(b, e.DeviceType.String()...)
-	b = append(b, ',')
-	b = appendTime(b, e.Time)
-	b = append(b, ',')
-	b = append(b, e.Kind.String()...)
-	b = append(b, ',')
-	if e.HasValue {
-		b = appendFloat(b, e.Value)
-	}
-	b = append(b, ',')
-	b = appendCSVField(b, e.Measure)
-	tw.lw.buf = b
+	tw.lw.buf = telemetryTable.appendCSV(tw.lw.buf, e)
 	tw.lw.endLine()
 	return tw.lw.err
 }
@@ -387,28 +349,7 @@ func WriteTelemetryCSV(w io.Writer, events []risk.TelemetryEvent) error {
 // WriteIncidentsCSV writes incidents as CSV with the columns unit_id,
 // time, type, loss, casualties.
 func WriteIncidentsCSV(w io.Writer, incidents []risk.Incident) error {
-	lw := newLineWriter(w)
-	lw.header(incidentColumns)
-	for i := range incidents {
-		in := &incidents[i]
-		if err := checkIncident(in); err != nil {
-			return err
-		}
-		b := appendCSVField(lw.buf, in.UnitID)
-		b = append(b, ',')
-		b = appendTime(b, in.Time)
-		b = append(b, ',')
-		b = append(b, in.Type.String()...)
-		b = append(b, ',')
-		if in.HasLoss {
-			b = appendFloat(b, in.Loss)
-		}
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(in.Casualties), 10)
-		lw.buf = b
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeCSV(w, incidentTable, incidents, nil, nil)
 }
 
 // WriteInspectionsCSV writes inspections as CSV in long format with the
@@ -417,37 +358,19 @@ func WriteIncidentsCSV(w io.Writer, incidents []risk.Incident) error {
 // empty violation columns for an inspection without violations.
 func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	lw := newLineWriter(w)
-	lw.header(inspectionColumns)
+	lw.header(inspectionTable.colNames())
+	noViolation := strings.Repeat(",", len(violationTable.fields))
 	for i := range inspections {
 		in := &inspections[i]
 		if err := checkInspection(in); err != nil {
 			return err
 		}
-		n := max(1, len(in.Violations))
-		for k := range n {
-			b := appendCSVField(lw.buf, in.ID)
-			b = append(b, ',')
-			b = appendCSVField(b, in.UnitID)
-			b = append(b, ',')
-			b = appendDate(b, in.Date)
-			b = append(b, ',')
-			b = appendCSVList(b, in.Inspectors)
-			b = append(b, ',')
-			b = append(b, in.Result.String()...)
-			b = append(b, ',')
-			b = append(b, in.Reason.String()...)
-			b = append(b, ',')
+		for k := range max(1, len(in.Violations)) {
+			b := inspectionTable.appendCSV(lw.buf, in)
 			if k < len(in.Violations) {
-				v := &in.Violations[k]
-				b = appendCSVField(b, v.Code)
-				b = append(b, ',')
-				b = append(b, v.Severity.String()...)
-				b = append(b, ',')
-				b = appendOptDate(b, v.Deadline)
-				b = append(b, ',')
-				b = appendOptDate(b, v.Rectified)
+				b = violationTable.appendCSV(append(b, ','), &in.Violations[k])
 			} else {
-				b = append(b, ",,,"...)
+				b = append(b, noViolation...)
 			}
 			lw.buf = b
 			lw.endLine()
@@ -456,130 +379,10 @@ func WriteInspectionsCSV(w io.Writer, inspections []risk.Inspection) error {
 	return lw.flush()
 }
 
-func checkInspection(in *risk.Inspection) error {
-	if err := checkID("inspection", in.ID, "inspection_id", in.ID); err != nil {
-		return err
-	}
-	if err := checkUnitRef("inspection of unit", in.UnitID); err != nil {
-		return err
-	}
-	return checkIDs(in.Inspectors, "inspection", in.ID, "inspectors")
-}
-
-func checkIncident(in *risk.Incident) error {
-	if err := checkUnitRef("incident of unit", in.UnitID); err != nil {
-		return err
-	}
-	if err := checkCount(in.Casualties, "incident of unit", in.UnitID, "casualties"); err != nil {
-		return err
-	}
-	if in.HasLoss {
-		return checkFloat(in.Loss, "incident of unit", in.UnitID, "loss")
-	}
-	return nil
-}
-
-func checkCredit(c *risk.CreditRecord) error {
-	if err := checkUnitRef("credit of unit", c.UnitID); err != nil {
-		return err
-	}
-	return checkCount(c.Penalties, "credit of unit", c.UnitID, "penalties")
-}
-
-func checkTelemetry(e *risk.TelemetryEvent) error {
-	if err := checkUnitRef("telemetry of unit", e.UnitID); err != nil {
-		return err
-	}
-	if err := checkID("telemetry of unit", e.UnitID, "device_id", e.DeviceID); err != nil {
-		return err
-	}
-	if e.HasValue {
-		return checkFloat(e.Value, "telemetry of unit", e.UnitID, "value")
-	}
-	return nil
-}
-
 // WriteCreditCSV writes credit records as CSV with the columns unit_id,
 // grade, dishonest, penalties, as_of.
 func WriteCreditCSV(w io.Writer, credit []risk.CreditRecord) error {
-	lw := newLineWriter(w)
-	lw.header(creditColumns)
-	for i := range credit {
-		c := &credit[i]
-		if err := checkCredit(c); err != nil {
-			return err
-		}
-		b := appendCSVField(lw.buf, c.UnitID)
-		b = append(b, ',')
-		b = append(b, c.Grade.String()...)
-		b = append(b, ',')
-		b = appendBool(b, c.Dishonest)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(c.Penalties), 10)
-		b = append(b, ',')
-		b = appendDate(b, c.AsOf)
-		lw.buf = b
-		lw.endLine()
-	}
-	return lw.flush()
-}
-
-// leaveRanges returns the inspector's leave as sorted, de-duplicated
-// days, consecutive days joined into "first..last" ranges.
-func leaveRanges(leave []time.Time) []string {
-	if len(leave) == 0 {
-		return nil
-	}
-	days := make([]time.Time, len(leave))
-	for i, t := range leave {
-		t = t.UTC()
-		days[i] = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
-	days = slices.CompactFunc(days, func(a, b time.Time) bool { return a.Equal(b) })
-	var out []string
-	for i := 0; i < len(days); {
-		j := i
-		for j+1 < len(days) && days[j+1].Equal(days[j].AddDate(0, 0, 1)) {
-			j++
-		}
-		s := days[i].Format(dateLayout)
-		if j > i {
-			s += ".." + days[j].Format(dateLayout)
-		}
-		out = append(out, s)
-		i = j + 1
-	}
-	return out
-}
-
-func categoryNamesOf(cats []risk.Category) []string {
-	out := make([]string, len(cats))
-	for i, c := range cats {
-		out[i] = c.String()
-	}
-	return out
-}
-
-func checkInspector(in *risk.Inspector) error {
-	// The loaders refuse empty lists, which would make the inspector
-	// never eligible.
-	if len(in.Districts) == 0 {
-		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "districts is empty")
-	}
-	if len(in.Categories) == 0 {
-		return writeErr(risk.ErrMissingValue, "inspector", in.ID, "categories is empty")
-	}
-	if err := checkID("inspector", in.ID, "id", in.ID); err != nil {
-		return err
-	}
-	if err := checkCount(in.MaxPerRound, "inspector", in.ID, "max_per_round"); err != nil {
-		return err
-	}
-	if err := checkList(in.Districts, "inspector", in.ID, "districts"); err != nil {
-		return err
-	}
-	return checkIDs(in.Conflicts, "inspector", in.ID, "conflicts")
+	return writeCSV(w, creditTable, credit, nil, nil)
 }
 
 // WriteInspectorsCSV writes inspectors as CSV with the columns id, name,
@@ -587,34 +390,7 @@ func checkInspector(in *risk.Inspector) error {
 // conflicts. List columns are ';'-separated; leave days are written
 // sorted, consecutive days as one "first..last" range.
 func WriteInspectorsCSV(w io.Writer, inspectors []risk.Inspector) error {
-	lw := newLineWriter(w)
-	lw.header(inspectorColumns)
-	for i := range inspectors {
-		in := &inspectors[i]
-		if err := checkInspector(in); err != nil {
-			return err
-		}
-		b := appendCSVField(lw.buf, in.ID)
-		b = append(b, ',')
-		b = appendCSVField(b, in.Name)
-		b = append(b, ',')
-		b = appendCSVField(b, in.Certificate)
-		b = append(b, ',')
-		b = appendCSVField(b, in.Department)
-		b = append(b, ',')
-		b = appendCSVList(b, in.Districts)
-		b = append(b, ',')
-		b = appendCSVList(b, categoryNamesOf(in.Categories))
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(in.MaxPerRound), 10)
-		b = append(b, ',')
-		b = appendCSVList(b, leaveRanges(in.Leave))
-		b = append(b, ',')
-		b = appendCSVList(b, in.Conflicts)
-		lw.buf = b
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeCSV(w, inspectorTable, inspectors, nil, nil)
 }
 
 // JSON Lines.
@@ -647,30 +423,6 @@ func (o *jsonObj) str(k, v string) {
 func (o *jsonObj) num(k string, f float64) {
 	o.key(k)
 	o.b = appendFloat(o.b, f)
-}
-
-func (o *jsonObj) int(k string, n int) {
-	o.key(k)
-	o.b = strconv.AppendInt(o.b, int64(n), 10)
-}
-
-func (o *jsonObj) bool(k string, v bool) {
-	o.key(k)
-	o.b = appendBool(o.b, v)
-}
-
-func (o *jsonObj) time(k string, t time.Time) {
-	o.key(k)
-	o.b = append(o.b, '"')
-	o.b = appendTime(o.b, t)
-	o.b = append(o.b, '"')
-}
-
-func (o *jsonObj) date(k string, t time.Time) {
-	o.key(k)
-	o.b = append(o.b, '"')
-	o.b = appendDate(o.b, t)
-	o.b = append(o.b, '"')
 }
 
 func (o *jsonObj) list(k string, list []string) {
@@ -732,102 +484,42 @@ func WriteUnitsJSONL(w io.Writer, units []risk.Unit) error {
 	if _, err := attrNames(units); err != nil {
 		return err
 	}
-	lw := newLineWriter(w)
-	var o jsonObj
 	var order []int
-	for i := range units {
-		u := &units[i]
-		if err := checkUnit(u); err != nil {
-			return err
+	return writeJSONL(w, unitTable, units, func(o *jsonObj, u *risk.Unit) {
+		if len(u.Attrs) == 0 {
+			return
 		}
-		o.begin(lw.buf)
-		o.str("id", u.ID)
-		o.str("name", u.Name)
-		o.str("category", u.Category.String())
-		o.str("district", u.District)
-		o.bool("key_unit", u.KeyUnit)
-		o.bool("crowded_place", u.CrowdedPlace)
-		o.bool("high_fire_risk", u.HighFireRisk)
-		if u.HasLocation {
-			o.num("lat", u.Lat)
-			o.num("lon", u.Lon)
+		order = order[:0]
+		for j := range u.Attrs {
+			order = append(order, j)
 		}
-		if len(u.Attrs) > 0 {
-			order = order[:0]
-			for j := range u.Attrs {
-				order = append(order, j)
+		sort.Slice(order, func(a, b int) bool { return u.Attrs[order[a]].Name < u.Attrs[order[b]].Name })
+		o.key("attrs")
+		var ao jsonObj
+		ao.begin(o.b)
+		for _, j := range order {
+			a := &u.Attrs[j]
+			if a.Numeric {
+				ao.num(a.Name, a.Num)
+			} else {
+				ao.str(a.Name, a.Text)
 			}
-			sort.Slice(order, func(a, b int) bool { return u.Attrs[order[a]].Name < u.Attrs[order[b]].Name })
-			o.key("attrs")
-			var ao jsonObj
-			ao.begin(o.b)
-			for _, j := range order {
-				a := &u.Attrs[j]
-				if a.Numeric {
-					ao.num(a.Name, a.Num)
-				} else {
-					ao.str(a.Name, a.Text)
-				}
-			}
-			o.b = ao.end()
 		}
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+		o.b = ao.end()
+	})
 }
 
 // WriteTelemetryJSONL writes events as JSON Lines with the fields unit_id,
 // device_id, device_type, time, kind, value (only when HasValue) and
 // measure (only when not empty).
 func WriteTelemetryJSONL(w io.Writer, events []risk.TelemetryEvent) error {
-	lw := newLineWriter(w)
-	var o jsonObj
-	for i := range events {
-		e := &events[i]
-		if err := checkTelemetry(e); err != nil {
-			return err
-		}
-		o.begin(lw.buf)
-		o.str("unit_id", e.UnitID)
-		o.str("device_id", e.DeviceID)
-		o.str("device_type", e.DeviceType.String())
-		o.time("time", e.Time)
-		o.str("kind", e.Kind.String())
-		if e.HasValue {
-			o.num("value", e.Value)
-		}
-		if e.Measure != "" {
-			o.str("measure", e.Measure)
-		}
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeJSONL(w, telemetryTable, events, nil)
 }
 
 // WriteIncidentsJSONL writes incidents as JSON Lines with the fields
 // unit_id, time, type, loss (only when HasLoss) and casualties.
 func WriteIncidentsJSONL(w io.Writer, incidents []risk.Incident) error {
-	lw := newLineWriter(w)
-	var o jsonObj
-	for i := range incidents {
-		in := &incidents[i]
-		if err := checkIncident(in); err != nil {
-			return err
-		}
-		o.begin(lw.buf)
-		o.str("unit_id", in.UnitID)
-		o.time("time", in.Time)
-		o.str("type", in.Type.String())
-		if in.HasLoss {
-			o.num("loss", in.Loss)
-		}
-		o.int("casualties", in.Casualties)
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeJSONL(w, incidentTable, incidents, nil)
 }
 
 // WriteInspectionsJSONL writes inspections as JSON Lines, one object per
@@ -835,66 +527,26 @@ func WriteIncidentsJSONL(w io.Writer, incidents []risk.Incident) error {
 // array), result, reason and violations (an array of objects with code,
 // severity, and deadline and rectified when set).
 func WriteInspectionsJSONL(w io.Writer, inspections []risk.Inspection) error {
-	lw := newLineWriter(w)
-	var o jsonObj
-	for i := range inspections {
-		in := &inspections[i]
-		if err := checkInspection(in); err != nil {
-			return err
-		}
-		o.begin(lw.buf)
-		o.str("inspection_id", in.ID)
-		o.str("unit_id", in.UnitID)
-		o.date("date", in.Date)
-		o.list("inspectors", in.Inspectors)
-		o.str("result", in.Result.String())
-		o.str("reason", in.Reason.String())
+	return writeJSONL(w, inspectionTable, inspections, func(o *jsonObj, in *risk.Inspection) {
 		o.key("violations")
 		o.b = append(o.b, '[')
 		for k := range in.Violations {
-			v := &in.Violations[k]
 			if k > 0 {
 				o.b = append(o.b, ',')
 			}
 			var vo jsonObj
 			vo.begin(o.b)
-			vo.str("code", v.Code)
-			vo.str("severity", v.Severity.String())
-			if !v.Deadline.IsZero() {
-				vo.date("deadline", v.Deadline)
-			}
-			if !v.Rectified.IsZero() {
-				vo.date("rectified", v.Rectified)
-			}
+			violationTable.appendJSON(&vo, &in.Violations[k])
 			o.b = vo.end()
 		}
 		o.b = append(o.b, ']')
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+	})
 }
 
 // WriteCreditJSONL writes credit records as JSON Lines with the fields
 // unit_id, grade, dishonest, penalties, as_of.
 func WriteCreditJSONL(w io.Writer, credit []risk.CreditRecord) error {
-	lw := newLineWriter(w)
-	var o jsonObj
-	for i := range credit {
-		c := &credit[i]
-		if err := checkCredit(c); err != nil {
-			return err
-		}
-		o.begin(lw.buf)
-		o.str("unit_id", c.UnitID)
-		o.str("grade", c.Grade.String())
-		o.bool("dishonest", c.Dishonest)
-		o.int("penalties", c.Penalties)
-		o.date("as_of", c.AsOf)
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeJSONL(w, creditTable, credit, nil)
 }
 
 // WriteInspectorsJSONL writes inspectors as JSON Lines with the fields id,
@@ -902,25 +554,5 @@ func WriteCreditJSONL(w io.Writer, credit []risk.CreditRecord) error {
 // leave and conflicts; list fields are arrays, leave as in
 // WriteInspectorsCSV.
 func WriteInspectorsJSONL(w io.Writer, inspectors []risk.Inspector) error {
-	lw := newLineWriter(w)
-	var o jsonObj
-	for i := range inspectors {
-		in := &inspectors[i]
-		if err := checkInspector(in); err != nil {
-			return err
-		}
-		o.begin(lw.buf)
-		o.str("id", in.ID)
-		o.str("name", in.Name)
-		o.str("certificate", in.Certificate)
-		o.str("department", in.Department)
-		o.list("districts", in.Districts)
-		o.list("categories", categoryNamesOf(in.Categories))
-		o.int("max_per_round", in.MaxPerRound)
-		o.list("leave", leaveRanges(in.Leave))
-		o.list("conflicts", in.Conflicts)
-		lw.buf = o.end()
-		lw.endLine()
-	}
-	return lw.flush()
+	return writeJSONL(w, inspectorTable, inspectors, nil)
 }

@@ -214,7 +214,7 @@ func TestTelemetryCSVWriter(t *testing.T) {
 	var b bytes.Buffer
 	tw := NewTelemetryCSVWriter(&b)
 	require.NoError(t, tw.Flush())
-	assert.Equal(t, strings.Join(telemetryColumns, ",")+"\n", b.String(), "an empty stream still has its header")
+	assert.Equal(t, strings.Join(telemetryTable.colNames(), ",")+"\n", b.String(), "an empty stream still has its header")
 
 	tw = NewTelemetryCSVWriter(&failWriter{n: 100})
 	ev := sampleRecords().Telemetry[1]
