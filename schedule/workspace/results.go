@@ -181,12 +181,15 @@ func (w *Workspace) publishRound(st *protocol.State, a *protocol.Attempt, n int,
 	if len(pub.Results) == 0 || now.Before(a.Manifest.RoundFirst()) {
 		return nil
 	}
+	if err := checkToPublish(d, &pub, now); err != nil {
+		return err
+	}
 	b, err := json.MarshalIndent(pub, "", " ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	name := filepath.Join(PublishDir, fmt.Sprintf("%02d-%s.json", n, now.UTC().Format("20060102T150405")))
+	name := publicationName(n, now)
 	if err := writeFile(w.path(name), b); err != nil {
 		return err
 	}
