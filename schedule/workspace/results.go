@@ -121,6 +121,9 @@ type PublishReport struct {
 	Files   []string
 	Count   int
 	Overdue []Overdue
+	// Corrections lists every correction of published results in the
+	// log, by round then log order: they are published by their entries.
+	Corrections []Correction
 }
 
 // Publish writes, for every drawn round with recorded results not yet
@@ -141,6 +144,7 @@ func (w *Workspace) Publish(now time.Time) (*PublishReport, error) {
 		if err := w.publishRound(st, a, n, now, rep); err != nil {
 			return nil, err
 		}
+		rep.Corrections = append(rep.Corrections, w.corrections(a, n)...)
 	}
 	return rep, nil
 }

@@ -87,6 +87,8 @@ func (w *Workspace) verifyRound(st *protocol.State, a *protocol.Attempt, n int) 
 	}
 	w.verifyResults(d, n, bad)
 	w.verifyPublications(d, a, n, bad)
+	w.verifyCorrections(d, a, n, bad)
+	rc.Notes = append(rc.Notes, w.attemptNotes(st, a, n)...)
 	return rc
 }
 
@@ -126,6 +128,10 @@ type RoundStatus struct {
 	Tasks     int
 	Recorded  int
 	Published int
+	// Abandoned counts the round's abandoned attempts, Corrections the
+	// corrections logged for its results.
+	Abandoned   int
+	Corrections int
 }
 
 // Status returns every round's stage and the overdue results as of now.
@@ -138,7 +144,14 @@ func (w *Workspace) Status(now time.Time) ([]RoundStatus, []Overdue, error) {
 	var overdue []Overdue
 	for n := 1; n <= w.Config.Period.Rounds; n++ {
 		rs := RoundStatus{Round: n, Stage: "not started", Next: "manifest"}
+		rs.Abandoned = len(st.Attempts(w.Config.Period.ID, n))
 		a := w.live(st, n)
+		if a != nil {
+			rs.Abandoned--
+		}
+		if a == nil && rs.Abandoned > 0 {
+			rs.Stage, rs.Next = fmt.Sprintf("abandoned (%d attempt(s))", rs.Abandoned), "manifest (a new attempt)"
+		}
 		if a != nil {
 			k := len(a.Manifest.Randomness.Parties)
 			rs.Stage, rs.Next = "manifest", "contribute -step commit"
@@ -151,6 +164,7 @@ func (w *Workspace) Status(now time.Time) ([]RoundStatus, []Overdue, error) {
 			}
 			if a.Draw != nil {
 				rs.Stage, rs.Next = "drawn", "tasks; record; publish"
+				rs.Corrections = len(w.corrections(a, n))
 				if err := w.roundCounts(st, n, now, &rs, &overdue); err != nil {
 					return nil, nil, err
 				}
