@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,8 +60,12 @@ func (w *Workspace) Abandon(n int, reason string, now time.Time) (*AbandonReport
 			n, protocol.FormatTime(at), ErrOrder)
 	}
 	dir := w.abandonedPath(n, a.Seq)
-	for _, name := range []string{ManifestName, OpenName} {
+	moved := []string{ManifestName, OpenName, SourcesName, AddedName}
+	for _, name := range moved {
 		b, err := os.ReadFile(w.roundPath(n, name))
+		if errors.Is(err, os.ErrNotExist) && (name == SourcesName || name == AddedName) {
+			continue // a copy-mode round
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -71,8 +76,8 @@ func (w *Workspace) Abandon(n int, reason string, now time.Time) (*AbandonReport
 	if err := w.append(now, protocol.KindAbandon, n, &protocol.AbandonBody{Manifest: a.Hash, Reason: reason}); err != nil {
 		return nil, err
 	}
-	for _, name := range []string{ManifestName, OpenName} {
-		if err := os.Remove(w.roundPath(n, name)); err != nil {
+	for _, name := range moved {
+		if err := os.Remove(w.roundPath(n, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
 	}

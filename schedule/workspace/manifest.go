@@ -50,11 +50,12 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 		return nil, err
 	}
 	view, lo := asOfView(rec, asOf)
+	fromFiles := len(view.Inspections)
 	open, err := w.addResults(st, view, n, asOf)
 	if err != nil {
 		return nil, err
 	}
-	digests, err := w.writeSnapshot(view, asOf)
+	digests, err := w.keepSnapshot(n, view, asOf, files, view.Inspections[fromFiles:])
 	if err != nil {
 		return nil, err
 	}
