@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/examples/internal/pubcheck"
+	"github.com/firedraw/firedraw/examples/internal/site"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/canon"
@@ -115,6 +117,7 @@ func TestYearAbandonAndRedraw(t *testing.T) {
 	assert.Contains(t, msg, "公证处 did not reveal")
 	assert.Contains(t, y.must(end, "status"), "drawn")
 	y.must(time.Date(2026, 1, 26, 0, 0, 0, 0, time.UTC), "manifest", "-round", "2")
+	checkPublicTier(t, y.ws)
 
 	abandoned, err := filepath.Glob(filepath.Join(y.ws, "rounds", "01", workspace.AbandonedDir, "*", workspace.ManifestName))
 	require.NoError(t, err)
@@ -128,6 +131,34 @@ func TestYearAbandonAndRedraw(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(p, []byte(strings.Replace(string(b), "did not reveal", "did not commit", 1)), 0o644))
 	}, "prev does not match")
+}
+
+// checkPublicTier runs the public tier as the static site does (site.Read,
+// pubcheck.Check): it verifies with the abandoned attempt's manifest and
+// round 2's manifest (not drawn) given, and names the missing manifest
+// without them.
+func checkPublicTier(t *testing.T, ws string) {
+	t.Helper()
+	w, err := site.Read(ws)
+	require.NoError(t, err)
+	require.Len(t, w.Abandoned, 1)
+	f := pubcheck.Files{Log: w.Log}
+	for _, r := range w.Rounds {
+		if r.DisclosureByte == nil {
+			f.Manifests = append(f.Manifests, r.ManifestBytes)
+			continue
+		}
+		f.Rounds = append(f.Rounds, pubcheck.RoundFiles{Name: r.Name, Manifest: r.ManifestBytes, Disclosure: r.DisclosureByte})
+	}
+	for _, b := range w.Abandoned {
+		f.Manifests = append(f.Manifests, b)
+	}
+	rep := pubcheck.Check(f)
+	assert.True(t, rep.Verified, "%v %v", rep.Log.Problems, rep.Rounds)
+	f.Manifests = f.Manifests[:1] // round 2's only
+	rep = pubcheck.Check(f)
+	assert.False(t, rep.Verified)
+	assert.Contains(t, strings.Join(rep.Log.Problems, " "), "manifest-published")
 }
 
 // TestYearCorrection: a published result is corrected twice (result,

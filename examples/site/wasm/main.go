@@ -6,6 +6,9 @@
 // a JSON string:
 //
 //	firedraw.verify(files, rounds) // files: {"log.jsonl": text, "rounds/01/manifest.json": text, …}; rounds: ["rounds/01", …]
+//
+// Every other file of files named …/manifest.json (an abandoned attempt,
+// a round not drawn yet) is given to the verifier too: the log names it.
 //	firedraw.proof(round, line)    // a sealed unit's proof line, after verify
 //
 // Build: GOOS=js GOARCH=wasm go build -o verify.wasm ./examples/site/wasm
@@ -13,6 +16,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"syscall/js"
 
 	"github.com/firedraw/firedraw/examples/internal/pubcheck"
@@ -42,13 +46,21 @@ func promise(fn func() string) js.Value {
 func verify(_ js.Value, args []js.Value) any {
 	files, rounds := args[0], args[1]
 	f := pubcheck.Files{Log: []byte(files.Get("log.jsonl").String())}
+	drawn := map[string]bool{}
 	for i := 0; i < rounds.Length(); i++ {
 		name := rounds.Index(i).String()
+		drawn[name+"/manifest.json"] = true
 		f.Rounds = append(f.Rounds, pubcheck.RoundFiles{
 			Name:       name,
 			Manifest:   []byte(files.Get(name + "/manifest.json").String()),
 			Disclosure: []byte(files.Get(name + "/disclosure.json").String()),
 		})
+	}
+	keys := js.Global().Get("Object").Call("keys", files)
+	for i := 0; i < keys.Length(); i++ {
+		if k := keys.Index(i).String(); strings.HasSuffix(k, "/manifest.json") && !drawn[k] {
+			f.Manifests = append(f.Manifests, []byte(files.Get(k).String()))
+		}
 	}
 	return promise(func() string {
 		last = pubcheck.Check(f)
