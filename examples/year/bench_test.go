@@ -142,7 +142,9 @@ func runYear(b *testing.B, units int) {
 	y.must(time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC), "init", "-config", cfgPath)
 	for n := 1; n <= 12; n++ {
 		start := time.Date(2026, time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-		at := func(days, hours int) time.Time { return start.AddDate(0, 0, -days).Add(time.Duration(hours) * time.Hour) }
+		at := func(days, hours int) time.Time {
+			return start.AddDate(0, 0, -days).Add(time.Duration(hours) * time.Hour)
+		}
 		if n >= 3 {
 			res := filepath.Join(tmp, fmt.Sprintf("results-%02d.csv", n-2))
 			writeResults(b, y.ws, n-2, city, res)

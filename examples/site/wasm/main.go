@@ -6,10 +6,10 @@
 // a JSON string:
 //
 //	firedraw.verify(files, rounds) // files: {"log.jsonl": text, "rounds/01/manifest.json": text, …}; rounds: ["rounds/01", …]
+//	firedraw.proof(round, line)    // a sealed unit's proof line, after verify
 //
 // Every other file of files named …/manifest.json (an abandoned attempt,
 // a round not drawn yet) is given to the verifier too: the log names it.
-//	firedraw.proof(round, line)    // a sealed unit's proof line, after verify
 //
 // Build: GOOS=js GOARCH=wasm go build -o verify.wasm ./examples/site/wasm
 package main
