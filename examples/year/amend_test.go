@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -177,6 +178,7 @@ func TestYearCorrection(t *testing.T) {
 	require.NotEmpty(t, d.Tasks)
 	tk := d.Tasks[len(d.Tasks)-1]
 	feb := func(day int) time.Time { return time.Date(2026, 2, day, 9, 0, 0, 0, time.UTC) }
+	checkTaskList(t, y, city, len(d.Tasks))
 
 	res := filepath.Join(tmp, "results-01.csv")
 	writeResults(t, y.ws, 1, city, res)
@@ -220,6 +222,49 @@ func TestYearCorrection(t *testing.T) {
 	verifyFails(t, y, feb(5), func(ws string) {
 		appendCorrection(t, filepath.Join(ws, workspace.LogFile), feb(5), d.Manifest, tk.ID, (tk.Date - 3).String())
 	}, "before the task's visit date "+tk.Date.String())
+}
+
+// checkTaskList checks round 1's task list (issues #13, #14): every task
+// with its unit's name (and an address column, empty for the synthetic
+// city, which has no address attribute), its method and focus, and its
+// inspectors by name, in either language.
+func checkTaskList(t *testing.T, y *yearRun, city *synthcity.City, tasks int) {
+	t.Helper()
+	names := map[string]bool{}
+	for _, in := range city.Inspectors {
+		names[in.Name] = true
+	}
+	for _, tc := range []struct {
+		lang    string
+		methods []string
+	}{
+		{"en", []string{"on-site", "remote", "document-review", "joint"}},
+		{"zh", []string{"现场检查", "非现场监管", "书面核查", "联合检查"}},
+	} {
+		out := y.must(dec(30, 0, 0), "tasks", "-round", "1", "-lang", tc.lang)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+		require.NoError(t, err, tc.lang)
+		require.Len(t, rows, tasks+1, tc.lang)
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		if tc.lang == "en" {
+			for _, h := range []string{"unit_name", "address", "method", "focus", "inspectors"} {
+				require.Contains(t, col, h)
+			}
+		} else {
+			col = map[string]int{"unit_name": 3, "address": 5, "method": 8, "focus": 9, "inspectors": 10}
+			assert.Equal(t, []string{"单位名称", "地址", "检查方式", "检查重点", "检查人员"},
+				[]string{rows[0][3], rows[0][5], rows[0][8], rows[0][9], rows[0][10]})
+		}
+		for _, r := range rows[1:] {
+			assert.NotEmpty(t, r[col["unit_name"]], tc.lang)
+			assert.Contains(t, tc.methods, r[col["method"]], tc.lang)
+			first, _, _ := strings.Cut(r[col["inspectors"]], ",")
+			assert.True(t, names[first], "%s: %q is an inspector's name", tc.lang, first)
+		}
+	}
 }
 
 // appendCorrection appends, as a corrupt operator could with
