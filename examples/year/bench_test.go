@@ -24,6 +24,7 @@ const (
 	envUnits       = "FIREDRAW_YEAR_UNITS"        // units of the synthetic city (unset: skipped)
 	envNoTelemetry = "FIREDRAW_YEAR_NO_TELEMETRY" // "1": a city without telemetry
 	envSnapshots   = "FIREDRAW_YEAR_SNAPSHOTS"    // the workspace's snapshots.mode (default: copy)
+	envLog         = "FIREDRAW_YEAR_LOG"          // a file to append each command's cost to as it runs
 )
 
 // timeBin is GNU time, which reports a command's peak RSS.
@@ -54,6 +55,13 @@ func (y *measuredRun) must(now time.Time, args ...string) string {
 	c := parseTimeV(y.t, out)
 	c.step, c.wall = args[0], wall
 	y.costs = append(y.costs, c)
+	if name := os.Getenv(envLog); name != "" { // the costs so far survive a run stopped early
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		require.NoError(y.t, err)
+		fmt.Fprintf(f, "%s\t%s\twall %.1f s\tCPU %.1f s\tpeak RSS %d MiB\tload %s\n",
+			time.Now().UTC().Format(time.TimeOnly), strings.Join(args, " "), wall.Seconds(), c.cpu.Seconds(), c.maxRSSKiB/1024, loadAvg())
+		require.NoError(y.t, f.Close())
+	}
 	return string(msg)
 }
 
@@ -170,7 +178,6 @@ func runYear(b *testing.B, units int) {
 	y.must(end, "status")
 	y.must(end, "verify")
 	y.must(end, "estimate", "-indicator", "major")
-	b.StopTimer()
 	b.Logf("load average before: %s; after: %s", load0, loadAvg())
 	b.Log("\n" + costTable(y.costs))
 }
