@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,6 +130,3 @@ func checkToPublish(d *schedule.Disclosure, p *Publication, now time.Time) error
 	}
 	return nil
 }
-
-// errNoPublication reports a task whose result is not published.
-var errNoPublication = errors.New("not published")
