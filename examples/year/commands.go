@@ -36,6 +36,10 @@ type opts struct {
 	lang      string
 	bom       bool
 	targeted  bool // tasks: the targeted task list
+	// reason is abandon's and correct's -reason; task, field and value
+	// are correct's.
+	reason             string
+	task, field, value string
 }
 
 type command struct {
@@ -81,6 +85,17 @@ var commands = map[string]command{
 		roundFlag(fs, o)
 		fs.StringVar(&o.results, "results", "", "the results `FILE`: inspections format (CSV or JSON Lines), inspection_id = task ID")
 	}, runRecord},
+	"abandon": {func(fs *flag.FlagSet, o *opts) {
+		roundFlag(fs, o)
+		fs.StringVar(&o.reason, "reason", "", "why the attempt is given up (`TEXT`, logged)")
+	}, runAbandon},
+	"correct": {func(fs *flag.FlagSet, o *opts) {
+		roundFlag(fs, o)
+		fs.StringVar(&o.task, "task", "", "the task `ID` whose published result is wrong")
+		fs.StringVar(&o.field, "field", "", "the `FIELD` corrected: result, date or violations")
+		fs.StringVar(&o.value, "value", "", "the corrected `VALUE`: pass|fail; YYYY-MM-DD; \"CODE (severity); …\" or - for none")
+		fs.StringVar(&o.reason, "reason", "", "why (`TEXT`, logged)")
+	}, runCorrect},
 	"publish": {func(*flag.FlagSet, *opts) {}, runPublish},
 	"status":  {func(*flag.FlagSet, *opts) {}, runStatus},
 	"verify":  {func(*flag.FlagSet, *opts) {}, runVerify},
@@ -292,6 +307,7 @@ func runPublish(o *opts, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "published %d result(s) in %d file(s) %s\n", rep.Count, len(rep.Files), strings.Join(rep.Files, " "))
+	printCorrections(w, rep.Corrections)
 	printOverdue(w, rep.Overdue)
 	return nil
 }
@@ -324,9 +340,9 @@ func runStatus(o *opts, w io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "round\tstage\ttasks\trecorded\tpublished\tnext")
+	fmt.Fprintln(tw, "round\tstage\ttasks\trecorded\tpublished\tcorrections\tabandoned\tnext")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%s\n", r.Round, r.Stage, r.Tasks, r.Recorded, r.Published, r.Next)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Round, r.Stage, r.Tasks, r.Recorded, r.Published, r.Corrections, r.Abandoned, r.Next)
 	}
 	tw.Flush()
 	printOverdue(w, od)
@@ -380,6 +396,9 @@ func runVerify(o *opts, w io.Writer) error {
 	for _, c := range checks {
 		if len(c.Problems) == 0 {
 			fmt.Fprintf(w, "round %d: verified (%d tasks, %d targeted)\n", c.Round, c.Tasks, c.Targeted)
+			for _, n := range c.Notes {
+				fmt.Fprintf(w, "  note: %s\n", n)
+			}
 			continue
 		}
 		bad++
@@ -393,4 +412,65 @@ func runVerify(o *opts, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "verified: %d round(s), log of %d entries\n", len(checks), ws.LogSize())
 	return nil
+}
+
+func runAbandon(o *opts, w io.Writer) error {
+	if err := needRound(o); err != nil {
+		return err
+	}
+	if o.reason == "" {
+		return fmt.Errorf("%w: -reason is required (it is logged)", errUsage)
+	}
+	ws, err := open(o)
+	if err != nil {
+		return err
+	}
+	rep, err := ws.Abandon(o.round, o.reason, o.at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "round %d: the attempt of manifest %s (log entry %d) is abandoned; its files are in rounds/%02d/%s/%d/\n",
+		rep.Round, rep.Manifest, rep.Seq, rep.Round, workspace.AbandonedDir, rep.Seq)
+	if rep.Again {
+		fmt.Fprintf(w, "next: year manifest -ws %s -round %d (a new attempt with its own deadlines; build it before %s)\n",
+			o.ws, o.round, rep.By.Format(time.RFC3339))
+	} else {
+		fmt.Fprintf(w, "the round can no longer be re-drawn: a new attempt had to be built before %s to fit its commitments, reveals and late source before the round starts\n",
+			rep.By.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func runCorrect(o *opts, w io.Writer) error {
+	if err := needRound(o); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"task", o.task}, {"field", o.field}, {"value", o.value}, {"reason", o.reason}} {
+		if f.v == "" {
+			return fmt.Errorf("%w: -%s is required", errUsage, f.name)
+		}
+	}
+	ws, err := open(o)
+	if err != nil {
+		return err
+	}
+	c, err := ws.Correct(o.round, o.task, o.field, o.value, o.reason, o.at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "round %d: log entry %d corrects task %s as published by entry %d: %s = %s\n", c.Round, c.Seq, c.Task, c.Of, c.Field, c.Value)
+	return nil
+}
+
+func printCorrections(w io.Writer, cs []workspace.Correction) {
+	if len(cs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%d correction(s) in the log:\n", len(cs))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "round\tentry\tof\ttask\tfield\tvalue\treason")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\n", c.Round, c.Seq, c.Of, c.Task, c.Field, c.Value, c.Reason)
+	}
+	tw.Flush()
 }

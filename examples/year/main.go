@@ -8,6 +8,8 @@
 //	year tasks     -ws DIR -round N [-lang zh|en] [-bom] [-out FILE]
 //	year record    -ws DIR -round N -results FILE
 //	year publish   -ws DIR                     publish recorded results; list overdue ones
+//	year correct   -ws DIR -round N -task ID -field result|date|violations -value V -reason TEXT
+//	year abandon   -ws DIR -round N -reason TEXT   give up a round's manifest before its draw
 //	year status    -ws DIR
 //	year verify    -ws DIR                     every round from its files
 //
@@ -33,6 +35,9 @@ func exitCode(err error, stderr io.Writer) int {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		if err != errUsage { // say what is missing; bare errUsage follows a printed usage
+			fmt.Fprintln(stderr, "year:", err)
+		}
 		return 2
 	}
 	fmt.Fprintln(stderr, "year:", err)
@@ -51,7 +56,9 @@ commands, in the order of a round:
   draw        derive the seed from the log, draw, write the disclosure, tasks and reasons
   tasks       export a round's task list (CSV; -bom for Excel)
   record      record results of a round's tasks from an inspections file
-  publish     publish recorded results; list overdue ones
+  publish     publish recorded results; list overdue ones and the corrections
+  correct     log a correction of a published result (-task, -field, -value, -reason)
+  abandon     give up a round's manifest before its draw (-reason), so that it can be re-manifested
   status      where every round stands
   verify      verify every round of the workspace from its files
   estimate    the share of failed inspections (or major violations) per round and pooled

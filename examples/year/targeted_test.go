@@ -31,7 +31,7 @@ func targetedOf(t *testing.T, ws string, n int) *schedule.TargetedDisclosure {
 // targetedResults are the results of round n's targeted tasks visited on
 // their own (a unit drawn at random too is recorded as its random task):
 // passes, dated on the visit.
-func targetedResults(t *testing.T, ws string, n int) []risk.Inspection {
+func targetedResults(t testing.TB, ws string, n int) []risk.Inspection {
 	var res []risk.Inspection
 	for _, tk := range targetedOf(t, ws, n).Tasks {
 		if tk.RandomTask == "" {

@@ -24,7 +24,7 @@ import (
 
 // yearRun drives the built program.
 type yearRun struct {
-	t   *testing.T
+	t   testing.TB
 	bin string
 	ws  string
 	// cpu sums the user and system CPU time of every command run (a
@@ -52,7 +52,7 @@ func (y *yearRun) must(now time.Time, args ...string) string {
 
 // writeCity writes the default city's records as plain CSV (so that the
 // test can append to them) and returns the files.
-func writeCity(t *testing.T, dir string, c *synthcity.City) recordio.Files {
+func writeCity(t testing.TB, dir string, c *synthcity.City) recordio.Files {
 	f := recordio.Files{Units: "units.csv", Telemetry: "telemetry.csv", Incidents: "incidents.csv",
 		Inspections: "inspections.csv", Credit: "credit.csv", Inspectors: "inspectors.csv"}
 	for name, write := range map[string]func(*bytes.Buffer) error{
@@ -74,7 +74,7 @@ func writeCity(t *testing.T, dir string, c *synthcity.City) recordio.Files {
 }
 
 // appendRows appends the rows (header dropped) of a CSV writer's output.
-func appendRows(t *testing.T, path string, write func(*bytes.Buffer) error) {
+func appendRows(t testing.TB, path string, write func(*bytes.Buffer) error) {
 	var b bytes.Buffer
 	require.NoError(t, write(&b))
 	_, rows, _ := bytes.Cut(b.Bytes(), []byte("\n"))
@@ -87,7 +87,7 @@ func appendRows(t *testing.T, path string, write func(*bytes.Buffer) error) {
 
 // grow appends month m of 2026 to the record files: the city's
 // telemetry and complaint inspections of month m of 2025, a year later.
-func grow(t *testing.T, files recordio.Files, c *synthcity.City, m time.Month) {
+func grow(t testing.TB, files recordio.Files, c *synthcity.City, m time.Month) {
 	var tel []risk.TelemetryEvent
 	for _, e := range c.Telemetry {
 		if e.Time.Year() == 2025 && e.Time.Month() == m {
@@ -113,7 +113,7 @@ func grow(t *testing.T, files recordio.Files, c *synthcity.City, m time.Month) {
 // outcomes: a failed inspection with a major violation where the unit
 // has one in 2026, a pass otherwise, dated on the visit; and of its
 // targeted tasks (targetedResults).
-func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string) {
+func writeResults(t testing.TB, ws string, n int, c *synthcity.City, path string) {
 	b, err := os.ReadFile(filepath.Join(ws, "rounds", fmt.Sprintf("%02d", n), workspace.Disclosure))
 	require.NoError(t, err)
 	d, err := schedule.ParseDisclosure(b)
@@ -140,7 +140,7 @@ func writeResults(t *testing.T, ws string, n int, c *synthcity.City, path string
 // writeConfig writes the 2026 example with dice as the late source (a
 // drand signature cannot be simulated) and the city's files, and returns
 // its path.
-func writeConfig(t *testing.T, tmp string, files recordio.Files) string {
+func writeConfig(t testing.TB, tmp string, files recordio.Files) string {
 	// The 2026 example, with dice as the late source (a drand signature
 	// cannot be simulated) and the city's files.
 	cfg := string(workspace.DefaultConfig())
@@ -157,7 +157,7 @@ func writeConfig(t *testing.T, tmp string, files recordio.Files) string {
 }
 
 // buildYear builds the program into tmp.
-func buildYear(t *testing.T, tmp string) string {
+func buildYear(t testing.TB, tmp string) string {
 	bin := filepath.Join(tmp, "year")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, string(out))

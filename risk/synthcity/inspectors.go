@@ -101,8 +101,13 @@ func drawQualifications(r *rand.Rand, n, nc int, districts []string) ([][]bool, 
 		case x < 0.85:
 			dept[i] = home + "消防救援大队"
 			all := r.Float64() < 0.6
+			some := false
 			for c := range nc {
 				qual[i][c] = all || r.Float64() < 0.5
+				some = some || qual[i][c]
+			}
+			if !some { // rare (0.4 · 2^−nc), but a pool of 10⁴ meets it: never without a category
+				qual[i][i%nc] = true
 			}
 		case x < 0.95:
 			dept[i] = home + "应急管理局"

@@ -73,9 +73,11 @@
 // once each, after RevealBy, the beacon's BLS signature checked offline;
 // the draw after RevealBy and every late source, before the round ends,
 // naming the seed the log derives; results after the draw and not before
-// the round's first day; corrections of earlier entries; one targeted
-// entry per draw, after it, with the manifest's target count (the
-// manifest's Targeted section fixes the targets before any randomness).
+// the round's first day; corrections of earlier entries of the attempt
+// (a correction of a result names one of the attempt's results entries,
+// the task, the field and the corrected value); one targeted entry per
+// draw, after it, with the manifest's target count (the manifest's
+// Targeted section fixes the targets before any randomness).
 //
 // Dates are strings in DateLayout and times in TimeLayout (UTC, whole
 // seconds), so that every artifact has one byte form. Manifests and

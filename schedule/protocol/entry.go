@@ -104,10 +104,18 @@ type ResultsBody struct {
 }
 
 // CorrectionBody is the body of a correction entry: the earlier entry it
-// corrects and why.
+// corrects and why. A correction of a published result names the results
+// entry that published it (Of), the task, the field of the result
+// ("result", "date" or "violations") and its corrected value, in the
+// form the publication writes it; a correction of another entry leaves
+// Task, Field and Value empty. Nothing is rewritten: the corrected value
+// holds from this entry on, and both stay in the log.
 type CorrectionBody struct {
 	Manifest string `json:"manifest"`
 	Of       int64  `json:"of"`
+	Task     string `json:"task"`
+	Field    string `json:"field"`
+	Value    string `json:"value"`
 	Reason   string `json:"reason"`
 }
 

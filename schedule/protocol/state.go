@@ -93,6 +93,8 @@ type Attempt struct {
 	Abandoned  bool
 	AbandonSeq int64
 	Reason     string
+	// ResultsSeq lists the attempt's results entries, in log order.
+	ResultsSeq []int64
 }
 
 // Defaulted lists the parties that did not reveal, in manifest order.
@@ -454,6 +456,7 @@ func (t *stepper) results(b *ResultsBody) error {
 	if err := checkHex("results_sha256", b.Results, sha256.Size); err != nil {
 		return t.fail(RuleResults, err, "the results hash")
 	}
+	t.a.ResultsSeq = append(t.a.ResultsSeq, t.e.Seq)
 	return nil
 }
 
@@ -463,6 +466,17 @@ func (t *stepper) correction(b *CorrectionBody) error {
 	}
 	if err := checkName("reason", b.Reason, 1024); err != nil {
 		return t.fail(RuleCorrection, err, "a correction gives its reason")
+	}
+	if b.Task == "" && b.Field == "" && b.Value == "" {
+		return nil
+	}
+	if !slices.Contains(t.a.ResultsSeq, b.Of) {
+		return t.fail(RuleCorrection, nil, "corrects task %q of entry %d, which is not a results entry of manifest %s", b.Task, b.Of, t.a.Hash)
+	}
+	for _, f := range []struct{ name, v string }{{"task", b.Task}, {"field", b.Field}, {"value", b.Value}} {
+		if err := checkName(f.name, f.v, 1024); err != nil {
+			return t.fail(RuleCorrection, err, "a correction of a result names the task, the field and the corrected value")
+		}
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ func TestStateHonest(t *testing.T) {
 	f := newFixture(t, testManifest()).honest()
 	f.add("2026-01-25T09:00:00Z", protocol.KindResults, &protocol.ResultsBody{Manifest: f.hash, Results: hexOf("aa"), Count: 3})
 	f.add("2026-01-26T09:00:00Z", protocol.KindCorrection, &protocol.CorrectionBody{Manifest: f.hash, Of: 9, Reason: "a typo in a result"})
+	f.add("2026-01-27T09:00:00Z", protocol.KindCorrection, &protocol.CorrectionBody{Manifest: f.hash, Of: 9,
+		Task: "T1", Field: "result", Value: "fail", Reason: "the violation was left out"})
 	st, err := f.replay()
 	require.NoError(t, err)
 	a, ok := st.Attempt(f.hash)
@@ -25,6 +27,7 @@ func TestStateHonest(t *testing.T) {
 	assert.Empty(t, a.Defaulted())
 	assert.EqualValues(t, 8, a.DrawSeq)
 	assert.Len(t, st.Attempts("2026", 1), 1)
+	assert.Equal(t, []int64{9}, a.ResultsSeq)
 }
 
 func TestStateDefaultedParty(t *testing.T) {
@@ -144,6 +147,15 @@ func TestStateRules(t *testing.T) {
 		{"results before the round", func(f *fixture) {
 			f.honest().add("2025-12-31T00:00:00Z", protocol.KindResults, &protocol.ResultsBody{Manifest: f.hash, Results: hexOf("aa")})
 		}, 9, protocol.RuleResults},
+		{"correction of a result not in a results entry", func(f *fixture) {
+			f.honest().add("2026-01-10T00:00:00Z", protocol.KindCorrection, &protocol.CorrectionBody{Manifest: f.hash, Of: 8,
+				Task: "T1", Field: "result", Value: "fail", Reason: "x"})
+		}, 9, protocol.RuleCorrection},
+		{"correction of a result without its value", func(f *fixture) {
+			f.honest().add("2026-01-25T09:00:00Z", protocol.KindResults, &protocol.ResultsBody{Manifest: f.hash, Results: hexOf("aa"), Count: 3})
+			f.add("2026-01-26T09:00:00Z", protocol.KindCorrection, &protocol.CorrectionBody{Manifest: f.hash, Of: 9,
+				Task: "T1", Field: "result", Reason: "x"})
+		}, 10, protocol.RuleCorrection},
 		{"correction of the future", func(f *fixture) {
 			f.honest().add("2026-01-10T00:00:00Z", protocol.KindCorrection, &protocol.CorrectionBody{Manifest: f.hash, Of: 12, Reason: "x"})
 		}, 9, protocol.RuleCorrection},

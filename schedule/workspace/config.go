@@ -73,6 +73,24 @@ type Config struct {
 	Records RecordsConfig `json:"records"`
 	// Output chooses the language of reasons and the CSV flavour.
 	Output OutputConfig `json:"output"`
+	// Snapshots chooses how a round keeps the records it read.
+	Snapshots SnapshotsConfig `json:"snapshots"`
+}
+
+// SnapshotsConfig chooses how a round keeps its as-of records.
+type SnapshotsConfig struct {
+	// Mode is SnapshotCopy ("copy", the default): each record set as of
+	// the round's as-of time is copied into snapshots/ (gzip CSV, stored
+	// once while unchanged), so the round verifies whatever happens to
+	// the record files; or SnapshotDigest ("digest"): only the digests
+	// (in the manifest) and where the record files live, with their size
+	// and SHA-256 at the time, are kept (rounds/NN/sources.json), plus
+	// the recorded results the round added to the inspections
+	// (rounds/NN/added.jsonl); verify re-reads the files, takes them as
+	// of the as-of time and checks the digests. The files may then grow
+	// by records dated at or after each round's as-of time, but must be
+	// kept, and must not change or gain records dated before it.
+	Mode string `json:"mode"`
 }
 
 // PeriodConfig is the period: an ID, a first day (the first of a month),
@@ -245,7 +263,7 @@ func ParseConfig(b []byte, file string) (*Config, error) {
 func (c *Config) validate(file string) error {
 	for _, check := range []func(string) error{
 		c.checkFormat, c.checkPeriod, c.checkMode, c.checkPolicy, c.checkStaffing,
-		c.checkCalendar, c.checkDeadlines, c.checkProtocol, c.checkOutput,
+		c.checkCalendar, c.checkDeadlines, c.checkProtocol, c.checkOutput, c.checkSnapshots,
 	} {
 		if err := check(file); err != nil {
 			return err
@@ -454,6 +472,21 @@ func (c *Config) checkOutput(file string) error {
 		return configError(file, "output.language", "%q: want zh or en", l)
 	}
 	return nil
+}
+
+func (c *Config) checkSnapshots(file string) error {
+	if m := c.Snapshots.Mode; m != "" && m != SnapshotCopy && m != SnapshotDigest {
+		return configError(file, "snapshots.mode", "%q: want %s or %s", m, SnapshotCopy, SnapshotDigest)
+	}
+	return nil
+}
+
+// SnapshotMode returns the snapshot mode, SnapshotCopy by default.
+func (c *Config) SnapshotMode() string {
+	if c.Snapshots.Mode == "" {
+		return SnapshotCopy
+	}
+	return c.Snapshots.Mode
 }
 
 // Language returns the output language, "zh" by default.

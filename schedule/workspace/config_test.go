@@ -87,6 +87,7 @@ func TestParseConfigErrorsNameFileAndKey(t *testing.T) {
 		{"team of one", `"team_size": 2`, `"team_size": 1`, "staffing.team_size: 1"},
 		{"frequency NaN-like", `"high": 1`, `"high": -1`, "policy.frequencies.high: -1"},
 		{"language", `"language": "zh"`, `"language": "fr"`, "output.language"},
+		{"snapshot mode", `"csv_bom": true}`, `"csv_bom": true}, "snapshots": {"mode": "digests"}`, "snapshots.mode"},
 		{"reveal before commit", `"reveal_days_before_round": 3`, `"reveal_days_before_round": 5`, "protocol.reveal_days_before_round"},
 		{"as-of after commit", `"days_before_round": 7`, `"days_before_round": 2`, "as_of.days_before_round"},
 		{"trailing", "\"csv_bom\": true}\n}", "\"csv_bom\": true}\n}{}", "trailing data"},

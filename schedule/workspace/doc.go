@@ -12,6 +12,8 @@
 //	rep, err := ws.Draw(round, now)                      // seed from the log; schedule.PlanRound; disclose
 //	n, err := ws.Record(round, resultsFile, now)         // results, checked against the round's tasks
 //	pub, err := ws.Publish(now)                          // results publication; overdue results listed
+//	c, err := ws.Correct(round, task, field, value, why, now) // a published result was wrong: a correction entry
+//	rep, err := ws.Abandon(round, why, now)              // give up a manifest before its draw; then Manifest again
 //	checks, err := ws.Verify()                           // every round from its files
 //	est, err := ws.Estimate(workspace.IndicatorFail)     // shares per round and pooled
 //	head := ws.LogHead()                                 // the log's RFC 9162 head, for mirrors
@@ -27,12 +29,25 @@
 //	rounds/NN/disclosure.json        the draw's disclosure (its SHA-256 is in the log's draw entry)
 //	rounds/NN/tasks.csv, reasons.csv the task list and every unit's π with its reason
 //	rounds/NN/results.jsonl          recorded results (inspections format)
-//	snapshots/SET-DIGEST.csv.gz      the as-of record sets, content-addressed
+//	rounds/NN/abandoned/SEQ/         an abandoned attempt's manifest.json and open.json (SEQ: its manifest entry)
+//	rounds/NN/sources.json           digest-only snapshots: where each record file lives, its size and SHA-256
+//	rounds/NN/added.jsonl            digest-only snapshots: the recorded results the round added to the inspections
+//	snapshots/SET-DIGEST.csv.gz      the as-of record sets, content-addressed (copy mode, the default)
 //	publications/                    results publications (each logged by a results entry)
 //	private/                         simulated parties' secrets: never publish
 //
 // A site generator reads the log (Open, Log, LogHead) and the published
-// files of every round; it never needs private/ or snapshots/.
+// files of every round, abandoned attempts' manifests included; it never
+// needs private/, snapshots/, sources.json or added.jsonl.
+//
+// # Verification
+//
+// Verify replays the log (protocol.State), then checks every drawn round:
+// the disclosure against the log, the snapshot against the manifest's
+// digests, the draw re-run, the recorded results, every publication
+// against its results entry and every published result against its own
+// task (schedule.VerifyResults: not dated before the task's visit nor
+// after its publication), and every correction against its publication.
 //
 // # Configuration
 //

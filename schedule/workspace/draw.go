@@ -87,7 +87,7 @@ func (w *Workspace) writeOutputs(n int, d *schedule.Disclosure, in *inputs, cfg 
 		insp[i.ID] = i
 	}
 	lang := w.Config.Language()
-	tasks, err := TasksCSV(n, d, units, insp, lang, w.Config.Output.CSVBOM)
+	tasks, err := TasksCSV(n, d, units, insp, in.frame, lang, w.Config.Output.CSVBOM)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (w *Workspace) Tasks(n int, lang string, withBOM bool) ([]byte, error) {
 	for _, i := range in.pool.Inspectors() {
 		insp[i.ID] = i
 	}
-	return TasksCSV(n, d, in.units, insp, lang, withBOM)
+	return TasksCSV(n, d, in.units, insp, in.frame, lang, withBOM)
 }
 
 // LogSize returns the number of entries in the log.

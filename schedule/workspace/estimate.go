@@ -141,6 +141,9 @@ func (w *Workspace) estimateRound(st *protocol.State, n int, y func(*risk.Inspec
 	if err != nil {
 		return err
 	}
+	if res, err = w.corrected(w.live(st, n), n, res); err != nil {
+		return err
+	}
 	byTask := make(map[string]*risk.Inspection, len(res))
 	for i := range res {
 		byTask[res[i].ID] = &res[i]

@@ -40,7 +40,8 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	if err := w.canManifest(st, n, now); err != nil {
+	dl, err := w.canManifest(st, n, now)
+	if err != nil {
 		return nil, err
 	}
 	asOf := w.Config.AsOfTime(w.Config.Rounds()[n-1])
@@ -49,11 +50,12 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 		return nil, err
 	}
 	view, lo := asOfView(rec, asOf)
+	fromFiles := len(view.Inspections)
 	open, err := w.addResults(st, view, n, asOf)
 	if err != nil {
 		return nil, err
 	}
-	digests, err := w.writeSnapshot(view, asOf)
+	digests, err := w.keepSnapshot(n, view, asOf, files, view.Inspections[fromFiles:])
 	if err != nil {
 		return nil, err
 	}
@@ -61,13 +63,16 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	m, err := w.newManifest(n, asOf, digests, in)
+	m, err := w.newManifest(n, asOf, digests, in, dl)
 	if err != nil {
 		return nil, fmt.Errorf("round %d: manifest: %w", n, err)
 	}
 	b, err := m.Marshal()
 	if err != nil {
 		return nil, err
+	}
+	if _, dup := st.Attempt(protocol.HashBytes(b)); dup {
+		return nil, fmt.Errorf("round %d: the manifest is the one already logged (%s): %w", n, protocol.HashBytes(b), ErrOrder)
 	}
 	ob, err := json.Marshal(openFile{Open: openList(open)})
 	if err != nil {
@@ -86,33 +91,62 @@ func (w *Workspace) Manifest(n int, files recordio.Files, now time.Time) (*Manif
 	return &ManifestReport{Round: n, Hash: h, AsOf: asOf, Units: in.frame.Len(), Open: len(open), LeftOut: lo, Records: digests}, nil
 }
 
-// canManifest checks the order: round n−1 drawn, no live attempt at n,
-// as-of ≤ now < commitment deadline.
-func (w *Workspace) canManifest(st *protocol.State, n int, now time.Time) error {
+// canManifest checks the order — round n−1 drawn, no live attempt at n,
+// as-of ≤ now < commitment deadline — and returns the deadlines of the
+// new attempt (deadlinesFor).
+func (w *Workspace) canManifest(st *protocol.State, n int, now time.Time) (deadlines, error) {
 	if err := w.checkRound(n); err != nil {
-		return err
+		return deadlines{}, err
 	}
 	if a := w.live(st, n); a != nil {
 		if a.Draw != nil {
-			return fmt.Errorf("round %d is drawn already: record its results, or build round %d's manifest: %w", n, n+1, ErrOrder)
+			return deadlines{}, fmt.Errorf("round %d is drawn already: record its results, or build round %d's manifest: %w", n, n+1, ErrOrder)
 		}
-		return fmt.Errorf("round %d has a manifest already (%s): contribute next: %w", n, a.Hash, ErrOrder)
+		return deadlines{}, fmt.Errorf("round %d has a manifest already (%s): contribute next, or abandon it first: %w", n, a.Hash, ErrOrder)
 	}
 	if n > 1 {
 		if a := w.live(st, n-1); a == nil || a.Draw == nil {
-			return fmt.Errorf("round %d is not drawn yet: draw round %d before building round %d's manifest: %w", n-1, n-1, n, ErrOrder)
+			return deadlines{}, fmt.Errorf("round %d is not drawn yet: draw round %d before building round %d's manifest: %w", n-1, n-1, n, ErrOrder)
 		}
 	}
 	r := w.Config.Rounds()[n-1]
 	if asOf := w.Config.AsOfTime(r); now.Before(asOf) {
-		return fmt.Errorf("round %d's as-of time %s has not come yet (it is %s): build the manifest after it: %w",
+		return deadlines{}, fmt.Errorf("round %d's as-of time %s has not come yet (it is %s): build the manifest after it: %w",
 			n, protocol.FormatTime(asOf), protocol.FormatTime(now), ErrOrder)
 	}
-	if cb := w.Config.CommitDeadline(r); !now.Before(cb) {
-		return fmt.Errorf("round %d's commitment deadline %s has passed: the round cannot be drawn under this configuration: %w",
-			n, protocol.FormatTime(cb), ErrOrder)
+	dl := w.deadlinesFor(st, n, now)
+	if !now.Before(dl.commit) {
+		return deadlines{}, fmt.Errorf("round %d's commitment deadline %s has passed: the round cannot be drawn under this configuration: %w",
+			n, protocol.FormatTime(dl.commit), ErrOrder)
 	}
-	return nil
+	if late := dl.reveal.Add(time.Hour); len(st.Attempts(w.Config.Period.ID, n)) > 0 && late.After(r.Start) {
+		return deadlines{}, fmt.Errorf("round %d: a new attempt's commitments, reveals and late source (until %s) no longer fit before the round starts on %s: %w",
+			n, protocol.FormatTime(late), r.Start.Format(time.DateOnly), ErrOrder)
+	}
+	return dl, nil
+}
+
+// deadlines are an attempt's commitment and reveal deadlines.
+type deadlines struct{ commit, reveal time.Time }
+
+// RedrawWindow is the time the parties get to commit, and then to
+// reveal, in an attempt that follows an abandoned one.
+const RedrawWindow = 24 * time.Hour
+
+// deadlinesFor returns the deadlines of round n's next attempt: the
+// configured ones for the first; after an abandoned attempt (whose
+// deadlines may have passed, and whose manifest would otherwise be
+// rebuilt byte for byte) they are re-planned from now: commitments
+// until RedrawWindow after the next whole hour, reveals for
+// RedrawWindow more, the late source an hour after that — the whole
+// before the round starts.
+func (w *Workspace) deadlinesFor(st *protocol.State, n int, now time.Time) deadlines {
+	r := w.Config.Rounds()[n-1]
+	if len(st.Attempts(w.Config.Period.ID, n)) == 0 {
+		return deadlines{commit: w.Config.CommitDeadline(r), reveal: w.Config.RevealDeadline(r)}
+	}
+	commit := now.UTC().Truncate(time.Hour).Add(time.Hour + RedrawWindow)
+	return deadlines{commit: commit, reveal: commit.Add(RedrawWindow)}
 }
 
 // addResults adds the results recorded for earlier rounds, dated before
@@ -133,6 +167,9 @@ func (w *Workspace) addResults(st *protocol.State, view *risk.Records, n int, as
 		}
 		res, err := w.results(r)
 		if err != nil {
+			return nil, err
+		}
+		if res, err = w.corrected(w.live(st, r), r, res); err != nil {
 			return nil, err
 		}
 		done := map[string]bool{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/schedule"
+	"github.com/firedraw/firedraw/schedule/content"
 )
 
 // bom is the UTF-8 byte-order mark Excel needs to read a CSV file as
@@ -15,18 +16,20 @@ import (
 const bom = "\uFEFF"
 
 var taskHeader = map[string][]string{
-	"en": {"round", "task_id", "unit_id", "unit_name", "district", "address", "date", "results_due", "method", "inspectors", "inspector_ids"},
-	"zh": {"轮次", "任务编号", "单位编号", "单位名称", "辖区", "地址", "检查日期", "结果公示截止", "检查方式", "检查人员", "检查人员编号"},
+	"en": {"round", "task_id", "unit_id", "unit_name", "district", "address", "date", "results_due", "method", "focus", "inspectors", "inspector_ids"},
+	"zh": {"轮次", "任务编号", "单位编号", "单位名称", "辖区", "地址", "检查日期", "结果公示截止", "检查方式", "检查重点", "检查人员", "检查人员编号"},
 }
 
 // TasksCSV writes round n's task list: one row per task, by unit ID, with
 // the unit's name, district and address (its "address" attribute, if
 // any), the visit date, the results-publication due date, the method
-// (empty until the content issue sets one) and the inspectors by name
-// and ID, team by team ("department: lead, member"; "; " between teams).
-// Headers are in lang ("zh" or "en"); bom starts the file with a UTF-8
-// byte-order mark for Excel.
-func TasksCSV(n int, d *schedule.Disclosure, units map[string]*risk.Unit, insp map[string]risk.Inspector, lang string, withBOM bool) ([]byte, error) {
+// (in lang: "on-site" or 现场检查, …) and the focus items' codes ("; "
+// between them) — from the task, or in sealed mode, which does not
+// publish them, from the frame — and the inspectors by name and ID, team
+// by team ("department: lead, member"; "; " between teams). Headers are
+// in lang ("zh" or "en"); bom starts the file with a UTF-8 byte-order
+// mark for Excel.
+func TasksCSV(n int, d *schedule.Disclosure, units map[string]*risk.Unit, insp map[string]risk.Inspector, frame *schedule.Frame, lang string, withBOM bool) ([]byte, error) {
 	var buf bytes.Buffer
 	if withBOM {
 		buf.WriteString(bom)
@@ -44,13 +47,29 @@ func TasksCSV(n int, d *schedule.Disclosure, units map[string]*risk.Unit, insp m
 			}
 		}
 		names, ids := teamText(t.Teams, insp)
-		row := []string{strconv.Itoa(n), t.ID, t.Unit, name, district, address, t.Date.String(), t.ResultsDue.String(), "", names, ids}
+		method, focus := taskContent(t, frame, lang)
+		row := []string{strconv.Itoa(n), t.ID, t.Unit, name, district, address, t.Date.String(), t.ResultsDue.String(), method, focus, names, ids}
 		if err := cw.Write(row); err != nil {
 			return nil, err
 		}
 	}
 	cw.Flush()
 	return buf.Bytes(), cw.Error()
+}
+
+// taskContent returns a task's method in lang and its focus codes, from
+// the task or (sealed mode) the frame.
+func taskContent(t schedule.Task, frame *schedule.Frame, lang string) (string, string) {
+	method, focus := t.Method, t.Focus
+	if method == "" && frame != nil {
+		if u, ok := frame.Unit(t.Unit); ok {
+			method, focus = u.Method.String(), u.Focus
+		}
+	}
+	if m, err := content.ParseMethod(method); err == nil && lang == "zh" {
+		method = m.ZH()
+	}
+	return method, strings.Join(focus, "; ")
 }
 
 func header(h map[string][]string, lang string) []string {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/firedraw/firedraw/risk"
@@ -161,14 +162,25 @@ func (w *Workspace) writeSnapshot(view *risk.Records, asOf time.Time) (protocol.
 	return digests, nil
 }
 
-// loadSnapshot loads a round's record sets from the snapshot files the
-// manifest names and checks that they digest to the manifest's values.
+// loadSnapshot loads a round's record sets — from the snapshot files the
+// manifest names, or in digest-only mode from the record files where
+// sources.json says they live, as of the as-of time — and checks that
+// they digest to the manifest's values.
 func (w *Workspace) loadSnapshot(m *protocol.Manifest) (*risk.Records, error) {
-	var files recordio.Files
-	for _, s := range snapshotSets {
-		*s.file(&files) = w.path(snapshotName(s.name, *s.digest(&m.Records)))
+	sf, digestOnly, err := w.readSources(m.Round.Number)
+	if err != nil {
+		return nil, err
 	}
-	rec, err := LoadRecords(files)
+	var rec *risk.Records
+	if digestOnly {
+		rec, err = w.loadSources(m, sf)
+	} else {
+		var files recordio.Files
+		for _, s := range snapshotSets {
+			*s.file(&files) = w.path(snapshotName(s.name, *s.digest(&m.Records)))
+		}
+		rec, err = LoadRecords(files)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("snapshot of round %d: %w", m.Round.Number, err)
 	}
@@ -178,8 +190,12 @@ func (w *Workspace) loadSnapshot(m *protocol.Manifest) (*risk.Records, error) {
 	}
 	for _, s := range snapshotSets {
 		if g, want := *s.digest(&got), *s.digest(&m.Records); g != want {
-			return nil, fmt.Errorf("snapshot of round %d: %s: the files hold %d records with digest %s, the manifest says %d with %s: %w",
-				m.Round.Number, s.name, g.Count, g.SHA256, want.Count, want.SHA256, ErrVerify)
+			err := fmt.Errorf("snapshot of round %d: %s: the files hold %d records with digest %s, the manifest says %d with %s",
+				m.Round.Number, s.name, g.Count, g.SHA256, want.Count, want.SHA256)
+			if digestOnly {
+				err = fmt.Errorf("%w (digest-only: %s)", err, strings.Join(append(changedSources(sf), "the records as of the as-of time must not change"), "; "))
+			}
+			return nil, fmt.Errorf("%w: %w", err, ErrVerify)
 		}
 	}
 	return rec, nil

@@ -122,6 +122,9 @@ type PublishReport struct {
 	Files   []string
 	Count   int
 	Overdue []Overdue
+	// Corrections lists every correction of published results in the
+	// log, by round then log order: they are published by their entries.
+	Corrections []Correction
 }
 
 // Publish writes, for every drawn round with recorded results not yet
@@ -142,6 +145,7 @@ func (w *Workspace) Publish(now time.Time) (*PublishReport, error) {
 		if err := w.publishRound(st, a, n, now, rep); err != nil {
 			return nil, err
 		}
+		rep.Corrections = append(rep.Corrections, w.corrections(a, n)...)
 	}
 	return rep, nil
 }
@@ -187,12 +191,19 @@ func (w *Workspace) publishRound(st *protocol.State, a *protocol.Attempt, n int,
 	if len(pub.Results) == 0 || now.Before(a.Manifest.RoundFirst()) {
 		return nil
 	}
+	dt, err := w.withTargeted(st, n, d)
+	if err != nil {
+		return err
+	}
+	if err := checkToPublish(dt, &pub, now); err != nil {
+		return err
+	}
 	b, err := json.MarshalIndent(pub, "", " ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	name := filepath.Join(PublishDir, fmt.Sprintf("%02d-%s.json", n, now.UTC().Format("20060102T150405")))
+	name := publicationName(n, now)
 	if err := writeFile(w.path(name), b); err != nil {
 		return err
 	}

@@ -18,8 +18,7 @@ import (
 // newManifest builds round n's manifest with schedule.NewManifest: the
 // configuration, the frame and pool digests, the snapshot's digests, the
 // model's digest, the randomness plan and the targets (targeted.go).
-func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records, in *inputs) (*protocol.Manifest, error) {
-	r := w.Config.Rounds()[n-1]
+func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records, in *inputs, dl deadlines) (*protocol.Manifest, error) {
 	model, err := schedule.ModelDigest(in.model, risk.FeatureConfig{}, risk.LevelConfig{})
 	if err != nil {
 		return nil, err
@@ -29,7 +28,7 @@ func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records,
 		return nil, err
 	}
 	m, err := schedule.NewManifest(w.Config.Schedule(in.dir.HistoryStart), n-1, in.frame, in.pool, schedule.ManifestParams{
-		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(r), Targeted: targeted,
+		PeriodID: w.Config.Period.ID, AsOf: asOf, Records: digests, Model: model, Randomness: w.randomness(dl), Targeted: targeted,
 	})
 	if err != nil {
 		return nil, err
@@ -45,15 +44,15 @@ func (w *Workspace) newManifest(n int, asOf time.Time, digests protocol.Records,
 // and the late source — a drand quicknet round, the first emitted after
 // the reveal deadline plus one hour, or a public dice meeting one hour
 // after the reveal deadline.
-func (w *Workspace) randomness(r schedule.Round) protocol.Randomness {
+func (w *Workspace) randomness(dl deadlines) protocol.Randomness {
 	p := w.Config.Protocol
 	out := protocol.Randomness{SingleOperator: p.SingleOperator, Parties: slices.Clone(p.Parties),
-		CommitBy: protocol.FormatTime(w.Config.CommitDeadline(r)), RevealBy: protocol.FormatTime(w.Config.RevealDeadline(r)),
+		CommitBy: protocol.FormatTime(dl.commit), RevealBy: protocol.FormatTime(dl.reveal),
 		NonReveal: protocol.NonRevealRule}
 	if p.SingleOperator && len(out.Parties) == 0 {
 		out.Parties = []string{"operator"}
 	}
-	late := w.Config.RevealDeadline(r).Add(time.Hour)
+	late := dl.reveal.Add(time.Hour)
 	switch p.LateSource {
 	case "drand":
 		round, _ := protocol.BeaconRoundAfter(protocol.QuicknetChain, late)
@@ -110,23 +109,29 @@ func (w *Workspace) readOpen(n int) ([]schedule.OpenTask, error) {
 	return out, nil
 }
 
-// manifests reads every round's manifest file present.
+// manifests reads every round's manifest file present, those of
+// abandoned attempts included.
 func (w *Workspace) manifests() ([]*protocol.Manifest, error) {
 	var out []*protocol.Manifest
 	for n := 1; n <= w.Config.Period.Rounds; n++ {
-		path := w.roundPath(n, ManifestName)
-		b, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
+		old, err := w.abandonedManifests(n)
 		if err != nil {
 			return nil, err
 		}
-		m, err := protocol.ParseManifest(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		for _, path := range append(old, w.roundPath(n, ManifestName)) {
+			b, err := os.ReadFile(path)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			m, err := protocol.ParseManifest(b)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			out = append(out, m)
 		}
-		out = append(out, m)
 	}
 	return out, nil
 }

@@ -88,7 +88,13 @@ func (w *Workspace) verifyRound(st *protocol.State, a *protocol.Attempt, n int) 
 	}
 	rc.Targeted = w.verifyTargeted(a, n, in, d, b, bad)
 	w.verifyResults(st, d, n, bad)
-	w.verifyPublications(a, n, bad)
+	if dt, err := w.withTargeted(st, n, d); err != nil {
+		bad("%v", err)
+	} else {
+		w.verifyPublications(dt, a, n, bad)
+		w.verifyCorrections(dt, a, n, bad)
+	}
+	rc.Notes = append(rc.Notes, w.attemptNotes(st, a, n)...)
 	return rc
 }
 
@@ -121,34 +127,6 @@ func (w *Workspace) verifyResults(st *protocol.State, d *schedule.Disclosure, n 
 	}
 }
 
-// verifyPublications checks that every publication file of round n is
-// logged by a results entry of the round's manifest.
-func (w *Workspace) verifyPublications(a *protocol.Attempt, n int, bad func(string, ...any)) {
-	logged := map[string]bool{}
-	for _, e := range w.entries {
-		if e.Kind != protocol.KindResults {
-			continue
-		}
-		if b, err := protocol.ParseBody(e.Kind, e.Body); err == nil && b.(*protocol.ResultsBody).Manifest == a.Hash {
-			logged[b.(*protocol.ResultsBody).Results] = true
-		}
-	}
-	names, err := w.publications(n)
-	if err != nil {
-		bad("%v", err)
-	}
-	for _, name := range names {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			bad("%v", err)
-			continue
-		}
-		if !logged[protocol.HashBytes(b)] {
-			bad("%s: no results entry of the log has its SHA-256 %s", name, protocol.HashBytes(b))
-		}
-	}
-}
-
 // RoundStatus is where a round stands.
 type RoundStatus struct {
 	Round     int
@@ -157,6 +135,10 @@ type RoundStatus struct {
 	Tasks     int
 	Recorded  int
 	Published int
+	// Abandoned counts the round's abandoned attempts, Corrections the
+	// corrections logged for its results.
+	Abandoned   int
+	Corrections int
 }
 
 // Status returns every round's stage and the overdue results as of now.
@@ -169,7 +151,14 @@ func (w *Workspace) Status(now time.Time) ([]RoundStatus, []Overdue, error) {
 	var overdue []Overdue
 	for n := 1; n <= w.Config.Period.Rounds; n++ {
 		rs := RoundStatus{Round: n, Stage: "not started", Next: "manifest"}
+		rs.Abandoned = len(st.Attempts(w.Config.Period.ID, n))
 		a := w.live(st, n)
+		if a != nil {
+			rs.Abandoned--
+		}
+		if a == nil && rs.Abandoned > 0 {
+			rs.Stage, rs.Next = fmt.Sprintf("abandoned (%d attempt(s))", rs.Abandoned), "manifest (a new attempt)"
+		}
 		if a != nil {
 			k := len(a.Manifest.Randomness.Parties)
 			rs.Stage, rs.Next = "manifest", "contribute -step commit"
@@ -182,6 +171,7 @@ func (w *Workspace) Status(now time.Time) ([]RoundStatus, []Overdue, error) {
 			}
 			if a.Draw != nil {
 				rs.Stage, rs.Next = "drawn", "tasks; record; publish"
+				rs.Corrections = len(w.corrections(a, n))
 				if err := w.roundCounts(st, n, now, &rs, &overdue); err != nil {
 					return nil, nil, err
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/firedraw/firedraw/risk"
 	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule/beacon"
@@ -206,4 +207,67 @@ func FuzzReadLog(f *testing.F) {
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(b, out.Bytes()), "written back differently")
 	})
+}
+
+// appendTelemetry appends one copy of the files' first telemetry event,
+// dated at, to the telemetry file.
+func appendTelemetry(t *testing.T, files recordio.Files, at time.Time) {
+	t.Helper()
+	rec, err := LoadRecords(recordio.Files{Telemetry: files.Telemetry})
+	require.NoError(t, err)
+	require.NotEmpty(t, rec.Telemetry)
+	e := rec.Telemetry[0]
+	e.Time = at
+	var b bytes.Buffer
+	require.NoError(t, recordio.WriteTelemetryCSV(&b, []risk.TelemetryEvent{e}))
+	_, row, _ := bytes.Cut(b.Bytes(), []byte("\n"))
+	f, err := os.OpenFile(files.Telemetry, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.Write(row)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}
+
+// TestWorkspaceDigestSnapshots: with "snapshots": {"mode": "digest"} a
+// round keeps no copies, only where its record files live; it keeps
+// verifying while the files grow by later records, and stops — naming
+// the round, the set and the changed file — when a record dated before
+// its as-of time appears.
+func TestWorkspaceDigestSnapshots(t *testing.T) {
+	w, files := smallWorkspace(t, func(c string) string {
+		return strings.Replace(c, `"csv_bom": true}`, `"csv_bom": true},
+  "snapshots": {"mode": "digest"}`, 1)
+	})
+	require.Equal(t, SnapshotDigest, w.Config.SnapshotMode())
+	_, err := w.Manifest(1, files, time.Date(2025, 12, 25, 9, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	contribute(t, w)
+	_, err = w.Dice(1, "12345678901234567890", nil, time.Date(2025, 12, 29, 2, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	_, err = w.Draw(1, time.Date(2025, 12, 29, 3, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	copies, err := filepath.Glob(w.path(SnapshotsDir, "*"))
+	require.NoError(t, err)
+	assert.Empty(t, copies, "no copies of the records")
+	sf, ok, err := w.readSources(1)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, files.Units, sf.Sets[0].File)
+
+	verify := func() []string {
+		v, err := Open(w.Dir)
+		require.NoError(t, err)
+		checks, err := v.Verify()
+		require.NoError(t, err)
+		require.Len(t, checks, 1)
+		return checks[0].Problems
+	}
+	assert.Empty(t, verify())
+	appendTelemetry(t, files, time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
+	assert.Empty(t, verify(), "a record dated after the as-of time changes nothing")
+	appendTelemetry(t, files, time.Date(2025, 12, 20, 8, 0, 0, 0, time.UTC))
+	problems := verify()
+	require.NotEmpty(t, problems)
+	assert.Contains(t, problems[0], "snapshot of round 1: telemetry")
+	assert.Contains(t, problems[0], files.Telemetry+" changed since the manifest")
 }

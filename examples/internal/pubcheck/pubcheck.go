@@ -14,6 +14,10 @@ import (
 type Files struct {
 	Log    []byte // log.jsonl
 	Rounds []RoundFiles
+	// Manifests are the other manifest files the log names: attempts
+	// abandoned (rounds/NN/abandoned/SEQ/manifest.json) or not drawn
+	// yet. The log is replayed against them; they have no disclosure.
+	Manifests [][]byte
 }
 
 // RoundFiles are one round's published files.
@@ -73,6 +77,14 @@ func Check(f Files) *Report {
 	r := &Report{manifests: map[string]*protocol.Manifest{}, disclosure: map[string]*schedule.Disclosure{}}
 	l := r.readLog(f.Log)
 	ms := r.readManifests(f.Rounds)
+	for i, b := range f.Manifests {
+		m, err := protocol.ParseManifest(b)
+		if err != nil {
+			r.Log.Problems = append(r.Log.Problems, fmt.Sprintf("manifest %d of the attempts not drawn: %v", i+1, err))
+			continue
+		}
+		ms = append(ms, m)
+	}
 	if l != nil {
 		r.replay(l, ms)
 	}

@@ -30,6 +30,10 @@ type Workspace struct {
 	Rounds  []Round
 	// Publications are the files of publications/, by name.
 	Publications map[string][]byte
+	// Abandoned are the manifests of abandoned attempts
+	// (rounds/NN/abandoned/SEQ/manifest.json), by site path: the log names
+	// them, so the verifier needs them.
+	Abandoned map[string][]byte
 }
 
 // LogEntry is one line of the log: its entry when it parses, else Err.
@@ -78,7 +82,28 @@ func Read(dir string) (*Workspace, error) {
 	if err := readPublications(filepath.Join(dir, PublishDir), w.Publications); err != nil {
 		return nil, err
 	}
-	return w, nil
+	return w, readAbandoned(dir, w)
+}
+
+// readAbandoned reads the manifests of abandoned attempts.
+func readAbandoned(dir string, w *Workspace) error {
+	names, err := filepath.Glob(filepath.Join(dir, RoundsDir, "*", "abandoned", "*", ManifestName))
+	if err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	w.Abandoned = map[string][]byte{}
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
+		rel, err := filepath.Rel(dir, name)
+		if err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
+		w.Abandoned[filepath.ToSlash(rel)] = b
+	}
+	return nil
 }
 
 type roundDir struct{ src, name string }

@@ -106,6 +106,9 @@ func publish(w *Workspace, out string) error {
 	for name, b := range w.Publications {
 		files[PublishDir+"/"+name] = b
 	}
+	for name, b := range w.Abandoned {
+		files[name] = b
+	}
 	for name, b := range files {
 		if err := writeFile(filepath.Join(out, filepath.FromSlash(name)), b); err != nil {
 			return err
@@ -183,8 +186,12 @@ func writeTaskPages(t *template.Template, views []*roundView, out string) error 
 func writeData(w *Workspace, out string) error {
 	files := map[string]string{LogName: string(w.Log)}
 	var rounds []string
+	for name, b := range w.Abandoned { // the log names them: the verifier replays it against them
+		files[name] = string(b)
+	}
 	for _, r := range w.Rounds {
 		if r.DisclosureByte == nil {
+			files[r.Name+"/"+ManifestName] = string(r.ManifestBytes) // a round not drawn yet: its manifest is logged
 			continue
 		}
 		rounds = append(rounds, r.Name)

@@ -8,11 +8,15 @@
 //	firedraw.verify(files, rounds) // files: {"log.jsonl": text, "rounds/01/manifest.json": text, …}; rounds: ["rounds/01", …]
 //	firedraw.proof(round, line)    // a sealed unit's proof line, after verify
 //
+// Every other file of files named …/manifest.json (an abandoned attempt,
+// a round not drawn yet) is given to the verifier too: the log names it.
+//
 // Build: GOOS=js GOARCH=wasm go build -o verify.wasm ./examples/site/wasm
 package main
 
 import (
 	"encoding/json"
+	"strings"
 	"syscall/js"
 
 	"github.com/firedraw/firedraw/examples/internal/pubcheck"
@@ -42,8 +46,10 @@ func promise(fn func() string) js.Value {
 func verify(_ js.Value, args []js.Value) any {
 	files, rounds := args[0], args[1]
 	f := pubcheck.Files{Log: []byte(files.Get("log.jsonl").String())}
+	drawn := map[string]bool{}
 	for i := 0; i < rounds.Length(); i++ {
 		name := rounds.Index(i).String()
+		drawn[name+"/manifest.json"] = true
 		rf := pubcheck.RoundFiles{
 			Name:       name,
 			Manifest:   []byte(files.Get(name + "/manifest.json").String()),
@@ -53,6 +59,12 @@ func verify(_ js.Value, args []js.Value) any {
 			rf.Targeted = []byte(t.String())
 		}
 		f.Rounds = append(f.Rounds, rf)
+	}
+	keys := js.Global().Get("Object").Call("keys", files)
+	for i := 0; i < keys.Length(); i++ {
+		if k := keys.Index(i).String(); strings.HasSuffix(k, "/manifest.json") && !drawn[k] {
+			f.Manifests = append(f.Manifests, []byte(files.Get(k).String()))
+		}
 	}
 	return promise(func() string {
 		last = pubcheck.Check(f)
