@@ -19,7 +19,7 @@ import (
 )
 
 // targetedOf reads round n's targeted disclosure.
-func targetedOf(t *testing.T, ws string, n int) *schedule.TargetedDisclosure {
+func targetedOf(t testing.TB, ws string, n int) *schedule.TargetedDisclosure {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(ws, "rounds", fmt.Sprintf("%02d", n), workspace.TargetedName))
 	require.NoError(t, err)
