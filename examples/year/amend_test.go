@@ -15,6 +15,8 @@ import (
 
 	"github.com/firedraw/firedraw/examples/internal/pubcheck"
 	"github.com/firedraw/firedraw/examples/internal/site"
+	"github.com/firedraw/firedraw/risk"
+	"github.com/firedraw/firedraw/risk/recordio"
 	"github.com/firedraw/firedraw/risk/synthcity"
 	"github.com/firedraw/firedraw/schedule"
 	"github.com/firedraw/firedraw/schedule/canon"
@@ -23,13 +25,15 @@ import (
 	"github.com/firedraw/firedraw/schedule/workspace"
 )
 
-// smallYear sets up a workspace for a 30-unit city with the 2026
+// smallYear sets up a workspace for a 120-unit city with the 2026
 // example (dice as the late source) and returns its runner and city.
 func smallYear(t *testing.T) (*yearRun, *synthcity.City, string) {
 	t.Helper()
 	tmp := t.TempDir()
 	bin := buildYear(t, tmp)
-	city, err := synthcity.Generate(synthcity.Config{Units: 30, Districts: 2, Seed: 7, AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	// 120 units: a monthly round draws a few (30 units draw about one,
+	// and some seeds none, which leaves nothing to correct).
+	city, err := synthcity.Generate(synthcity.Config{Units: 120, Districts: 2, Seed: 7, AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	files := writeCity(t, tmp, city)
 	y := &yearRun{t: t, bin: bin, ws: filepath.Join(tmp, "ws")}
@@ -149,7 +153,7 @@ func checkPublicTier(t *testing.T, ws string) {
 			f.Manifests = append(f.Manifests, r.ManifestBytes)
 			continue
 		}
-		f.Rounds = append(f.Rounds, pubcheck.RoundFiles{Name: r.Name, Manifest: r.ManifestBytes, Disclosure: r.DisclosureByte})
+		f.Rounds = append(f.Rounds, pubcheck.RoundFiles{Name: r.Name, Manifest: r.ManifestBytes, Disclosure: r.DisclosureByte, Targeted: r.TargetedBytes})
 	}
 	for _, b := range w.Abandoned {
 		f.Manifests = append(f.Manifests, b)
@@ -176,12 +180,26 @@ func TestYearCorrection(t *testing.T) {
 	d, err := schedule.ParseDisclosure(b)
 	require.NoError(t, err)
 	require.NotEmpty(t, d.Tasks)
-	tk := d.Tasks[len(d.Tasks)-1]
 	feb := func(day int) time.Time { return time.Date(2026, 2, day, 9, 0, 0, 0, time.UTC) }
 	checkTaskList(t, y, city, len(d.Tasks))
 
 	res := filepath.Join(tmp, "results-01.csv")
 	writeResults(t, y.ws, 1, city, res)
+	// The task to correct: a random task whose recorded result is a pass.
+	f, err := os.Open(res)
+	require.NoError(t, err)
+	recs, _, err := recordio.LoadInspections(f, recordio.LoadOptions{})
+	require.NoError(t, f.Close())
+	require.NoError(t, err)
+	var tk schedule.Task
+	for _, in := range recs {
+		for _, x := range d.Tasks {
+			if x.ID == in.ID && in.Result == risk.Pass {
+				tk = x
+			}
+		}
+	}
+	require.NotEmpty(t, tk.ID, "a random task passed")
 	y.must(feb(2), "record", "-round", "1", "-results", res)
 	correct := func(at time.Time, field, value string) (string, error) {
 		return y.run(at, "correct", "-round", "1", "-task", tk.ID, "-field", field, "-value", value, "-reason", "the form was misread")
