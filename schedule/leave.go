@@ -33,7 +33,18 @@ const LeaveAlgorithm = "redate-nearest/v1"
 // is unchanged, so disclosures made before this rule still verify.
 // Everything is a function of the visits, the pool and the seed.
 func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, workdays []Day) ([][]Team, error) {
-	teams, short, err := s.assignShort(pool, seed, periodID, round, visits)
+	staff := func() ([][]Team, []int, error) { return s.assignShort(pool, seed, periodID, round, visits) }
+	problems := func() []string { return shortProblems(s, pool, seed, periodID, round, visits) }
+	return redate(s, pool, round, visits, workdays, staff, problems)
+}
+
+// redate is the loop of the leave rule (LeaveAlgorithm): staff the
+// visits; move each visit left short to its nearest working day not tried
+// for it yet (nextDay); staff every visit again; until all are staffed
+// (the teams) or no short visit has a day left (an InfeasibleError with
+// problems' lines). staff returns the teams and the visits left short.
+func redate(s Staffing, pool *Pool, round int, visits []Visit, workdays []Day, staff func() ([][]Team, []int, error), problems func() []string) ([][]Team, error) {
+	teams, short, err := staff()
 	if err != nil || len(short) == 0 {
 		return teams, err
 	}
@@ -53,9 +64,9 @@ func assignWithLeave(s Staffing, pool *Pool, seed sampling.Seed, periodID string
 			}
 		}
 		if !moved {
-			return nil, &InfeasibleError{Round: round, Problems: shortProblems(s, pool, seed, periodID, round, visits)}
+			return nil, &InfeasibleError{Round: round, Problems: problems()}
 		}
-		if teams, short, err = s.assignShort(pool, seed, periodID, round, visits); err != nil || len(short) == 0 {
+		if teams, short, err = staff(); err != nil || len(short) == 0 {
 			return teams, err
 		}
 	}

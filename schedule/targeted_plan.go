@@ -320,32 +320,12 @@ func staffTargets(cfg *Config, frame *Frame, pool *Pool, round int, m *protocol.
 // staffed or a short visit has no day left (an error wrapping
 // ErrInfeasible that names the visits and why).
 func assignTargeted(s Staffing, pool *Pool, seed sampling.Seed, periodID string, round int, visits []Visit, busy []Task, workdays []Day) ([][]Team, error) {
-	teams, short, problems, err := assignAfter(s, pool, seed, periodID, round, visits, busy)
-	if err != nil || len(short) == 0 {
-		return teams, err
+	var problems []string
+	staff := func() (teams [][]Team, short []int, err error) {
+		teams, short, problems, err = assignAfter(s, pool, seed, periodID, round, visits, busy)
+		return teams, short, err
 	}
-	orig := make(map[int]Day, len(short))
-	tried := make(map[int]map[Day]bool, len(short))
-	for {
-		moved := false
-		for _, v := range short {
-			if _, ok := orig[v]; !ok {
-				orig[v] = visits[v].Date
-				tried[v] = map[Day]bool{visits[v].Date: true}
-			}
-			if d, ok := nextDay(s, pool, &visits[v], orig[v], tried[v], workdays); ok {
-				tried[v][d] = true
-				visits[v].Date = d
-				moved = true
-			}
-		}
-		if !moved {
-			return nil, &InfeasibleError{Round: round, Problems: problems}
-		}
-		if teams, short, problems, err = assignAfter(s, pool, seed, periodID, round, visits, busy); err != nil || len(short) == 0 {
-			return teams, err
-		}
-	}
+	return redate(s, pool, round, visits, workdays, staff, func() []string { return problems })
 }
 
 // assignAfter is Staffing.Assign with the inspectors of the tasks busy
